@@ -1,0 +1,23 @@
+// Shared Jest settings: TypeScript through SWC (type checking is its own `typecheck` target),
+// workspace packages resolved to their sources so tests never need a build first.
+const path = require('node:path');
+
+const root = __dirname;
+
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: 'node',
+  testMatch: ['<rootDir>/test/**/*.test.ts'],
+  transform: {
+    '^.+\\.(t|j|mj)s$': [require.resolve('@swc/jest'), {
+      jsc: { parser: { syntax: 'typescript' }, target: 'es2022' },
+      module: { type: 'commonjs' },
+    }],
+  },
+  // p-limit and its helpers ship ESM only: let SWC turn them into CommonJS.
+  transformIgnorePatterns: ['/node_modules/(?!(p-limit|yocto-queue)/)'],
+  moduleNameMapper: {
+    '^@sqltrace/([a-z-]+)$': path.join(root, 'packages/$1/src/index.ts'),
+  },
+  testTimeout: 30000,
+};

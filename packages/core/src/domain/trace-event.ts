@@ -1,0 +1,42 @@
+/** A bind-parameter or literal value as it appears in a trace. */
+export type ParamValue = string | number | boolean | null;
+
+/** One executed statement: one JSON object per line of a trace file. */
+export interface TraceEvent {
+  /** Start time, microseconds since the Unix epoch. */
+  ts: number;
+  /** The connection/session it ran on (PostgreSQL `%c` or pid, MySQL thread id). */
+  session: string;
+  /** Statement text as executed: literals inline, or `$n`/`?` placeholders when `params` is set. */
+  sql: string;
+  /** Bind parameter values in placeholder order. */
+  params?: ParamValue[];
+  /** Server-reported duration in microseconds. */
+  durationUs?: number;
+  user?: string;
+  database?: string;
+  application?: string;
+  /** SQLSTATE or message when the statement failed. */
+  error?: string;
+  /** Set once normalized: the id of the statement's {@link Template}. */
+  templateId?: string;
+}
+
+/** Trace format version written in headers; readers refuse newer major versions. */
+export const TRACE_FORMAT_VERSION = 1;
+
+/** The optional first line of a trace file: `{"$trace": {...}}`. */
+export interface TraceHeader {
+  version: number;
+  /** The log format it was parsed from (`pg-stderr`, `mysql-slow`, `synthetic`, …). */
+  source?: string;
+  dialect?: string;
+  /** IANA zone or offset the log timestamps were interpreted in. */
+  timeZone?: string;
+  /** Counts known when the file was written (events, sessions, templates…). */
+  counts?: Record<string, number>;
+  /** The tool and version that wrote it. */
+  generator?: string;
+  createdAt?: string;
+  [key: string]: unknown;
+}

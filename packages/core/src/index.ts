@@ -1,0 +1,29 @@
+export type { Dialect } from './domain/dialect';
+export { DIALECTS } from './domain/dialect';
+export type { ParamValue, TraceEvent, TraceHeader } from './domain/trace-event';
+export { TRACE_FORMAT_VERSION } from './domain/trace-event';
+export type { SlotType, StatementKind, Template, TemplateSlot, TemplateTables } from './domain/template';
+export { STATEMENT_KINDS } from './domain/template';
+
+export type { StbErrorCode, StbErrorOptions } from './errors/stb-error';
+export { StbError, isStbError } from './errors/stb-error';
+export type { InputLocation } from './errors/input-location';
+export { formatLocation } from './errors/input-location';
+export { InputError } from './errors/input-error';
+
+export type { ReadOptions, TraceSource } from './ports/trace-source';
+export type { TraceSink, WriteOptions } from './ports/trace-sink';
+export type { GenerateOptions, TraceGenerator, TrainOptions, WorkloadModel } from './ports/trace-generator';
+export type { FidelityReport, PropertyResult, Validator } from './ports/validator';
+export type { Driver, DriverFactory, DriverSession, ExecuteOptions, ExecuteResult } from './ports/driver';
+export type { MetricsSink } from './ports/metrics-sink';
+
+export { Prng } from './random/prng';
+
+export type { Compression, OpenedInput } from './trace-io/open-input';
+export { openInput } from './trace-io/open-input';
+export type { LineBatch, LineBatchOptions, LineWarning } from './trace-io/line-batches';
+export { DEFAULT_MAX_LINE_LENGTH, readLineBatches } from './trace-io/line-batches';
+export { encodeTraceEvent, encodeTraceHeader, traceEventProblem } from './trace-io/trace-event-codec';
+export { TraceFileSource } from './trace-io/trace-file-source';
+export { TraceFileSink } from './trace-io/trace-file-sink';

@@ -1,0 +1,110 @@
+import type { Readable } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
+import { StbError } from '../errors/stb-error';
+
+/** Consecutive lines of a text input; `firstLine` is the 1-based number of `lines[0]`. */
+export interface LineBatch {
+  readonly lines: string[];
+  readonly firstLine: number;
+}
+
+/** Something wrong with one input line that did not stop the read. */
+export interface LineWarning {
+  readonly line: number;
+  readonly message: string;
+}
+
+export interface LineBatchOptions {
+  /** For messages. */
+  readonly name: string;
+  /** Longer lines are skipped (and reported) without ever being held in memory whole. */
+  readonly maxLineLength?: number;
+  readonly onWarning?: (warning: LineWarning) => void;
+  /** Bytes of the underlying (possibly compressed) file read so far, for progress. */
+  readonly signal?: AbortSignal;
+}
+
+export const DEFAULT_MAX_LINE_LENGTH = 32 * 1024 * 1024;
+
+/**
+ * Splits a byte stream into batches of lines (one batch per chunk) with bounded memory. Batching
+ * keeps the per-line cost to a string slice: parsers loop over a batch synchronously.
+ * Stream failures (a truncated gzip, a read error) become one {@link StbError} naming the line.
+ */
+export async function* readLineBatches(stream: Readable, options: LineBatchOptions): AsyncGenerator<LineBatch> {
+  const maxLen = options.maxLineLength ?? DEFAULT_MAX_LINE_LENGTH;
+  const decoder = new StringDecoder('utf8');
+  let carry = '';
+  let lineNo = 1;
+  let skipping = false; // inside an over-long line: discard until its newline
+  const warn = options.onWarning;
+
+  const checkReplacement = (lines: string[], first: number) => {
+    if (!warn) return;
+    for (let i = 0; i < lines.length; i++) {
+      if (lines[i]!.indexOf('\uFFFD') !== -1) {
+        warn({ line: first + i, message: 'invalid UTF-8 bytes replaced by U+FFFD' });
+      }
+    }
+  };
+
+  try {
+    for await (const chunk of stream) {
+      options.signal?.throwIfAborted();
+      const text = typeof chunk === 'string' ? chunk : decoder.write(chunk as Buffer);
+      let start = 0;
+      const lines: string[] = [];
+      let nl = text.indexOf('\n');
+      if (skipping) {
+        if (nl === -1) continue;
+        skipping = false;
+        start = nl + 1;
+        lineNo++;
+        nl = text.indexOf('\n', start);
+      }
+      const batchFirst = lineNo;
+      while (nl !== -1) {
+        let line = start === 0 && carry.length > 0 ? carry + text.slice(0, nl) : text.slice(start, nl);
+        if (start === 0) carry = '';
+        if (line.length > 0 && line.charCodeAt(line.length - 1) === 13) line = line.slice(0, -1);
+        lines.push(line);
+        lineNo++;
+        start = nl + 1;
+        nl = text.indexOf('\n', start);
+      }
+      const rest = start === 0 ? carry + text : text.slice(start);
+      carry = '';
+      if (rest.length > maxLen) {
+        warn?.({ line: lineNo, message: `line longer than ${maxLen} characters skipped` });
+        skipping = true;
+      } else {
+        carry = rest;
+      }
+      if (lines.length > 0) {
+        if (text.indexOf('\uFFFD') !== -1) checkReplacement(lines, batchFirst);
+        yield { lines, firstLine: batchFirst };
+      }
+    }
+    const tail = carry + decoder.end();
+    if (!skipping && tail.length > 0) {
+      const line = tail.charCodeAt(tail.length - 1) === 13 ? tail.slice(0, -1) : tail;
+      if (line.length > maxLen) {
+        warn?.({ line: lineNo, message: `line longer than ${maxLen} characters skipped` });
+      } else {
+        const lines = [line];
+        checkReplacement(lines, lineNo);
+        yield { lines, firstLine: lineNo };
+      }
+    }
+  } catch (error) {
+    if (error instanceof StbError || (error as Error)?.name === 'AbortError') throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'Z_BUF_ERROR' || code === 'Z_DATA_ERROR' || /unexpected end of file|incorrect header/i.test(String((error as Error)?.message))) {
+      throw new StbError('E_IO', `${options.name}:${lineNo}: compressed input is truncated or corrupt (${(error as Error).message})`, {
+        cause: error,
+        hint: 'Check the archive (gzip -t / bzip2 -t) and re-copy it; lines before this point were read',
+      });
+    }
+    throw new StbError('E_IO', `${options.name}:${lineNo}: read failed (${(error as Error)?.message ?? String(error)})`, { cause: error });
+  }
+}

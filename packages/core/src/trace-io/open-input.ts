@@ -1,0 +1,65 @@
+import { closeSync, createReadStream, openSync, readSync, statSync } from 'node:fs';
+import type { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import { StbError } from '../errors/stb-error';
+
+/** The compression an input was found to use, from its magic bytes (not its name). */
+export type Compression = 'none' | 'gzip' | 'bzip2';
+
+export interface OpenedInput {
+  /** `stdin` for `-`, else the path as given. */
+  readonly name: string;
+  /** Decompressed bytes (bzip2 is reported, not decoded: callers that accept it add a decoder). */
+  readonly stream: Readable;
+  readonly compression: Compression;
+  /** Size on disk in bytes, when known (for progress). */
+  readonly sizeBytes: number | undefined;
+  /** The raw (compressed) stream, to measure progress through the file. */
+  readonly raw: Readable;
+}
+
+/**
+ * Opens a file (or `-` for stdin) for streaming, checking it exists and is a regular file, and
+ * transparently gunzipping it. Errors are {@link StbError}s that name the file and say what to do.
+ */
+export function openInput(path: string): OpenedInput {
+  if (path === '-') {
+    // stdin cannot be sniffed without consuming it; gzip on stdin is decoded by the caller's pipe.
+    return { name: 'stdin', stream: process.stdin, raw: process.stdin, compression: 'none', sizeBytes: undefined };
+  }
+  let size: number;
+  try {
+    const stat = statSync(path);
+    if (stat.isDirectory()) {
+      throw new StbError('E_IO', `${path}: is a directory`, { hint: 'Pass a log file, or a glob of the files inside it' });
+    }
+    size = stat.size;
+  } catch (error) {
+    if (error instanceof StbError) throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new StbError('E_IO', `${path}: no such file`, { cause: error, hint: 'Check the path' });
+    if (code === 'EACCES') throw new StbError('E_IO', `${path}: permission denied`, { cause: error, hint: 'Check the file permissions' });
+    throw new StbError('E_IO', `${path}: cannot open (${code ?? String(error)})`, { cause: error });
+  }
+  const compression = sniffCompression(path);
+  const raw = createReadStream(path, { highWaterMark: 1 << 18 });
+  const stream = compression === 'gzip' ? raw.pipe(createGunzip({ chunkSize: 1 << 18 })) : raw;
+  if (stream !== raw) raw.on('error', (error) => stream.destroy(error));
+  return { name: path, stream, raw, compression, sizeBytes: size };
+}
+
+function sniffCompression(path: string): Compression {
+  const header = Buffer.alloc(3);
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, 'r');
+    const n = readSync(fd, header, 0, 3, 0);
+    if (n >= 2 && header[0] === 0x1f && header[1] === 0x8b) return 'gzip';
+    if (n === 3 && header.toString('latin1') === 'BZh') return 'bzip2';
+    return 'none';
+  } catch (error) {
+    throw new StbError('E_IO', `${path}: cannot read (${(error as NodeJS.ErrnoException).code ?? String(error)})`, { cause: error });
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}

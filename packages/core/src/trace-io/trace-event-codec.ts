@@ -1,0 +1,43 @@
+import type { ParamValue, TraceEvent, TraceHeader } from '../domain/trace-event';
+
+/** Serializes one event as a JSON line (no newline), fields in the documented order. */
+export function encodeTraceEvent(event: TraceEvent): string {
+  // Building the object in a fixed order keeps files diff-able and byte-reproducible.
+  const out: Record<string, unknown> = { ts: event.ts, session: event.session, sql: event.sql };
+  if (event.params !== undefined) out.params = event.params;
+  if (event.durationUs !== undefined) out.durationUs = event.durationUs;
+  if (event.user !== undefined) out.user = event.user;
+  if (event.database !== undefined) out.database = event.database;
+  if (event.application !== undefined) out.application = event.application;
+  if (event.error !== undefined) out.error = event.error;
+  if (event.templateId !== undefined) out.templateId = event.templateId;
+  return JSON.stringify(out);
+}
+
+export function encodeTraceHeader(header: TraceHeader): string {
+  return JSON.stringify({ $trace: header });
+}
+
+/** Why a parsed JSON value is not a trace event, or undefined when it is one. */
+export function traceEventProblem(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'not a JSON object';
+  const v = value as Record<string, unknown>;
+  if (typeof v.ts !== 'number' || !Number.isFinite(v.ts)) return 'field "ts" must be a number (microseconds since the epoch)';
+  if (typeof v.session !== 'string') return 'field "session" must be a string';
+  if (typeof v.sql !== 'string') return 'field "sql" must be a string';
+  if (v.params !== undefined && !isParamArray(v.params)) return 'field "params" must be an array of strings, numbers, booleans or nulls';
+  if (v.durationUs !== undefined && (typeof v.durationUs !== 'number' || !Number.isFinite(v.durationUs))) return 'field "durationUs" must be a number';
+  for (const key of ['user', 'database', 'application', 'error', 'templateId'] as const) {
+    if (v[key] !== undefined && typeof v[key] !== 'string') return `field "${key}" must be a string`;
+  }
+  return undefined;
+}
+
+function isParamArray(value: unknown): value is ParamValue[] {
+  if (!Array.isArray(value)) return false;
+  for (const item of value) {
+    const t = typeof item;
+    if (item !== null && t !== 'string' && t !== 'number' && t !== 'boolean') return false;
+  }
+  return true;
+}

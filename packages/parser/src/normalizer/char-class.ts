@@ -1,0 +1,30 @@
+/** Character classes for the scanner, indexed by char code (ASCII only; >127 counts as a letter). */
+export const IDENT_START = 1;
+export const IDENT_PART = 2;
+export const DIGIT = 4;
+export const SPACE = 8;
+
+export const CHAR_CLASS = new Uint8Array(128);
+for (let c = 0; c < 128; c++) {
+  const ch = String.fromCharCode(c);
+  if (/[A-Za-z_]/.test(ch)) CHAR_CLASS[c] = IDENT_START | IDENT_PART;
+  if (/[0-9]/.test(ch)) CHAR_CLASS[c] = DIGIT | IDENT_PART;
+  if (ch === '$') CHAR_CLASS[c] |= 0; // `$` continues identifiers in PostgreSQL only: handled in the scanner
+  if (c === 32 || c === 9 || c === 10 || c === 13 || c === 11 || c === 12) CHAR_CLASS[c] = SPACE;
+}
+
+export function isIdentPart(code: number): boolean {
+  return code >= 128 || (CHAR_CLASS[code]! & IDENT_PART) !== 0;
+}
+
+export function isIdentStart(code: number): boolean {
+  return code >= 128 || (CHAR_CLASS[code]! & IDENT_START) !== 0;
+}
+
+export function isDigit(code: number): boolean {
+  return code >= 48 && code <= 57;
+}
+
+export function isSpace(code: number): boolean {
+  return code < 128 && (CHAR_CLASS[code]! & SPACE) !== 0;
+}

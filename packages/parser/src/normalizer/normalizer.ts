@@ -1,0 +1,53 @@
+import type { ParamValue, SlotType, StatementKind, Template, TemplateSlot } from '@sqltrace/core';
+import { scanSql, type ScanDialect } from './sql-scanner';
+import { kindOfFirstWord } from './statement-kind';
+import { templateId } from './template-id';
+
+/** A statement after normalization. */
+export interface NormalizedStatement {
+  /** Executable text with placeholders (`$n` for PostgreSQL, `?` for MySQL). */
+  readonly sql: string;
+  /** Values for `sql`'s placeholders: every literal and bind parameter, in text order. */
+  readonly params: ParamValue[];
+  readonly types: SlotType[];
+  readonly template: Template;
+  /** Values per template slot: like `params`, with each collapsed list replaced by its length. */
+  readonly templateParams: ParamValue[];
+}
+
+export interface NormalizerOptions {
+  readonly dialect: ScanDialect;
+  /** Distinct template texts remembered (the cache is cleared when it fills). */
+  readonly cacheSize?: number;
+}
+
+/**
+ * Turns statements into templates. The scan is one pass per statement; everything computed per
+ * template (id hash, kind) is cached by template text, so the hot path is scan + one map lookup.
+ */
+export class Normalizer {
+  readonly dialect: ScanDialect;
+  readonly #cache = new Map<string, Template>();
+  readonly #cacheSize: number;
+
+  constructor(options: NormalizerOptions) {
+    this.dialect = options.dialect;
+    this.#cacheSize = options.cacheSize ?? 50_000;
+  }
+
+  normalize(sql: string, bindParams?: readonly ParamValue[]): NormalizedStatement {
+    const scan = scanSql(sql, this.dialect, bindParams);
+    let template = this.#cache.get(scan.templateText);
+    if (template === undefined) {
+      template = this.#makeTemplate(scan.templateText, scan.templateTypes, kindOfFirstWord(scan.firstWord));
+      if (this.#cache.size >= this.#cacheSize) this.#cache.clear();
+      this.#cache.set(scan.templateText, template);
+    }
+    return { sql: scan.sql, params: scan.params, types: scan.types, template, templateParams: scan.templateParams };
+  }
+
+  #makeTemplate(text: string, types: readonly SlotType[], kind: StatementKind): Template {
+    const slots: TemplateSlot[] = types.map((type, k) => Object.freeze({ index: k + 1, type }));
+    return Object.freeze({ id: templateId(this.dialect, text), text, dialect: this.dialect, kind, slots: Object.freeze(slots) });
+  }
+}

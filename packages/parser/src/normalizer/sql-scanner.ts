@@ -1,0 +1,585 @@
+import type { ParamValue, SlotType } from '@sqltrace/core';
+import { isDigit, isIdentPart, isIdentStart, isSpace } from './char-class';
+import { UNARY_CONTEXT_WORDS } from './statement-kind';
+
+export type ScanDialect = 'postgres' | 'mysql' | 'sqlite';
+
+/** One pass over a statement: literals and placeholders become slots; lists become spans. */
+export interface ScanResult {
+  /** Executable text: comments dropped, whitespace collapsed, each literal a placeholder (`$n` or `?`). */
+  readonly sql: string;
+  /** Values for `sql`'s placeholders, in text order. */
+  readonly params: ParamValue[];
+  readonly types: SlotType[];
+  /** Template text: like `sql`, with IN-lists, ARRAY[…] and multi-row VALUES collapsed. */
+  readonly templateText: string;
+  /** Values per template slot; a collapsed list contributes its length. */
+  readonly templateParams: ParamValue[];
+  readonly templateTypes: SlotType[];
+  /** The first keyword, as written (empty when there is none). */
+  readonly firstWord: string;
+}
+
+// Token categories, for spacing and for telling unary minus from subtraction.
+const T_START = 0, T_OP = 1, T_OPEN = 2, T_COMMA = 3, T_WORD = 4, T_VALUE = 5, T_CLOSE = 6;
+
+const MARK = '\u0001'; // stands for a placeholder until numbering
+
+interface Span {
+  /** Offsets in the unnumbered text that the replacement covers. */
+  readonly start: number;
+  readonly end: number;
+  /** Slot indexes the replacement covers. */
+  readonly pStart: number;
+  readonly pEnd: number;
+  readonly replacement: string;
+  readonly count: number;
+}
+
+interface Paren {
+  readonly textStart: number;
+  readonly pStart: number;
+  /** 1 = IN (…), 2 = VALUES row, 3 = ARRAY[…], 0 = other */
+  readonly role: number;
+}
+
+interface ValuesGroup {
+  firstRowEnd: number;
+  firstRowPEnd: number;
+  firstRowText: string;
+  lastRowEnd: number;
+  lastRowPEnd: number;
+  rows: number;
+  uniform: boolean;
+  /** 0 = just closed a row, 1 = saw the comma after a row */
+  state: number;
+}
+
+/**
+ * Scans one statement. Dialect rules: PostgreSQL has `E''`, dollar quotes, `"ident"`, nested
+ * block comments and `?` as an operator; MySQL has backslash escapes, `"strings"`, backticks,
+ * `#` comments and `?` placeholders.
+ */
+export function scanSql(input: string, dialect: ScanDialect, bindParams?: readonly ParamValue[]): ScanResult {
+  const pg = dialect !== 'mysql';
+  const mysql = dialect === 'mysql';
+  const n = input.length;
+  let out = '';
+  const params: ParamValue[] = [];
+  const types: SlotType[] = [];
+  let prev = T_START;
+  let pendingSpace = false;
+  let lastChar = 0; // last char emitted
+  let wordStart = -1; // last word's bounds in `input`
+  let wordEnd = -1;
+  let firstWord = '';
+  let qIndex = 0; // next `?` bind parameter
+  let spans: Span[] | undefined;
+  const parens: Paren[] = [];
+  let values: ValuesGroup | undefined;
+  let i = 0;
+
+  const lastWordIs = (lower: string): boolean => {
+    if (prev !== T_WORD || wordEnd - wordStart !== lower.length) return false;
+    for (let k = 0; k < lower.length; k++) {
+      if ((input.charCodeAt(wordStart + k) | 0x20) !== lower.charCodeAt(k)) return false;
+    }
+    return true;
+  };
+
+  const sep = (code: number) => {
+    // Canonical spacing: none after `(`/`[`, none before `,`/`)`/`]`, one after `,`, else as written.
+    if (out.length === 0) return;
+    if (code === 44 || code === 41 || code === 93) return;
+    if (lastChar === 40 || lastChar === 91) return;
+    if (lastChar === 44 || pendingSpace) out += ' ';
+  };
+
+  const endValues = () => {
+    const g = values!;
+    values = undefined;
+    if (g.rows >= 2 && g.uniform) {
+      (spans ??= []).push({
+        start: g.firstRowEnd, end: g.lastRowEnd, pStart: g.firstRowPEnd, pEnd: g.lastRowPEnd,
+        replacement: ` /*, ... (${MARK} rows) */`, count: g.rows,
+      });
+    }
+  };
+
+  const emitSlot = (value: ParamValue, type: SlotType) => {
+    sep(0);
+    out += pg ? MARK : '?';
+    lastChar = 63;
+    params.push(value);
+    types.push(type);
+    prev = T_VALUE;
+    pendingSpace = false;
+  };
+
+  const emitText = (text: string, category: number) => {
+    sep(text.charCodeAt(0));
+    out += text;
+    lastChar = text.charCodeAt(text.length - 1);
+    prev = category;
+    pendingSpace = false;
+  };
+
+  while (i < n) {
+    const c = input.charCodeAt(i);
+
+    if (isSpace(c)) {
+      pendingSpace = true;
+      i++;
+      continue;
+    }
+
+    // Comments.
+    if (c === 45 && input.charCodeAt(i + 1) === 45 && (!mysql || i + 2 >= n || isSpace(input.charCodeAt(i + 2)))) {
+      const eol = input.indexOf('\n', i);
+      i = eol === -1 ? n : eol + 1;
+      pendingSpace = true;
+      continue;
+    }
+    if (c === 35 && mysql) {
+      const eol = input.indexOf('\n', i);
+      i = eol === -1 ? n : eol + 1;
+      pendingSpace = true;
+      continue;
+    }
+    if (c === 47 && input.charCodeAt(i + 1) === 42) {
+      const end = skipBlockComment(input, i, pg);
+      const marker = input.charCodeAt(i + 2);
+      if (marker === 43 || (mysql && marker === 33)) {
+        // Optimizer hints (`/*+ … */`) and MySQL executable comments (`/*! … */`) change the plan: keep them.
+        emitText(input.slice(i, end), T_OP);
+        pendingSpace = true;
+      } else {
+        pendingSpace = true;
+      }
+      i = end;
+      continue;
+    }
+
+    // A VALUES group ends at the first token that is not `, (` after a row.
+    if (values !== undefined) {
+      if (values.state === 0) {
+        if (c === 44) values.state = 1;
+        else endValues();
+      } else if (values.state === 1 && c !== 40) {
+        endValues();
+      }
+    }
+
+    // Strings.
+    if (c === 39 || (c === 34 && mysql)) {
+      const end = findStringEnd(input, i, c, mysql);
+      const type = stringType(input, end, prev === T_WORD ? input.slice(wordStart, wordEnd) : '');
+      const value = decodeString(input, i + 1, end - 1, c, mysql);
+      if (pg && prev === T_WORD && (type === 'datetime' || type === 'interval') && !isCastNext(input, end)) {
+        // `DATE '2024-01-01'` → `$1::DATE`: a typed literal only takes a string constant, a cast takes a parameter.
+        const word = input.slice(wordStart, wordEnd);
+        if (out.endsWith(word)) {
+          out = out.slice(0, out.length - word.length);
+          if (out.endsWith(' ')) out = out.slice(0, -1);
+          pendingSpace = out.length > 0;
+          prev = T_OP;
+          emitSlot(value, type);
+          out += '::' + word;
+          lastChar = word.charCodeAt(word.length - 1);
+          i = end;
+          continue;
+        }
+      }
+      emitSlot(value, type);
+      i = end;
+      continue;
+    }
+
+    // Quoted identifiers.
+    if ((c === 34 && pg) || (c === 96 && mysql)) {
+      const end = findStringEnd(input, i, c, false);
+      emitText(input.slice(i, end), T_VALUE);
+      i = end;
+      continue;
+    }
+
+    // Numbers, including a unary minus.
+    if (isDigit(c) || (c === 46 && isDigit(input.charCodeAt(i + 1)) && prev !== T_WORD && prev !== T_VALUE)) {
+      const end = scanNumberEnd(input, i);
+      if (end < n && isIdentPart(input.charCodeAt(end)) && !(pg && input.charCodeAt(end) === 36)) {
+        // `1abc`, `123db`: MySQL identifiers may start with digits.
+        let e = end;
+        while (e < n && isIdentPart(input.charCodeAt(e))) e++;
+        wordStart = i; wordEnd = e;
+        emitText(input.slice(i, e), T_WORD);
+        i = e;
+        continue;
+      }
+      const [value, type] = numberValue(input.slice(i, end), pg);
+      emitSlot(value, type);
+      i = end;
+      continue;
+    }
+    if (c === 45 && (isDigit(input.charCodeAt(i + 1)) || (input.charCodeAt(i + 1) === 46 && isDigit(input.charCodeAt(i + 2))))) {
+      const unary = prev === T_START || prev === T_OP || prev === T_OPEN || prev === T_COMMA ||
+        (prev === T_WORD && UNARY_CONTEXT_WORDS.has(input.slice(wordStart, wordEnd).toLowerCase()));
+      if (unary) {
+        const end = scanNumberEnd(input, i + 1);
+        if (!(end < n && isIdentPart(input.charCodeAt(end)))) {
+          const [value, type] = numberValue(input.slice(i, end), pg);
+          emitSlot(value, type);
+          i = end;
+          continue;
+        }
+      }
+    }
+
+    // Words (keywords, identifiers) and prefixed strings: E'…', B'…', X'…', N'…', U&'…', _utf8'…'.
+    if (isIdentStart(c)) {
+      let e = i + 1;
+      while (e < n) {
+        const d = input.charCodeAt(e);
+        if (isIdentPart(d) || (pg && d === 36)) e++;
+        else break;
+      }
+      const next = input.charCodeAt(e);
+      if (next === 39 || (next === 38 && input.charCodeAt(e + 1) === 39 && e - i === 1 && (c | 0x20) === 117)) {
+        const len = e - i;
+        const p = c | 0x20;
+        if (len === 1 && (p === 101 || p === 120 || p === 98 || p === 110 || p === 117) || (mysql && c === 95)) {
+          const q = next === 38 ? e + 1 : e;
+          const escapes = p === 101 || mysql;
+          const end = findStringEnd(input, q, 39, escapes);
+          const body = decodeString(input, q + 1, end - 1, 39, escapes);
+          emitSlot(body, len === 1 && (p === 120 || p === 98) ? 'bytes' : 'string');
+          i = end;
+          continue;
+        }
+      }
+      if (firstWord === '') firstWord = input.slice(i, e);
+      wordStart = i;
+      wordEnd = e;
+      emitText(input.slice(i, e), T_WORD);
+      i = e;
+      continue;
+    }
+
+    // Placeholders and dollar quotes.
+    if (c === 36 && pg) {
+      if (isDigit(input.charCodeAt(i + 1))) {
+        let e = i + 1;
+        while (e < n && isDigit(input.charCodeAt(e))) e++;
+        const k = Number(input.slice(i + 1, e));
+        const value = bindParams?.[k - 1];
+        emitSlot(value === undefined ? null : value, value === undefined ? 'param' : paramType(value));
+        i = e;
+        continue;
+      }
+      const close = dollarQuoteEnd(input, i);
+      if (close > 0) {
+        const tagEnd = input.indexOf('$', i + 1) + 1;
+        const tagLen = tagEnd - i;
+        emitSlot(input.slice(tagEnd, close - tagLen), 'string');
+        i = close;
+        continue;
+      }
+    }
+    if (c === 63 && mysql) {
+      const value = bindParams?.[qIndex++];
+      emitSlot(value === undefined ? null : value, value === undefined ? 'param' : paramType(value));
+      i++;
+      continue;
+    }
+
+    // Punctuation.
+    if (c === 40 || c === 91) {
+      let role = 0;
+      if (c === 40) {
+        if (lastWordIs('in')) role = 1;
+        else if (lastWordIs('values')) role = 2;
+        else if (values !== undefined && values.state === 1) role = 2;
+      } else if (lastWordIs('array')) {
+        role = 3;
+      }
+      if (role === 2 && values === undefined) {
+        values = { firstRowEnd: -1, firstRowPEnd: -1, firstRowText: '', lastRowEnd: -1, lastRowPEnd: -1, rows: 0, uniform: true, state: 2 };
+      } else if (role === 2) {
+        values!.state = 2;
+      }
+      emitText(c === 40 ? '(' : '[', T_OPEN);
+      parens.push({ textStart: out.length, pStart: params.length, role });
+      i++;
+      continue;
+    }
+    if (c === 41 || c === 93) {
+      const open = parens.pop();
+      if (open !== undefined && open.role !== 0) {
+        const inner = out.slice(open.textStart);
+        const count = params.length - open.pStart;
+        if (open.role === 2 && values !== undefined) {
+          emitText(')', T_CLOSE);
+          const rowText = inner;
+          if (values.rows === 0) {
+            values.firstRowEnd = out.length;
+            values.firstRowPEnd = params.length;
+            values.firstRowText = rowText;
+          } else if (rowText !== values.firstRowText) {
+            values.uniform = false;
+          }
+          values.rows++;
+          values.lastRowEnd = out.length;
+          values.lastRowPEnd = params.length;
+          values.state = 0;
+          i++;
+          continue;
+        }
+        if (count > 0 && isPlainList(inner, count, pg)) {
+          (spans ??= []).push({
+            start: open.textStart, end: out.length, pStart: open.pStart, pEnd: params.length,
+            replacement: `${MARK} /*, ... */`, count,
+          });
+        }
+      }
+      emitText(c === 41 ? ')' : ']', T_CLOSE);
+      i++;
+      continue;
+    }
+    if (c === 44) {
+      emitText(',', T_COMMA);
+      i++;
+      continue;
+    }
+    if (c === 59) {
+      // Statement terminator: dropped when trailing, kept between statements of one entry.
+      let e = i + 1;
+      while (e < n && (isSpace(input.charCodeAt(e)) || input.charCodeAt(e) === 59)) e++;
+      if (e >= n) break;
+      emitText(';', T_OP);
+      i++;
+      continue;
+    }
+    if (c < 32 || c === 0x7f) {
+      // Control characters (never valid outside strings) are treated as white space.
+      pendingSpace = true;
+      i++;
+      continue;
+    }
+    emitText(input[i]!, T_OP);
+    i++;
+  }
+  if (values !== undefined) endValues();
+
+  const sql = pg ? numberMarks(out) : out;
+  if (spans === undefined) {
+    return { sql, params, types, templateText: sql, templateParams: params, templateTypes: types, firstWord };
+  }
+  spans.sort((a, b) => a.start - b.start);
+  let text = '';
+  const tParams: ParamValue[] = [];
+  const tTypes: SlotType[] = [];
+  let at = 0;
+  let pAt = 0;
+  for (const span of spans) {
+    if (span.start < at) continue; // inside a collapsed region already
+    text += out.slice(at, span.start) + span.replacement;
+    for (let k = pAt; k < span.pStart; k++) {
+      tParams.push(params[k]!);
+      tTypes.push(types[k]!);
+    }
+    tParams.push(span.count);
+    tTypes.push('list-length');
+    at = span.end;
+    pAt = span.pEnd;
+  }
+  text += out.slice(at);
+  for (let k = pAt; k < params.length; k++) {
+    tParams.push(params[k]!);
+    tTypes.push(types[k]!);
+  }
+  const templateText = pg ? numberMarks(text) : text.split(MARK).join('?');
+  return { sql, params, types, templateText, templateParams: tParams, templateTypes: tTypes, firstWord };
+}
+
+/** `(MARK, MARK, …)`: a list of nothing but values. */
+function isPlainList(inner: string, count: number, pg: boolean): boolean {
+  const mark = pg ? MARK : '?';
+  if (inner.length !== count * 3 - 2) return false;
+  for (let k = 0; k < inner.length; k += 3) {
+    if (inner[k] !== mark) return false;
+    if (k + 1 < inner.length && (inner[k + 1] !== ',' || inner[k + 2] !== ' ')) return false;
+  }
+  return true;
+}
+
+function numberMarks(text: string): string {
+  if (text.indexOf(MARK) === -1) return text;
+  const parts = text.split(MARK);
+  let result = parts[0]!;
+  for (let k = 1; k < parts.length; k++) result += '$' + k + parts[k];
+  return result;
+}
+
+function skipBlockComment(input: string, start: number, nested: boolean): number {
+  let depth = 1;
+  let i = start + 2;
+  const n = input.length;
+  while (i < n) {
+    const c = input.charCodeAt(i);
+    if (c === 42 && input.charCodeAt(i + 1) === 47) {
+      depth--;
+      i += 2;
+      if (depth === 0 || !nested) return i;
+      continue;
+    }
+    if (nested && c === 47 && input.charCodeAt(i + 1) === 42) {
+      depth++;
+      i += 2;
+      continue;
+    }
+    i++;
+  }
+  return n; // unterminated: the rest is comment
+}
+
+/** Index just past the closing quote (or the end of input when unterminated). */
+function findStringEnd(input: string, start: number, quote: number, backslash: boolean): number {
+  const n = input.length;
+  let i = start + 1;
+  while (i < n) {
+    const c = input.charCodeAt(i);
+    if (c === 92 && backslash) {
+      i += 2;
+      continue;
+    }
+    if (c === quote) {
+      if (input.charCodeAt(i + 1) === quote) {
+        i += 2;
+        continue;
+      }
+      return i + 1;
+    }
+    i++;
+  }
+  return n;
+}
+
+const BACKSLASH_ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', b: '\b', f: '\f', '0': '\0', Z: '\x1a' };
+
+function decodeString(input: string, from: number, to: number, quote: number, backslash: boolean): string {
+  const body = input.slice(from, Math.max(from, to));
+  const q = String.fromCharCode(quote);
+  if (body.indexOf(q) === -1 && (!backslash || body.indexOf('\\') === -1)) return body;
+  let result = '';
+  for (let i = 0; i < body.length; i++) {
+    const ch = body[i]!;
+    if (ch === '\\' && backslash && i + 1 < body.length) {
+      const next = body[++i]!;
+      result += BACKSLASH_ESCAPES[next] ?? next;
+    } else if (ch === q && body[i + 1] === q) {
+      result += q;
+      i++;
+    } else {
+      result += ch;
+    }
+  }
+  return result;
+}
+
+const CAST_TYPES: Record<string, SlotType> = {
+  date: 'datetime', timestamp: 'datetime', timestamptz: 'datetime', time: 'datetime', timetz: 'datetime', datetime: 'datetime',
+  interval: 'interval', int: 'int', int2: 'int', int4: 'int', int8: 'int', integer: 'int', bigint: 'int', smallint: 'int',
+  numeric: 'float', decimal: 'float', float4: 'float', float8: 'float', real: 'float', bool: 'bool', boolean: 'bool', bytea: 'bytes',
+};
+
+function isCastNext(input: string, end: number): boolean {
+  return input.charCodeAt(end) === 58 && input.charCodeAt(end + 1) === 58;
+}
+
+/** A string literal's slot type, from a `::cast` after it or a type keyword before it (`DATE '…'`). */
+function stringType(input: string, end: number, wordBefore: string): SlotType {
+  if (input.charCodeAt(end) === 58 && input.charCodeAt(end + 1) === 58) {
+    let e = end + 2;
+    while (e < input.length && isIdentPart(input.charCodeAt(e))) e++;
+    const t = CAST_TYPES[input.slice(end + 2, e).toLowerCase()];
+    if (t !== undefined) return t;
+  }
+  if (wordBefore.length >= 4 && wordBefore.length <= 11) {
+    const t = CAST_TYPES[wordBefore.toLowerCase()];
+    if (t === 'datetime' || t === 'interval') return t;
+  }
+  return 'string';
+}
+
+function scanNumberEnd(input: string, start: number): number {
+  const n = input.length;
+  let i = start;
+  const c0 = input.charCodeAt(i);
+  const c1 = input.charCodeAt(i + 1) | 0x20;
+  if (c0 === 48 && (c1 === 120 || c1 === 98 || c1 === 111)) {
+    // 0x1F, 0b101, 0o17 (with `_` separators)
+    i += 2;
+    while (i < n) {
+      const d = input.charCodeAt(i);
+      if (isDigit(d) || d === 95 || (c1 === 120 && ((d | 0x20) >= 97 && (d | 0x20) <= 102))) i++;
+      else break;
+    }
+    return i;
+  }
+  while (i < n && (isDigit(input.charCodeAt(i)) || (input.charCodeAt(i) === 95 && isDigit(input.charCodeAt(i + 1))))) i++;
+  if (input.charCodeAt(i) === 46 && input.charCodeAt(i + 1) !== 46) {
+    i++;
+    while (i < n && isDigit(input.charCodeAt(i))) i++;
+  }
+  const e = input.charCodeAt(i) | 0x20;
+  if (e === 101) {
+    let j = i + 1;
+    const s = input.charCodeAt(j);
+    if (s === 43 || s === 45) j++;
+    if (isDigit(input.charCodeAt(j))) {
+      i = j;
+      while (i < n && isDigit(input.charCodeAt(i))) i++;
+    }
+  }
+  return i;
+}
+
+/** The value of a numeric literal: a number when it round-trips exactly, else the literal text. */
+function numberValue(text: string, pg: boolean): [ParamValue, SlotType] {
+  const neg = text.charCodeAt(0) === 45;
+  const body = neg ? text.slice(1) : text;
+  const p = body.charCodeAt(1) | 0x20;
+  if (body.charCodeAt(0) === 48 && (p === 120 || p === 98 || p === 111)) {
+    if (!pg) return [text, 'bytes'];
+    const digits = body.slice(2).replace(/_/g, '');
+    const value = parseInt(digits, p === 120 ? 16 : p === 98 ? 2 : 8);
+    return Number.isSafeInteger(value) ? [neg ? -value : value, 'int'] : [text, 'int'];
+  }
+  const isInt = text.indexOf('.') === -1 && text.indexOf('e') === -1 && text.indexOf('E') === -1;
+  const clean = text.indexOf('_') === -1 ? text : text.replace(/_/g, '');
+  const value = Number(clean);
+  const exact = String(value) === clean && (!isInt || Number.isSafeInteger(value));
+  return [exact ? value : clean, isInt ? 'int' : 'float'];
+}
+
+/** The end of a dollar-quoted string starting at `start`, or -1 when it is not one. */
+function dollarQuoteEnd(input: string, start: number): number {
+  let e = start + 1;
+  while (e < input.length) {
+    const d = input.charCodeAt(e);
+    if (d === 36) break;
+    if (!(isIdentPart(d) && !(e === start + 1 && isDigit(d)))) return -1;
+    e++;
+  }
+  if (e >= input.length) return -1;
+  const tag = input.slice(start, e + 1);
+  const close = input.indexOf(tag, e + 1);
+  return close === -1 ? -1 : close + tag.length;
+}
+
+/** The slot type of a bind parameter value as logged (PostgreSQL logs every value as text). */
+function paramType(value: ParamValue): SlotType {
+  if (value === null) return 'null';
+  if (typeof value === 'number') return Number.isInteger(value) ? 'int' : 'float';
+  if (typeof value === 'boolean') return 'bool';
+  return 'param';
+}
