@@ -1,0 +1,28 @@
+export type { NormalizedStatement, NormalizerOptions } from './normalizer/normalizer';
+export { Normalizer } from './normalizer/normalizer';
+export type { ScanDialect, ScanResult } from './normalizer/sql-scanner';
+export { scanSql } from './normalizer/sql-scanner';
+export { NORMALIZER_VERSION, templateId, templateKey } from './normalizer/template-id';
+export { kindOfFirstWord } from './normalizer/statement-kind';
+
+export type { LogFormat } from './format/log-format';
+export { LOG_FORMATS, dialectOf } from './format/log-format';
+export type { DetectedFormat } from './format/detect-format';
+export { detectFormat } from './format/detect-format';
+
+export type { ParseLogOptions } from './log-parser';
+export { LogParser } from './log-parser';
+export type { ParseSummary, ParseWarning, SkipReason } from './parse-summary';
+
+export type { LogReader, RawEvent, ReaderSink } from './readers/reader-sink';
+export type { CompiledPrefix, PrefixField } from './readers/pg-prefix';
+export { COMMON_PREFIXES, compilePrefix, detectPrefix } from './readers/pg-prefix';
+export { parseLogTimestamp } from './readers/log-timestamp';
+export { parseBindParameters } from './readers/pg-parameters';
+export { PgStderrReader } from './readers/pg-stderr-reader';
+export { PgSyslogReader } from './readers/pg-syslog-reader';
+export { PgCsvReader, splitCsv } from './readers/pg-csv-reader';
+export { PgJsonReader } from './readers/pg-json-reader';
+export { MysqlGeneralReader } from './readers/mysql-general-reader';
+export { MysqlSlowReader } from './readers/mysql-slow-reader';
+export { SqlFileReader } from './readers/sql-file-reader';

@@ -1,0 +1,119 @@
+import { PgEventAssembler } from './pg-event-assembler';
+import { parseLogTimestamp } from './log-timestamp';
+import type { LogReader, ReaderSink } from './reader-sink';
+
+export interface PgCsvOptions {
+  readonly offsetMinutes?: number;
+  readonly onUnknownZone?: (zone: string) => void;
+}
+
+// csvlog columns (stable positions from 9.0 to 17; 13 added backend_type, 14 leader_pid and query_id).
+const LOG_TIME = 0, USER = 1, DATABASE = 2, PID = 3, SESSION = 5, SEVERITY = 11, SQLSTATE = 12, MESSAGE = 13, DETAIL = 14, QUERY = 19, APPLICATION = 22;
+
+/**
+ * PostgreSQL csvlog. A record may span lines (quoted newlines); fields are RFC 4180 with `""`
+ * escapes. Records with too few columns are reported, not guessed at.
+ */
+export class PgCsvReader implements LogReader {
+  readonly #sink: ReaderSink;
+  readonly #assembler: PgEventAssembler;
+  readonly #options: PgCsvOptions;
+  #partial: string | undefined;
+  #partialLine = 0;
+  #partialCount = 0;
+
+  constructor(sink: ReaderSink, options: PgCsvOptions = {}) {
+    this.#sink = sink;
+    this.#options = options;
+    this.#assembler = new PgEventAssembler(sink);
+  }
+
+  push(line: string, lineNo: number): void {
+    let text = line;
+    let first = lineNo;
+    if (this.#partial !== undefined) {
+      text = this.#partial + '\n' + line;
+      first = this.#partialLine;
+    }
+    const fields = splitCsv(text);
+    if (fields === undefined) {
+      // An open quote: the record continues on the next line.
+      if (this.#partial === undefined) this.#partialCount = 0;
+      this.#partial = text;
+      this.#partialLine = first;
+      this.#partialCount++;
+      return;
+    }
+    const count = this.#partial === undefined ? 1 : this.#partialCount + 1;
+    this.#partial = undefined;
+    if (text.length === 0) return this.#sink.skipped(first, count, 'empty line');
+    if (fields.length < 22) return this.#sink.skipped(first, count, `csvlog record with ${fields.length} columns (expected 22 to 26)`);
+    this.#assembler.process({
+      line: first,
+      lineCount: count,
+      ts: parseLogTimestamp(fields[LOG_TIME]!, this.#options.offsetMinutes, this.#options.onUnknownZone),
+      pid: fields[PID] || undefined,
+      session: fields[SESSION] || undefined,
+      user: fields[USER],
+      database: fields[DATABASE],
+      application: fields.length > APPLICATION ? fields[APPLICATION] : undefined,
+      severity: fields[SEVERITY]!,
+      sqlstate: fields[SQLSTATE] || undefined,
+      message: fields[MESSAGE]!,
+      detail: fields[DETAIL] || undefined,
+      query: fields[QUERY] || undefined,
+    });
+  }
+
+  end(): void {
+    if (this.#partial !== undefined) {
+      this.#sink.skipped(this.#partialLine, this.#partialCount, 'csvlog record cut off by the end of the file (unclosed quote)');
+      this.#partial = undefined;
+    }
+    this.#assembler.end();
+  }
+}
+
+/** Splits one CSV record; undefined when a quoted field is still open at the end of `text`. */
+export function splitCsv(text: string): string[] | undefined {
+  const fields: string[] = [];
+  const n = text.length;
+  let i = 0;
+  for (;;) {
+    if (text.charCodeAt(i) === 34) {
+      let value = '';
+      let k = i + 1;
+      for (;;) {
+        const q = text.indexOf('"', k);
+        if (q === -1) return undefined;
+        value += text.slice(k, q);
+        if (text.charCodeAt(q + 1) === 34) {
+          value += '"';
+          k = q + 2;
+          continue;
+        }
+        i = q + 1;
+        break;
+      }
+      fields.push(value);
+    } else {
+      const comma = text.indexOf(',', i);
+      const end = comma === -1 ? n : comma;
+      fields.push(text.slice(i, end));
+      i = end;
+    }
+    if (i >= n) return fields;
+    if (text.charCodeAt(i) === 44) {
+      i++;
+      if (i === n) {
+        fields.push('');
+        return fields;
+      }
+      continue;
+    }
+    // Garbage after a closing quote: keep going from the next comma.
+    const comma = text.indexOf(',', i);
+    if (comma === -1) return fields;
+    i = comma + 1;
+  }
+}

@@ -1,0 +1,219 @@
+import { parseBindParameters } from './pg-parameters';
+import { known, type PgRecord } from './pg-record';
+import type { RawEvent, ReaderSink } from './reader-sink';
+
+interface SessionState {
+  id: string;
+  pending: RawEvent | undefined;
+  /** The pending statement came from `execute` and its DETAIL parameters may follow. */
+  awaitingParams: boolean;
+  /** SQLSTATE or message of an ERROR waiting for its STATEMENT line. */
+  error: string | undefined;
+  /** The last record was a parse/bind step: the DETAIL after it is not an execution's. */
+  inNonExecution: boolean;
+}
+
+const DURATION = 'duration: ';
+
+/**
+ * Turns PostgreSQL log messages into statement events, the same way for every log destination.
+ * Understands `log_statement` (`statement:`, `execute <name>:` + `DETAIL: parameters:`),
+ * `log_min_duration_statement` (`duration: … ms  statement|execute …`), `log_duration` (a bare
+ * `duration:` after the statement), errors (`ERROR` + `STATEMENT`), and connection lines as
+ * session boundaries. Statements are held until the session's next message so a later duration,
+ * parameter list or error can complete them.
+ */
+export class PgEventAssembler {
+  readonly #sink: ReaderSink;
+  readonly #sessions = new Map<string, SessionState>();
+  readonly #generations = new Map<string, number>();
+
+  constructor(sink: ReaderSink) {
+    this.#sink = sink;
+  }
+
+  process(r: PgRecord): void {
+    const key = r.session ?? r.pid ?? '';
+    const sev = r.severity;
+    const msg = r.message;
+    if (sev === 'LOG') {
+      if (msg.startsWith('statement: ')) return this.#statement(r, key, msg.slice(11), undefined, false);
+      if (msg.startsWith(DURATION)) return this.#duration(r, key, msg);
+      if (msg.startsWith('execute ')) return this.#execute(r, key, msg, undefined);
+      if (msg.startsWith('connection received') || msg.startsWith('connection authorized')) return this.#connection(r, key, msg);
+      if (msg.startsWith('disconnection')) return this.#disconnect(r, key);
+      const session = this.#sessions.get(key);
+      if (session) session.inNonExecution = false;
+      return this.#skip(r, 'LOG message that is not a statement');
+    }
+    if (sev === 'DETAIL') {
+      const session = this.#sessions.get(key);
+      if (msg.startsWith('parameters: ') && session) {
+        if (session.inNonExecution) return this.#skip(r, 'parameters of a parse/bind step');
+        if (session.awaitingParams && session.pending) {
+          const params = parseBindParameters(msg.slice(12));
+          if (params !== undefined) {
+            session.pending.params = params;
+            session.awaitingParams = false;
+            return this.#sink.used(r.lineCount);
+          }
+          return this.#skip(r, 'unreadable bind parameters');
+        }
+      }
+      return this.#skip(r, 'DETAIL not about a logged statement');
+    }
+    if (sev === 'ERROR' || sev === 'FATAL' || sev === 'PANIC') {
+      const session = this.#session(key, r);
+      session.error = r.sqlstate ?? firstLine(msg);
+      if (r.query !== undefined && r.query !== '') return this.#errorStatement(r, key, r.query);
+      return this.#sink.used(r.lineCount);
+    }
+    if (sev === 'STATEMENT') return this.#errorStatement(r, key, msg);
+    this.#skip(r, `${sev} message`);
+  }
+
+  /** Emits every held statement (end of input). */
+  end(): void {
+    const pending: RawEvent[] = [];
+    for (const session of this.#sessions.values()) {
+      if (session.pending) pending.push(session.pending);
+      session.pending = undefined;
+    }
+    pending.sort((a, b) => a.ts - b.ts);
+    for (const event of pending) this.#sink.event(event);
+    this.#sessions.clear();
+  }
+
+  #session(key: string, r: PgRecord): SessionState {
+    let session = this.#sessions.get(key);
+    if (session === undefined) {
+      const gen = this.#generations.get(key) ?? 0;
+      session = {
+        id: r.session ?? (gen === 0 ? key : `${key}#${gen}`),
+        pending: undefined,
+        awaitingParams: false,
+        error: undefined,
+        inNonExecution: false,
+      };
+      this.#sessions.set(key, session);
+    }
+    return session;
+  }
+
+  #flush(session: SessionState): void {
+    if (session.pending) this.#sink.event(session.pending);
+    session.pending = undefined;
+    session.awaitingParams = false;
+  }
+
+  #statement(r: PgRecord, key: string, sql: string, durationUs: number | undefined, isExecute: boolean): void {
+    const session = this.#session(key, r);
+    this.#flush(session);
+    session.inNonExecution = false;
+    session.error = undefined;
+    if (sql.trim().length === 0) return this.#skip(r, 'empty statement');
+    // A duration logged on the statement's own line is logged at its end: start = end - duration.
+    const ts = durationUs === undefined ? r.ts : r.ts - durationUs;
+    const event: RawEvent = { ts, session: session.id, sql, line: r.line };
+    if (durationUs !== undefined) event.durationUs = durationUs;
+    const user = known(r.user);
+    if (user !== undefined) event.user = user;
+    const database = known(r.database);
+    if (database !== undefined) event.database = database;
+    const application = known(r.application);
+    if (application !== undefined) event.application = application;
+    if (isExecute) event.extended = true;
+    if (isExecute && r.detail !== undefined && r.detail.startsWith('parameters: ')) {
+      const params = parseBindParameters(r.detail.slice(12));
+      if (params !== undefined) event.params = params;
+    }
+    session.pending = event;
+    session.awaitingParams = isExecute && event.params === undefined;
+    this.#sink.used(r.lineCount);
+  }
+
+  #execute(r: PgRecord, key: string, text: string, durationUs: number | undefined): void {
+    // `execute <unnamed>: SQL`, `execute S_1/C_2: SQL`, `execute einf"ug: SQL`
+    const colon = text.indexOf(': ');
+    if (colon === -1) return this.#skip(r, 'execute line without statement text');
+    this.#statement(r, key, text.slice(colon + 2), durationUs, true);
+  }
+
+  #duration(r: PgRecord, key: string, msg: string): void {
+    const ms = msg.indexOf(' ms', DURATION.length);
+    const durationUs = Math.round(Number(msg.slice(DURATION.length, ms)) * 1000);
+    if (ms === -1 || !Number.isFinite(durationUs)) return this.#skip(r, 'unreadable duration');
+    let rest = msg.slice(ms + 3);
+    let k = 0;
+    while (rest.charCodeAt(k) === 32) k++;
+    rest = rest.slice(k);
+    if (rest.length === 0) {
+      // log_duration: the duration of the session's previous statement.
+      const session = this.#sessions.get(key);
+      if (session?.pending && session.pending.durationUs === undefined) {
+        session.pending.durationUs = durationUs;
+        return this.#sink.used(r.lineCount);
+      }
+      return this.#skip(r, 'duration without a statement');
+    }
+    if (rest.startsWith('statement: ')) return this.#statement(r, key, rest.slice(11), durationUs, false);
+    if (rest.startsWith('execute ')) return this.#execute(r, key, rest, durationUs);
+    if (rest.startsWith('parse ') || rest.startsWith('bind ')) {
+      const session = this.#session(key, r);
+      session.inNonExecution = true;
+      return this.#skip(r, 'parse/bind step (not an execution)');
+    }
+    this.#skip(r, 'duration of an unknown step');
+  }
+
+  #errorStatement(r: PgRecord, key: string, sql: string): void {
+    const session = this.#session(key, r);
+    const error = session.error;
+    session.error = undefined;
+    if (error === undefined) return this.#skip(r, 'STATEMENT context of a LOG message (temporary file, lock wait…)');
+    if (session.pending && sameStatement(session.pending.sql, sql)) {
+      session.pending.error = error;
+      return this.#sink.used(r.lineCount);
+    }
+    // The statement was only logged because it failed.
+    this.#statement({ ...r, lineCount: r.lineCount }, key, sql, undefined, false);
+    if (session.pending) session.pending.error = error;
+  }
+
+  #connection(r: PgRecord, key: string, msg: string): void {
+    if (msg.startsWith('connection received') && r.session === undefined) {
+      // Without %c a reused pid is a new session.
+      const existing = this.#sessions.get(key);
+      if (existing) {
+        this.#flush(existing);
+        this.#sessions.delete(key);
+        this.#generations.set(key, (this.#generations.get(key) ?? 0) + 1);
+      }
+    }
+    this.#session(key, r);
+    this.#sink.used(r.lineCount);
+  }
+
+  #disconnect(r: PgRecord, key: string): void {
+    const session = this.#sessions.get(key);
+    if (session) {
+      this.#flush(session);
+      this.#sessions.delete(key);
+      if (r.session === undefined) this.#generations.set(key, (this.#generations.get(key) ?? 0) + 1);
+    }
+    this.#sink.used(r.lineCount);
+  }
+
+  #skip(r: PgRecord, reason: string): void {
+    this.#sink.skipped(r.line, r.lineCount, reason);
+  }
+}
+
+function firstLine(text: string): string {
+  const nl = text.indexOf('\n');
+  return nl === -1 ? text : text.slice(0, nl);
+}
+
+function sameStatement(a: string, b: string): boolean {
+  return a === b || a.trim() === b.trim();
+}
