@@ -26,3 +26,12 @@ export { PgJsonReader } from './readers/pg-json-reader';
 export { MysqlGeneralReader } from './readers/mysql-general-reader';
 export { MysqlSlowReader } from './readers/mysql-slow-reader';
 export { SqlFileReader } from './readers/sql-file-reader';
+
+export type { StatementAnalysis } from './analysis/statement-analysis';
+export { analyzeStatement } from './analysis/statement-analyzer';
+
+export type { ParseLogsToTraceOptions, ParseLogsToTraceResult } from './parse-logs-to-trace';
+export { parseLogsToTrace } from './parse-logs-to-trace';
+export type { TemplateStat, TemplateStats } from './template-stats';
+export { collectTemplateStats } from './template-stats';
+export { DurationHistogram } from './duration-histogram';

@@ -1,3 +1,4 @@
+/// <reference path="./unbzip2-stream.d.ts" />
 import { openInput, type OpenedInput } from '@sqltrace/core';
 import { PassThrough, type Readable } from 'node:stream';
 // unbzip2-stream is a small pure-JS streaming bzip2 decoder (no native build, no download).

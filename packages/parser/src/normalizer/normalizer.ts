@@ -1,4 +1,5 @@
 import type { ParamValue, SlotType, StatementKind, Template, TemplateSlot } from '@sqltrace/core';
+import { analyzeStatement } from '../analysis/statement-analyzer';
 import { scanSql, type ScanDialect } from './sql-scanner';
 import { kindOfFirstWord } from './statement-kind';
 import { templateId } from './template-id';
@@ -19,6 +20,11 @@ export interface NormalizerOptions {
   readonly dialect: ScanDialect;
   /** Distinct template texts remembered (the cache is cleared when it fills). */
   readonly cacheSize?: number;
+  /**
+   * Run the grammar-based analysis (kind, tables read/written) once per new template (default
+   * true). Without it the kind comes from the first keyword and `tables` is absent.
+   */
+  readonly analyze?: boolean;
 }
 
 /**
@@ -29,10 +35,12 @@ export class Normalizer {
   readonly dialect: ScanDialect;
   readonly #cache = new Map<string, Template>();
   readonly #cacheSize: number;
+  readonly #analyze: boolean;
 
   constructor(options: NormalizerOptions) {
     this.dialect = options.dialect;
     this.#cacheSize = options.cacheSize ?? 50_000;
+    this.#analyze = options.analyze ?? true;
   }
 
   normalize(sql: string, bindParams?: readonly ParamValue[]): NormalizedStatement {
@@ -48,6 +56,11 @@ export class Normalizer {
 
   #makeTemplate(text: string, types: readonly SlotType[], kind: StatementKind): Template {
     const slots: TemplateSlot[] = types.map((type, k) => Object.freeze({ index: k + 1, type }));
-    return Object.freeze({ id: templateId(this.dialect, text), text, dialect: this.dialect, kind, slots: Object.freeze(slots) });
+    const id = templateId(this.dialect, text);
+    if (!this.#analyze) return Object.freeze({ id, text, dialect: this.dialect, kind, slots: Object.freeze(slots) });
+    const analysis = analyzeStatement(text);
+    return Object.freeze({
+      id, text, dialect: this.dialect, kind: analysis.kind, tables: Object.freeze(analysis.tables), slots: Object.freeze(slots),
+    });
   }
 }

@@ -19,8 +19,10 @@ const TS = '(\\d{4}-\\d\\d-\\d\\d[ T]\\d\\d:\\d\\d:\\d\\d(?:\\.\\d+)?(?: ?(?:[A-
 
 const ESCAPES: Record<string, [string, PrefixField | undefined]> = {
   a: ['(.*?)', 'application'],
-  u: ['(.*?)', 'user'],
-  d: ['(.*?)', 'database'],
+  // User and database names never hold commas or spaces in practice; allowing them would let a
+  // shorter candidate prefix swallow the fields that follow.
+  u: ['([^,\\s]*?)', 'user'],
+  d: ['([^,\\s]*?)', 'database'],
   r: ['(\\S*?)', 'host'],
   h: ['(\\S*?)', 'host'],
   b: ['(?:.*?)', undefined],
@@ -96,6 +98,8 @@ export const COMMON_PREFIXES: readonly string[] = [
   '%t:%r:%u@%d:[%p]:',
   '%t:%h:%u@%d:[%p]:',
   '%m|%u|%d|%c|',
+  '%m [%p] user=%u,db=%d,app=%a ',
+  '%t [%p] user=%u,db=%d,app=%a ',
   '%m [%p] user=%u,db=%d ',
   '%m [%p] user=%u,db=%d,app=%a,client=%h ',
   '%t [%p]: [%l-1] [%e] usr=%u,db=%d,appli=%a ',

@@ -1,0 +1,29 @@
+/**
+ * A one-line progress display on stderr, redrawn at most every 200 ms — only when stderr is a
+ * terminal, so logs and pipes never see it.
+ */
+export class ProgressLine {
+  readonly #enabled: boolean;
+  #last = 0;
+  #shown = false;
+
+  constructor(enabled = process.stderr.isTTY === true) {
+    this.#enabled = enabled;
+  }
+
+  update(render: () => string): void {
+    if (!this.#enabled) return;
+    const now = performance.now();
+    if (now - this.#last < 200) return;
+    this.#last = now;
+    const text = render();
+    const width = process.stderr.columns ?? 100;
+    process.stderr.write(`\r${text.slice(0, width - 1).padEnd(Math.min(width - 1, this.#shown ? width - 1 : text.length))}`);
+    this.#shown = true;
+  }
+
+  clear(): void {
+    if (this.#enabled && this.#shown) process.stderr.write(`\r${' '.repeat((process.stderr.columns ?? 100) - 1)}\r`);
+    this.#shown = false;
+  }
+}

@@ -1,0 +1,2 @@
+// @sqltrace/driver-postgres — not implemented yet (see README.md). The public API will be exported from here.
+export {};

@@ -1,0 +1,2 @@
+// @sqltrace/generators — not implemented yet (see README.md). The public API will be exported from here.
+export {};
