@@ -58,6 +58,7 @@ body     : element* ;
 element
     : fromClause
     | joinClause
+    | USING LPAREN parenBody? RPAREN   // JOIN … USING (col, …)
     | usingClause
     | LPAREN innerStatement RPAREN
     | LPAREN parenBody? RPAREN

@@ -232,15 +232,21 @@ export class LogParser implements TraceSource {
   }
 }
 
+const PARAMETERIZABLE = new Set(['select', 'insert', 'update', 'delete', 'merge']);
+
 function toTraceEvent(raw: RawEvent, normalizer: Normalizer | undefined): TraceEvent {
   let sql = raw.sql;
   let params: ParamValue[] | undefined = raw.params;
   let templateId: string | undefined;
   if (normalizer !== undefined) {
     const n = normalizer.normalize(raw.sql, raw.params);
-    sql = n.sql;
-    params = n.params.length > 0 ? n.params : undefined;
     templateId = n.template.id;
+    // Only DML takes bind parameters everywhere (PostgreSQL refuses them in SET, DDL, utility
+    // statements): elsewhere the statement keeps its literals inline and stays executable as is.
+    if (PARAMETERIZABLE.has(n.template.kind)) {
+      sql = n.sql;
+      params = n.params.length > 0 ? n.params : undefined;
+    }
   }
   const event: TraceEvent = { ts: Number.isFinite(raw.ts) ? raw.ts : 0, session: raw.session, sql };
   if (params !== undefined) event.params = params;

@@ -5,7 +5,7 @@ import {
   CopyContext, CopyStatementContext, CteContext, CursorContext, DdlContext, DdlTargetContext, DeleteStatementContext,
   DmlContext, InsertStatementContext, MergeStatementContext, NameContext, OtherContext, SelectStatementContext,
   SqlStatementParser, TableNameContext, TableSourceContext, TclContext, UpdateStatementContext, WriteTargetContext,
-  DdlStatementContext,
+  DdlStatementContext, ScriptContext,
 } from '../generated/SqlStatementParser';
 import { kindOfFirstWord } from '../normalizer/statement-kind';
 import type { StatementAnalysis } from './statement-analysis';
@@ -23,16 +23,10 @@ class CountingErrorListener extends BaseErrorListener {
  * grammar has no rules for yields what could be recognised, with `complete: false`.
  */
 export function analyzeStatement(sql: string): StatementAnalysis {
-  const errors = new CountingErrorListener();
   try {
-    const lexer = new SqlStatementLexer(CharStream.fromString(sql));
-    lexer.removeErrorListeners();
-    lexer.addErrorListener(errors);
-    const parser = new SqlStatementParser(new CommonTokenStream(lexer));
-    parser.removeErrorListeners();
-    parser.addErrorListener(errors);
-    parser.interpreter.predictionMode = PredictionMode.SLL;
-    const tree = parser.script();
+    // SLL prediction is fast and right for almost every statement; retry with full LL on errors.
+    let { tree, errors } = parse(sql, PredictionMode.SLL);
+    if (errors > 0) ({ tree, errors } = parse(sql, PredictionMode.LL));
     const read = new Set<string>();
     const written = new Set<string>();
     const ctes = new Set<string>();
@@ -41,10 +35,24 @@ export function analyzeStatement(sql: string): StatementAnalysis {
     for (const table of written) read.delete(table);
     const first = tree.statement(0);
     const kind = first === null ? kindOfFirstWord(firstWord(sql)) : kindOf(first, sql);
-    return { kind, tables: { read: [...read], written: [...written] }, complete: errors.errors === 0 };
-  } catch {
+    return { kind, tables: { read: [...read], written: [...written] }, complete: errors === 0 };
+  } catch (e) {
+    if (process.env.STB_DEBUG_ANALYSIS) console.error(e);
     return { kind: kindOfFirstWord(firstWord(sql)), tables: { read: [], written: [] }, complete: false };
   }
+}
+
+function parse(sql: string, mode: typeof PredictionMode.SLL): { tree: ScriptContext; errors: number } {
+  const errors = new CountingErrorListener();
+  const lexer = new SqlStatementLexer(CharStream.fromString(sql));
+  lexer.removeErrorListeners();
+  lexer.addErrorListener(errors);
+  const parser = new SqlStatementParser(new CommonTokenStream(lexer));
+  parser.removeErrorListeners();
+  parser.addErrorListener(errors);
+  parser.interpreter.predictionMode = mode;
+  const tree = parser.script();
+  return { tree, errors: errors.errors };
 }
 
 function kindOf(statement: ParserRuleContext, sql: string): StatementKind {

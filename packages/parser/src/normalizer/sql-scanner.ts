@@ -24,6 +24,8 @@ export interface ScanResult {
 const T_START = 0, T_OP = 1, T_OPEN = 2, T_COMMA = 3, T_WORD = 4, T_VALUE = 5, T_CLOSE = 6;
 
 const MARK = '\u0001'; // stands for a placeholder until numbering
+const REF = '\u0002'; // `REF <param index> REF_END`: the same placeholder as an earlier slot
+const REF_END = '\u0003';
 
 interface Span {
   /** Offsets in the unnumbered text that the replacement covers. */
@@ -39,7 +41,7 @@ interface Span {
 interface Paren {
   readonly textStart: number;
   readonly pStart: number;
-  /** 1 = IN (…), 2 = VALUES row, 3 = ARRAY[…], 0 = other */
+  /** 1 = IN (…), 2 = VALUES row, 3 = ARRAY[…], 4 = type modifier varchar(50), 0 = other */
   readonly role: number;
 }
 
@@ -64,7 +66,9 @@ export function scanSql(input: string, dialect: ScanDialect, bindParams?: readon
   const pg = dialect !== 'mysql';
   const mysql = dialect === 'mysql';
   const n = input.length;
-  let out = '';
+  // Output as parts: slicing a growing string would flatten it again and again (quadratic on
+  // a 100k-row INSERT). Offsets below are part indexes.
+  const out: string[] = [];
   const params: ParamValue[] = [];
   const types: SlotType[] = [];
   let prev = T_START;
@@ -72,8 +76,23 @@ export function scanSql(input: string, dialect: ScanDialect, bindParams?: readon
   let lastChar = 0; // last char emitted
   let wordStart = -1; // last word's bounds in `input`
   let wordEnd = -1;
+  let beforeWord = T_START; // token category before the last word: tells `VALUES (` rows from `= VALUES(col)`
   let firstWord = '';
   let qIndex = 0; // next `?` bind parameter
+  let keepsNumbers = false; // FETCH/MOVE counts are syntax
+  let ordinalDepth = -1; // paren depth of the current GROUP BY / ORDER BY list, or -1
+  let literals: Map<string, number> | undefined; // literal text → first slot, for GROUP BY reuse
+
+  /** An integer right after `BY` or a comma of a BY-list, and followed by `,` `)` or a word. */
+  const isOrdinal = (end: number): boolean => {
+    if (ordinalDepth < 0 || parens.length !== ordinalDepth) return false;
+    if (!(prev === T_COMMA || lastWordIs('by'))) return false;
+    for (let k = i; k < end; k++) if (!isDigit(input.charCodeAt(k))) return false;
+    let k = end;
+    while (k < n && isSpace(input.charCodeAt(k))) k++;
+    const d = input.charCodeAt(k);
+    return k >= n || d === 44 || d === 41 || d === 59 || isIdentStart(d);
+  };
   let spans: Span[] | undefined;
   const parens: Paren[] = [];
   let values: ValuesGroup | undefined;
@@ -92,13 +111,14 @@ export function scanSql(input: string, dialect: ScanDialect, bindParams?: readon
     if (out.length === 0) return;
     if (code === 44 || code === 41 || code === 93) return;
     if (lastChar === 40 || lastChar === 91) return;
-    if (lastChar === 44 || pendingSpace) out += ' ';
+    if (lastChar === 44 || pendingSpace) out.push(' ');
   };
 
   const endValues = () => {
     const g = values!;
     values = undefined;
-    if (g.rows >= 2 && g.uniform) {
+    // One row or many, uniform VALUES share a template: the row count becomes a slot.
+    if (g.rows >= 1 && g.uniform) {
       (spans ??= []).push({
         start: g.firstRowEnd, end: g.lastRowEnd, pStart: g.firstRowPEnd, pEnd: g.lastRowPEnd,
         replacement: ` /*, ... (${MARK} rows) */`, count: g.rows,
@@ -106,9 +126,26 @@ export function scanSql(input: string, dialect: ScanDialect, bindParams?: readon
     }
   };
 
-  const emitSlot = (value: ParamValue, type: SlotType) => {
+  const emitSlot = (value: ParamValue, type: SlotType, literal?: string) => {
+    if (literal !== undefined && pg) {
+      // In a GROUP BY list a literal repeated from the select list must stay the same parameter,
+      // or PostgreSQL no longer sees the two expressions as equal.
+      if (ordinalDepth >= 0 && parens.length >= ordinalDepth) {
+        const earlier = literals?.get(literal);
+        if (earlier !== undefined) {
+          sep(0);
+          out.push(REF + earlier + REF_END);
+          lastChar = 63;
+          prev = T_VALUE;
+          pendingSpace = false;
+          return;
+        }
+      } else {
+        (literals ??= new Map()).set(literal, params.length);
+      }
+    }
     sep(0);
-    out += pg ? MARK : '?';
+    out.push(pg ? MARK : '?');
     lastChar = 63;
     params.push(value);
     types.push(type);
@@ -118,7 +155,7 @@ export function scanSql(input: string, dialect: ScanDialect, bindParams?: readon
 
   const emitText = (text: string, category: number) => {
     sep(text.charCodeAt(0));
-    out += text;
+    out.push(text);
     lastChar = text.charCodeAt(text.length - 1);
     prev = category;
     pendingSpace = false;
@@ -134,7 +171,9 @@ export function scanSql(input: string, dialect: ScanDialect, bindParams?: readon
     }
 
     // Comments.
-    if (c === 45 && input.charCodeAt(i + 1) === 45 && (!mysql || i + 2 >= n || isSpace(input.charCodeAt(i + 2)))) {
+    // MySQL needs a space after `--`, but log tools (and people) treat `--x` as a comment too;
+    // only `5--3` (a double minus before a digit) stays arithmetic.
+    if (c === 45 && input.charCodeAt(i + 1) === 45 && (!mysql || !isDigit(input.charCodeAt(i + 2)))) {
       const eol = input.indexOf('\n', i);
       i = eol === -1 ? n : eol + 1;
       pendingSpace = true;
@@ -178,19 +217,19 @@ export function scanSql(input: string, dialect: ScanDialect, bindParams?: readon
       if (pg && prev === T_WORD && (type === 'datetime' || type === 'interval') && !isCastNext(input, end)) {
         // `DATE '2024-01-01'` → `$1::DATE`: a typed literal only takes a string constant, a cast takes a parameter.
         const word = input.slice(wordStart, wordEnd);
-        if (out.endsWith(word)) {
-          out = out.slice(0, out.length - word.length);
-          if (out.endsWith(' ')) out = out.slice(0, -1);
+        if (out[out.length - 1] === word) {
+          out.pop();
+          if (out[out.length - 1] === ' ') out.pop();
           pendingSpace = out.length > 0;
           prev = T_OP;
-          emitSlot(value, type);
-          out += '::' + word;
+          emitSlot(value, type, input.slice(wordStart, end));
+          out.push('::' + word);
           lastChar = word.charCodeAt(word.length - 1);
           i = end;
           continue;
         }
       }
-      emitSlot(value, type);
+      emitSlot(value, type, input.slice(i, end));
       i = end;
       continue;
     }
@@ -215,8 +254,14 @@ export function scanSql(input: string, dialect: ScanDialect, bindParams?: readon
         i = e;
         continue;
       }
+      if (keepsNumbers || (parens.length > 0 && parens[parens.length - 1]!.role === 4) || isOrdinal(end)) {
+        // Type modifiers (varchar(50)), GROUP/ORDER BY ordinals and FETCH counts are syntax, not values.
+        emitText(input.slice(i, end), T_VALUE);
+        i = end;
+        continue;
+      }
       const [value, type] = numberValue(input.slice(i, end), pg);
-      emitSlot(value, type);
+      emitSlot(value, type, input.slice(i, end));
       i = end;
       continue;
     }
@@ -256,7 +301,19 @@ export function scanSql(input: string, dialect: ScanDialect, bindParams?: readon
           continue;
         }
       }
-      if (firstWord === '') firstWord = input.slice(i, e);
+      if (firstWord === '') {
+        firstWord = input.slice(i, e);
+        const fw = firstWord.toLowerCase();
+        keepsNumbers = fw === 'fetch' || fw === 'move';
+      }
+      if (e - i === 2 && (input.charCodeAt(i) | 0x20) === 98 && (input.charCodeAt(i + 1) | 0x20) === 121 && prev === T_WORD) {
+        // `GROUP BY` / `ORDER BY`: integers in the list that follows are column ordinals.
+        const w = input.slice(wordStart, wordEnd).toLowerCase();
+        if (w === 'group' || w === 'order') ordinalDepth = parens.length;
+      } else if (ordinalDepth >= 0 && parens.length === ordinalDepth && ORDINAL_LIST_END.has(input.slice(i, e).toLowerCase())) {
+        ordinalDepth = -1;
+      }
+      beforeWord = prev;
       wordStart = i;
       wordEnd = e;
       emitText(input.slice(i, e), T_WORD);
@@ -295,8 +352,9 @@ export function scanSql(input: string, dialect: ScanDialect, bindParams?: readon
     if (c === 40 || c === 91) {
       let role = 0;
       if (c === 40) {
-        if (lastWordIs('in')) role = 1;
-        else if (lastWordIs('values')) role = 2;
+        if (prev === T_WORD && TYPE_MODIFIER_WORDS.has(input.slice(wordStart, wordEnd).toLowerCase())) role = 4;
+        else if (lastWordIs('in')) role = 1;
+        else if (lastWordIs('values') && beforeWord !== T_OP && beforeWord !== T_COMMA && beforeWord !== T_OPEN) role = 2;
         else if (values !== undefined && values.state === 1) role = 2;
       } else if (lastWordIs('array')) {
         role = 3;
@@ -312,9 +370,10 @@ export function scanSql(input: string, dialect: ScanDialect, bindParams?: readon
       continue;
     }
     if (c === 41 || c === 93) {
+      if (ordinalDepth >= 0 && parens.length <= ordinalDepth) ordinalDepth = -1;
       const open = parens.pop();
       if (open !== undefined && open.role !== 0) {
-        const inner = out.slice(open.textStart);
+        const inner = out.slice(open.textStart).join('');
         const count = params.length - open.pStart;
         if (open.role === 2 && values !== undefined) {
           emitText(')', T_CLOSE);
@@ -333,10 +392,11 @@ export function scanSql(input: string, dialect: ScanDialect, bindParams?: readon
           i++;
           continue;
         }
-        if (count > 0 && isPlainList(inner, count, pg)) {
+        const element = count > 0 ? plainListElement(inner, count, pg) : undefined;
+        if (element !== undefined) {
           (spans ??= []).push({
             start: open.textStart, end: out.length, pStart: open.pStart, pEnd: params.length,
-            replacement: `${MARK} /*, ... */`, count,
+            replacement: `${element} /*, ... */`, count,
           });
         }
       }
@@ -369,7 +429,8 @@ export function scanSql(input: string, dialect: ScanDialect, bindParams?: readon
   }
   if (values !== undefined) endValues();
 
-  const sql = pg ? numberMarks(out) : out;
+  const joined = out.join('');
+  const sql = pg ? numberMarks(joined, (m) => m) : joined;
   if (spans === undefined) {
     return { sql, params, types, templateText: sql, templateParams: params, templateTypes: types, firstWord };
   }
@@ -377,46 +438,96 @@ export function scanSql(input: string, dialect: ScanDialect, bindParams?: readon
   let text = '';
   const tParams: ParamValue[] = [];
   const tTypes: SlotType[] = [];
+  const tOrigin: number[] = []; // template slot → original slot (-1 for a list length)
   let at = 0;
   let pAt = 0;
-  for (const span of spans) {
-    if (span.start < at) continue; // inside a collapsed region already
-    text += out.slice(at, span.start) + span.replacement;
-    for (let k = pAt; k < span.pStart; k++) {
+  const copy = (to: number) => {
+    for (let k = pAt; k < to; k++) {
       tParams.push(params[k]!);
       tTypes.push(types[k]!);
+      tOrigin.push(k);
     }
-    tParams.push(span.count);
-    tTypes.push('list-length');
+  };
+  for (const span of spans) {
+    if (span.start < at) continue; // inside a collapsed region already
+    text += out.slice(at, span.start).join('');
+    copy(span.pStart);
+    if (span.replacement.startsWith(MARK)) {
+      // `MARK … /*, ... */`: the list's first element position now holds its length.
+      text += span.replacement;
+      tParams.push(span.count);
+      tTypes.push('list-length');
+      tOrigin.push(-1);
+    } else {
+      text += span.replacement;
+      tParams.push(span.count);
+      tTypes.push('list-length');
+      tOrigin.push(-1);
+    }
     at = span.end;
     pAt = span.pEnd;
   }
-  text += out.slice(at);
-  for (let k = pAt; k < params.length; k++) {
-    tParams.push(params[k]!);
-    tTypes.push(types[k]!);
-  }
-  const templateText = pg ? numberMarks(text) : text.split(MARK).join('?');
+  text += out.slice(at).join('');
+  copy(params.length);
+  const templateText = pg ? numberMarks(text, (m) => tOrigin[m]!) : text.split(MARK).join('?');
   return { sql, params, types, templateText, templateParams: tParams, templateTypes: tTypes, firstWord };
 }
 
-/** `(MARK, MARK, …)`: a list of nothing but values. */
-function isPlainList(inner: string, count: number, pg: boolean): boolean {
+const TYPE_MODIFIER_WORDS = new Set([
+  'varchar', 'char', 'character', 'nchar', 'nvarchar', 'numeric', 'decimal', 'dec', 'varbinary', 'binary', 'bit', 'varbit',
+  'time', 'timestamp', 'timestamptz', 'timetz', 'interval', 'float', 'double', 'datetime', 'int', 'integer', 'tinyint',
+  'smallint', 'mediumint', 'bigint', 'year', 'real', 'varying',
+]);
+
+/** Words that end a GROUP BY / ORDER BY list. */
+const ORDINAL_LIST_END = new Set(['limit', 'offset', 'having', 'window', 'union', 'except', 'intersect', 'for', 'fetch', 'returning', 'into', 'select', 'from', 'where']);
+
+/**
+ * `MARK, MARK, …` or `MARK::uuid, MARK::uuid, …`: a list of nothing but values (all with the same
+ * cast). Returns the element text to keep, or undefined when the list holds anything else.
+ */
+function plainListElement(inner: string, count: number, pg: boolean): string | undefined {
   const mark = pg ? MARK : '?';
-  if (inner.length !== count * 3 - 2) return false;
-  for (let k = 0; k < inner.length; k += 3) {
-    if (inner[k] !== mark) return false;
-    if (k + 1 < inner.length && (inner[k + 1] !== ',' || inner[k + 2] !== ' ')) return false;
+  if (inner[0] !== mark) return undefined;
+  const comma = inner.indexOf(',');
+  const element = comma === -1 ? inner : inner.slice(0, comma);
+  if (element.length > 1 && !/^.::[A-Za-z_][A-Za-z0-9_]*(\[\])?$/.test(element)) return undefined;
+  if (inner.length !== count * (element.length + 2) - 2) return undefined;
+  const sep = ', ';
+  for (let k = 0; k < inner.length; k += element.length + 2) {
+    if (inner.slice(k, k + element.length) !== element) return undefined;
+    if (k + element.length < inner.length && inner.slice(k + element.length, k + element.length + 2) !== sep) return undefined;
   }
-  return true;
+  return MARK + element.slice(1);
 }
 
-function numberMarks(text: string): string {
-  if (text.indexOf(MARK) === -1) return text;
-  const parts = text.split(MARK);
-  let result = parts[0]!;
-  for (let k = 1; k < parts.length; k++) result += '$' + k + parts[k];
-  return result;
+/**
+ * Numbers placeholders `$1…$n` in text order. `origin(m)` gives the original slot of the m-th
+ * placeholder, so a reference to an earlier slot gets that slot's number.
+ */
+function numberMarks(text: string, origin: (m: number) => number): string {
+  if (text.indexOf(MARK) === -1 && text.indexOf(REF) === -1) return text;
+  let result = '';
+  let from = 0;
+  let m = 0;
+  let numberOf: Map<number, number> | undefined;
+  const hasRefs = text.indexOf(REF) !== -1;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 1) {
+      result += text.slice(from, i) + '$' + (m + 1);
+      if (hasRefs) (numberOf ??= new Map()).set(origin(m), m + 1);
+      m++;
+      from = i + 1;
+    } else if (c === 2) {
+      const close = text.indexOf(REF_END, i);
+      const k = Number(text.slice(i + 1, close));
+      result += text.slice(from, i) + '$' + (numberOf?.get(k) ?? '?');
+      i = close;
+      from = close + 1;
+    }
+  }
+  return result + text.slice(from);
 }
 
 function skipBlockComment(input: string, start: number, nested: boolean): number {

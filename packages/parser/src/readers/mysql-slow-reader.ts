@@ -19,6 +19,10 @@ interface Entry {
   database: string | undefined;
   queryTime: number | undefined;
   admin: boolean;
+  /** The entry's `use db;` line: the statement itself when nothing else follows. */
+  useLine: string | undefined;
+  /** A non-header line (use, SET timestamp, statement) was seen: the next header starts a new entry. */
+  body: boolean;
   sql: string[];
 }
 
@@ -41,7 +45,7 @@ export class MysqlSlowReader implements LogReader {
 
   push(line: string, lineNo: number): void {
     if (line.startsWith('#')) {
-      if (ENTRY_START.test(line) && (this.#entry === undefined || this.#entry.sql.length > 0)) {
+      if (ENTRY_START.test(line) && (this.#entry === undefined || this.#entry.body)) {
         this.#finish();
         this.#entry = this.#newEntry(lineNo);
       } else if (this.#entry === undefined) {
@@ -63,10 +67,12 @@ export class MysqlSlowReader implements LogReader {
     const entry = this.#entry;
     if (entry === undefined) return this.#sink.skipped(lineNo, 1, line.length === 0 ? 'empty line' : 'statement text without a `# Time`/`# User@Host` header');
     entry.lines++;
+    entry.body = true;
     if (entry.sql.length === 0) {
       const use = /^use\s+`?([^`;\s]+)`?;\s*$/i.exec(line);
       if (use) {
         entry.database = use[1];
+        entry.useLine = line.trim();
         return;
       }
       const set = /^SET\s+timestamp\s*=\s*(\d+);\s*$/i.exec(line);
@@ -86,7 +92,7 @@ export class MysqlSlowReader implements LogReader {
   #newEntry(lineNo: number): Entry {
     return {
       line: lineNo, lines: 0, endTs: this.#lastTime, setTs: NaN, session: undefined, user: undefined, host: undefined,
-      database: undefined, queryTime: undefined, admin: false, sql: [],
+      database: undefined, queryTime: undefined, admin: false, useLine: undefined, body: false, sql: [],
     };
   }
 
@@ -129,7 +135,7 @@ export class MysqlSlowReader implements LogReader {
     const entry = this.#entry;
     if (entry === undefined) return;
     this.#entry = undefined;
-    const sql = entry.sql.join('\n').trim();
+    const sql = entry.sql.length > 0 ? entry.sql.join('\n').trim() : (entry.useLine ?? '');
     if (sql.length === 0 && entry.admin) return this.#sink.skipped(entry.line, entry.lines, 'administrator command (not a statement)');
     if (sql.length === 0) return this.#sink.skipped(entry.line, entry.lines, 'slow log entry without a statement');
     if (/^(?:#\s*)?administrator command:/i.test(sql)) return this.#sink.skipped(entry.line, entry.lines, 'administrator command (not a statement)');

@@ -29,6 +29,8 @@ export class SqlFileReader implements LogReader {
   #startLine = 0;
   #lines = 0;
   #copyData = false;
+  /** Parenthesis depth: `;` inside parentheses (CREATE RULE … DO (a; b)) does not end a statement. */
+  #depthParen = 0;
 
   constructor(sink: ReaderSink, options: SqlFileOptions) {
     this.#sink = sink;
@@ -74,7 +76,11 @@ export class SqlFileReader implements LogReader {
               this.#state = State.Dollar;
               i += m[0].length - 1;
             }
-          } else if (c === 59) {
+          } else if (c === 40) {
+            this.#depthParen++;
+          } else if (c === 41) {
+            if (this.#depthParen > 0) this.#depthParen--;
+          } else if (c === 59 && this.#depthParen === 0) {
             this.#text.push(line.slice(from, i + 1));
             this.#emit();
             from = i + 1;
