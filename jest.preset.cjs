@@ -19,5 +19,6 @@ module.exports = {
   moduleNameMapper: {
     '^@sqltrace/([a-z-]+)$': path.join(root, 'packages/$1/src/index.ts'),
   },
-  testTimeout: 30000,
+  testTimeout: 60000,
+  reporters: ['default', path.join(root, 'tools/ci/count-reporter.cjs')],
 };

@@ -1,0 +1,100 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+// End to end through the built binary, as a user runs it (the test target depends on the build).
+const BIN = join(__dirname, '..', 'bin', 'run.js');
+const FIXTURES = join(__dirname, '..', '..', 'parser', 'test', 'fixtures');
+const dir = mkdtempSync(join(tmpdir(), 'stb-cli-'));
+
+function stb(args: string[], input?: string) {
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', input, cwd: dir, env: { ...process.env, FORCE_COLOR: '0' } });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('stb', () => {
+  it('--help lists the commands a newcomer needs', () => {
+    const r = stb(['--help']);
+    expect(r.code).toBe(0);
+    for (const command of ['parse', 'templates', 'demo']) expect(r.stdout).toMatch(new RegExp(`\\b${command}\\b`));
+    const help = stb(['parse', '--help']);
+    expect(help.stdout).toMatch(/--prefix/);
+    expect(help.stdout).toMatch(/EXAMPLES/);
+  });
+
+  it('parse writes every event with templateId and params, and accounts for every line', () => {
+    const out = join(dir, 'errlog.jsonl');
+    const r = stb(['parse', join(FIXTURES, 'errlog'), '-o', out]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/lines\s+191 read = 133 used \+ 58 skipped/);
+    expect(r.stdout).toMatch(/events\s+23 \(5 with bind parameters, 2 failed\), 3 sessions/);
+    expect(r.stdout).toMatch(/43 lines\s+not a log message .*\(line 60, 61, 62, 63, 64 …\)/);
+    const lines = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines[0].$trace).toMatchObject({ version: 1, source: 'pg-stderr', dialect: 'postgres' });
+    const events = lines.slice(1);
+    expect(events).toHaveLength(23);
+    expect(events.every((e) => /^[0-9a-f]{16}$/.test(e.templateId))).toBe(true);
+    expect(events.find((e) => e.sql.startsWith('INSERT INTO runtest')).params).toEqual(['1', 'ein \'€"', '2008-08-08 10:30:00+00', 'a\\000b\\011c']);
+  });
+
+  it('parse --json prints a machine-readable summary', () => {
+    const r = stb(['parse', join(FIXTURES, 'csvlog'), '-o', join(dir, 'csv.jsonl.gz'), '--json']);
+    expect(r.code).toBe(0);
+    const result = JSON.parse(r.stdout);
+    expect(result.events).toBe(23);
+    expect(result.inputs[0]).toMatchObject({ format: 'pg-csv', totalLines: 61, eventsWithBindParams: 5 });
+    expect(result.inputs[0].usedLines + result.inputs[0].skippedLines).toBe(61);
+  });
+
+  it('parse reads stdin (-) and plain .sql files in a given dialect', () => {
+    const r = stb(['parse', '-', '-f', 'sql', '--dialect', 'mysql', '-o', join(dir, 'stdin.jsonl')], "SELECT `a` FROM t WHERE b = 'x';\nSELECT `a` FROM t WHERE b = 'y';\n");
+    expect(r.code).toBe(0);
+    const events = readFileSync(join(dir, 'stdin.jsonl'), 'utf8').trim().split('\n').slice(1).map((l) => JSON.parse(l));
+    expect(events.map((e) => [e.sql, e.params])).toEqual([['SELECT `a` FROM t WHERE b = ?', ['x']], ['SELECT `a` FROM t WHERE b = ?', ['y']]]);
+    expect(events[0].templateId).toBe(events[1].templateId);
+  });
+
+  it('templates shows the table, and --json the rows', () => {
+    const trace = join(dir, 'errlog.jsonl');
+    stb(['parse', join(FIXTURES, 'errlog'), '-o', trace]);
+    const table = stb(['templates', trace, '--top', '3']);
+    expect(table.code).toBe(0);
+    expect(table.stdout).toMatch(/template\s+kind\s+count\s+share/);
+    expect(table.stdout).toMatch(/23 events, 3 sessions, 15 templates \(top 3 shown\)/);
+    const json = JSON.parse(stb(['templates', trace, '--json', '--top', '0']).stdout);
+    expect(json.templates).toHaveLength(15);
+    expect(json.templates.reduce((n: number, t: { count: number }) => n + t.count, 0)).toBe(23);
+    expect(json.templates[0]).toMatchObject({ id: expect.any(String), kind: expect.any(String), share: expect.any(Number) });
+  });
+
+  it('demo runs the pipeline on the bundled sample', () => {
+    const r = stb(['demo']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/3,011 lines → 1,500 statements/);
+    expect(r.stdout).toMatch(/SELECT id, name, price, stock FROM products WHERE id = \$1/);
+    const json = JSON.parse(stb(['demo', '--json']).stdout);
+    expect(json).toMatchObject({ events: 1500, templates: 17 });
+  });
+
+  it('bad input: one line naming the problem, exit code 2, no stack trace', () => {
+    const missing = stb(['parse', join(dir, 'missing.log')]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr.trim().split('\n')[0]).toBe(`stb parse: error: ${join(dir, 'missing.log')}: no such file`);
+    expect(missing.stderr).not.toMatch(/\n\s+at /);
+    const unknown = join(dir, 'unknown.txt');
+    writeFileSync(unknown, 'not\na\nlog\n');
+    const u = stb(['parse', unknown]);
+    expect(u.code).toBe(2);
+    expect(u.stderr).toMatch(/not a log format stb knows\n\s+Pass --format/);
+    const json = stb(['parse', join(dir, 'missing.log'), '--json']);
+    expect(json.code).toBe(2);
+    expect(JSON.parse(json.stdout)).toEqual({ error: { code: 'E_IO', message: `${join(dir, 'missing.log')}: no such file`, hint: 'Check the path' } });
+    const badTrace = join(dir, 'bad.jsonl');
+    writeFileSync(badTrace, '{"ts":1,"session":"a","sql":"SELECT 1"}\nnot json\n');
+    const t = stb(['templates', badTrace]);
+    expect(t.code).toBe(2);
+    expect(t.stderr).toMatch(new RegExp(`${badTrace}:2: not valid JSON`));
+    expect(stb(['parse', '--no-such-flag', 'x']).code).not.toBe(0);
+  });
+});
