@@ -5,6 +5,7 @@ import { detectFormat } from './format/detect-format';
 import { dialectOf, type LogFormat } from './format/log-format';
 import { openLogInput } from './input/open-log-input';
 import { Normalizer } from './normalizer/normalizer';
+import { normalizeEvent } from './parallel/normalize-event';
 import { emptySummary, type ParseSummary, type ParseWarning, type SkipReason } from './parse-summary';
 import { MysqlGeneralReader } from './readers/mysql-general-reader';
 import { MysqlSlowReader } from './readers/mysql-slow-reader';
@@ -33,6 +34,8 @@ export interface ParseLogOptions {
   /** Kept per reason in the summary (default 5). */
   readonly sampleSkippedLines?: number;
   readonly signal?: AbortSignal;
+  /** Called once the format is known, before the first batch (e.g. to set up a pipeline). */
+  readonly onFormat?: (format: LogFormat, dialect: 'postgres' | 'mysql' | 'sqlite') => void;
   readonly onWarning?: (warning: ParseWarning) => void;
   /** Called after each batch with the bytes read so far (compressed bytes for archives). */
   readonly onProgress?: (progress: { bytesRead: number; totalBytes: number | undefined; lines: number; events: number }) => void;
@@ -126,6 +129,7 @@ export class LogParser implements TraceSource {
         if (reader === undefined) {
           const setup = this.#chooseReader(batch, sink, { offsetMinutes, onUnknownZone, warn });
           reader = setup.reader;
+          options.onFormat?.(summary.format!, setup.dialect);
           normalizer = normalize ? new Normalizer({ dialect: setup.dialect }) : undefined;
         }
         const { lines: batchLines, firstLine } = batch;
@@ -232,31 +236,15 @@ export class LogParser implements TraceSource {
   }
 }
 
-const PARAMETERIZABLE = new Set(['select', 'insert', 'update', 'delete', 'merge']);
-
 function toTraceEvent(raw: RawEvent, normalizer: Normalizer | undefined): TraceEvent {
-  let sql = raw.sql;
-  let params: ParamValue[] | undefined = raw.params;
-  let templateId: string | undefined;
-  if (normalizer !== undefined) {
-    const n = normalizer.normalize(raw.sql, raw.params);
-    templateId = n.template.id;
-    // Only DML takes bind parameters everywhere (PostgreSQL refuses them in SET, DDL, utility
-    // statements): elsewhere the statement keeps its literals inline and stays executable as is.
-    if (PARAMETERIZABLE.has(n.template.kind)) {
-      sql = n.sql;
-      params = n.params.length > 0 ? n.params : undefined;
-    }
-  }
-  const event: TraceEvent = { ts: Number.isFinite(raw.ts) ? raw.ts : 0, session: raw.session, sql };
-  if (params !== undefined) event.params = params;
+  const event: TraceEvent = { ts: Number.isFinite(raw.ts) ? raw.ts : 0, session: raw.session, sql: raw.sql };
+  if (raw.params !== undefined) event.params = raw.params;
   if (raw.durationUs !== undefined) event.durationUs = raw.durationUs;
   if (raw.user !== undefined) event.user = raw.user;
   if (raw.database !== undefined) event.database = raw.database;
   if (raw.application !== undefined) event.application = raw.application;
   if (raw.error !== undefined) event.error = raw.error;
-  if (templateId !== undefined) event.templateId = templateId;
-  return event;
+  return normalizer === undefined ? event : normalizeEvent(event, normalizer);
 }
 
 /** `+05:00`, `-0330`, `+5`, `UTC` → minutes east of UTC. */

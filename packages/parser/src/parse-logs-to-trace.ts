@@ -2,6 +2,7 @@ import { StbError, TRACE_FORMAT_VERSION, TraceFileSink } from '@sqltrace/core';
 import { dialectOf } from './format/log-format';
 import { LogParser, type ParseLogOptions } from './log-parser';
 import type { ParseSummary } from './parse-summary';
+import { NormalizePipeline } from './parallel/normalize-pipeline';
 
 export interface ParseLogsToTraceOptions extends Omit<ParseLogOptions, 'onProgress'> {
   /** `.jsonl`, `.jsonl.gz` (compressed), or `-` for stdout. */
@@ -11,6 +12,8 @@ export interface ParseLogsToTraceOptions extends Omit<ParseLogOptions, 'onProgre
   /** Name and version of the writer, recorded in the header. */
   readonly generator?: string;
   readonly onProgress?: (progress: { file: string; bytesRead: number; totalBytes: number | undefined; lines: number; events: number }) => void;
+  /** Worker threads for normalizing and encoding (default 1: reading and parsing keep the main thread). 0 runs everything inline. */
+  readonly threads?: number;
 }
 
 export interface ParseLogsToTraceResult {
@@ -31,10 +34,22 @@ export async function parseLogsToTrace(paths: readonly string[], options: ParseL
   const summaries: ParseSummary[] = [];
   let events = 0;
   let wroteHeader = options.header === false;
+  let pipeline: NormalizePipeline | undefined;
+  const inFlight: Array<{ text: Promise<string>; count: number }> = [];
+  const drain = async (keep: number) => {
+    while (inFlight.length > keep) {
+      const next = inFlight.shift()!;
+      await sink.writeEncoded(await next.text, next.count, { signal: options.signal });
+    }
+  };
   try {
     for (const path of paths) {
       const parser = new LogParser(path, {
         ...options,
+        normalize: false, // the pipeline normalizes
+        onFormat: (_format, dialect) => {
+          if (options.normalize !== false) pipeline ??= new NormalizePipeline({ dialect, threads: options.threads });
+        },
         onProgress: options.onProgress ? (p) => options.onProgress!({ file: parser.name, ...p }) : undefined,
       });
       summaries.push(parser.summary);
@@ -50,11 +65,23 @@ export async function parseLogsToTrace(paths: readonly string[], options: ParseL
             createdAt: new Date().toISOString(),
           });
         }
-        await sink.write(batch, { signal: options.signal });
         events += batch.length;
+        if (pipeline === undefined) {
+          await sink.write(batch, { signal: options.signal });
+          continue;
+        }
+        // Keep a few batches in flight so parsing and normalizing overlap.
+        // When the worker already has work queued, this thread takes the batch itself.
+        const workerBusy = pipeline.queued >= 2;
+        inFlight.push({ text: pipeline.submit(batch, workerBusy), count: batch.length });
+        await drain(3);
       }
+      await drain(0);
+      if (pipeline !== undefined) parser.summary.templates = pipeline.templates;
     }
   } finally {
+    await Promise.allSettled(inFlight.map((f) => f.text));
+    await pipeline?.close();
     await sink.close();
   }
   if (events === 0) {

@@ -35,6 +35,13 @@ Every event gets its templateId and its literals as params. Every input line is 
     ...logInputFlags,
     output: Flags.string({ char: 'o', summary: 'Trace file to write (.jsonl, .jsonl.gz, or - for stdout).' }),
     'show-skipped': Flags.integer({ summary: 'Line numbers to show per skip reason.', default: 5 }),
+    threads: Flags.integer({
+      summary: 'Worker threads for normalizing (0: everything on one thread).',
+      description: 'Reading and parsing stay on the main thread; normalizing and encoding go to a worker, and the main thread helps when the worker falls behind.',
+      default: 1,
+      min: 0,
+      max: 1,
+    }),
   };
 
   async run(): Promise<ParseResult> {
@@ -51,6 +58,7 @@ Every event gets its templateId and its literals as params. Every input line is 
       timeZone: flags['time-zone'],
       year: flags.year,
       sampleSkippedLines: flags['show-skipped'],
+      threads: flags.threads,
       generator: `stb ${this.config.version}`,
       onProgress: (p) =>
         progress.update(() => {

@@ -2,16 +2,21 @@ import type { ParamValue, TraceEvent, TraceHeader } from '../domain/trace-event'
 
 /** Serializes one event as a JSON line (no newline), fields in the documented order. */
 export function encodeTraceEvent(event: TraceEvent): string {
-  // Building the object in a fixed order keeps files diff-able and byte-reproducible.
-  const out: Record<string, unknown> = { ts: event.ts, session: event.session, sql: event.sql };
-  if (event.params !== undefined) out.params = event.params;
-  if (event.durationUs !== undefined) out.durationUs = event.durationUs;
-  if (event.user !== undefined) out.user = event.user;
-  if (event.database !== undefined) out.database = event.database;
-  if (event.application !== undefined) out.application = event.application;
-  if (event.error !== undefined) out.error = event.error;
-  if (event.templateId !== undefined) out.templateId = event.templateId;
-  return JSON.stringify(out);
+  // Hand-built (JSON.stringify only for strings and params): this runs once per event on the
+  // parse and generate hot paths, and the fixed field order keeps files byte-reproducible.
+  let out = '{"ts":' + numberJson(event.ts) + ',"session":' + JSON.stringify(event.session) + ',"sql":' + JSON.stringify(event.sql);
+  if (event.params !== undefined) out += ',"params":' + JSON.stringify(event.params);
+  if (event.durationUs !== undefined) out += ',"durationUs":' + numberJson(event.durationUs);
+  if (event.user !== undefined) out += ',"user":' + JSON.stringify(event.user);
+  if (event.database !== undefined) out += ',"database":' + JSON.stringify(event.database);
+  if (event.application !== undefined) out += ',"application":' + JSON.stringify(event.application);
+  if (event.error !== undefined) out += ',"error":' + JSON.stringify(event.error);
+  if (event.templateId !== undefined) out += ',"templateId":' + JSON.stringify(event.templateId);
+  return out + '}';
+}
+
+function numberJson(n: number): string {
+  return Number.isFinite(n) ? String(n) : 'null';
 }
 
 export function encodeTraceHeader(header: TraceHeader): string {

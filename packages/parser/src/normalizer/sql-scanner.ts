@@ -82,6 +82,8 @@ export function scanSql(input: string, dialect: ScanDialect, bindParams?: readon
   let keepsNumbers = false; // FETCH/MOVE counts are syntax
   let ordinalDepth = -1; // paren depth of the current GROUP BY / ORDER BY list, or -1
   let literals: Map<string, number> | undefined; // literal text → first slot, for GROUP BY reuse
+  // Remembering literals costs an allocation each: only statements with a GROUP BY need it.
+  const tracksLiterals = pg && hasGroupBy(input);
 
   /** An integer right after `BY` or a comma of a BY-list, and followed by `,` `)` or a word. */
   const isOrdinal = (end: number): boolean => {
@@ -126,8 +128,9 @@ export function scanSql(input: string, dialect: ScanDialect, bindParams?: readon
     }
   };
 
-  const emitSlot = (value: ParamValue, type: SlotType, literal?: string) => {
-    if (literal !== undefined && pg) {
+  const emitSlot = (value: ParamValue, type: SlotType, from = -1, to = -1) => {
+    const literal = from >= 0 && tracksLiterals ? input.slice(from, to) : undefined;
+    if (literal !== undefined && tracksLiterals) {
       // In a GROUP BY list a literal repeated from the select list must stay the same parameter,
       // or PostgreSQL no longer sees the two expressions as equal.
       if (ordinalDepth >= 0 && parens.length >= ordinalDepth) {
@@ -212,7 +215,7 @@ export function scanSql(input: string, dialect: ScanDialect, bindParams?: readon
     // Strings.
     if (c === 39 || (c === 34 && mysql)) {
       const end = findStringEnd(input, i, c, mysql);
-      const type = stringType(input, end, prev === T_WORD ? input.slice(wordStart, wordEnd) : '');
+      const type = stringType(input, end, prev === T_WORD ? wordStart : -1, wordEnd);
       const value = decodeString(input, i + 1, end - 1, c, mysql);
       if (pg && prev === T_WORD && (type === 'datetime' || type === 'interval') && !isCastNext(input, end)) {
         // `DATE '2024-01-01'` → `$1::DATE`: a typed literal only takes a string constant, a cast takes a parameter.
@@ -222,14 +225,14 @@ export function scanSql(input: string, dialect: ScanDialect, bindParams?: readon
           if (out[out.length - 1] === ' ') out.pop();
           pendingSpace = out.length > 0;
           prev = T_OP;
-          emitSlot(value, type, input.slice(wordStart, end));
+          emitSlot(value, type, wordStart, end);
           out.push('::' + word);
           lastChar = word.charCodeAt(word.length - 1);
           i = end;
           continue;
         }
       }
-      emitSlot(value, type, input.slice(i, end));
+      emitSlot(value, type, i, end);
       i = end;
       continue;
     }
@@ -261,7 +264,7 @@ export function scanSql(input: string, dialect: ScanDialect, bindParams?: readon
         continue;
       }
       const [value, type] = numberValue(input.slice(i, end), pg);
-      emitSlot(value, type, input.slice(i, end));
+      emitSlot(value, type, i, end);
       i = end;
       continue;
     }
@@ -424,7 +427,7 @@ export function scanSql(input: string, dialect: ScanDialect, bindParams?: readon
       i++;
       continue;
     }
-    emitText(input[i]!, T_OP);
+    emitText(CHAR_STRINGS[c] ?? input[i]!, T_OP);
     i++;
   }
   if (values !== undefined) endValues();
@@ -472,6 +475,9 @@ export function scanSql(input: string, dialect: ScanDialect, bindParams?: readon
   const templateText = pg ? numberMarks(text, (m) => tOrigin[m]!) : text.split(MARK).join('?');
   return { sql, params, types, templateText, templateParams: tParams, templateTypes: tTypes, firstWord };
 }
+
+/** One-character strings by code, so punctuation never allocates. */
+const CHAR_STRINGS: string[] = Array.from({ length: 128 }, (_, c) => String.fromCharCode(c));
 
 const TYPE_MODIFIER_WORDS = new Set([
   'varchar', 'char', 'character', 'nchar', 'nvarchar', 'numeric', 'decimal', 'dec', 'varbinary', 'binary', 'bit', 'varbit',
@@ -607,19 +613,26 @@ function isCastNext(input: string, end: number): boolean {
 }
 
 /** A string literal's slot type, from a `::cast` after it or a type keyword before it (`DATE '…'`). */
-function stringType(input: string, end: number, wordBefore: string): SlotType {
+function stringType(input: string, end: number, wordStart: number, wordEnd: number): SlotType {
   if (input.charCodeAt(end) === 58 && input.charCodeAt(end + 1) === 58) {
     let e = end + 2;
     while (e < input.length && isIdentPart(input.charCodeAt(e))) e++;
     const t = CAST_TYPES[input.slice(end + 2, e).toLowerCase()];
     if (t !== undefined) return t;
   }
-  if (wordBefore.length >= 4 && wordBefore.length <= 11) {
-    const t = CAST_TYPES[wordBefore.toLowerCase()];
+  const len = wordEnd - wordStart;
+  if (wordStart >= 0 && len >= 4 && len <= 11) {
+    const t = CAST_TYPES[input.slice(wordStart, wordEnd).toLowerCase()];
     if (t === 'datetime' || t === 'interval') return t;
   }
   return 'string';
 }
+
+function hasGroupBy(input: string): boolean {
+  return GROUP_BY.test(input);
+}
+
+const GROUP_BY = /group\s+by/i;
 
 function scanNumberEnd(input: string, start: number): number {
   const n = input.length;

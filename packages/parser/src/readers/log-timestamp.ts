@@ -15,7 +15,41 @@ const dayCache = new Map<string, number>();
  * microseconds since the epoch. A timestamp without a zone is read in `defaultOffsetMinutes`.
  * Returns NaN when the text is not a timestamp; `onUnknownZone` hears about zones we cannot place.
  */
+let lastText = '';
+let lastOffset = NaN;
+let lastValue = NaN;
+
 export function parseLogTimestamp(text: string, defaultOffsetMinutes = 0, onUnknownZone?: (zone: string) => void): number {
+  // Logs print thousands of lines per second: reuse the last parse when only the fraction differs.
+  if (text.length === lastText.length && defaultOffsetMinutes === lastOffset && text.charCodeAt(19) === 46) {
+    let same = true;
+    for (let k = 18; k >= 0; k--) {
+      if (text.charCodeAt(k) !== lastText.charCodeAt(k)) {
+        same = false;
+        break;
+      }
+    }
+    if (same) {
+      let e = 20;
+      while (e < text.length && text.charCodeAt(e) >= 48 && text.charCodeAt(e) <= 57) e++;
+      if (text.slice(e) === lastText.slice(e)) {
+        const frac = +text.slice(20, Math.min(e, 26)).padEnd(6, '0');
+        return lastValue + frac;
+      }
+    }
+  }
+  const value = parseUncached(text, defaultOffsetMinutes, onUnknownZone);
+  if (text.charCodeAt(19) === 46 && !Number.isNaN(value)) {
+    let e = 20;
+    while (e < text.length && text.charCodeAt(e) >= 48 && text.charCodeAt(e) <= 57) e++;
+    lastText = text;
+    lastOffset = defaultOffsetMinutes;
+    lastValue = value - +text.slice(20, Math.min(e, 26)).padEnd(6, '0');
+  }
+  return value;
+}
+
+function parseUncached(text: string, defaultOffsetMinutes: number, onUnknownZone?: (zone: string) => void): number {
   let day: string;
   let i: number;
   if (text.charCodeAt(4) === 45) {

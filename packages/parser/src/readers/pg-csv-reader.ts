@@ -9,6 +9,7 @@ export interface PgCsvOptions {
 
 // csvlog columns (stable positions from 9.0 to 17; 13 added backend_type, 14 leader_pid and query_id).
 const LOG_TIME = 0, USER = 1, DATABASE = 2, PID = 3, SESSION = 5, SEVERITY = 11, SQLSTATE = 12, MESSAGE = 13, DETAIL = 14, QUERY = 19, APPLICATION = 22;
+const USED_COLUMNS = new Set([LOG_TIME, USER, DATABASE, PID, SESSION, SEVERITY, SQLSTATE, MESSAGE, DETAIL, QUERY, APPLICATION]);
 
 /**
  * PostgreSQL csvlog. A record may span lines (quoted newlines); fields are RFC 4180 with `""`
@@ -35,7 +36,7 @@ export class PgCsvReader implements LogReader {
       text = this.#partial + '\n' + line;
       first = this.#partialLine;
     }
-    const fields = splitCsv(text);
+    const fields = splitCsv(text, USED_COLUMNS);
     if (fields === undefined) {
       // An open quote: the record continues on the next line.
       if (this.#partial === undefined) this.#partialCount = 0;
@@ -74,21 +75,25 @@ export class PgCsvReader implements LogReader {
   }
 }
 
-/** Splits one CSV record; undefined when a quoted field is still open at the end of `text`. */
-export function splitCsv(text: string): string[] | undefined {
+/**
+ * Splits one CSV record; undefined when a quoted field is still open at the end of `text`.
+ * With `keep`, other columns are skipped without building their strings (they come back as '').
+ */
+export function splitCsv(text: string, keep?: ReadonlySet<number>): string[] | undefined {
   const fields: string[] = [];
   const n = text.length;
   let i = 0;
   for (;;) {
+    const wanted = keep === undefined || keep.has(fields.length);
     if (text.charCodeAt(i) === 34) {
       let value = '';
       let k = i + 1;
       for (;;) {
         const q = text.indexOf('"', k);
         if (q === -1) return undefined;
-        value += text.slice(k, q);
+        if (wanted) value += text.slice(k, q);
         if (text.charCodeAt(q + 1) === 34) {
-          value += '"';
+          if (wanted) value += '"';
           k = q + 2;
           continue;
         }
@@ -99,7 +104,7 @@ export function splitCsv(text: string): string[] | undefined {
     } else {
       const comma = text.indexOf(',', i);
       const end = comma === -1 ? n : comma;
-      fields.push(text.slice(i, end));
+      fields.push(wanted ? text.slice(i, end) : '');
       i = end;
     }
     if (i >= n) return fields;

@@ -1,0 +1,170 @@
+/**
+ * `npm run bench:parse`: `stb parse` and the normalizer on large, deterministic, real-looking logs
+ * (PostgreSQL stderr, PostgreSQL csvlog, MySQL general log; 200 MB each by default), beside the
+ * tools people use today on the same files in the same run when they are installed (pgbadger,
+ * pgreplay, pt-query-digest, pt-fingerprint). Prints medians and ratios; writes out/bench-parse.json.
+ *
+ * Options (environment): STB_BENCH_MB (size of each log, default 200), STB_BENCH_RUNS (default 3),
+ * STB_BENCH_BASELINE_RUNS (default 1: pgbadger alone takes minutes on 200 MB).
+ */
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { makeLog } from '@sqltrace/fixtures/src/make-log';
+import { type Measurement, measure, median } from './measure';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, '../../..');
+const out = join(here, '..', 'out');
+const STB = join(root, 'packages/cli/bin/run.js');
+const MB = Number(process.env.STB_BENCH_MB ?? 200);
+const RUNS = Number(process.env.STB_BENCH_RUNS ?? 3);
+const BASELINE_RUNS = Number(process.env.STB_BENCH_BASELINE_RUNS ?? 1);
+const PREFIX = '%m [%p] user=%u,db=%d,app=%a ';
+
+interface Row {
+  readonly tool: string;
+  readonly input: string;
+  readonly statements: number;
+  readonly seconds: number;
+  readonly mbPerSecond: number;
+  readonly statementsPerSecond: number;
+  readonly peakMB: number;
+  readonly runs: number;
+  readonly note?: string;
+}
+
+const rows: Row[] = [];
+
+function have(tool: string): boolean {
+  return spawnSync('sh', ['-c', `command -v ${tool}`]).status === 0;
+}
+
+async function ensureLog(format: string, seed: string): Promise<{ path: string; bytes: number; statements: number }> {
+  mkdirSync(out, { recursive: true });
+  const path = join(out, `${format}-${MB}MB.log`);
+  const meta = `${path}.json`;
+  if (existsSync(path) && existsSync(meta)) {
+    const m = JSON.parse(readFileSync(meta, 'utf8')) as { bytes: number; statements: number };
+    if (statSync(path).size === m.bytes) return { path, ...m };
+  }
+  process.stderr.write(`generating ${path} …\n`);
+  const made = await makeLog({ format, output: path, bytes: MB * 1024 * 1024, seed, concurrency: 200 });
+  writeFileSync(meta, JSON.stringify(made));
+  return { path, ...made };
+}
+
+async function repeat(runs: number, run: () => Promise<Measurement>, label: string): Promise<{ seconds: number; peakMB: number; last: Measurement }> {
+  const times: number[] = [];
+  const peaks: number[] = [];
+  let last: Measurement | undefined;
+  for (let i = 0; i < runs; i++) {
+    last = await run();
+    if (last.code !== 0) throw new Error(`${label} failed (exit ${last.code}): ${last.stderr.slice(0, 500)}`);
+    times.push(last.seconds);
+    peaks.push(last.peakMB);
+    process.stderr.write(`  ${label}: run ${i + 1}/${runs} ${last.seconds.toFixed(2)} s, ${last.peakMB.toFixed(0)} MB\n`);
+  }
+  return { seconds: median(times), peakMB: Math.max(...peaks), last: last! };
+}
+
+function record(tool: string, input: { path: string; bytes: number }, statements: number, r: { seconds: number; peakMB: number }, runs: number, note?: string): Row {
+  const row: Row = {
+    tool, input: input.path.split('/').pop()!, statements, seconds: r.seconds, mbPerSecond: input.bytes / 1048576 / r.seconds,
+    statementsPerSecond: statements / r.seconds, peakMB: r.peakMB, runs, ...(note ? { note } : {}),
+  };
+  rows.push(row);
+  return row;
+}
+
+async function stbParse(input: { path: string; bytes: number }, threads: number): Promise<Row> {
+  const output = join(out, 'parsed.jsonl');
+  const r = await repeat(RUNS, () => measure(process.execPath, [STB, 'parse', input.path, '-o', output, '--json', '--threads', String(threads)]), `stb parse --threads ${threads} ${input.path.split('/').pop()}`);
+  const statements = (JSON.parse(r.last.stdout) as { events: number }).events;
+  return record(`stb parse${threads === 0 ? ' (1 thread)' : ''}`, input, statements, r, RUNS);
+}
+
+async function main(): Promise<void> {
+  if (!existsSync(join(root, 'packages/cli/dist/index.js'))) throw new Error('build first: npx nx run @sqltrace/cli:build');
+  const pgStderr = await ensureLog('pg-stderr', 'bench-pg');
+  const pgCsv = await ensureLog('pg-csv', 'bench-csv');
+  const mysql = await ensureLog('mysql-general', 'bench-mysql');
+
+  // PostgreSQL stderr: stb vs pgbadger.
+  const stbStderr = await stbParse(pgStderr, 1);
+  await stbParse(pgStderr, 0);
+  if (have('pgbadger')) {
+    const r = await repeat(BASELINE_RUNS, () => measure('pgbadger', ['-f', 'stderr', '--prefix', PREFIX, '-j', '1', '-q', '-o', join(out, 'pgbadger.txt'), '-x', 'text', pgStderr.path]), 'pgbadger');
+    record('pgbadger', pgStderr, stbStderr.statements, r, BASELINE_RUNS);
+  } else rows.push({ tool: 'pgbadger', input: 'not installed (apt-get install pgbadger)', statements: 0, seconds: NaN, mbPerSecond: NaN, statementsPerSecond: NaN, peakMB: NaN, runs: 0 });
+
+  // PostgreSQL csvlog: stb vs pgreplay's parser (-f: parse to a replay file).
+  const stbCsv = await stbParse(pgCsv, 1);
+  await stbParse(pgCsv, 0);
+  if (have('pgreplay')) {
+    const r = await repeat(BASELINE_RUNS, () => measure('pgreplay', ['-f', '-c', '-o', join(out, 'pgreplay.replay'), pgCsv.path]), 'pgreplay -f -c');
+    record('pgreplay -f -c', pgCsv, stbCsv.statements, r, BASELINE_RUNS);
+  }
+
+  // MySQL general log: stb vs pt-query-digest.
+  const stbMysql = await stbParse(mysql, 1);
+  await stbParse(mysql, 0);
+  if (have('pt-query-digest')) {
+    const r = await repeat(BASELINE_RUNS, () => measure('pt-query-digest', ['--type', 'genlog', '--output', 'report', '--report-format', 'profile', mysql.path]), 'pt-query-digest');
+    record('pt-query-digest --type genlog', mysql, stbMysql.statements, r, BASELINE_RUNS);
+  }
+
+  // The normalizer alone, in this process, on SQL taken from the MySQL log, beside pt-fingerprint.
+  const { Normalizer } = (await import(join(root, 'packages/parser/dist/index.js'))) as typeof import('@sqltrace/parser');
+  const { LogParser } = (await import(join(root, 'packages/parser/dist/index.js'))) as typeof import('@sqltrace/parser');
+  const sqls: string[] = [];
+  const parser = new LogParser(mysql.path, { normalize: false });
+  for await (const batch of parser.batches()) {
+    for (const e of batch) sqls.push(e.sql);
+    if (sqls.length >= 500_000) break;
+  }
+  const normalizerTimes: number[] = [];
+  for (let r = 0; r < RUNS + 1; r++) {
+    const normalizer = new Normalizer({ dialect: 'mysql' });
+    const t = performance.now();
+    for (let i = 0; i < sqls.length; i++) normalizer.normalize(sqls[i]!);
+    if (r > 0) normalizerTimes.push((performance.now() - t) / 1000); // the first run warms the JIT up
+  }
+  const normBytes = sqls.reduce((n, s) => n + s.length + 1, 0);
+  const normRow = record('stb normalizer (in process)', { path: `${sqls.length} MySQL statements`, bytes: normBytes }, sqls.length, { seconds: median(normalizerTimes), peakMB: process.memoryUsage().rss / 1048576 }, RUNS);
+  if (have('pt-fingerprint')) {
+    const file = join(out, 'queries.sql');
+    writeFileSync(file, sqls.map((s) => s.replace(/;\s*$/, '')).join(';\n') + ';\n');
+    const r = await repeat(BASELINE_RUNS, () => measure('pt-fingerprint', [file]), 'pt-fingerprint');
+    record('pt-fingerprint', { path: file, bytes: normBytes }, sqls.length, r, BASELINE_RUNS);
+  }
+
+  // Report.
+  const fmt = (n: number, d = 0) => (Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d }) : '-');
+  console.log(`\nbench:parse — ${MB} MB logs, median of ${RUNS} runs for stb, ${BASELINE_RUNS} for baselines (${new Date().toISOString()}, node ${process.version})\n`);
+  console.log(['tool'.padEnd(32), 'input'.padEnd(26), 'statements'.padStart(11), 'seconds'.padStart(8), 'MB/s'.padStart(7), 'stmts/s'.padStart(10), 'peak MB'.padStart(8)].join('  '));
+  for (const r of rows) {
+    console.log([r.tool.padEnd(32), r.input.slice(0, 26).padEnd(26), fmt(r.statements).padStart(11), fmt(r.seconds, 2).padStart(8), fmt(r.mbPerSecond, 1).padStart(7), fmt(r.statementsPerSecond).padStart(10), fmt(r.peakMB).padStart(8)].join('  '));
+  }
+  const ratio = (a: Row | undefined, b: Row | undefined) => (a && b && Number.isFinite(b.seconds) ? a.statementsPerSecond / b.statementsPerSecond : NaN);
+  const find = (tool: string, input?: string) => rows.find((r) => r.tool === tool && (input === undefined || r.input.startsWith(input)));
+  const goals = [
+    ['stb parse / pgbadger (pg stderr)', ratio(stbStderr, find('pgbadger')), 20],
+    ['stb parse / pgreplay -f (pg csvlog)', ratio(stbCsv, find('pgreplay -f -c')), 1],
+    ['stb parse / pt-query-digest (mysql general)', ratio(stbMysql, find('pt-query-digest --type genlog')), 1],
+    ['stb normalizer / pt-fingerprint', ratio(normRow, find('pt-fingerprint')), 3],
+  ] as const;
+  console.log('\nratios (statements/s, higher is better)');
+  for (const [name, value, goal] of goals) {
+    console.log(`  ${name.padEnd(46)} ${Number.isFinite(value) ? value.toFixed(2).padStart(7) : '      -'}   goal ≥ ${goal}  ${Number.isFinite(value) ? (value >= goal ? 'met' : 'NOT met') : ''}`);
+  }
+  const peak = Math.max(...rows.filter((r) => r.tool.startsWith('stb parse')).map((r) => r.peakMB));
+  console.log(`  peak memory of stb parse: ${peak.toFixed(0)} MB   goal < 300 MB  ${peak < 300 ? 'met' : 'NOT met'}`);
+  writeFileSync(join(out, 'bench-parse.json'), JSON.stringify({ mb: MB, runs: RUNS, rows, goals: goals.map(([name, value, goal]) => ({ name, value, goal })) }, null, 2));
+}
+
+main().catch((error: Error) => {
+  console.error(`bench:parse failed: ${error.message}`);
+  process.exit(1);
+});
