@@ -26,6 +26,12 @@ export interface LineBatchOptions {
 
 export const DEFAULT_MAX_LINE_LENGTH = 32 * 1024 * 1024;
 
+/** A flat copy of a string that shares no storage with the string it was sliced from. */
+function detach(s: string): string {
+  // Concatenation makes a cons string; slicing it flattens it into a new string of this size.
+  return s.length < 13 ? s : (s + ' ').slice(0, -1);
+}
+
 /**
  * Splits a byte stream into batches of lines (one batch per chunk) with bounded memory. Batching
  * keeps the per-line cost to a string slice: parsers loop over a batch synchronously.
@@ -64,7 +70,9 @@ export async function* readLineBatches(stream: Readable, options: LineBatchOptio
       }
       const batchFirst = lineNo;
       while (nl !== -1) {
-        let line = start === 0 && carry.length > 0 ? carry + text.slice(0, nl) : text.slice(start, nl);
+        // `detach`: a slice would keep the whole 256 KB chunk alive for as long as any piece of
+        // the line is held (a statement pending in one of hundreds of open sessions).
+        let line = start === 0 && carry.length > 0 ? carry + text.slice(0, nl) : detach(text.slice(start, nl));
         if (start === 0) carry = '';
         if (line.length > 0 && line.charCodeAt(line.length - 1) === 13) line = line.slice(0, -1);
         lines.push(line);

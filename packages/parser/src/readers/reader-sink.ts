@@ -1,17 +1,7 @@
-import type { ParamValue } from '@sqltrace/core';
+import type { TraceEvent } from '@sqltrace/core';
 
-/** A statement as a reader found it, before normalization. */
-export interface RawEvent {
-  ts: number;
-  session: string;
-  sql: string;
-  /** Bind parameter values for `$n`/`?` placeholders in `sql`. */
-  params?: ParamValue[];
-  durationUs?: number;
-  user?: string;
-  database?: string;
-  application?: string;
-  error?: string;
+/** A statement as a reader found it, before normalization (no `templateId` yet). */
+export interface RawEvent extends Omit<TraceEvent, 'templateId'> {
   /** Executed through the extended protocol (`execute <name>`) rather than as a simple query. */
   extended?: boolean;
   /** First input line of the statement, for messages. */
