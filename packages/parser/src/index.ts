@@ -35,3 +35,5 @@ export { parseLogsToTrace } from './parse-logs-to-trace';
 export type { TemplateStat, TemplateStats } from './template-stats';
 export { collectTemplateStats } from './template-stats';
 export { DurationHistogram } from './duration-histogram';
+export { DistinctCounter } from './distinct-counter';
+export { SessionIds } from './readers/session-ids';

@@ -6,6 +6,7 @@ import { dialectOf, type LogFormat } from './format/log-format';
 import { openLogInput } from './input/open-log-input';
 import { Normalizer } from './normalizer/normalizer';
 import { normalizeEvent } from './parallel/normalize-event';
+import { DistinctCounter } from './distinct-counter';
 import { emptySummary, type ParseSummary, type ParseWarning, type SkipReason } from './parse-summary';
 import { MysqlGeneralReader } from './readers/mysql-general-reader';
 import { MysqlSlowReader } from './readers/mysql-slow-reader';
@@ -72,8 +73,8 @@ export class LogParser implements TraceSource {
     const input = openLogInput(this.#path);
     const samplePerReason = options.sampleSkippedLines ?? 5;
     const reasons = new Map<string, SkipReason>();
-    const sessions = new Set<string>();
-    const templates = new Set<string>();
+    const sessions = new DistinctCounter();
+    const templates = new DistinctCounter();
     const warn = (line: number | undefined, message: string) => {
       const warning: ParseWarning = line === undefined ? { file: this.name, message } : { file: this.name, line, message };
       if (summary.warnings.length < MAX_WARNINGS) summary.warnings.push(warning);
@@ -160,6 +161,7 @@ export class LogParser implements TraceSource {
       summary.bytes = bytesRead;
       summary.seconds = (performance.now() - started) / 1000;
       summary.sessions = sessions.size;
+      summary.sessionsApproximate = sessions.approximate;
       summary.templates = templates.size;
       summary.skipped.sort((a, b) => b.lines - a.lines);
     }

@@ -30,6 +30,8 @@ export interface ParseSummary {
   extendedEvents: number;
   errors: number;
   sessions: number;
+  /** True when `sessions` is a HyperLogLog estimate (more than 100,000 sessions). */
+  sessionsApproximate: boolean;
   templates: number;
   /** Skipped lines by reason, most frequent first when reported. */
   readonly skipped: SkipReason[];
@@ -41,6 +43,6 @@ export interface ParseSummary {
 export function emptySummary(file: string): ParseSummary {
   return {
     file, format: undefined, formatReason: undefined, prefix: undefined, totalLines: 0, usedLines: 0, skippedLines: 0,
-    events: 0, eventsWithBindParams: 0, extendedEvents: 0, errors: 0, sessions: 0, templates: 0, skipped: [], warnings: [], bytes: 0, seconds: 0,
+    events: 0, eventsWithBindParams: 0, extendedEvents: 0, errors: 0, sessions: 0, sessionsApproximate: false, templates: 0, skipped: [], warnings: [], bytes: 0, seconds: 0,
   };
 }

@@ -1,4 +1,5 @@
 import type { Dialect, StatementKind, TraceSource } from '@sqltrace/core';
+import { DistinctCounter } from './distinct-counter';
 import { DurationHistogram } from './duration-histogram';
 import { Normalizer } from './normalizer/normalizer';
 
@@ -42,7 +43,7 @@ export async function collectTemplateStats(source: TraceSource, options: { diale
   const dialect = (options.dialect ?? (header?.dialect as Dialect | undefined) ?? 'postgres');
   const normalizer = new Normalizer({ dialect });
   const byId = new Map<string, Accumulator>();
-  const sessions = new Set<string>();
+  const sessions = new DistinctCounter();
   let events = 0;
   for await (const event of source.events({ signal: options.signal })) {
     events++;

@@ -86,14 +86,15 @@ export function scanSql(input: string, dialect: ScanDialect, bindParams?: readon
   const tracksLiterals = pg && hasGroupBy(input);
 
   /** An integer right after `BY` or a comma of a BY-list, and followed by `,` `)` or a word. */
-  const isOrdinal = (end: number): boolean => {
+  const isOrdinal = (start: number, end: number): boolean => {
     if (ordinalDepth < 0 || parens.length !== ordinalDepth) return false;
     if (!(prev === T_COMMA || lastWordIs('by'))) return false;
-    for (let k = i; k < end; k++) if (!isDigit(input.charCodeAt(k))) return false;
+    for (let k = start; k < end; k++) if (!isDigit(input.charCodeAt(k))) return false;
+    const len = input.length;
     let k = end;
-    while (k < n && isSpace(input.charCodeAt(k))) k++;
+    while (k < len && isSpace(input.charCodeAt(k))) k++;
     const d = input.charCodeAt(k);
-    return k >= n || d === 44 || d === 41 || d === 59 || isIdentStart(d);
+    return k >= len || d === 44 || d === 41 || d === 59 || isIdentStart(d);
   };
   let spans: Span[] | undefined;
   const parens: Paren[] = [];
@@ -257,7 +258,7 @@ export function scanSql(input: string, dialect: ScanDialect, bindParams?: readon
         i = e;
         continue;
       }
-      if (keepsNumbers || (parens.length > 0 && parens[parens.length - 1]!.role === 4) || isOrdinal(end)) {
+      if (keepsNumbers || (parens.length > 0 && parens[parens.length - 1]!.role === 4) || isOrdinal(i, end)) {
         // Type modifiers (varchar(50)), GROUP/ORDER BY ordinals and FETCH counts are syntax, not values.
         emitText(input.slice(i, end), T_VALUE);
         i = end;

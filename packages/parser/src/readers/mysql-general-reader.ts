@@ -1,5 +1,6 @@
 import { parseLogTimestamp } from './log-timestamp';
 import type { LogReader, ReaderSink } from './reader-sink';
+import { SessionIds } from './session-ids';
 
 export interface MysqlGeneralOptions {
   readonly offsetMinutes?: number;
@@ -22,6 +23,7 @@ interface Entry {
 
 interface Thread {
   session: string;
+  lastSeen: number;
   user?: string;
   database?: string;
 }
@@ -35,7 +37,8 @@ export class MysqlGeneralReader implements LogReader {
   readonly #sink: ReaderSink;
   readonly #offset: number;
   readonly #threads = new Map<string, Thread>();
-  readonly #generations = new Map<string, number>();
+  readonly #ids = new SessionIds();
+  #entries = 0;
   #entry: Entry | undefined;
   #lastTs = NaN;
 
@@ -68,12 +71,20 @@ export class MysqlGeneralReader implements LogReader {
     this.#finish();
   }
 
+  /** Threads silent for ten minutes of log time are forgotten (their user and database with them). */
+  #sweep(): void {
+    const horizon = this.#lastTs - 10 * 60 * 1_000_000;
+    if (!Number.isFinite(horizon)) return;
+    for (const [id, thread] of this.#threads) if (thread.lastSeen < horizon) this.#threads.delete(id);
+  }
+
   #thread(id: string): Thread {
     let thread = this.#threads.get(id);
     if (thread === undefined) {
-      const gen = this.#generations.get(id) ?? 0;
-      thread = { session: gen === 0 ? id : `${id}#${gen}` };
+      thread = { session: this.#ids.current(id), lastSeen: this.#lastTs };
       this.#threads.set(id, thread);
+    } else {
+      thread.lastSeen = this.#lastTs;
     }
     return thread;
   }
@@ -82,6 +93,7 @@ export class MysqlGeneralReader implements LogReader {
     const entry = this.#entry;
     if (entry === undefined) return;
     this.#entry = undefined;
+    if (++this.#entries % 50_000 === 0) this.#sweep();
     const argument = (entry.argument.length === 1 ? entry.argument[0]! : entry.argument.join('\n')).replace(/\s+$/, '');
     switch (entry.command) {
       case 'Query':
@@ -104,7 +116,7 @@ export class MysqlGeneralReader implements LogReader {
       case 'Connect': {
         if (this.#threads.has(entry.thread)) {
           this.#threads.delete(entry.thread);
-          this.#generations.set(entry.thread, (this.#generations.get(entry.thread) ?? 0) + 1);
+          this.#ids.next(entry.thread);
         }
         const thread = this.#thread(entry.thread);
         // `root@localhost on db1 using TCP/IP`
@@ -121,7 +133,7 @@ export class MysqlGeneralReader implements LogReader {
       case 'Quit':
         if (this.#threads.has(entry.thread)) {
           this.#threads.delete(entry.thread);
-          this.#generations.set(entry.thread, (this.#generations.get(entry.thread) ?? 0) + 1);
+          this.#ids.next(entry.thread);
         }
         return this.#sink.used(entry.lines);
       default:

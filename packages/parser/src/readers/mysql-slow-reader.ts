@@ -144,7 +144,11 @@ export class MysqlSlowReader implements LogReader {
     if (!Number.isNaN(ts) && durationUs !== undefined) ts -= durationUs;
     if (!Number.isNaN(entry.setTs) && (Number.isNaN(ts) || Math.abs(entry.setTs - ts) > 1_000_000)) ts = entry.setTs;
     const session = entry.session ?? (entry.user !== undefined || entry.host !== undefined ? `${entry.user ?? ''}@${entry.host ?? ''}` : 'unknown');
-    if (entry.database !== undefined) this.#database.set(session, entry.database);
+    if (entry.database !== undefined) {
+      // Remember each session's database for its later entries; bounded (oldest forgotten first).
+      if (this.#database.size >= 100_000 && !this.#database.has(session)) this.#database.delete(this.#database.keys().next().value!);
+      this.#database.set(session, entry.database);
+    }
     const database = entry.database ?? this.#database.get(session);
     this.#sink.used(entry.lines);
     this.#sink.event({

@@ -1,6 +1,7 @@
 import { parseBindParameters } from './pg-parameters';
 import { known, type PgRecord } from './pg-record';
 import type { RawEvent, ReaderSink } from './reader-sink';
+import { SessionIds } from './session-ids';
 
 interface SessionState {
   id: string;
@@ -11,7 +12,13 @@ interface SessionState {
   error: string | undefined;
   /** The last record was a parse/bind step: the DETAIL after it is not an execution's. */
   inNonExecution: boolean;
+  /** Log time of the session's last record (µs), for the idle sweep. */
+  lastSeen: number;
 }
+
+/** Records between idle sweeps, and how long (log time) a session may stay silent. */
+const SWEEP_EVERY = 50_000;
+const IDLE_US = 10 * 60 * 1_000_000;
 
 const DURATION = 'duration: ';
 
@@ -26,7 +33,8 @@ const DURATION = 'duration: ';
 export class PgEventAssembler {
   readonly #sink: ReaderSink;
   readonly #sessions = new Map<string, SessionState>();
-  readonly #generations = new Map<string, number>();
+  readonly #ids = new SessionIds();
+  #records = 0;
 
   constructor(sink: ReaderSink) {
     this.#sink = sink;
@@ -34,6 +42,7 @@ export class PgEventAssembler {
 
   process(r: PgRecord): void {
     const key = r.session ?? r.pid ?? '';
+    if (++this.#records % SWEEP_EVERY === 0) this.#sweep(r.ts);
     const sev = r.severity;
     const msg = r.message;
     if (sev === 'LOG') {
@@ -87,15 +96,17 @@ export class PgEventAssembler {
   #session(key: string, r: PgRecord): SessionState {
     let session = this.#sessions.get(key);
     if (session === undefined) {
-      const gen = this.#generations.get(key) ?? 0;
       session = {
-        id: r.session ?? (gen === 0 ? key : `${key}#${gen}`),
+        id: r.session ?? this.#ids.current(key),
         pending: undefined,
         awaitingParams: false,
         error: undefined,
         inNonExecution: false,
+        lastSeen: r.ts,
       };
       this.#sessions.set(key, session);
+    } else if (r.ts > session.lastSeen) {
+      session.lastSeen = r.ts;
     }
     return session;
   }
@@ -187,7 +198,7 @@ export class PgEventAssembler {
       if (existing) {
         this.#flush(existing);
         this.#sessions.delete(key);
-        this.#generations.set(key, (this.#generations.get(key) ?? 0) + 1);
+        this.#ids.next(key);
       }
     }
     this.#session(key, r);
@@ -199,9 +210,23 @@ export class PgEventAssembler {
     if (session) {
       this.#flush(session);
       this.#sessions.delete(key);
-      if (r.session === undefined) this.#generations.set(key, (this.#generations.get(key) ?? 0) + 1);
+      if (r.session === undefined) this.#ids.next(key);
     }
     this.#sink.used(r.lineCount);
+  }
+
+  /**
+   * Bounded memory in logs without disconnection lines: sessions silent for ten minutes of log
+   * time have their held statement emitted and their state dropped (it comes back if they speak).
+   */
+  #sweep(now: number): void {
+    if (!Number.isFinite(now)) return;
+    for (const [key, session] of this.#sessions) {
+      if (now - session.lastSeen > IDLE_US) {
+        this.#flush(session);
+        this.#sessions.delete(key);
+      }
+    }
   }
 
   #skip(r: PgRecord, reason: string): void {
