@@ -36,3 +36,4 @@ describe('bounded bookkeeping', () => {
     expect(events).toHaveLength(60_001);
   });
 });
+

@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import { isAscii } from 'node:buffer';
 import { StringDecoder } from 'node:string_decoder';
 import { StbError } from '../errors/stb-error';
 
@@ -57,7 +58,9 @@ export async function* readLineBatches(stream: Readable, options: LineBatchOptio
   try {
     for await (const chunk of stream) {
       options.signal?.throwIfAborted();
-      const text = typeof chunk === 'string' ? chunk : decoder.write(chunk as Buffer);
+      // Logs are mostly ASCII: copying bytes (latin1) is far cheaper than UTF-8 decoding. Bytes a
+      // previous chunk left mid-character cannot be completed by ASCII: end() flushes them.
+      const text = typeof chunk === 'string' ? chunk : isAscii(chunk as Buffer) ? decoder.end() + (chunk as Buffer).toString('latin1') : decoder.write(chunk as Buffer);
       let start = 0;
       const lines: string[] = [];
       let nl = text.indexOf('\n');

@@ -1,6 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import type { TraceEvent } from '@sqltrace/core';
 import { Normalizer } from '../normalizer/normalizer';
+import type { TraceEvent } from '@sqltrace/core';
 import { normalizeAndEncode } from './normalize-event';
 
 // Worker entry: normalizes and encodes batches of raw events sent by NormalizePipeline.
