@@ -670,6 +670,25 @@ function scanNumberEnd(input: string, start: number): number {
 
 /** The value of a numeric literal: a number when it round-trips exactly, else the literal text. */
 function numberValue(text: string, pg: boolean): [ParamValue, SlotType] {
+  // Fast path: a plain decimal integer of at most 15 digits without a leading zero is exact.
+  const len = text.length;
+  if (len <= 15) {
+    let k = text.charCodeAt(0) === 45 ? 1 : 0;
+    const first = text.charCodeAt(k);
+    if (first >= 49 && first <= 57 || (first === 48 && k + 1 === len)) {
+      let value = 0;
+      for (; k < len; k++) {
+        const d = text.charCodeAt(k) - 48;
+        if (d < 0 || d > 9) break;
+        value = value * 10 + d;
+      }
+      if (k === len) return [text.charCodeAt(0) === 45 ? -value || 0 : value, 'int'];
+    }
+  }
+  return numberValueSlow(text, pg);
+}
+
+function numberValueSlow(text: string, pg: boolean): [ParamValue, SlotType] {
   const neg = text.charCodeAt(0) === 45;
   const body = neg ? text.slice(1) : text;
   const p = body.charCodeAt(1) | 0x20;
