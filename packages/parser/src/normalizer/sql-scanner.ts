@@ -41,6 +41,8 @@ interface Span {
 interface Paren {
   readonly textStart: number;
   readonly pStart: number;
+  /** The text emitted inside a list paren (roles 1–3), for the list and row checks. */
+  capture: string;
   /** 1 = IN (…), 2 = VALUES row, 3 = ARRAY[…], 4 = type modifier varchar(50), 0 = other */
   readonly role: number;
 }
@@ -66,9 +68,15 @@ export function scanSql(input: string, dialect: ScanDialect, bindParams?: readon
   const pg = dialect !== 'mysql';
   const mysql = dialect === 'mysql';
   const n = input.length;
-  // Output as parts: slicing a growing string would flatten it again and again (quadratic on
-  // a 100k-row INSERT). Offsets below are part indexes.
-  const out: string[] = [];
+  // Output is appended to one string (a rope: O(1) appends, flattened once at the end). It is
+  // never sliced while growing — that would flatten it each time, quadratic on a 100k-row INSERT —
+  // so the text inside list parentheses is captured separately as it is emitted.
+  let out = '';
+  const captures: Paren[] = [];
+  const append = (text: string) => {
+    out += text;
+    for (let k = 0; k < captures.length; k++) captures[k]!.capture += text;
+  };
   const params: ParamValue[] = [];
   const types: SlotType[] = [];
   let prev = T_START;
@@ -114,7 +122,7 @@ export function scanSql(input: string, dialect: ScanDialect, bindParams?: readon
     if (out.length === 0) return;
     if (code === 44 || code === 41 || code === 93) return;
     if (lastChar === 40 || lastChar === 91) return;
-    if (lastChar === 44 || pendingSpace) out.push(' ');
+    if (lastChar === 44 || pendingSpace) append(' ');
   };
 
   const endValues = () => {
@@ -138,7 +146,7 @@ export function scanSql(input: string, dialect: ScanDialect, bindParams?: readon
         const earlier = literals?.get(literal);
         if (earlier !== undefined) {
           sep(0);
-          out.push(REF + earlier + REF_END);
+          append(REF + earlier + REF_END);
           lastChar = 63;
           prev = T_VALUE;
           pendingSpace = false;
@@ -149,7 +157,7 @@ export function scanSql(input: string, dialect: ScanDialect, bindParams?: readon
       }
     }
     sep(0);
-    out.push(pg ? MARK : '?');
+    append(pg ? MARK : '?');
     lastChar = 63;
     params.push(value);
     types.push(type);
@@ -159,7 +167,7 @@ export function scanSql(input: string, dialect: ScanDialect, bindParams?: readon
 
   const emitText = (text: string, category: number) => {
     sep(text.charCodeAt(0));
-    out.push(text);
+    append(text);
     lastChar = text.charCodeAt(text.length - 1);
     prev = category;
     pendingSpace = false;
@@ -221,13 +229,17 @@ export function scanSql(input: string, dialect: ScanDialect, bindParams?: readon
       if (pg && prev === T_WORD && (type === 'datetime' || type === 'interval') && !isCastNext(input, end)) {
         // `DATE '2024-01-01'` → `$1::DATE`: a typed literal only takes a string constant, a cast takes a parameter.
         const word = input.slice(wordStart, wordEnd);
-        if (out[out.length - 1] === word) {
-          out.pop();
-          if (out[out.length - 1] === ' ') out.pop();
+        if (out.endsWith(word)) {
+          const cut = (t: string) => {
+            const u = t.slice(0, t.length - word.length);
+            return u.endsWith(' ') ? u.slice(0, -1) : u;
+          };
+          out = cut(out);
+          for (const c of captures) if (c.capture.endsWith(word)) c.capture = cut(c.capture);
           pendingSpace = out.length > 0;
           prev = T_OP;
           emitSlot(value, type, wordStart, end);
-          out.push('::' + word);
+          append('::' + word);
           lastChar = word.charCodeAt(word.length - 1);
           i = end;
           continue;
@@ -369,7 +381,9 @@ export function scanSql(input: string, dialect: ScanDialect, bindParams?: readon
         values!.state = 2;
       }
       emitText(c === 40 ? '(' : '[', T_OPEN);
-      parens.push({ textStart: out.length, pStart: params.length, role });
+      const paren: Paren = { textStart: out.length, pStart: params.length, role, capture: '' };
+      parens.push(paren);
+      if (role !== 0 && role !== 4) captures.push(paren);
       i++;
       continue;
     }
@@ -377,7 +391,8 @@ export function scanSql(input: string, dialect: ScanDialect, bindParams?: readon
       if (ordinalDepth >= 0 && parens.length <= ordinalDepth) ordinalDepth = -1;
       const open = parens.pop();
       if (open !== undefined && open.role !== 0) {
-        const inner = out.slice(open.textStart).join('');
+        const inner = open.capture;
+        if (captures[captures.length - 1] === open) captures.pop();
         const count = params.length - open.pStart;
         if (open.role === 2 && values !== undefined) {
           emitText(')', T_CLOSE);
@@ -433,8 +448,7 @@ export function scanSql(input: string, dialect: ScanDialect, bindParams?: readon
   }
   if (values !== undefined) endValues();
 
-  const joined = out.join('');
-  const sql = pg ? numberMarks(joined, (m) => m) : joined;
+  const sql = pg ? numberMarks(out, (m) => m) : out;
   if (spans === undefined) {
     return { sql, params, types, templateText: sql, templateParams: params, templateTypes: types, firstWord };
   }
@@ -454,7 +468,7 @@ export function scanSql(input: string, dialect: ScanDialect, bindParams?: readon
   };
   for (const span of spans) {
     if (span.start < at) continue; // inside a collapsed region already
-    text += out.slice(at, span.start).join('');
+    text += out.slice(at, span.start);
     copy(span.pStart);
     if (span.replacement.startsWith(MARK)) {
       // `MARK … /*, ... */`: the list's first element position now holds its length.
@@ -471,7 +485,7 @@ export function scanSql(input: string, dialect: ScanDialect, bindParams?: readon
     at = span.end;
     pAt = span.pEnd;
   }
-  text += out.slice(at).join('');
+  text += out.slice(at);
   copy(params.length);
   const templateText = pg ? numberMarks(text, (m) => tOrigin[m]!) : text.split(MARK).join('?');
   return { sql, params, types, templateText, templateParams: tParams, templateTypes: tTypes, firstWord };

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Normalizer, templateKey } from '@sqltrace/parser';
-import { FIXTURES } from '../helpers';
+import { gunzipSync } from 'node:zlib';
+import { FIXTURES, corpus, describeCorpora } from '../helpers';
 import { groupingMismatches, unexplained } from './grouping';
 
 const load = (name: string) => JSON.parse(readFileSync(join(FIXTURES, name), 'utf8')) as { cases: Record<string, string>[] };
@@ -61,5 +62,15 @@ describe('libpg_query conformance', () => {
     const normalizer = new Normalizer({ dialect: 'postgres', analyze: false });
     const n = normalizer.normalize('CREATE FUNCTION f() RETURNS int AS $f$ SELECT 1; $f$ LANGUAGE sql');
     expect(n.params).toEqual([' SELECT 1; ']);
+  });
+});
+
+describeCorpora('libpg_query huge input (read in place)', () => {
+  it('collapses the 1.1 MB, 138,656-parameter INSERT into one template, keeping every value', () => {
+    const sql = gunzipSync(readFileSync(corpus('libpg_query', 'fingerprint_tests_huge_input.sql.gz'))).toString();
+    const n = new Normalizer({ dialect: 'postgres' }).normalize(sql);
+    expect(n.params).toHaveLength(138_656);
+    expect(n.template.text).toMatch(/^INSERT INTO tbl VALUES \(nextval\(\$1\), \$2, .*, \$14\) \/\*, \.\.\. \(\$15 rows\) \*\/$/);
+    expect(n.templateParams[n.templateParams.length - 1]).toBe(138_656 / 14);
   });
 });
