@@ -96,5 +96,8 @@ describe('stb', () => {
     expect(t.code).toBe(2);
     expect(t.stderr).toMatch(new RegExp(`${badTrace}:2: not valid JSON`));
     expect(stb(['parse', '--no-such-flag', 'x']).code).not.toBe(0);
+    const unwritable = stb(['parse', join(FIXTURES, 'errlog'), '-o', join(dir, 'no-such-dir', 'out.jsonl')]);
+    expect(unwritable.code).toBe(2);
+    expect(unwritable.stderr).toMatch(/no-such-dir\/out\.jsonl: cannot write \(ENOENT\)\n\s+Check the directory exists/);
   });
 });

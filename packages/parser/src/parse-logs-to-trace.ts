@@ -1,4 +1,4 @@
-import { StbError, TRACE_FORMAT_VERSION, TraceFileSink } from '@sqltrace/core';
+import { StbError, TRACE_FORMAT_VERSION, type TraceHeader, TraceFileSink } from '@sqltrace/core';
 import { dialectOf } from './format/log-format';
 import { LogParser, type ParseLogOptions } from './log-parser';
 import type { ParseSummary } from './parse-summary';
@@ -30,25 +30,21 @@ export interface ParseLogsToTraceResult {
 export async function parseLogsToTrace(paths: readonly string[], options: ParseLogsToTraceOptions): Promise<ParseLogsToTraceResult> {
   if (paths.length === 0) throw new StbError('E_USAGE', 'no input log given', { hint: 'Pass one or more log files, or - for stdin' });
   const started = performance.now();
-  const sink = new TraceFileSink(options.output);
   const summaries: ParseSummary[] = [];
   let events = 0;
   let wroteHeader = options.header === false;
+  // Without normalization the events go straight to a sink; with it, through the pipeline,
+  // which owns the output file (on its worker thread when one is available).
+  const raw = options.normalize === false ? new TraceFileSink(options.output) : undefined;
   let pipeline: NormalizePipeline | undefined;
-  const inFlight: Array<{ text: Promise<string>; count: number }> = [];
-  const drain = async (keep: number) => {
-    while (inFlight.length > keep) {
-      const next = inFlight.shift()!;
-      await sink.writeEncoded(await next.text, next.count, { signal: options.signal });
-    }
-  };
+  const inFlight: Promise<void>[] = [];
   try {
     for (const path of paths) {
       const parser = new LogParser(path, {
         ...options,
         normalize: false, // the pipeline normalizes
         onFormat: (_format, dialect) => {
-          if (options.normalize !== false) pipeline ??= new NormalizePipeline({ dialect, threads: options.threads });
+          if (raw === undefined) pipeline ??= new NormalizePipeline({ dialect, output: options.output, threads: options.threads });
         },
         onProgress: options.onProgress ? (p) => options.onProgress!({ file: parser.name, ...p }) : undefined,
       });
@@ -57,32 +53,31 @@ export async function parseLogsToTrace(paths: readonly string[], options: ParseL
         if (!wroteHeader) {
           wroteHeader = true;
           const format = parser.summary.format!;
-          await sink.writeHeader({
+          const header: TraceHeader = {
             version: TRACE_FORMAT_VERSION,
             source: format,
             dialect: dialectOf(format) ?? options.dialect ?? 'postgres',
             ...(options.generator ? { generator: options.generator } : {}),
             createdAt: new Date().toISOString(),
-          });
+          };
+          await (raw ? raw.writeHeader(header) : pipeline!.writeHeader(header));
         }
         events += batch.length;
-        if (pipeline === undefined) {
-          await sink.write(batch, { signal: options.signal });
+        if (raw) {
+          await raw.write(batch, { signal: options.signal });
           continue;
         }
-        // Keep a few batches in flight so parsing and normalizing overlap.
-        // When the worker already has work queued, this thread takes the batch itself.
-        const workerBusy = pipeline.queued >= 2;
-        inFlight.push({ text: pipeline.submit(batch, workerBusy), count: batch.length });
-        await drain(3);
+        // A few batches in flight let parsing and normalizing overlap; more would only use memory.
+        inFlight.push(pipeline!.submit(batch));
+        while (inFlight.length > 3) await inFlight.shift();
       }
-      await drain(0);
+      while (inFlight.length > 0) await inFlight.shift();
       if (pipeline !== undefined) parser.summary.templates = pipeline.templates;
     }
   } finally {
-    await Promise.allSettled(inFlight.map((f) => f.text));
-    await pipeline?.close();
-    await sink.close();
+    await Promise.allSettled(inFlight);
+    if (raw) await raw.close();
+    else await pipeline?.close();
   }
   if (events === 0) {
     const reasons = summaries.flatMap((s) => s.skipped.slice(0, 2).map((r) => `${r.reason} (${r.lines} lines, first at ${s.file}:${r.firstLines[0]})`));

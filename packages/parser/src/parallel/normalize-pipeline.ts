@@ -1,23 +1,25 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { StbError, type TraceEvent } from '@sqltrace/core';
+import { StbError, type TraceEvent, type TraceHeader, TraceFileSink, encodeTraceHeader } from '@sqltrace/core';
 import { Normalizer } from '../normalizer/normalizer';
 import { normalizeAndEncode } from './normalize-event';
 
 interface Pending {
-  resolve: (text: string) => void;
+  resolve: () => void;
   reject: (error: Error) => void;
 }
 
 /**
- * Normalizes and encodes batches of raw events, in order, on a worker thread while the caller
- * goes on reading and parsing: the two halves of a parse take about the same time, so a second
- * core nearly doubles throughput. Falls back to the calling thread when no built worker exists
- * (running from TypeScript sources) or `threads` is 0.
+ * Normalizes, encodes and writes batches of raw events to a trace file, in order. With a worker
+ * thread (the default) the worker owns the output file: it normalizes what it is sent and writes
+ * everything, while the calling thread reads and parses; when the worker falls behind, the
+ * calling thread normalizes a batch itself and only hands over the text. Without a built worker
+ * (running from TypeScript sources) or with `threads: 0`, everything runs on the calling thread.
  */
 export class NormalizePipeline {
   readonly #worker: Worker | undefined;
+  readonly #sink: TraceFileSink | undefined;
   readonly #normalizer: Normalizer;
   /** Templates this thread has seen (inline batches). */
   readonly #seen = new Set<string>();
@@ -26,28 +28,41 @@ export class NormalizePipeline {
   readonly #pending = new Map<number, Pending>();
   #nextId = 0;
   #failure: Error | undefined;
+  /** Batches sent to the worker to normalize and not yet written. */
+  #queuedBatches = 0;
   /** Batches normalized on the calling thread / on the worker. */
   inlineBatches = 0;
   workerBatches = 0;
 
-  constructor(options: { dialect: 'postgres' | 'mysql' | 'sqlite'; threads?: number }) {
+  constructor(options: { dialect: 'postgres' | 'mysql' | 'sqlite'; output: string; threads?: number }) {
     this.#normalizer = new Normalizer({ dialect: options.dialect });
-    const script = workerScript();
-    if ((options.threads ?? 1) > 0 && script !== undefined) {
-      this.#worker = new Worker(script, { workerData: { dialect: options.dialect } });
-      this.#worker.on('message', (m: { id: number; text?: string; newTemplates?: string[]; error?: string }) => {
-        const pending = this.#pending.get(m.id)!;
-        this.#pending.delete(m.id);
-        if (m.error !== undefined) return pending.reject(new StbError('E_INTERNAL', `normalizer worker failed: ${m.error}`));
-        for (const id of m.newTemplates!) this.#all.add(id);
-        pending.resolve(m.text!);
-      });
-      this.#worker.on('error', (error) => this.#fail(error));
+    const script = (options.threads ?? 1) > 0 && options.output !== '-' ? workerScript() : undefined;
+    if (script === undefined) {
+      this.#sink = new TraceFileSink(options.output);
+      return;
     }
+    this.#worker = new Worker(script, { workerData: { dialect: options.dialect, output: options.output } });
+    this.#worker.on('message', (m: { id: number; newTemplates?: string[]; error?: string; hint?: string; code?: string }) => {
+      const pending = this.#pending.get(m.id);
+      if (pending === undefined) return;
+      this.#pending.delete(m.id);
+      if (m.error !== undefined) {
+        const code = m.code === 'E_IO' || m.code === 'E_INPUT' ? m.code : 'E_INTERNAL';
+        return pending.reject(new StbError(code, m.error, { hint: m.hint }));
+      }
+      if (m.newTemplates) for (const id of m.newTemplates) this.#all.add(id);
+      pending.resolve();
+    });
+    this.#worker.on('error', (error) => this.#fail(error));
   }
 
-  /** Batches sent to the worker and not yet returned. */
-  get queued(): number {
+  /** True when a worker thread does the work. */
+  get threaded(): boolean {
+    return this.#worker !== undefined;
+  }
+
+  /** Batches waiting to be written (a bound on how far reading may run ahead). */
+  get inFlight(): number {
     return this.#pending.size;
   }
 
@@ -56,34 +71,55 @@ export class NormalizePipeline {
     return this.#all.size;
   }
 
-  /** True when a worker thread does the work. */
-  get threaded(): boolean {
-    return this.#worker !== undefined;
+  async writeHeader(header: TraceHeader): Promise<void> {
+    if (this.#sink) return this.#sink.writeHeader(header);
+    return this.#send({ kind: 'text', text: encodeTraceHeader(header) + '\n', count: 0 });
   }
 
   /**
-   * Resolves to the batch's JSON lines. With `inline` (the worker is busy) the calling thread
-   * does this batch itself: both cores stay busy whichever half of the work is slower.
+   * Queues a batch; resolves once it is written. The calling thread normalizes it itself when
+   * the worker already has two batches to normalize: both cores stay busy whichever half of
+   * the work is slower.
    */
-  submit(events: TraceEvent[], inline = false): Promise<string> {
+  submit(events: TraceEvent[]): Promise<void> {
     if (this.#failure) return Promise.reject(this.#failure);
-    if (this.#worker === undefined || inline) {
+    if (this.#sink) {
       const { text, newTemplates } = normalizeAndEncode(events, this.#normalizer, this.#seen);
       for (const id of newTemplates) this.#all.add(id);
       this.inlineBatches++;
-      return Promise.resolve(text);
+      return this.#sink.writeEncoded(text, events.length);
+    }
+    if (this.#queuedBatches >= 2) {
+      const { text, newTemplates } = normalizeAndEncode(events, this.#normalizer, this.#seen);
+      for (const id of newTemplates) this.#all.add(id);
+      this.inlineBatches++;
+      return this.#send({ kind: 'text', text, count: events.length });
     }
     this.workerBatches++;
-    const id = this.#nextId++;
-    return new Promise((resolve, reject) => {
-      this.#pending.set(id, { resolve, reject });
-      // Structured clone: measured cheaper for the (busier) main thread than packing into a string.
-      this.#worker!.postMessage({ id, events });
+    this.#queuedBatches++;
+    // Structured clone: measured cheaper for the (busier) main thread than packing into a string.
+    return this.#send({ kind: 'events', events }).finally(() => {
+      this.#queuedBatches--;
     });
   }
 
+  /** Flushes and closes the output (and stops the worker). */
   async close(): Promise<void> {
-    await this.#worker?.terminate();
+    if (this.#sink) return this.#sink.close();
+    try {
+      if (!this.#failure) await this.#send({ kind: 'close' });
+    } finally {
+      await this.#worker!.terminate();
+    }
+    if (this.#failure) throw this.#failure;
+  }
+
+  #send(message: Record<string, unknown>): Promise<void> {
+    const id = this.#nextId++;
+    return new Promise((resolve, reject) => {
+      this.#pending.set(id, { resolve, reject });
+      this.#worker!.postMessage({ ...message, id });
+    });
   }
 
   #fail(error: Error): void {
@@ -93,7 +129,7 @@ export class NormalizePipeline {
   }
 }
 
-/** The built worker next to this bundle (dist/normalize-worker.js or .cjs), if there is one. */
+/** The built worker next to this bundle (dist/normalize-worker.cjs or .js), if there is one. */
 function workerScript(): string | undefined {
   const here = typeof __dirname === 'string' ? __dirname : undefined;
   if (here === undefined) return undefined;

@@ -1,16 +1,43 @@
 import { parentPort, workerData } from 'node:worker_threads';
+import { TraceFileSink, type TraceEvent } from '@sqltrace/core';
 import { Normalizer } from '../normalizer/normalizer';
-import type { TraceEvent } from '@sqltrace/core';
 import { normalizeAndEncode } from './normalize-event';
 
-// Worker entry: normalizes and encodes batches of raw events sent by NormalizePipeline.
-const normalizer = new Normalizer({ dialect: (workerData as { dialect: 'postgres' | 'mysql' | 'sqlite' }).dialect });
+/**
+ * Worker entry for NormalizePipeline: normalizes and encodes batches of raw events and writes
+ * them — and the already-encoded batches the main thread did itself — to the output, in the
+ * order they arrive (postMessage is FIFO), so the main thread never encodes output bytes.
+ */
+type Message =
+  | { kind: 'events'; id: number; events: TraceEvent[] }
+  | { kind: 'text'; id: number; text: string; count: number }
+  | { kind: 'close'; id: number };
+
+const { dialect, output } = workerData as { dialect: 'postgres' | 'mysql' | 'sqlite'; output: string };
+const normalizer = new Normalizer({ dialect });
 const seen = new Set<string>();
-parentPort!.on('message', (message: { id: number; events: TraceEvent[] }) => {
-  try {
-    const result = normalizeAndEncode(message.events, normalizer, seen);
-    parentPort!.postMessage({ id: message.id, ...result });
-  } catch (error) {
-    parentPort!.postMessage({ id: message.id, error: String((error as Error)?.stack ?? error) });
-  }
+const sink = new TraceFileSink(output);
+let queue: Promise<void> = Promise.resolve();
+
+parentPort!.on('message', (message: Message) => {
+  queue = queue.then(async () => {
+    try {
+      if (message.kind === 'close') {
+        await sink.close();
+        parentPort!.postMessage({ id: message.id });
+        return;
+      }
+      if (message.kind === 'text') {
+        await sink.writeEncoded(message.text, message.count);
+        parentPort!.postMessage({ id: message.id, newTemplates: [] });
+        return;
+      }
+      const { text, newTemplates } = normalizeAndEncode(message.events, normalizer, seen);
+      await sink.writeEncoded(text, message.events.length);
+      parentPort!.postMessage({ id: message.id, newTemplates });
+    } catch (error) {
+      const e = error as Error & { hint?: string; code?: string };
+      parentPort!.postMessage({ id: message.id, error: String(e?.message ?? error), hint: e?.hint, code: e?.code });
+    }
+  });
 });
