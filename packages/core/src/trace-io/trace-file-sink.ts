@@ -7,7 +7,8 @@ import { StbError } from '../errors/stb-error';
 import type { TraceSink, WriteOptions } from '../ports/trace-sink';
 import { encodeTraceEvent, encodeTraceHeader } from './trace-event-codec';
 
-const FLUSH_AT = 1 << 16;
+// Joined writes stay well under V8's large-object threshold (see READ_CHUNK).
+const FLUSH_AT = 1 << 15;
 
 /**
  * Writes a trace as JSON lines to a file (gzip when the name ends in `.gz`) or to stdout (`-`),

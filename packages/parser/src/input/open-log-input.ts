@@ -1,5 +1,5 @@
 /// <reference path="./unbzip2-stream.d.ts" />
-import { openInput, type OpenedInput } from '@sqltrace/core';
+import { READ_CHUNK, openInput, type OpenedInput } from '@sqltrace/core';
 import { PassThrough, type Readable } from 'node:stream';
 // unbzip2-stream is a small pure-JS streaming bzip2 decoder (no native build, no download).
 import bz2 from 'unbzip2-stream';
@@ -10,7 +10,7 @@ export function openLogInput(path: string): OpenedInput {
   if (input.compression !== 'bzip2') return input;
   const decoder = bz2();
   // The decoder is a classic stream: bridge it into a modern Readable we can iterate.
-  const stream = new PassThrough({ highWaterMark: 1 << 18 });
+  const stream = new PassThrough({ highWaterMark: READ_CHUNK });
   input.raw.on('error', (error) => stream.destroy(error));
   decoder.on('error', (error: Error) => stream.destroy(new Error(`bzip2: ${error.message || String(error)} (unexpected end of file or corrupt data)`)));
   input.raw.pipe(decoder).pipe(stream);
