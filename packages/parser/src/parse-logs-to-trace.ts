@@ -69,9 +69,9 @@ export async function parseLogsToTrace(paths: readonly string[], options: ParseL
         }
         // A few batches in flight let parsing and normalizing overlap; more would only use memory.
         inFlight.push(pipeline!.submit(batch));
-        while (inFlight.length > 3) await inFlight.shift();
+        while (inFlight.length > 6) await inFlight.shift();
       }
-      while (inFlight.length > 0) await inFlight.shift();
+      while (inFlight.length > 6) await inFlight.shift();
       if (pipeline !== undefined) parser.summary.templates = pipeline.templates;
     }
   } finally {

@@ -78,7 +78,7 @@ export class NormalizePipeline {
 
   /**
    * Queues a batch; resolves once it is written. The calling thread normalizes it itself when
-   * the worker already has two batches to normalize: both cores stay busy whichever half of
+   * the worker already has four batches to normalize: both cores stay busy whichever half of
    * the work is slower.
    */
   submit(events: TraceEvent[]): Promise<void> {
@@ -89,7 +89,7 @@ export class NormalizePipeline {
       this.inlineBatches++;
       return this.#sink.writeEncoded(text, events.length);
     }
-    if (this.#queuedBatches >= 2) {
+    if (this.#queuedBatches >= 4) {
       const { text, newTemplates } = normalizeAndEncode(events, this.#normalizer, this.#seen);
       for (const id of newTemplates) this.#all.add(id);
       this.inlineBatches++;
