@@ -71,7 +71,7 @@ export async function parseLogsToTrace(paths: readonly string[], options: ParseL
         inFlight.push(pipeline!.submit(batch));
         while (inFlight.length > 6) await inFlight.shift();
       }
-      while (inFlight.length > 6) await inFlight.shift();
+      while (inFlight.length > 0) await inFlight.shift();
       if (pipeline !== undefined) parser.summary.templates = pipeline.templates;
     }
   } finally {
