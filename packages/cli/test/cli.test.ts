@@ -47,6 +47,18 @@ describe('stb', () => {
     expect(result.inputs[0].usedLines + result.inputs[0].skippedLines).toBe(61);
   });
 
+  it('parse counts every template of a multi-batch log (through the normalizer worker)', () => {
+    const log = join(__dirname, '..', 'assets', 'demo', 'shop-postgres.log');
+    const r = stb(['parse', log, '-o', join(dir, 'demo.jsonl'), '--json']);
+    expect(r.code).toBe(0);
+    const result = JSON.parse(r.stdout);
+    expect(result.events).toBe(1500);
+    expect(result.inputs[0].templates).toBe(17);
+    const single = JSON.parse(stb(['parse', log, '-o', join(dir, 'demo1.jsonl'), '--json', '--threads', '0']).stdout);
+    expect(single.inputs[0].templates).toBe(17);
+    expect(readFileSync(join(dir, 'demo.jsonl'), 'utf8').split('\n').slice(1)).toEqual(readFileSync(join(dir, 'demo1.jsonl'), 'utf8').split('\n').slice(1));
+  });
+
   it('parse reads stdin (-) and plain .sql files in a given dialect', () => {
     const r = stb(['parse', '-', '-f', 'sql', '--dialect', 'mysql', '-o', join(dir, 'stdin.jsonl')], "SELECT `a` FROM t WHERE b = 'x';\nSELECT `a` FROM t WHERE b = 'y';\n");
     expect(r.code).toBe(0);
