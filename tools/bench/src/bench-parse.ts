@@ -21,7 +21,8 @@ const STB = join(root, 'packages/cli/bin/run.js');
 const MB = Number(process.env.STB_BENCH_MB ?? 200);
 const RUNS = Number(process.env.STB_BENCH_RUNS ?? 3);
 const BASELINE_RUNS = Number(process.env.STB_BENCH_BASELINE_RUNS ?? 1);
-const PREFIX = '%m [%p] user=%u,db=%d,app=%a ';
+// pgreplay reads stderr logs only with this log_line_prefix; pgbadger and stb take any.
+const PREFIX = '%m|%u|%d|%c|';
 
 interface Row {
   readonly tool: string;
@@ -87,7 +88,7 @@ async function stbParse(input: { path: string; bytes: number }, threads: number)
 
 async function main(): Promise<void> {
   if (!existsSync(join(root, 'packages/cli/dist/index.js'))) throw new Error('build first: npx nx run @sqltrace/cli:build');
-  const pgStderr = await ensureLog('pg-stderr', 'bench-pg');
+  const pgStderr = await ensureLog('pg-stderr-pipe', 'bench-pg');
   const pgCsv = await ensureLog('pg-csv', 'bench-csv');
   const mysql = await ensureLog('mysql-general', 'bench-mysql');
 
@@ -98,6 +99,10 @@ async function main(): Promise<void> {
     const r = await repeat(BASELINE_RUNS, () => measure('pgbadger', ['-f', 'stderr', '--prefix', PREFIX, '-j', '1', '-q', '-o', join(out, 'pgbadger.txt'), '-x', 'text', pgStderr.path]), 'pgbadger');
     record('pgbadger', pgStderr, stbStderr.statements, r, BASELINE_RUNS);
   } else rows.push({ tool: 'pgbadger', input: 'not installed (apt-get install pgbadger)', statements: 0, seconds: NaN, mbPerSecond: NaN, statementsPerSecond: NaN, peakMB: NaN, runs: 0 });
+  if (have('pgreplay')) {
+    const r = await repeat(BASELINE_RUNS, () => measure('pgreplay', ['-f', '-o', join(out, 'pgreplay-stderr.replay'), pgStderr.path]), 'pgreplay -f (stderr)');
+    record('pgreplay -f', pgStderr, stbStderr.statements, r, BASELINE_RUNS);
+  }
 
   // PostgreSQL csvlog: stb vs pgreplay's parser (-f: parse to a replay file).
   const stbCsv = await stbParse(pgCsv, 1);
@@ -150,6 +155,7 @@ async function main(): Promise<void> {
   const ratio = (a: Row | undefined, b: Row | undefined) => (a && b && Number.isFinite(b.seconds) ? a.statementsPerSecond / b.statementsPerSecond : NaN);
   const find = (tool: string, input?: string) => rows.find((r) => r.tool === tool && (input === undefined || r.input.startsWith(input)));
   const goals = [
+    ['stb parse / pgreplay -f (pg stderr)', ratio(stbStderr, find('pgreplay -f')), 1],
     ['stb parse / pgbadger (pg stderr)', ratio(stbStderr, find('pgbadger')), 20],
     ['stb parse / pgreplay -f (pg csvlog)', ratio(stbCsv, find('pgreplay -f -c')), 1],
     ['stb parse / pt-query-digest (mysql general)', ratio(stbMysql, find('pt-query-digest --type genlog')), 1],
