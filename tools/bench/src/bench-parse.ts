@@ -70,6 +70,12 @@ async function repeat(runs: number, run: () => Promise<Measurement>, label: stri
   return { seconds: median(times), peakMB: Math.max(...peaks), last: last! };
 }
 
+/** pgreplay prints "Total SQL statements processed: N": a baseline that read nothing is no baseline. */
+function pgreplayCount(m: Measurement): number {
+  const found = /Total SQL statements processed: (\d+)/.exec(m.stdout + m.stderr);
+  return found ? Number(found[1]) : NaN;
+}
+
 function record(tool: string, input: { path: string; bytes: number }, statements: number, r: { seconds: number; peakMB: number }, runs: number, note?: string): Row {
   const row: Row = {
     tool, input: input.path.split('/').pop()!, statements, seconds: r.seconds, mbPerSecond: input.bytes / 1048576 / r.seconds,
@@ -101,7 +107,7 @@ async function main(): Promise<void> {
   } else rows.push({ tool: 'pgbadger', input: 'not installed (apt-get install pgbadger)', statements: 0, seconds: NaN, mbPerSecond: NaN, statementsPerSecond: NaN, peakMB: NaN, runs: 0 });
   if (have('pgreplay')) {
     const r = await repeat(BASELINE_RUNS, () => measure('pgreplay', ['-f', '-o', join(out, 'pgreplay-stderr.replay'), pgStderr.path]), 'pgreplay -f (stderr)');
-    record('pgreplay -f', pgStderr, stbStderr.statements, r, BASELINE_RUNS);
+    record('pgreplay -f', pgStderr, stbStderr.statements, r, BASELINE_RUNS, `pgreplay counted ${pgreplayCount(r.last)} statements`);
   }
 
   // PostgreSQL csvlog: stb vs pgreplay's parser (-f: parse to a replay file).
@@ -109,7 +115,7 @@ async function main(): Promise<void> {
   await stbParse(pgCsv, 0);
   if (have('pgreplay')) {
     const r = await repeat(BASELINE_RUNS, () => measure('pgreplay', ['-f', '-c', '-o', join(out, 'pgreplay.replay'), pgCsv.path]), 'pgreplay -f -c');
-    record('pgreplay -f -c', pgCsv, stbCsv.statements, r, BASELINE_RUNS);
+    record('pgreplay -f -c', pgCsv, stbCsv.statements, r, BASELINE_RUNS, `pgreplay counted ${pgreplayCount(r.last)} statements`);
   }
 
   // MySQL general log: stb vs pt-query-digest.
@@ -150,7 +156,7 @@ async function main(): Promise<void> {
   console.log(`\nbench:parse — ${MB} MB logs, median of ${RUNS} runs for stb, ${BASELINE_RUNS} for baselines (${new Date().toISOString()}, node ${process.version})\n`);
   console.log(['tool'.padEnd(32), 'input'.padEnd(26), 'statements'.padStart(11), 'seconds'.padStart(8), 'MB/s'.padStart(7), 'stmts/s'.padStart(10), 'peak MB'.padStart(8)].join('  '));
   for (const r of rows) {
-    console.log([r.tool.padEnd(32), r.input.slice(0, 26).padEnd(26), fmt(r.statements).padStart(11), fmt(r.seconds, 2).padStart(8), fmt(r.mbPerSecond, 1).padStart(7), fmt(r.statementsPerSecond).padStart(10), fmt(r.peakMB).padStart(8)].join('  '));
+    console.log([r.tool.padEnd(32), r.input.slice(0, 26).padEnd(26), fmt(r.statements).padStart(11), fmt(r.seconds, 2).padStart(8), fmt(r.mbPerSecond, 1).padStart(7), fmt(r.statementsPerSecond).padStart(10), fmt(r.peakMB).padStart(8), r.note ?? ''].join('  ').trimEnd());
   }
   const ratio = (a: Row | undefined, b: Row | undefined) => (a && b && Number.isFinite(b.seconds) ? a.statementsPerSecond / b.statementsPerSecond : NaN);
   const find = (tool: string, input?: string) => rows.find((r) => r.tool === tool && (input === undefined || r.input.startsWith(input)));
