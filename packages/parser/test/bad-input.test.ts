@@ -99,3 +99,20 @@ describe('bad input: one clear error naming the file (and line), never a crash',
     expect(events).toHaveLength(23);
   });
 });
+
+describe('bzip2 input', () => {
+  it('reads a bzip2 log and reports a truncated one as an error, not a short log', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const lines = Array.from({ length: 20_000 }, (_, i) => `2024-01-01 00:00:00.000 UTC [1] LOG:  statement: SELECT ${i}\n`).join('');
+    const full = execFileSync('bzip2', ['-c'], { input: lines });
+    const good = join(dir, 'good.log.bz2');
+    writeFileSync(good, full);
+    const { events } = await parseAll(good);
+    expect(events).toHaveLength(20_000);
+    const cut = join(dir, 'cut.log.bz2');
+    writeFileSync(cut, full.subarray(0, Math.floor(full.length / 2)));
+    const error = await failure(cut);
+    expect(error.code).toBe('E_IO');
+    expect(error.message).toMatch(/cut\.log\.bz2:\d+: compressed input is truncated or corrupt \(bzip2: .*\)/);
+  });
+});

@@ -63,6 +63,12 @@ describe('normalizer: dialect rules', () => {
     expect(n.types).toEqual(['datetime', 'interval']);
   });
 
+  it("turns MySQL typed literals DATE '…' into CAST(? AS DATE), which a prepared statement accepts", () => {
+    const n = my.normalize("SELECT * FROM t WHERE d IN (DATE '2024-01-01') AND t < TIMESTAMP '2024-01-01 00:00:00'");
+    expect(n.sql).toBe('SELECT * FROM t WHERE d IN (CAST(? AS DATE)) AND t < CAST(? AS TIMESTAMP)');
+    expect(n.types).toEqual(['datetime', 'datetime']);
+  });
+
   it('renumbers $n placeholders in text order and takes their values from the bind parameters', () => {
     const n = pg.normalize('SELECT $2, 5, $1 FROM t', ['first', 'second']);
     expect(n.sql).toBe('SELECT $1, $2, $3 FROM t');

@@ -245,6 +245,25 @@ export function scanSql(input: string, dialect: ScanDialect, bindParams?: readon
           continue;
         }
       }
+      if (mysql && prev === T_WORD && type === 'datetime' && out.endsWith(input.slice(wordStart, wordEnd))) {
+        // MySQL's `DATE '2024-01-01'` → `CAST(? AS DATE)`: a typed literal takes no placeholder.
+        const word = input.slice(wordStart, wordEnd);
+        out = out.slice(0, out.length - word.length);
+        if (out.endsWith(' ')) out = out.slice(0, -1);
+        for (const c of captures) if (c.capture.endsWith(word)) c.capture = c.capture.slice(0, c.capture.length - word.length).trimEnd();
+        pendingSpace = out.length > 0;
+        lastChar = out.charCodeAt(out.length - 1);
+        prev = T_OP;
+        sep(67);
+        append('CAST(');
+        lastChar = 40;
+        emitSlot(value, type, wordStart, end);
+        append(` AS ${word})`);
+        lastChar = 41;
+        prev = T_CLOSE;
+        i = end;
+        continue;
+      }
       emitSlot(value, type, i, end);
       i = end;
       continue;
