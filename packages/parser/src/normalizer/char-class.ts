@@ -9,7 +9,6 @@ for (let c = 0; c < 128; c++) {
   const ch = String.fromCharCode(c);
   if (/[A-Za-z_]/.test(ch)) CHAR_CLASS[c] = IDENT_START | IDENT_PART;
   if (/[0-9]/.test(ch)) CHAR_CLASS[c] = DIGIT | IDENT_PART;
-  if (ch === '$') CHAR_CLASS[c] |= 0; // `$` continues identifiers in PostgreSQL only: handled in the scanner
   if (c === 32 || c === 9 || c === 10 || c === 13 || c === 11 || c === 12) CHAR_CLASS[c] = SPACE;
 }
 

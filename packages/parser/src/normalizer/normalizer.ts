@@ -1,4 +1,4 @@
-import type { ParamValue, SlotType, StatementKind, Template, TemplateSlot } from '@sqltrace/core';
+import type { ParamValue, SlotType, Template, TemplateSlot } from '@sqltrace/core';
 import { analyzeStatement } from '../analysis/statement-analyzer';
 import { scanSql, type ScanDialect } from './sql-scanner';
 import { kindOfFirstWord } from './statement-kind';
@@ -47,17 +47,17 @@ export class Normalizer {
     const scan = scanSql(sql, this.dialect, bindParams);
     let template = this.#cache.get(scan.templateText);
     if (template === undefined) {
-      template = this.#makeTemplate(scan.templateText, scan.templateTypes, kindOfFirstWord(scan.firstWord));
+      template = this.#makeTemplate(scan.templateText, scan.templateTypes, scan.firstWord);
       if (this.#cache.size >= this.#cacheSize) this.#cache.clear();
       this.#cache.set(scan.templateText, template);
     }
     return { sql: scan.sql, params: scan.params, types: scan.types, template, templateParams: scan.templateParams };
   }
 
-  #makeTemplate(text: string, types: readonly SlotType[], kind: StatementKind): Template {
+  #makeTemplate(text: string, types: readonly SlotType[], firstWord: string): Template {
     const slots: TemplateSlot[] = types.map((type, k) => Object.freeze({ index: k + 1, type }));
     const id = templateId(this.dialect, text);
-    if (!this.#analyze) return Object.freeze({ id, text, dialect: this.dialect, kind, slots: Object.freeze(slots) });
+    if (!this.#analyze) return Object.freeze({ id, text, dialect: this.dialect, kind: kindOfFirstWord(firstWord), slots: Object.freeze(slots) });
     const analysis = analyzeStatement(text);
     return Object.freeze({
       id, text, dialect: this.dialect, kind: analysis.kind, tables: Object.freeze(analysis.tables), slots: Object.freeze(slots),

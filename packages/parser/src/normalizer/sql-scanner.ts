@@ -23,9 +23,10 @@ export interface ScanResult {
 // Token categories, for spacing and for telling unary minus from subtraction.
 const T_START = 0, T_OP = 1, T_OPEN = 2, T_COMMA = 3, T_WORD = 4, T_VALUE = 5, T_CLOSE = 6;
 
-const MARK = '\u0001'; // stands for a placeholder until numbering
-const REF = '\u0002'; // `REF <param index> REF_END`: the same placeholder as an earlier slot
-const REF_END = '\u0003';
+// PostgreSQL placeholders are numbered as they are emitted (`$n`). Two marks stand in for them
+// where numbering must wait: in captured list text (rows compare equal whatever their numbers) and
+// in a collapsed list's length slot, until the template is renumbered.
+const MARK = '\u0001';
 
 interface Span {
   /** Offsets in the unnumbered text that the replacement covers. */
@@ -73,9 +74,22 @@ export function scanSql(input: string, dialect: ScanDialect, bindParams?: readon
   // so the text inside list parentheses is captured separately as it is emitted.
   let out = '';
   const captures: Paren[] = [];
-  const append = (text: string) => {
+  /** Appends to the output and to every open capture (`captured` when the two differ). */
+  const append = (text: string, captured = text) => {
     out += text;
-    for (let k = 0; k < captures.length; k++) captures[k]!.capture += text;
+    for (let k = 0; k < captures.length; k++) captures[k]!.capture += captured;
+  };
+  /** Takes back the keyword of a typed literal (`DATE '…'`) just emitted, with the space before it. */
+  const dropLastWord = (word: string) => {
+    const cut = (t: string) => {
+      const u = t.endsWith(word) ? t.slice(0, t.length - word.length) : t;
+      return u.endsWith(' ') ? u.slice(0, -1) : u;
+    };
+    out = cut(out);
+    for (const c of captures) c.capture = cut(c.capture);
+    pendingSpace = out.length > 0;
+    lastChar = out.charCodeAt(out.length - 1);
+    prev = T_OP;
   };
   const params: ParamValue[] = [];
   const types: SlotType[] = [];
@@ -138,15 +152,15 @@ export function scanSql(input: string, dialect: ScanDialect, bindParams?: readon
   };
 
   const emitSlot = (value: ParamValue, type: SlotType, from = -1, to = -1) => {
-    const literal = from >= 0 && tracksLiterals ? input.slice(from, to) : undefined;
-    if (literal !== undefined && tracksLiterals) {
+    if (from >= 0 && tracksLiterals) {
       // In a GROUP BY list a literal repeated from the select list must stay the same parameter,
       // or PostgreSQL no longer sees the two expressions as equal.
+      const literal = input.slice(from, to);
       if (ordinalDepth >= 0 && parens.length >= ordinalDepth) {
         const earlier = literals?.get(literal);
         if (earlier !== undefined) {
           sep(0);
-          append(REF + earlier + REF_END);
+          append('$' + (earlier + 1), MARK);
           lastChar = 63;
           prev = T_VALUE;
           pendingSpace = false;
@@ -157,7 +171,8 @@ export function scanSql(input: string, dialect: ScanDialect, bindParams?: readon
       }
     }
     sep(0);
-    append(pg ? MARK : '?');
+    if (pg) append('$' + (params.length + 1), MARK);
+    else append('?');
     lastChar = 63;
     params.push(value);
     types.push(type);
@@ -226,34 +241,22 @@ export function scanSql(input: string, dialect: ScanDialect, bindParams?: readon
       const end = findStringEnd(input, i, c, mysql);
       const type = stringType(input, end, prev === T_WORD ? wordStart : -1, wordEnd);
       const value = decodeString(input, i + 1, end - 1, c, mysql);
-      if (pg && prev === T_WORD && (type === 'datetime' || type === 'interval') && !isCastNext(input, end)) {
-        // `DATE '2024-01-01'` → `$1::DATE`: a typed literal only takes a string constant, a cast takes a parameter.
+      // A typed literal (`DATE '2024-01-01'`) takes no placeholder: PostgreSQL gets `$1::DATE`,
+      // MySQL `CAST(? AS DATE)`.
+      const typed = prev === T_WORD && (type === 'datetime' || (pg && type === 'interval')) && !isCastNext(input, end) &&
+        out.endsWith(input.slice(wordStart, wordEnd));
+      if (typed && pg) {
         const word = input.slice(wordStart, wordEnd);
-        if (out.endsWith(word)) {
-          const cut = (t: string) => {
-            const u = t.slice(0, t.length - word.length);
-            return u.endsWith(' ') ? u.slice(0, -1) : u;
-          };
-          out = cut(out);
-          for (const c of captures) if (c.capture.endsWith(word)) c.capture = cut(c.capture);
-          pendingSpace = out.length > 0;
-          prev = T_OP;
-          emitSlot(value, type, wordStart, end);
-          append('::' + word);
-          lastChar = word.charCodeAt(word.length - 1);
-          i = end;
-          continue;
-        }
+        dropLastWord(word);
+        emitSlot(value, type, wordStart, end);
+        append('::' + word);
+        lastChar = word.charCodeAt(word.length - 1);
+        i = end;
+        continue;
       }
-      if (mysql && prev === T_WORD && type === 'datetime' && out.endsWith(input.slice(wordStart, wordEnd))) {
-        // MySQL's `DATE '2024-01-01'` → `CAST(? AS DATE)`: a typed literal takes no placeholder.
+      if (typed) {
         const word = input.slice(wordStart, wordEnd);
-        out = out.slice(0, out.length - word.length);
-        if (out.endsWith(' ')) out = out.slice(0, -1);
-        for (const c of captures) if (c.capture.endsWith(word)) c.capture = c.capture.slice(0, c.capture.length - word.length).trimEnd();
-        pendingSpace = out.length > 0;
-        lastChar = out.charCodeAt(out.length - 1);
-        prev = T_OP;
+        dropLastWord(word);
         sep(67);
         append('CAST(');
         lastChar = 40;
@@ -307,7 +310,7 @@ export function scanSql(input: string, dialect: ScanDialect, bindParams?: readon
         const end = scanNumberEnd(input, i + 1);
         if (!(end < n && isIdentPart(input.charCodeAt(end)))) {
           const [value, type] = numberValue(input.slice(i, end), pg);
-          emitSlot(value, type);
+          emitSlot(value, type, i, end);
           i = end;
           continue;
         }
@@ -467,7 +470,7 @@ export function scanSql(input: string, dialect: ScanDialect, bindParams?: readon
   }
   if (values !== undefined) endValues();
 
-  const sql = pg ? numberMarks(out, (m) => m) : out;
+  const sql = out;
   if (spans === undefined) {
     return { sql, params, types, templateText: sql, templateParams: params, templateTypes: types, firstWord };
   }
@@ -475,38 +478,26 @@ export function scanSql(input: string, dialect: ScanDialect, bindParams?: readon
   let text = '';
   const tParams: ParamValue[] = [];
   const tTypes: SlotType[] = [];
-  const tOrigin: number[] = []; // template slot → original slot (-1 for a list length)
   let at = 0;
   let pAt = 0;
   const copy = (to: number) => {
     for (let k = pAt; k < to; k++) {
       tParams.push(params[k]!);
       tTypes.push(types[k]!);
-      tOrigin.push(k);
     }
   };
   for (const span of spans) {
     if (span.start < at) continue; // inside a collapsed region already
-    text += out.slice(at, span.start);
+    text += out.slice(at, span.start) + span.replacement;
     copy(span.pStart);
-    if (span.replacement.startsWith(MARK)) {
-      // `MARK … /*, ... */`: the list's first element position now holds its length.
-      text += span.replacement;
-      tParams.push(span.count);
-      tTypes.push('list-length');
-      tOrigin.push(-1);
-    } else {
-      text += span.replacement;
-      tParams.push(span.count);
-      tTypes.push('list-length');
-      tOrigin.push(-1);
-    }
+    tParams.push(span.count); // the list's length takes the slot of its MARK
+    tTypes.push('list-length');
     at = span.end;
     pAt = span.pEnd;
   }
   text += out.slice(at);
   copy(params.length);
-  const templateText = pg ? numberMarks(text, (m) => tOrigin[m]!) : text.split(MARK).join('?');
+  const templateText = pg ? renumber(text) : text.split(MARK).join('?');
   return { sql, params, types, templateText, templateParams: tParams, templateTypes: tTypes, firstWord };
 }
 
@@ -542,29 +533,34 @@ function plainListElement(inner: string, count: number, pg: boolean): string | u
 }
 
 /**
- * Numbers placeholders `$1…$n` in text order. `origin(m)` gives the original slot of the m-th
- * placeholder, so a reference to an earlier slot gets that slot's number.
+ * Numbers a collapsed template's placeholders `$1…$n` in text order: `$k` left from the
+ * executable form and the MARK of a list length alike. A placeholder repeated in the executable
+ * form (GROUP BY reuse) stays one number. Quoted identifiers and kept comments are copied as is.
  */
-function numberMarks(text: string, origin: (m: number) => number): string {
-  if (text.indexOf(MARK) === -1 && text.indexOf(REF) === -1) return text;
+function renumber(text: string): string {
   let result = '';
   let from = 0;
-  let m = 0;
-  let numberOf: Map<number, number> | undefined;
-  const hasRefs = text.indexOf(REF) !== -1;
-  for (let i = 0; i < text.length; i++) {
+  let next = 1;
+  const numberOf = new Map<string, number>();
+  const n = text.length;
+  for (let i = 0; i < n; i++) {
     const c = text.charCodeAt(i);
-    if (c === 1) {
-      result += text.slice(from, i) + '$' + (m + 1);
-      if (hasRefs) (numberOf ??= new Map()).set(origin(m), m + 1);
-      m++;
+    if (c === 34) {
+      i = findStringEnd(text, i, 34, false) - 1;
+    } else if (c === 47 && text.charCodeAt(i + 1) === 42 && text.charCodeAt(i + 2) === 43) {
+      i = skipBlockComment(text, i, true) - 1; // a kept optimizer hint (our own `/*, ... */` marks are numbered)
+    } else if (c === 1) {
+      result += text.slice(from, i) + '$' + next++;
       from = i + 1;
-    } else if (c === 2) {
-      const close = text.indexOf(REF_END, i);
-      const k = Number(text.slice(i + 1, close));
-      result += text.slice(from, i) + '$' + (numberOf?.get(k) ?? '?');
-      i = close;
-      from = close + 1;
+    } else if (c === 36 && isDigit(text.charCodeAt(i + 1)) && !(i > 0 && isIdentPart(text.charCodeAt(i - 1)))) {
+      let e = i + 1;
+      while (e < n && isDigit(text.charCodeAt(e))) e++;
+      const old = text.slice(i + 1, e);
+      let number = numberOf.get(old);
+      if (number === undefined) numberOf.set(old, (number = next++));
+      result += text.slice(from, i) + '$' + number;
+      from = e;
+      i = e - 1;
     }
   }
   return result + text.slice(from);
@@ -648,7 +644,7 @@ function isCastNext(input: string, end: number): boolean {
 
 /** A string literal's slot type, from a `::cast` after it or a type keyword before it (`DATE '…'`). */
 function stringType(input: string, end: number, wordStart: number, wordEnd: number): SlotType {
-  if (input.charCodeAt(end) === 58 && input.charCodeAt(end + 1) === 58) {
+  if (isCastNext(input, end)) {
     let e = end + 2;
     while (e < input.length && isIdentPart(input.charCodeAt(e))) e++;
     const t = CAST_TYPES[input.slice(end + 2, e).toLowerCase()];
