@@ -59,6 +59,12 @@ describe('stb', () => {
     expect(readFileSync(join(dir, 'demo.jsonl'), 'utf8').split('\n').slice(1)).toEqual(readFileSync(join(dir, 'demo1.jsonl'), 'utf8').split('\n').slice(1));
   });
 
+  it('parse gives each of several inputs its own template count (through the worker)', () => {
+    const demo = join(__dirname, '..', 'assets', 'demo', 'shop-postgres.log');
+    const result = JSON.parse(stb(['parse', join(FIXTURES, 'errlog'), demo, '-o', join(dir, 'two.jsonl'), '--json']).stdout);
+    expect(result.inputs.map((s: { events: number; templates: number }) => [s.events, s.templates])).toEqual([[23, 15], [1500, 17]]);
+  });
+
   it('parse reads stdin (-) and plain .sql files in a given dialect', () => {
     const r = stb(['parse', '-', '-f', 'sql', '--dialect', 'mysql', '-o', join(dir, 'stdin.jsonl')], "SELECT `a` FROM t WHERE b = 'x';\nSELECT `a` FROM t WHERE b = 'y';\n");
     expect(r.code).toBe(0);

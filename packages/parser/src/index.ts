@@ -14,7 +14,7 @@ export type { ParseLogOptions } from './log-parser';
 export { LogParser } from './log-parser';
 export type { ParseSummary, ParseWarning, SkipReason } from './parse-summary';
 
-export type { LogReader, RawEvent, ReaderSink } from './readers/reader-sink';
+export type { LogReader, ReaderSink } from './readers/reader-sink';
 export type { CompiledPrefix, PrefixField } from './readers/pg-prefix';
 export { COMMON_PREFIXES, compilePrefix, detectPrefix } from './readers/pg-prefix';
 export { parseLogTimestamp } from './readers/log-timestamp';

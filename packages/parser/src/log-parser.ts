@@ -15,7 +15,7 @@ import { PgJsonReader } from './readers/pg-json-reader';
 import { compilePrefix } from './readers/pg-prefix';
 import { PgStderrReader } from './readers/pg-stderr-reader';
 import { PgSyslogReader } from './readers/pg-syslog-reader';
-import type { LogReader, RawEvent, ReaderSink } from './readers/reader-sink';
+import type { LogReader, ReaderSink } from './readers/reader-sink';
 import { SqlFileReader } from './readers/sql-file-reader';
 
 export interface ParseLogOptions {
@@ -84,10 +84,16 @@ export class LogParser implements TraceSource {
     let normalizer: Normalizer | undefined;
     const normalize = options.normalize !== false;
     const sink: ReaderSink = {
-      event: (raw: RawEvent) => {
-        if (raw.params !== undefined) summary.eventsWithBindParams++;
-        if (raw.extended === true) summary.extendedEvents++;
-        out.push(toTraceEvent(raw, normalizer));
+      event: (event: TraceEvent, extended?: boolean) => {
+        // Everything the summary counts, in the one place every event passes.
+        summary.events++;
+        if (event.params !== undefined) summary.eventsWithBindParams++;
+        if (extended === true) summary.extendedEvents++;
+        if (event.error !== undefined) summary.errors++;
+        if (!Number.isFinite(event.ts)) event.ts = 0;
+        sessions.add(event.session);
+        if (normalizer !== undefined) templates.add(normalizeEvent(event, normalizer).templateId!);
+        out.push(event);
       },
       used: (lines) => {
         summary.usedLines += lines;
@@ -104,7 +110,6 @@ export class LogParser implements TraceSource {
         entry.lines += lines;
         if (entry.firstLines.length < samplePerReason) entry.firstLines.push(line);
       },
-      warn: (line, message) => warn(line, message),
     };
     const unknownZones = new Set<string>();
     const onUnknownZone = (zone: string) => {
@@ -139,7 +144,6 @@ export class LogParser implements TraceSource {
         if (out.length > 0) {
           const events = out;
           out = [];
-          account(events);
           yield events;
         }
         options.onProgress?.({ bytesRead, totalBytes: input.sizeBytes, lines: summary.totalLines, events: summary.events });
@@ -148,31 +152,16 @@ export class LogParser implements TraceSource {
         throw new StbError('E_FORMAT', `${this.name}: the input is empty`, { hint: 'Check the file (and that the server was logging statements)' });
       }
       reader.end();
-      if (out.length > 0) {
-        const events = out;
-        out = [];
-        account(events);
-        yield events;
-      }
+      if (out.length > 0) yield out;
     } finally {
       input.raw.destroy();
       input.stream.destroy();
-      if (this.summary.prefix === undefined && reader instanceof PgStderrReader) this.summary.prefix = reader.prefix?.prefix;
       summary.bytes = bytesRead;
       summary.seconds = (performance.now() - started) / 1000;
       summary.sessions = sessions.size;
       summary.sessionsApproximate = sessions.approximate;
       summary.templates = templates.size;
       summary.skipped.sort((a, b) => b.lines - a.lines);
-    }
-
-    function account(events: TraceEvent[]): void {
-      summary.events += events.length;
-      for (const e of events) {
-        if (e.error !== undefined) summary.errors++;
-        sessions.add(e.session);
-        if (e.templateId !== undefined) templates.add(e.templateId);
-      }
     }
   }
 
@@ -236,17 +225,6 @@ export class LogParser implements TraceSource {
         throw new StbError('E_USAGE', `unknown format "${String(format)}"`, { hint: 'Use one of auto, pg-stderr, pg-csv, pg-json, mysql-general, mysql-slow, sql' });
     }
   }
-}
-
-function toTraceEvent(raw: RawEvent, normalizer: Normalizer | undefined): TraceEvent {
-  const event: TraceEvent = { ts: Number.isFinite(raw.ts) ? raw.ts : 0, session: raw.session, sql: raw.sql };
-  if (raw.params !== undefined) event.params = raw.params;
-  if (raw.durationUs !== undefined) event.durationUs = raw.durationUs;
-  if (raw.user !== undefined) event.user = raw.user;
-  if (raw.database !== undefined) event.database = raw.database;
-  if (raw.application !== undefined) event.application = raw.application;
-  if (raw.error !== undefined) event.error = raw.error;
-  return normalizer === undefined ? event : normalizeEvent(event, normalizer);
 }
 
 /** `+05:00`, `-0330`, `+5`, `UTC` → minutes east of UTC. */

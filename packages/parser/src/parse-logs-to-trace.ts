@@ -49,6 +49,7 @@ export async function parseLogsToTrace(paths: readonly string[], options: ParseL
         onProgress: options.onProgress ? (p) => options.onProgress!({ file: parser.name, ...p }) : undefined,
       });
       summaries.push(parser.summary);
+      pipeline?.startInput();
       for await (const batch of parser.batches()) {
         if (!wroteHeader) {
           wroteHeader = true;

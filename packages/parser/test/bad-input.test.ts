@@ -116,3 +116,11 @@ describe('bzip2 input', () => {
     expect(error.message).toMatch(/cut\.log\.bz2:\d+: compressed input is truncated or corrupt \(bzip2: .*\)/);
   });
 });
+
+describe('several inputs into one trace', () => {
+  it('counts each input\'s own templates', async () => {
+    const result = await parseLogsToTrace([join(FIXTURES, 'errlog'), join(FIXTURES, 'stmt_type.log')], { output: join(dir, 'two.jsonl') });
+    expect(result.inputs.map((s) => [s.events, s.templates])).toEqual([[23, 15], [12, 12]]);
+    expect(result.events).toBe(35);
+  });
+});

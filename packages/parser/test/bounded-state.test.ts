@@ -1,4 +1,5 @@
-import { DistinctCounter, PgStderrReader, SessionIds, compilePrefix, type RawEvent, type ReaderSink } from '@sqltrace/parser';
+import type { TraceEvent } from '@sqltrace/core';
+import { DistinctCounter, PgStderrReader, SessionIds, compilePrefix, type ReaderSink } from '@sqltrace/parser';
 
 describe('bounded bookkeeping', () => {
   it('counts distinct values exactly up to the limit, then within 3% by estimate', () => {
@@ -24,8 +25,8 @@ describe('bounded bookkeeping', () => {
   });
 
   it('emits the held statement of a session that never disconnects once it has been idle for ten minutes', () => {
-    const events: RawEvent[] = [];
-    const sink: ReaderSink = { event: (e) => events.push(e), used: () => undefined, skipped: () => undefined, warn: () => undefined };
+    const events: TraceEvent[] = [];
+    const sink: ReaderSink = { event: (e) => events.push(e), used: () => undefined, skipped: () => undefined };
     const reader = new PgStderrReader(sink, { prefix: compilePrefix('%m [%p] ') });
     const at = (seconds: number) => new Date(Date.UTC(2024, 0, 1) + seconds * 1000).toISOString().replace('T', ' ').replace('Z', ' UTC');
     reader.push(`${at(0)} [1] LOG:  statement: SELECT 'held'`, 1);

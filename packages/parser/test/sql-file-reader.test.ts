@@ -37,3 +37,17 @@ describe('sql files', () => {
     expect(mysql.events[1]!.params).toEqual(["x';y"]);
   });
 });
+
+describe('csvlog records over many lines', () => {
+  it('joins a statement of thousands of lines (quoted newlines) and accounts for every line', async () => {
+    const body = Array.from({ length: 5000 }, (_, i) => `  AND col${i} = ${i}`).join('\n');
+    const record = (n: number) => `2024-01-01 00:00:0${n}.000 UTC,"u","d",1,"h",6650.1,${n},"SELECT","2024-01-01 00:00:00 UTC",3/1,0,LOG,00000,"statement: SELECT ${n} FROM ""T"" WHERE true\n${body}",,,,,,,,,"app","client backend",,0\n`;
+    const path = join(dir, 'long.csv');
+    writeFileSync(path, record(1) + record(2));
+    const { events, summary } = await parseAll(path, { normalize: false });
+    expectAccounted(summary);
+    expect(summary.totalLines).toBe(10_002);
+    expect(events.map((e) => e.sql.split('\n').length)).toEqual([5001, 5001]);
+    expect(events[0]!.sql.startsWith('SELECT 1 FROM "T" WHERE true\n  AND col0 = 0')).toBe(true);
+  });
+});

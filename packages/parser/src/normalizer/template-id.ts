@@ -9,29 +9,41 @@ export const NORMALIZER_VERSION = 1;
  * between two word characters. `SELECT a=$1` and `select a = $1` share a key.
  */
 export function templateKey(text: string): string {
-  let key = '';
+  // Pieces joined once at the end: reading the last char of a growing string would flatten it
+  // at every space (quadratic on a statement with thousands of conditions).
+  const parts: string[] = [];
+  let last = 0; // the last character code kept
+  let from = 0; // start of the run being copied unchanged
   const n = text.length;
   let i = 0;
+  const flush = (to: number) => {
+    if (to > from) parts.push(text.slice(from, to));
+  };
   while (i < n) {
     const c = text.charCodeAt(i);
     if (c === 34 || c === 96) {
       let e = i + 1;
       while (e < n && !(text.charCodeAt(e) === c && text.charCodeAt(e + 1) !== c)) e += text.charCodeAt(e) === c ? 2 : 1;
-      key += text.slice(i, e + 1);
-      i = e + 1;
+      i = Math.min(e + 1, n);
+      last = text.charCodeAt(i - 1);
       continue;
     }
     if (c === 32) {
-      const before = key.charCodeAt(key.length - 1);
-      const after = text.charCodeAt(i + 1);
-      if (key.length > 0 && isWordish(before) && isWordish(after)) key += ' ';
-      i++;
+      flush(i);
+      if (parts.length > 0 && isWordish(last) && isWordish(text.charCodeAt(i + 1))) parts.push(' ');
+      from = ++i;
       continue;
     }
-    key += c >= 65 && c <= 90 ? String.fromCharCode(c | 0x20) : text[i];
+    if (c >= 65 && c <= 90) {
+      flush(i);
+      parts.push(String.fromCharCode(c | 0x20));
+      from = i + 1;
+    }
+    last = c >= 65 && c <= 90 ? c | 0x20 : c;
     i++;
   }
-  return key;
+  flush(n);
+  return parts.join('');
 }
 
 function isWordish(code: number): boolean {

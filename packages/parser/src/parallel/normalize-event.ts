@@ -5,20 +5,16 @@ import type { Normalizer } from '../normalizer/normalizer';
 const PARAMETERIZABLE = new Set(['select', 'insert', 'update', 'delete', 'merge']);
 
 /**
- * Adds `templateId` to a raw event and, for DML, splits its literals into `params` (the
- * executable form). Other statements keep their literals inline so they stay executable as is.
+ * Adds `templateId` to an event (in place: events reach it freshly parsed or freshly cloned)
+ * and, for DML, splits its literals into `params` (the executable form). Other statements keep
+ * their literals inline so they stay executable as is.
  */
-export function normalizeEvent(raw: TraceEvent, normalizer: Normalizer): TraceEvent {
-  const n = normalizer.normalize(raw.sql, raw.params);
-  const dml = PARAMETERIZABLE.has(n.template.kind);
-  const event: TraceEvent = { ts: raw.ts, session: raw.session, sql: dml ? n.sql : raw.sql };
-  const params = dml ? (n.params.length > 0 ? n.params : undefined) : raw.params;
-  if (params !== undefined) event.params = params;
-  if (raw.durationUs !== undefined) event.durationUs = raw.durationUs;
-  if (raw.user !== undefined) event.user = raw.user;
-  if (raw.database !== undefined) event.database = raw.database;
-  if (raw.application !== undefined) event.application = raw.application;
-  if (raw.error !== undefined) event.error = raw.error;
+export function normalizeEvent(event: TraceEvent, normalizer: Normalizer): TraceEvent {
+  const n = normalizer.normalize(event.sql, event.params);
+  if (PARAMETERIZABLE.has(n.template.kind)) {
+    event.sql = n.sql;
+    event.params = n.params.length > 0 ? n.params : undefined;
+  }
   event.templateId = n.template.id;
   return event;
 }

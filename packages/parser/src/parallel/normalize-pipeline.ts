@@ -21,18 +21,15 @@ export class NormalizePipeline {
   readonly #worker: Worker | undefined;
   readonly #sink: TraceFileSink | undefined;
   readonly #normalizer: Normalizer;
-  /** Templates this thread has seen (inline batches). */
-  readonly #seen = new Set<string>();
-  /** Templates seen by anyone: worker reports and inline batches. */
-  readonly #all = new Set<string>();
+  /** Templates this thread has seen in the current input (inline batches). */
+  #seen = new Set<string>();
+  /** Templates of the current input seen by anyone: worker reports and inline batches. */
+  #all = new Set<string>();
   readonly #pending = new Map<number, Pending>();
   #nextId = 0;
   #failure: Error | undefined;
   /** Batches sent to the worker to normalize and not yet written. */
   #queuedBatches = 0;
-  /** Batches normalized on the calling thread / on the worker. */
-  inlineBatches = 0;
-  workerBatches = 0;
 
   constructor(options: { dialect: 'postgres' | 'mysql' | 'sqlite'; output: string; threads?: number }) {
     this.#normalizer = new Normalizer({ dialect: options.dialect });
@@ -56,19 +53,16 @@ export class NormalizePipeline {
     this.#worker.on('error', (error) => this.#fail(error));
   }
 
-  /** True when a worker thread does the work. */
-  get threaded(): boolean {
-    return this.#worker !== undefined;
-  }
-
-  /** Batches waiting to be written (a bound on how far reading may run ahead). */
-  get inFlight(): number {
-    return this.#pending.size;
-  }
-
-  /** Distinct templates seen so far. */
+  /** Distinct templates of the current input so far (complete once its batches are written). */
   get templates(): number {
     return this.#all.size;
+  }
+
+  /** A new input file begins: template counts start again (the worker's too, in order). */
+  startInput(): void {
+    this.#seen = new Set();
+    this.#all = new Set();
+    if (this.#worker !== undefined) void this.#send({ kind: 'reset' });
   }
 
   async writeHeader(header: TraceHeader): Promise<void> {
@@ -83,19 +77,8 @@ export class NormalizePipeline {
    */
   submit(events: TraceEvent[]): Promise<void> {
     if (this.#failure) return Promise.reject(this.#failure);
-    if (this.#sink) {
-      const { text, newTemplates } = normalizeAndEncode(events, this.#normalizer, this.#seen);
-      for (const id of newTemplates) this.#all.add(id);
-      this.inlineBatches++;
-      return this.#sink.writeEncoded(text, events.length);
-    }
-    if (this.#queuedBatches >= 4) {
-      const { text, newTemplates } = normalizeAndEncode(events, this.#normalizer, this.#seen);
-      for (const id of newTemplates) this.#all.add(id);
-      this.inlineBatches++;
-      return this.#send({ kind: 'text', text, count: events.length });
-    }
-    this.workerBatches++;
+    if (this.#sink) return this.#sink.writeEncoded(this.#encodeHere(events), events.length);
+    if (this.#queuedBatches >= 4) return this.#send({ kind: 'text', text: this.#encodeHere(events), count: events.length });
     this.#queuedBatches++;
     // Structured clone: measured cheaper for the (busier) main thread than packing into a string.
     return this.#send({ kind: 'events', events }).finally(() => {
@@ -112,6 +95,12 @@ export class NormalizePipeline {
       await this.#worker!.terminate();
     }
     if (this.#failure) throw this.#failure;
+  }
+
+  #encodeHere(events: TraceEvent[]): string {
+    const { text, newTemplates } = normalizeAndEncode(events, this.#normalizer, this.#seen);
+    for (const id of newTemplates) this.#all.add(id);
+    return text;
   }
 
   #send(message: Record<string, unknown>): Promise<void> {

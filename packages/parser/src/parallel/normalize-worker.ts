@@ -11,17 +11,23 @@ import { normalizeAndEncode } from './normalize-event';
 type Message =
   | { kind: 'events'; id: number; events: TraceEvent[] }
   | { kind: 'text'; id: number; text: string; count: number }
+  | { kind: 'reset'; id: number }
   | { kind: 'close'; id: number };
 
 const { dialect, output } = workerData as { dialect: 'postgres' | 'mysql' | 'sqlite'; output: string };
 const normalizer = new Normalizer({ dialect });
-const seen = new Set<string>();
+let seen = new Set<string>(); // templates of the current input, reported once each
 const sink = new TraceFileSink(output);
 let queue: Promise<void> = Promise.resolve();
 
 parentPort!.on('message', (message: Message) => {
   queue = queue.then(async () => {
     try {
+      if (message.kind === 'reset') {
+        seen = new Set();
+        parentPort!.postMessage({ id: message.id });
+        return;
+      }
       if (message.kind === 'close') {
         await sink.close();
         parentPort!.postMessage({ id: message.id });

@@ -1,3 +1,4 @@
+import type { TraceEvent } from '@sqltrace/core';
 import { parseLogTimestamp } from './log-timestamp';
 import type { LogReader, ReaderSink } from './reader-sink';
 import { SessionIds } from './session-ids';
@@ -101,14 +102,10 @@ export class MysqlGeneralReader implements LogReader {
         if (argument.length === 0) return this.#sink.skipped(entry.line, entry.lines, 'empty query');
         const thread = this.#thread(entry.thread);
         this.#sink.used(entry.lines);
-        this.#sink.event({
-          ts: entry.ts,
-          session: thread.session,
-          sql: argument,
-          line: entry.line,
-          ...(thread.user !== undefined ? { user: thread.user } : {}),
-          ...(thread.database !== undefined ? { database: thread.database } : {}),
-        });
+        const event: TraceEvent = { ts: entry.ts, session: thread.session, sql: argument };
+        if (thread.user !== undefined) event.user = thread.user;
+        if (thread.database !== undefined) event.database = thread.database;
+        this.#sink.event(event);
         const use = /^use\s+`?([^`;\s]+)`?/i.exec(argument);
         if (use) thread.database = use[1];
         return;

@@ -1,3 +1,4 @@
+import type { TraceEvent } from '@sqltrace/core';
 import { parseLogTimestamp } from './log-timestamp';
 import type { LogReader, ReaderSink } from './reader-sink';
 
@@ -151,11 +152,10 @@ export class MysqlSlowReader implements LogReader {
     }
     const database = entry.database ?? this.#database.get(session);
     this.#sink.used(entry.lines);
-    this.#sink.event({
-      ts, session, sql, line: entry.line,
-      ...(durationUs !== undefined ? { durationUs } : {}),
-      ...(entry.user !== undefined ? { user: entry.user } : {}),
-      ...(database !== undefined ? { database } : {}),
-    });
+    const event: TraceEvent = { ts, session, sql };
+    if (durationUs !== undefined) event.durationUs = durationUs;
+    if (entry.user !== undefined) event.user = entry.user;
+    if (database !== undefined) event.database = database;
+    this.#sink.event(event);
   }
 }

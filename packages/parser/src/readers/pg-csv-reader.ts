@@ -19,9 +19,11 @@ export class PgCsvReader implements LogReader {
   readonly #sink: ReaderSink;
   readonly #assembler: PgEventAssembler;
   readonly #options: PgCsvOptions;
-  #partial: string | undefined;
+  /** Lines of a record whose quoted field is still open (it spans lines). */
+  #partial: string[] | undefined;
   #partialLine = 0;
-  #partialCount = 0;
+  /** Whether the record so far has an odd number of `"` (RFC 4180: a field is still open). */
+  #open = false;
 
   constructor(sink: ReaderSink, options: PgCsvOptions = {}) {
     this.#sink = sink;
@@ -30,23 +32,26 @@ export class PgCsvReader implements LogReader {
   }
 
   push(line: string, lineNo: number): void {
-    let text = line;
-    let first = lineNo;
-    if (this.#partial !== undefined) {
-      text = this.#partial + '\n' + line;
-      first = this.#partialLine;
+    // Only the quote parity is tracked while a record spans lines: re-splitting the growing
+    // text on every line would be quadratic in a long multi-line statement.
+    let quotes = 0;
+    for (let k = line.indexOf('"'); k !== -1; k = line.indexOf('"', k + 1)) quotes++;
+    const open = this.#open !== (quotes % 2 === 1);
+    if (this.#partial !== undefined || open) {
+      if (this.#partial === undefined) {
+        this.#partial = [];
+        this.#partialLine = lineNo;
+      }
+      this.#partial.push(line);
+      this.#open = open;
+      if (open) return;
     }
-    const fields = splitCsv(text, USED_COLUMNS);
-    if (fields === undefined) {
-      // An open quote: the record continues on the next line.
-      if (this.#partial === undefined) this.#partialCount = 0;
-      this.#partial = text;
-      this.#partialLine = first;
-      this.#partialCount++;
-      return;
-    }
-    const count = this.#partial === undefined ? 1 : this.#partialCount + 1;
+    const first = this.#partial === undefined ? lineNo : this.#partialLine;
+    const count = this.#partial === undefined ? 1 : this.#partial.length;
+    const text = this.#partial === undefined ? line : this.#partial.join('\n');
     this.#partial = undefined;
+    const fields = splitCsv(text, USED_COLUMNS);
+    if (fields === undefined) return this.#sink.skipped(first, count, 'malformed csvlog record (unbalanced quotes)');
     if (text.length === 0) return this.#sink.skipped(first, count, 'empty line');
     if (fields.length < 22) return this.#sink.skipped(first, count, `csvlog record with ${fields.length} columns (expected 22 to 26)`);
     this.#assembler.process({
@@ -68,8 +73,9 @@ export class PgCsvReader implements LogReader {
 
   end(): void {
     if (this.#partial !== undefined) {
-      this.#sink.skipped(this.#partialLine, this.#partialCount, 'csvlog record cut off by the end of the file (unclosed quote)');
+      this.#sink.skipped(this.#partialLine, this.#partial.length, 'csvlog record cut off by the end of the file (unclosed quote)');
       this.#partial = undefined;
+      this.#open = false;
     }
     this.#assembler.end();
   }

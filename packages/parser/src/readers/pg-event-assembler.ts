@@ -1,11 +1,14 @@
 import { parseBindParameters } from './pg-parameters';
 import { known, type PgRecord } from './pg-record';
-import type { RawEvent, ReaderSink } from './reader-sink';
+import type { TraceEvent } from '@sqltrace/core';
+import type { ReaderSink } from './reader-sink';
 import { SessionIds } from './session-ids';
 
 interface SessionState {
   id: string;
-  pending: RawEvent | undefined;
+  pending: TraceEvent | undefined;
+  /** The pending statement came from `execute` (the extended protocol). */
+  pendingExtended: boolean;
   /** The pending statement came from `execute` and its DETAIL parameters may follow. */
   awaitingParams: boolean;
   /** SQLSTATE or message of an ERROR waiting for its STATEMENT line. */
@@ -83,13 +86,9 @@ export class PgEventAssembler {
 
   /** Emits every held statement (end of input). */
   end(): void {
-    const pending: RawEvent[] = [];
-    for (const session of this.#sessions.values()) {
-      if (session.pending) pending.push(session.pending);
-      session.pending = undefined;
-    }
-    pending.sort((a, b) => a.ts - b.ts);
-    for (const event of pending) this.#sink.event(event);
+    const held = [...this.#sessions.values()].filter((s) => s.pending !== undefined);
+    held.sort((a, b) => a.pending!.ts - b.pending!.ts);
+    for (const session of held) this.#flush(session);
     this.#sessions.clear();
   }
 
@@ -99,6 +98,7 @@ export class PgEventAssembler {
       session = {
         id: r.session ?? this.#ids.current(key),
         pending: undefined,
+        pendingExtended: false,
         awaitingParams: false,
         error: undefined,
         inNonExecution: false,
@@ -112,7 +112,7 @@ export class PgEventAssembler {
   }
 
   #flush(session: SessionState): void {
-    if (session.pending) this.#sink.event(session.pending);
+    if (session.pending) this.#sink.event(session.pending, session.pendingExtended);
     session.pending = undefined;
     session.awaitingParams = false;
   }
@@ -125,7 +125,7 @@ export class PgEventAssembler {
     if (sql.trim().length === 0) return this.#skip(r, 'empty statement');
     // A duration logged on the statement's own line is logged at its end: start = end - duration.
     const ts = durationUs === undefined ? r.ts : r.ts - durationUs;
-    const event: RawEvent = { ts, session: session.id, sql, line: r.line };
+    const event: TraceEvent = { ts, session: session.id, sql };
     if (durationUs !== undefined) event.durationUs = durationUs;
     const user = known(r.user);
     if (user !== undefined) event.user = user;
@@ -133,12 +133,12 @@ export class PgEventAssembler {
     if (database !== undefined) event.database = database;
     const application = known(r.application);
     if (application !== undefined) event.application = application;
-    if (isExecute) event.extended = true;
     if (isExecute && r.detail !== undefined && r.detail.startsWith('parameters: ')) {
       const params = parseBindParameters(r.detail.slice(12));
       if (params !== undefined) event.params = params;
     }
     session.pending = event;
+    session.pendingExtended = isExecute;
     session.awaitingParams = isExecute && event.params === undefined;
     this.#sink.used(r.lineCount);
   }
@@ -187,7 +187,7 @@ export class PgEventAssembler {
       return this.#sink.used(r.lineCount);
     }
     // The statement was only logged because it failed.
-    this.#statement({ ...r, lineCount: r.lineCount }, key, sql, undefined, false);
+    this.#statement(r, key, sql, undefined, false);
     if (session.pending) session.pending.error = error;
   }
 

@@ -50,11 +50,6 @@ export class PgStderrReader implements LogReader {
     else this.#detecting = [];
   }
 
-  /** The prefix in use (after detection). */
-  get prefix(): CompiledPrefix | undefined {
-    return this.#prefix;
-  }
-
   push(line: string, lineNo: number): void {
     this.pushWith(line, lineNo, NaN, undefined);
   }

@@ -142,7 +142,7 @@ export class SqlFileReader implements LogReader {
       return;
     }
     this.#sink.used(lines);
-    this.#sink.event({ ts: this.#ts, session: this.#session, sql: body, line: this.#startLine });
+    this.#sink.event({ ts: this.#ts, session: this.#session, sql: body });
     this.#ts += this.#gap;
     if (this.#pg && /^copy\b[\s\S]*\bfrom\s+stdin\b/i.test(body)) this.#copyData = true;
   }
