@@ -23,7 +23,7 @@ export { Prng } from './random/prng';
 export type { Compression, OpenedInput } from './trace-io/open-input';
 export { READ_CHUNK, openInput } from './trace-io/open-input';
 export type { LineBatch, LineBatchOptions, LineWarning } from './trace-io/line-batches';
-export { DEFAULT_MAX_LINE_LENGTH, readLineBatches } from './trace-io/line-batches';
+export { CORRUPT_INPUT, DEFAULT_MAX_LINE_LENGTH, readLineBatches } from './trace-io/line-batches';
 export { encodeTraceEvent, encodeTraceHeader, traceEventProblem } from './trace-io/trace-event-codec';
 export { TraceFileSource } from './trace-io/trace-file-source';
 export { TraceFileSink } from './trace-io/trace-file-sink';

@@ -86,10 +86,15 @@ describe('normalizer: dialect rules', () => {
       .toBe('SELECT date_trunc($1, ts), count(*) FROM t GROUP BY date_trunc($1, ts)');
   });
 
-  it('never throws on unterminated strings, comments or dollar quotes', () => {
-    for (const sql of ["SELECT 'open", 'SELECT /* open', 'SELECT $tag$ open', 'SELECT "open', '', ';;', '$', '?']) {
-      expect(() => pg.normalize(sql)).not.toThrow();
-      expect(() => my.normalize(sql)).not.toThrow();
+  it('reads unterminated strings, comments and dollar quotes to the end instead of failing', () => {
+    expect([pg.normalize("SELECT 'open").sql, pg.normalize("SELECT 'open").params]).toEqual(['SELECT $1', ['open']]);
+    expect(pg.normalize('SELECT 1 /* open').sql).toBe('SELECT $1');
+    expect(pg.normalize('SELECT $tag$ open').sql).toBe('SELECT $tag$ open');
+    expect(pg.normalize('SELECT "open').sql).toBe('SELECT "open');
+    expect(my.normalize("SELECT 'it\\'").params).toEqual(["it'"]);
+    for (const sql of ['', ';;', '$', '?']) {
+      expect(pg.normalize(sql).template.id).toMatch(/^[0-9a-f]{16}$/);
+      expect(my.normalize(sql).template.id).toMatch(/^[0-9a-f]{16}$/);
     }
   });
 });
@@ -144,7 +149,9 @@ describe('normalizer: templates', () => {
     expect(t.tables).toEqual({ read: ['base', 'other'], written: ['target'] });
   });
 
-  it('is one pass over the text: the scanner alone gives the same executable form', () => {
-    expect(scanSql('SELECT 1', 'postgres').sql).toBe('SELECT $1');
+  it('exposes the scanner on its own, with the same executable form and template', () => {
+    const scan = scanSql('SELECT * FROM t WHERE id IN (1, 2)', 'postgres');
+    const n = pg.normalize('SELECT * FROM t WHERE id IN (1, 2)');
+    expect([scan.sql, scan.templateText, scan.templateParams]).toEqual([n.sql, n.template.text, n.templateParams]);
   });
 });

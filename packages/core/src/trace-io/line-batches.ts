@@ -27,6 +27,13 @@ export interface LineBatchOptions {
 
 export const DEFAULT_MAX_LINE_LENGTH = 32 * 1024 * 1024;
 
+/**
+ * The `code` a decompressing stream's error carries when the archive is truncated or damaged
+ * (zlib's own codes are recognised too): such errors become "truncated or corrupt" messages.
+ */
+export const CORRUPT_INPUT = 'ERR_STB_CORRUPT_INPUT';
+const CORRUPT_CODES = new Set([CORRUPT_INPUT, 'Z_BUF_ERROR', 'Z_DATA_ERROR']);
+
 /** A flat copy of a string that shares no storage with the string it was sliced from. */
 function detach(s: string): string {
   // Concatenation makes a cons string; slicing it flattens it into a new string of this size.
@@ -73,7 +80,7 @@ export async function* readLineBatches(stream: Readable, options: LineBatchOptio
       }
       const batchFirst = lineNo;
       while (nl !== -1) {
-        // `detach`: a slice would keep the whole 256 KB chunk alive for as long as any piece of
+        // `detach`: a slice would keep the whole read chunk alive for as long as any piece of
         // the line is held (a statement pending in one of hundreds of open sessions).
         let line = start === 0 && carry.length > 0 ? carry + text.slice(0, nl) : detach(text.slice(start, nl));
         if (start === 0) carry = '';
@@ -110,7 +117,7 @@ export async function* readLineBatches(stream: Readable, options: LineBatchOptio
   } catch (error) {
     if (error instanceof StbError || (error as Error)?.name === 'AbortError') throw error;
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'Z_BUF_ERROR' || code === 'Z_DATA_ERROR' || /unexpected end of file|incorrect header/i.test(String((error as Error)?.message))) {
+    if (code !== undefined && CORRUPT_CODES.has(code)) {
       throw new StbError('E_IO', `${options.name}:${lineNo}: compressed input is truncated or corrupt (${(error as Error).message})`, {
         cause: error,
         hint: 'Check the archive (gzip -t / bzip2 -t) and re-copy it; lines before this point were read',

@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { READ_CHUNK, openInput, type OpenedInput } from '@sqltrace/core';
+import { CORRUPT_INPUT, READ_CHUNK, openInput, type OpenedInput } from '@sqltrace/core';
 // unbzip2-stream is a small pure-JS streaming bzip2 decoder (no native build, no download).
 import bz2 from 'unbzip2-stream';
 
@@ -30,15 +30,19 @@ export function openLogInput(path: string): OpenedInput {
     child.stdout.pipe(stream, { end: false });
     child.on('close', (code) => {
       if (code === 0) stream.end();
-      else stream.destroy(new Error(`bzip2: ${stderr.trim().split('\n').pop() ?? `exit ${code}`} (unexpected end of file or corrupt data)`));
+      else stream.destroy(corrupt(`bzip2: ${stderr.trim().split('\n').pop() || `exit ${code}`}`));
     });
     stream.on('close', () => child.kill());
     return { ...input, stream };
   }
   const decoder = bz2();
-  decoder.on('error', (error: Error) => stream.destroy(new Error(`bzip2: ${error.message || String(error)} (unexpected end of file or corrupt data)`)));
+  decoder.on('error', (error: Error) => stream.destroy(corrupt(`bzip2: ${error.message || String(error)}`)));
   input.raw.pipe(decoder).pipe(stream);
   return { ...input, stream };
+}
+
+function corrupt(message: string): Error {
+  return Object.assign(new Error(message), { code: CORRUPT_INPUT });
 }
 
 function findOnPath(name: string): string | undefined {

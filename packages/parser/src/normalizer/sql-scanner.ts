@@ -588,7 +588,10 @@ function skipBlockComment(input: string, start: number, nested: boolean): number
   return n; // unterminated: the rest is comment
 }
 
-/** Index just past the closing quote (or the end of input when unterminated). */
+/**
+ * Index just past the closing quote; `length + 1` when the string never closes, so that
+ * `end - 1` is still the end of its body (the last character is not a quote to drop).
+ */
 function findStringEnd(input: string, start: number, quote: number, backslash: boolean): number {
   const n = input.length;
   let i = start + 1;
@@ -607,7 +610,7 @@ function findStringEnd(input: string, start: number, quote: number, backslash: b
     }
     i++;
   }
-  return n;
+  return n + 1;
 }
 
 const BACKSLASH_ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', b: '\b', f: '\f', '0': '\0', Z: '\x1a' };

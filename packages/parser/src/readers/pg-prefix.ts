@@ -74,7 +74,8 @@ export function compilePrefix(prefix: string): CompiledPrefix {
         hint: 'See https://www.postgresql.org/docs/current/runtime-config-logging.html#GUC-LOG-LINE-PREFIX',
       });
     }
-    pattern += entry[0].replace(/^\(/, '\\s*(').replace(/^\\s\*\(\?:/, '(?:');
+    // A captured field may be padded (%5p): allow leading spaces before it.
+    pattern += entry[0].startsWith('(?:') ? entry[0] : `\\s*${entry[0]}`;
     if (entry[1] !== undefined) fields.push(entry[1]);
   }
   pattern += ')?'.repeat(optionalOpen);
@@ -134,30 +135,25 @@ export const GENERIC_PREFIX: CompiledPrefix = {
   generic: true,
 };
 
-const G_TS = new RegExp(`^${TS}`);
-const G_PID = /\[(\d+)\]/;
-const G_USER = /\b(?:user|usr)=([^,\s]*)/;
-const G_DB = /\b(?:db|database|dbname)=([^,\s]*)/;
-const G_APP = /\b(?:app|appli|application|application_name)=([^,\s]*)/;
-const G_SESSION = /\b([0-9a-f]{6,}\.[0-9a-f]{1,8})\b/;
+/** Where each field is found in a prefix of unknown layout (group 1 is the value). */
+const GENERIC_FIELDS: readonly (readonly [PrefixField, RegExp])[] = [
+  ['ts', new RegExp(`^${TS}`)],
+  ['pid', /\[(\d+)\]/],
+  ['user', /\b(?:user|usr)=([^,\s]*)/],
+  ['database', /\b(?:db|database|dbname)=([^,\s]*)/],
+  ['application', /\b(?:app|appli|application|application_name)=([^,\s]*)/],
+  ['session', /\b([0-9a-f]{6,}\.[0-9a-f]{1,8})\b/],
+];
 const G_USER_AT_DB = /(?:^|[\s:])([\w.-]+)@([\w.-]+)(?=[\s:]|$)/;
 
 /** Fields of a prefix text matched by {@link GENERIC_PREFIX}. */
 export function readGenericPrefix(text: string): Partial<Record<PrefixField, string>> {
   const out: Partial<Record<PrefixField, string>> = {};
-  const ts = G_TS.exec(text);
-  if (ts) out.ts = ts[1];
-  const pid = G_PID.exec(text);
-  if (pid) out.pid = pid[1];
-  const user = G_USER.exec(text);
-  if (user) out.user = user[1];
-  const db = G_DB.exec(text);
-  if (db) out.database = db[1];
-  const app = G_APP.exec(text);
-  if (app) out.application = app[1];
-  const session = G_SESSION.exec(text);
-  if (session) out.session = session[1];
-  if (!user && !db) {
+  for (const [field, re] of GENERIC_FIELDS) {
+    const m = re.exec(text);
+    if (m) out[field] = m[1];
+  }
+  if (out.user === undefined && out.database === undefined) {
     const at = G_USER_AT_DB.exec(text);
     if (at) {
       out.user = at[1];
