@@ -29,6 +29,12 @@ describe('readLineBatches', () => {
     expect(warnings).toEqual([{ line: 2, message: 'line longer than 1000 characters skipped' }]);
   });
 
+  it('enforces the limit on a line completed in the next chunk, too', async () => {
+    const { out, warnings } = await lines(['first\n' + 'x'.repeat(900), 'y'.repeat(200) + '\nafter\n'], { maxLineLength: 1000 });
+    expect(out).toEqual([[1, 'first'], [3, 'after']]);
+    expect(warnings).toEqual([{ line: 2, message: 'line longer than 1000 characters skipped' }]);
+  });
+
   it('warns about invalid UTF-8 on the line where it occurs', async () => {
     const { out, warnings } = await lines([Buffer.from('ok\n'), Buffer.from([0x62, 0xff, 0xfe, 0x0a]), Buffer.from('fine\n')]);
     expect(out.map(([n]) => n)).toEqual([1, 2, 3]);

@@ -71,6 +71,12 @@ export async function* readLineBatches(stream: Readable, options: LineBatchOptio
       let start = 0;
       const lines: string[] = [];
       let nl = text.indexOf('\n');
+      if (!skipping && carry.length > 0 && nl !== -1 && carry.length + nl > maxLen) {
+        // A carried line that this chunk completes past the limit.
+        warn?.({ line: lineNo, message: `line longer than ${maxLen} characters skipped` });
+        carry = '';
+        skipping = true;
+      }
       if (skipping) {
         if (nl === -1) continue;
         skipping = false;
