@@ -37,3 +37,7 @@ export { collectTemplateStats } from './template-stats';
 export { DurationHistogram } from './duration-histogram';
 export { DistinctCounter } from './distinct-counter';
 export { SessionIds } from './readers/session-ids';
+
+export type { PlanPart, PlanValueRef, RenderStyle, RenderedStatement, TemplatePlan } from './render/template-plan';
+export { compileTemplatePlan, expandPlan, renderPlan } from './render/template-plan';
+export { sqlLiteral } from './render/sql-literal';
