@@ -1,12 +1,30 @@
-// @sqltrace/generators — work in progress (issue #3): the building blocks below are done and
-// tested; the trainer, the generator and the timing/parameter models are not yet (see README).
+// @sqltrace/generators — workload models behind the TraceGenerator port (core), with the
+// parameter, timing and session models every strategy shares.
 export type { MarkovChainJson } from './markov/markov-chain';
 export { END, MarkovChain, START } from './markov/markov-chain';
+export type { MarkovModelJson } from './markov/markov-model';
+export { MARKOV_MODEL_VERSION, MarkovModel } from './markov/markov-model';
+export type { MarkovGenerateOptions, MarkovTrainSettings } from './markov/markov-generator';
+export { MarkovGenerator } from './markov/markov-generator';
+
 export type { ModelFile } from './model/model-file';
 export { MODEL_FORMAT, MODEL_FORMAT_VERSION, loadModelFile, saveModelFile } from './model/model-file';
+export type { TemplateModelJson, WorkloadProfileJson } from './model/workload-profile';
+export { validateProfile } from './model/validate-profile';
 export type { GeneratorFactory } from './registry/generator-registry';
-export { GeneratorRegistry } from './registry/generator-registry';
+export { GeneratorRegistry, defaultRegistry } from './registry/generator-registry';
+
+export type { SequenceLearner, WorkloadProfileOptions } from './training/workload-profile-builder';
+export { WorkloadProfileBuilder } from './training/workload-profile-builder';
+export type { NextStatePredictor, SynthesisOptions, SynthesisStats } from './synthesis/workload-synthesizer';
+export { WorkloadSynthesizer } from './synthesis/workload-synthesizer';
+
 export type { EmpiricalDistributionJson } from './distributions/empirical-distribution';
 export { EmpiricalDistribution } from './distributions/empirical-distribution';
 export type { CategoricalDistributionJson } from './distributions/categorical-distribution';
 export { CategoricalDistribution, drawCategorical } from './distributions/categorical-distribution';
+export type { SlotModelJson } from './params/slot-model';
+export { SlotModelBuilder, SlotSampler } from './params/slot-model';
+export { isSecretSlot, isSensitiveString } from './params/sensitive-value';
+export type { TransactionRole } from './sessions/transaction-role';
+export { transactionRole } from './sessions/transaction-role';

@@ -84,11 +84,17 @@ describe('CategoricalDistribution (privacy rule)', () => {
     expect(Math.abs(counts.get('other')! / 30_000 - 0.1)).toBeLessThan(0.01);
   });
 
-  it('stays bounded: values past the table size count as other', () => {
+  it('stays bounded and never overcounts: a value published as seen k times was seen k times', () => {
     const c = new CategoricalDistribution({ maxDistinct: 100 });
-    for (let i = 0; i < 10_000; i++) c.add(i);
-    const table = c.toJSON(1);
-    expect(table.values).toHaveLength(100);
-    expect(table.other).toBe(9_900);
+    for (let i = 0; i < 10_000; i++) {
+      c.add(i); // 10,000 values seen once each
+      if (i % 10 === 0) c.add('hot'); // and one seen 1,000 times
+    }
+    const table = c.toJSON(2);
+    expect(table.values.map(([v]) => v)).toEqual(['hot']);
+    const hot = table.values[0]![1];
+    expect(hot).toBeLessThanOrEqual(1_000);
+    expect(hot).toBeGreaterThan(1_000 - 11_000 / 101);
+    expect(table.other + hot).toBe(11_000);
   });
 });

@@ -5,6 +5,8 @@ export interface TrainOptions {
   readonly signal?: AbortSignal;
   /** Called with a ratio in [0, 1] on long work. */
   readonly onProgress?: (ratio: number) => void;
+  /** Called with the number of events read so far (for sources of unknown length). */
+  readonly onEvents?: (events: number) => void;
   /** Strategy-specific settings (order, epochs, …). */
   readonly settings?: Readonly<Record<string, unknown>>;
 }

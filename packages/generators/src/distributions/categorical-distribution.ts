@@ -1,44 +1,60 @@
 import type { ParamValue, Prng } from '@sqltrace/core';
 
 export interface CategoricalDistributionJson {
-  /** Values seen at least `minCount` times, with their counts. */
+  /** Values seen at least `minCount` times, with their (lower-bound) counts. */
   readonly values: readonly (readonly [ParamValue, number])[];
-  /** How many observations had a value that is not listed (rare, or beyond the table's size). */
+  /** How many observations had a value that is not listed (rare, or too many distinct values). */
   readonly other: number;
 }
 
 /**
- * Frequencies of discrete values with the privacy rule built in: a value is kept (and can be
- * reproduced) only if it occurred at least `minCount` times. Everything else counts as `other`,
- * whose share a caller fills from a fitted model — never from the literal.
+ * Frequencies of discrete values in bounded memory, with the privacy rule built in: a value is
+ * published (and can be reproduced) only if it occurred at least `minCount` times; everything else
+ * is an `other` share that a caller fills from a fitted model, never from the literal.
+ *
+ * Counting is Misra–Gries with `maxDistinct` counters: exact while there are no more distinct
+ * values than that, and otherwise an undercount by at most n / (maxDistinct + 1). Counts never
+ * exceed the truth, so a value published as seen k times really was seen at least k times.
  */
 export class CategoricalDistribution {
   readonly #counts = new Map<string, { value: ParamValue; count: number }>();
   readonly #maxDistinct: number;
-  #dropped = 0;
+  #total = 0;
 
   constructor(options: { maxDistinct?: number } = {}) {
     this.#maxDistinct = options.maxDistinct ?? 10_000;
   }
 
-  add(value: ParamValue): void {
-    const key = keyOf(value);
-    const entry = this.#counts.get(key);
-    if (entry !== undefined) entry.count++;
-    else if (this.#counts.size < this.#maxDistinct) this.#counts.set(key, { value, count: 1 });
-    else this.#dropped++; // bounded memory: new values past the table size count as other
+  get total(): number {
+    return this.#total;
   }
 
-  /** The publishable form: only values seen at least `minCount` times. */
+  add(value: ParamValue): void {
+    this.#total++;
+    const key = keyOf(value);
+    const entry = this.#counts.get(key);
+    if (entry !== undefined) {
+      entry.count++;
+    } else if (this.#counts.size < this.#maxDistinct) {
+      this.#counts.set(key, { value, count: 1 });
+    } else {
+      // Full: the new value and every counter lose one (amortized O(1): each decrement undoes an increment).
+      for (const [k, e] of this.#counts) if (--e.count === 0) this.#counts.delete(k);
+    }
+  }
+
+  /** The publishable form: only values counted at least `minCount` times. */
   toJSON(minCount: number): CategoricalDistributionJson {
     const values: [ParamValue, number][] = [];
-    let other = this.#dropped;
+    let listed = 0;
     for (const { value, count } of this.#counts.values()) {
-      if (count >= minCount) values.push([value, count]);
-      else other += count;
+      if (count >= minCount) {
+        values.push([value, count]);
+        listed += count;
+      }
     }
     values.sort((a, b) => b[1] - a[1] || (keyOf(a[0]) < keyOf(b[0]) ? -1 : 1));
-    return { values, other };
+    return { values, other: this.#total - listed };
   }
 }
 

@@ -64,6 +64,28 @@ export class EmpiricalDistribution {
     return { count: this.#count, min: this.#count ? this.#min : 0, max: this.#count ? this.#max : 0, quantiles: this.#summary(points) };
   }
 
+  /**
+   * A summary that reveals no single sample: the sorted samples are cut into up to `points`
+   * groups of at least `minGroup` each, and each knot is the mean of one group (so neither the
+   * extremes nor any rare value appear as such). Undefined when there are fewer than `minGroup`
+   * samples — nothing can be published.
+   */
+  toPrivateJSON(minGroup: number, points = 101): EmpiricalDistributionJson | undefined {
+    const sorted = [...this.#reservoir].sort((a, b) => a - b);
+    const k = Math.max(1, minGroup);
+    const groups = Math.min(points, Math.floor(sorted.length / k));
+    if (groups === 0) return undefined;
+    const quantiles: number[] = [];
+    for (let g = 0; g < groups; g++) {
+      const from = Math.floor((g * sorted.length) / groups);
+      const to = Math.floor(((g + 1) * sorted.length) / groups);
+      let sum = 0;
+      for (let i = from; i < to; i++) sum += sorted[i]!;
+      quantiles.push(sum / (to - from));
+    }
+    return { count: this.#count, min: quantiles[0]!, max: quantiles[quantiles.length - 1]!, quantiles };
+  }
+
   static fromJSON(json: EmpiricalDistributionJson): EmpiricalDistribution {
     const d = new EmpiricalDistribution();
     if (!Array.isArray(json.quantiles) || json.quantiles.some((v) => !Number.isFinite(v))) throw new RangeError('distribution quantiles must be finite numbers');

@@ -38,24 +38,66 @@ export class MarkovChain {
 
   /** Learns one session's sequence of states (each in [0, states)). */
   addSequence(sequence: readonly number[]): void {
-    this.#rows = undefined;
-    const padded = [...new Array<number>(this.order).fill(START), ...sequence, END];
-    for (let i = this.order; i < padded.length; i++) {
-      const next = padded[i]!;
-      // Count the transition under every history length, for back-off.
-      for (let k = 0; k <= this.order; k++) {
-        const key = historyKey(padded, i, k);
-        let row = this.#counts.get(key);
-        if (row === undefined) this.#counts.set(key, (row = new Map()));
-        row.set(next, (row.get(next) ?? 0) + 1);
-      }
+    const history: number[] = [];
+    for (const state of sequence) {
+      this.observe(history, state);
+      history.push(state);
+      if (history.length > this.order) history.shift();
     }
+    this.observe(history, END);
+  }
+
+  /**
+   * Learns one transition: `next` (a state or END) after `history` (the session's most recent
+   * states, oldest first; fewer than `order` of them at the start of a session).
+   */
+  observe(history: readonly number[], next: number, count = 1): void {
+    this.#rows = undefined;
+    const padded = this.#pad(history);
+    // Count the transition under every history length, for back-off.
+    for (let k = 0; k <= this.order; k++) {
+      const key = historyKey(padded, padded.length, k);
+      let row = this.#counts.get(key);
+      if (row === undefined) this.#counts.set(key, (row = new Map()));
+      row.set(next, (row.get(next) ?? 0) + count);
+    }
+  }
+
+  /**
+   * Draws the next state among those `allowed` accepts, from the longest history whose row has
+   * any allowed mass (back-off), or undefined when no row has any.
+   */
+  drawAllowed(history: readonly number[], prng: Prng, allowed: (state: number) => boolean): number | undefined {
+    const rows = this.#compiled();
+    const padded = this.#pad(history);
+    for (let k = this.order; k >= 0; k--) {
+      const row = rows.get(historyKey(padded, padded.length, k));
+      if (row === undefined || row.total === 0) continue;
+      let mass = 0;
+      for (let j = 0; j < row.next.length; j++) if (allowed(row.next[j]!)) mass += row.cumulative[j]! - (j > 0 ? row.cumulative[j - 1]! : 0);
+      if (mass === 0) continue;
+      let r = prng.next() * mass;
+      for (let j = 0; j < row.next.length; j++) {
+        const state = row.next[j]!;
+        if (!allowed(state)) continue;
+        r -= row.cumulative[j]! - (j > 0 ? row.cumulative[j - 1]! : 0);
+        if (r < 0) return state;
+      }
+      for (let j = row.next.length - 1; j >= 0; j--) if (allowed(row.next[j]!)) return row.next[j]!;
+    }
+    return undefined;
+  }
+
+  #pad(history: readonly number[]): readonly number[] {
+    if (history.length === this.order) return history;
+    if (history.length > this.order) return history.slice(history.length - this.order);
+    return [...new Array<number>(this.order - history.length).fill(START), ...history];
   }
 
   /** The next state (or END) after `history` (the session so far, most recent last). */
   next(history: readonly number[], prng: Prng): number {
     const rows = this.#compiled();
-    const padded = history.length >= this.order ? history : [...new Array<number>(this.order - history.length).fill(START), ...history];
+    const padded = this.#pad(history);
     for (let k = this.order; k >= 0; k--) {
       const row = rows.get(historyKey(padded, padded.length, k));
       if (row !== undefined && row.total > 0) return draw(row, prng);
@@ -66,7 +108,7 @@ export class MarkovChain {
   /** The probability of each next state after `history`, with the same back-off as {@link next}. */
   distribution(history: readonly number[]): Map<number, number> {
     const rows = this.#compiled();
-    const padded = history.length >= this.order ? history : [...new Array<number>(this.order - history.length).fill(START), ...history];
+    const padded = this.#pad(history);
     for (let k = this.order; k >= 0; k--) {
       const row = rows.get(historyKey(padded, padded.length, k));
       if (row !== undefined && row.total > 0) return new Map(row.next.map((s, j) => [s, (row.cumulative[j]! - (j > 0 ? row.cumulative[j - 1]! : 0)) / row.total]));

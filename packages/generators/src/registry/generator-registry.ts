@@ -1,4 +1,5 @@
 import { StbError, type TraceGenerator } from '@sqltrace/core';
+import { MarkovGenerator } from '../markov/markov-generator';
 
 /** Creates a strategy instance (one per train/generate run). */
 export type GeneratorFactory = () => TraceGenerator;
@@ -31,4 +32,9 @@ export class GeneratorRegistry {
     }
     return factory();
   }
+}
+
+/** A registry with the built-in strategies (`markov`). */
+export function defaultRegistry(): GeneratorRegistry {
+  return new GeneratorRegistry().register('markov', () => new MarkovGenerator());
 }

@@ -1,0 +1,91 @@
+import { StbError, type Dialect, type GenerateOptions, type TraceEvent, type TraceGenerator, type TraceSource, type TrainOptions } from '@sqltrace/core';
+import type { RenderStyle } from '@sqltrace/parser';
+import { WorkloadProfileBuilder } from '../training/workload-profile-builder';
+import { WorkloadSynthesizer } from '../synthesis/workload-synthesizer';
+import { MarkovChain } from './markov-chain';
+import { MarkovModel } from './markov-model';
+
+/** Settings of `train` (through `TrainOptions.settings`). */
+export interface MarkovTrainSettings {
+  /** Chain order 1…3 (default 1); longer histories back off to shorter ones when unseen. */
+  readonly order?: number;
+  /** Privacy: a literal is reproduced only if seen at least this often (default 5). */
+  readonly minValueCount?: number;
+  /** The trace's dialect when its header does not say (default postgres). */
+  readonly dialect?: Dialect;
+}
+
+/** Settings of `generate` beyond the port's options. */
+export interface MarkovGenerateOptions extends GenerateOptions {
+  readonly style?: RenderStyle | 'auto';
+}
+
+/**
+ * The Markov strategy: an order-k chain over templates within sessions, on top of the shared
+ * workload profile (parameters, timing, session lengths).
+ */
+export class MarkovGenerator implements TraceGenerator<MarkovModel> {
+  readonly name = 'markov';
+
+  async train(trace: TraceSource, options: TrainOptions = {}): Promise<MarkovModel> {
+    const settings = (options.settings ?? {}) as MarkovTrainSettings;
+    const order = settings.order ?? 1;
+    if (!Number.isInteger(order) || order < 1 || order > 3) throw new StbError('E_USAGE', `--order must be 1, 2 or 3, got ${String(order)}`);
+    const minValueCount = settings.minValueCount ?? 5;
+    if (!Number.isInteger(minValueCount) || minValueCount < 1) throw new StbError('E_USAGE', `--min-value-count must be a whole number ≥ 1, got ${String(minValueCount)}`);
+    const header = await trace.header?.({ signal: options.signal });
+    const dialect = (settings.dialect ?? header?.dialect ?? 'postgres') as Dialect;
+    if (dialect !== 'postgres' && dialect !== 'mysql' && dialect !== 'sqlite') throw new StbError('E_INPUT', `${trace.name}: unknown dialect "${String(dialect)}" in the trace header`);
+
+    // States are only known as training goes: the chain is sized when training ends.
+    const transitions: [number[], number][] = [];
+    const pending = new Map<string, number>();
+    const learner = {
+      historyLength: order,
+      observe: (history: readonly number[], next: number) => {
+        const key = history.join(',') + '>' + next;
+        const seen = pending.get(key);
+        if (seen === undefined) {
+          pending.set(key, transitions.length);
+          transitions.push([[...history, next], 1]);
+        } else {
+          transitions[seen]![1]++;
+        }
+      },
+    };
+    const builder = new WorkloadProfileBuilder({ dialect, minValueCount, name: trace.name }, learner);
+    for await (const event of trace.events({ signal: options.signal })) {
+      builder.add(event);
+      if (builder.events % 10_000 === 0) options.onEvents?.(builder.events);
+    }
+    if (builder.events === 0) {
+      throw new StbError('E_INPUT', `${trace.name}: the trace has no events — there is nothing to learn`, { hint: 'Check that `stb parse` found statements in the log (see its summary)' });
+    }
+    options.onEvents?.(builder.events);
+    const profile = builder.finish();
+    const chain = new MarkovChain(order, profile.templates.length);
+    for (const [sequence, count] of transitions) {
+      const next = sequence[sequence.length - 1]!;
+      const history = sequence.slice(0, -1);
+      chain.observe(history, next, count);
+    }
+    const warnings: string[] = [];
+    if (profile.trace.sessions === 1) warnings.push('the trace has one session: session arrivals and lengths are learned from that one session only');
+    if (profile.templates.every((t) => t.slots.length === 0)) warnings.push('no statement in the trace has parameters: generated statements repeat the trace’s templates as they are');
+    if (profile.trace.outOfOrderEvents > 0) {
+      warnings.push(`${profile.trace.outOfOrderEvents} events came before the previous event of their session: sequences and think times are learned in file order (was the log exported newest first?)`);
+    }
+    if (profile.trace.unalignedEvents > 0) warnings.push(`${profile.trace.unalignedEvents} events’ values did not match their template’s slots and were not learned`);
+    return new MarkovModel(profile, chain, warnings);
+  }
+
+  generate(model: MarkovModel, options: MarkovGenerateOptions): AsyncIterable<TraceEvent> {
+    return this.synthesizer(model, options).events();
+  }
+
+  /** The synthesizer behind `generate`, for callers that want its batches and statistics. */
+  synthesizer(model: MarkovModel, options: MarkovGenerateOptions): WorkloadSynthesizer {
+    const chain = model.chain;
+    return new WorkloadSynthesizer(model.profile, { historyLength: chain.order, next: (history, prng, allowed) => chain.drawAllowed(history, prng, allowed) }, options);
+  }
+}

@@ -1,0 +1,40 @@
+import { DIALECTS } from '@sqltrace/core';
+import type { WorkloadProfileJson } from './workload-profile';
+
+/**
+ * Checks the shape of a profile read from a file, throwing a RangeError that names the first
+ * damaged field. (Deeper damage — a bad distribution, a template whose slots do not match — is
+ * caught when the samplers are built from it.)
+ */
+export function validateProfile(value: unknown): WorkloadProfileJson {
+  const p = value as Partial<WorkloadProfileJson> | null;
+  if (typeof p !== 'object' || p === null) throw new RangeError('profile is not an object');
+  if (!DIALECTS.includes(p.dialect as never)) throw new RangeError(`unknown dialect ${JSON.stringify(p.dialect)}`);
+  if (!isCount(p.minValueCount)) throw new RangeError('minValueCount is not a count');
+  const trace = p.trace;
+  if (typeof trace !== 'object' || trace === null || !isCount(trace.events) || !isCount(trace.sessions) || !Number.isFinite(trace.firstTs) || !Number.isFinite(trace.meanConcurrency)) {
+    throw new RangeError('trace summary is missing or damaged');
+  }
+  if (!Array.isArray(p.templates)) throw new RangeError('templates is not a list');
+  p.templates.forEach((t, i) => {
+    if (typeof t?.id !== 'string' || typeof t.text !== 'string' || !Array.isArray(t.slots) || !Array.isArray(t.params) || !isCount(t.count)) {
+      throw new RangeError(`template #${i} is damaged`);
+    }
+    if (t.style !== 'params' && t.style !== 'inline') throw new RangeError(`template #${i} has an unknown style`);
+  });
+  const arrivals = p.arrivals;
+  if (typeof arrivals !== 'object' || arrivals === null || !(arrivals.binUs > 0) || !Array.isArray(arrivals.counts) || !arrivals.counts.every(isCount)) {
+    throw new RangeError('arrival curve is damaged');
+  }
+  if (typeof p.sessionLengths?.byStart !== 'object' || p.sessionLengths.byStart === null) throw new RangeError('session lengths are missing');
+  if (typeof p.thinkTime?.all !== 'object' || typeof p.thinkTime.byState !== 'object' || typeof p.thinkTime.byTransition !== 'object') throw new RangeError('think times are missing');
+  if (!Number.isFinite(p.transactionLength)) throw new RangeError('transactionLength is not a number');
+  if (!Array.isArray(p.sessionAttributes) || !p.sessionAttributes.every((a) => Array.isArray(a) && a.length === 4 && isCount(a[3]))) {
+    throw new RangeError('session attributes are damaged');
+  }
+  return p as WorkloadProfileJson;
+}
+
+function isCount(v: unknown): v is number {
+  return typeof v === 'number' && Number.isInteger(v) && v >= 0;
+}

@@ -1,0 +1,60 @@
+import type { Dialect, SlotType, StatementKind, TemplateTables } from '@sqltrace/core';
+import type { EmpiricalDistributionJson } from '../distributions/empirical-distribution';
+import type { SlotModelJson } from '../params/slot-model';
+import type { SessionLengthJson } from '../sessions/session-length-model';
+import type { RateCurveJson } from '../timing/rate-curve';
+import type { ThinkTimeJson } from '../timing/think-time-model';
+
+/** One template with what every strategy needs to render and time it. */
+export interface TemplateModelJson {
+  readonly id: string;
+  readonly text: string;
+  readonly kind: StatementKind;
+  readonly tables?: TemplateTables;
+  readonly slots: readonly SlotType[];
+  /** Executions in the training trace (0 for a template added to close transactions). */
+  readonly count: number;
+  /** How the trace carried its values: bound (`params`) or written into the SQL (`inline`). */
+  readonly style: 'params' | 'inline';
+  readonly durations?: EmpiricalDistributionJson;
+  /** One model per slot, in slot order. */
+  readonly params: readonly SlotModelJson[];
+  /**
+   * Values reused from the previous statement of the session: previous template index →
+   * [times this template followed it, then triples slot, previous slot, count]. Slots are 1-based.
+   */
+  readonly reuse?: Readonly<Record<string, readonly number[]>>;
+}
+
+/**
+ * The part of a workload model shared by every strategy (markov, lstm, transformer): templates
+ * and their parameters, session arrivals and lengths, think times, durations. A strategy adds
+ * only how the next template follows from the session's history.
+ */
+export interface WorkloadProfileJson {
+  readonly dialect: Dialect;
+  /** The privacy threshold the model was built with. */
+  readonly minValueCount: number;
+  readonly trace: {
+    readonly name: string;
+    readonly events: number;
+    readonly sessions: number;
+    /** µs since the epoch. */
+    readonly firstTs: number;
+    readonly lastTs: number;
+    /** Time-averaged number of open sessions. */
+    readonly meanConcurrency: number;
+    /** Events whose parameters could not be matched to their template's slots. */
+    readonly unalignedEvents: number;
+    /** Events earlier than the previous event of their session (a reversed or merged log). */
+    readonly outOfOrderEvents: number;
+  };
+  readonly templates: readonly TemplateModelJson[];
+  readonly arrivals: RateCurveJson;
+  readonly sessionLengths: SessionLengthJson;
+  readonly thinkTime: ThinkTimeJson;
+  /** Statements per transaction, BEGIN and COMMIT included (for closing transactions). */
+  readonly transactionLength: number;
+  /** [user, database, application] of sessions, with counts. */
+  readonly sessionAttributes: readonly (readonly [string | null, string | null, string | null, number])[];
+}

@@ -1,0 +1,87 @@
+import type { Dialect, ParamValue, Prng } from '@sqltrace/core';
+import { compileTemplatePlan, renderPlan, type RenderStyle, type TemplatePlan } from '@sqltrace/parser';
+import { EmpiricalDistribution } from '../distributions/empirical-distribution';
+import type { TemplateModelJson } from '../model/workload-profile';
+import { SlotSampler } from '../params/slot-model';
+import { transactionRole, type TransactionRole } from '../sessions/transaction-role';
+
+/** A statement drawn from a template: what to write, and its slot values for the next statement's reuse. */
+export interface DrawnStatement {
+  readonly sql: string;
+  readonly params?: ParamValue[];
+  readonly durationUs?: number;
+  /** Values per slot (index = slot - 1) of the first row. */
+  readonly values: ParamValue[];
+}
+
+/** Renders one template with values drawn from its slot models, reusing values of the previous statement as the trace did. */
+export class TemplateRenderer {
+  readonly id: string;
+  readonly role: TransactionRole;
+  readonly #json: TemplateModelJson;
+  readonly #plan: TemplatePlan;
+  readonly #samplers: SlotSampler[];
+  readonly #durations: EmpiricalDistribution | undefined;
+  /** previous state → per slot (0-based) a list of [previous slot (0-based), probability]. */
+  readonly #reuse = new Map<number, [number, number][][]>();
+  readonly #style: RenderStyle;
+
+  constructor(json: TemplateModelJson, dialect: Dialect, style: RenderStyle | 'auto') {
+    this.id = json.id;
+    this.#json = json;
+    this.role = transactionRole(json.text);
+    this.#plan = compileTemplatePlan(json.text, dialect);
+    if (this.#plan.slots !== json.slots.length) throw new RangeError(`template ${json.id} has ${this.#plan.slots} placeholders but ${json.slots.length} slots`);
+    if (json.params.length !== json.slots.length) throw new RangeError(`template ${json.id} has ${json.params.length} slot models for ${json.slots.length} slots`);
+    this.#samplers = json.params.map((p) => new SlotSampler(p));
+    this.#durations = json.durations ? EmpiricalDistribution.fromJSON(json.durations) : undefined;
+    for (const [previous, flat] of Object.entries(json.reuse ?? {})) {
+      const n = flat[0]!;
+      if (!(n > 0) || (flat.length - 1) % 3 !== 0) throw new RangeError(`template ${json.id} has a damaged reuse table`);
+      const bySlot: [number, number][][] = json.slots.map(() => []);
+      for (let i = 1; i < flat.length; i += 3) {
+        const slot = flat[i]! - 1, from = flat[i + 1]! - 1, count = flat[i + 2]!;
+        if (bySlot[slot] === undefined || from < 0) throw new RangeError(`template ${json.id} has a damaged reuse table`);
+        bySlot[slot]!.push([from, count / n]);
+      }
+      this.#reuse.set(Number(previous), bySlot);
+    }
+    this.#style = style === 'auto' ? json.style : style;
+  }
+
+  draw(prng: Prng, previous: number, previousValues: readonly ParamValue[] | undefined): DrawnStatement {
+    const slots = this.#json.slots;
+    const values = new Array<ParamValue>(slots.length);
+    const reuse = previousValues !== undefined ? this.#reuse.get(previous) : undefined;
+    for (let s = 0; s < slots.length; s++) {
+      let value: ParamValue | undefined;
+      const candidates = reuse?.[s];
+      if (candidates !== undefined && candidates.length > 0) {
+        let u = prng.next();
+        for (const [from, p] of candidates) {
+          if ((u -= p) < 0) {
+            value = previousValues![from];
+            break;
+          }
+        }
+      }
+      if (value === undefined) value = this.#samplers[s]!.sample(prng);
+      if (slots[s] === 'list-length') value = Math.max(1, Math.round(Number(value)) || 1);
+      values[s] = value;
+    }
+    const lengthOf = (slot: number) => values[slot - 1] as number;
+    const rendered = renderPlan(
+      this.#plan,
+      lengthOf,
+      (ref) => {
+        if (ref.role === 'slot') return values[ref.slot - 1]!;
+        const sampler = this.#samplers[ref.slot - 1]!;
+        return ref.role === 'element' ? (sampler.elements ?? sampler).sample(prng) : sampler.sample(prng);
+      },
+      this.#style,
+      (slot) => slots[slot - 1],
+    );
+    const durationUs = this.#durations !== undefined ? Math.max(0, Math.round(this.#durations.sample(prng))) : undefined;
+    return { sql: rendered.sql, ...(rendered.params && rendered.params.length > 0 ? { params: rendered.params } : {}), ...(durationUs !== undefined ? { durationUs } : {}), values };
+  }
+}

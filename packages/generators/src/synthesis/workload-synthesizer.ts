@@ -1,0 +1,256 @@
+import { Prng, StbError, type ParamValue, type TraceEvent } from '@sqltrace/core';
+import type { RenderStyle } from '@sqltrace/parser';
+import type { WorkloadProfileJson } from '../model/workload-profile';
+import { SessionLengthSampler } from '../sessions/session-length-model';
+import { ArrivalProcess } from '../timing/rate-curve';
+import { ThinkTimeSampler } from '../timing/think-time-model';
+import { TemplateRenderer } from './template-renderer';
+
+/** How a strategy picks the next template: among the states `allowed` accepts, or undefined if none fits. */
+export interface NextStatePredictor {
+  next(history: readonly number[], prng: Prng, allowed: (state: number) => boolean): number | undefined;
+  /** How many recent states it wants in `history`. */
+  readonly historyLength: number;
+}
+
+export interface SynthesisOptions {
+  readonly seed: string | number;
+  /** Stop after this many events (default: as many as the training trace had). */
+  readonly events?: number;
+  /** Stop once this much synthetic time (seconds) has passed. */
+  readonly durationSeconds?: number;
+  /** Average number of concurrently open sessions (default: as in the trace). */
+  readonly sessions?: number;
+  /** Time compression: 2 = everything happens twice as fast (default 1). */
+  readonly speed?: number;
+  /** `auto` (default) writes each template as the trace carried it. */
+  readonly style?: RenderStyle | 'auto';
+  readonly signal?: AbortSignal;
+}
+
+export interface SynthesisStats {
+  events: number;
+  sessions: number;
+  /** Events emitted after the limit to close transactions that were open when it was reached. */
+  closingEvents: number;
+  /** Transactions closed with a COMMIT the model had to force (the chain never offered one). */
+  forcedCommits: number;
+}
+
+interface ActiveSession {
+  readonly id: string;
+  readonly seq: number;
+  readonly user: string | null;
+  readonly database: string | null;
+  readonly application: string | null;
+  history: number[];
+  state: number;
+  remaining: number;
+  inTransaction: boolean;
+  transactionSteps: number;
+  at: number;
+  lastValues: ParamValue[] | undefined;
+  lastState: number;
+}
+
+const END_OF_TIME = Number.POSITIVE_INFINITY;
+
+/**
+ * Streams a synthetic trace from a workload profile and a next-template predictor: sessions
+ * arrive along the trained rate curve, each with a length dealt from the trained lengths and a
+ * template sequence from the predictor, statements timed by per-transition think times and
+ * per-template durations, values drawn per slot. Memory is bounded by the number of open
+ * sessions; the same seed gives the same events.
+ */
+export class WorkloadSynthesizer {
+  readonly stats: SynthesisStats = { events: 0, sessions: 0, closingEvents: 0, forcedCommits: 0 };
+  readonly #profile: WorkloadProfileJson;
+  readonly #predictor: NextStatePredictor;
+  readonly #options: SynthesisOptions;
+  readonly #renderers: TemplateRenderer[];
+  readonly #closing: number;
+  readonly #transactionCap: number;
+
+  constructor(profile: WorkloadProfileJson, predictor: NextStatePredictor, options: SynthesisOptions) {
+    this.#profile = profile;
+    this.#predictor = predictor;
+    this.#options = options;
+    for (const [name, value] of [['events', options.events], ['duration', options.durationSeconds], ['sessions', options.sessions], ['speed', options.speed]] as const) {
+      if (value !== undefined && !(value > 0 && Number.isFinite(value))) throw new StbError('E_USAGE', `--${name} must be a positive number, got ${value}`);
+    }
+    if (profile.trace.events === 0 || profile.templates.length === 0) throw new StbError('E_MODEL', 'the model learned no statements: nothing to generate from');
+    this.#renderers = profile.templates.map((t) => new TemplateRenderer(t, profile.dialect, options.style ?? 'auto'));
+    // The most frequent transaction end closes a transaction the predictor cannot.
+    let closing = -1;
+    this.#renderers.forEach((r, i) => {
+      if (r.role === 'end' && (closing < 0 || profile.templates[i]!.count > profile.templates[closing]!.count)) closing = i;
+    });
+    this.#closing = closing;
+    this.#transactionCap = Math.max(20, Math.ceil(4 * profile.transactionLength));
+  }
+
+  async *events(): AsyncGenerator<TraceEvent> {
+    for (const batch of this.batches()) {
+      for (const event of batch) yield event;
+      if (this.#options.signal?.aborted) throw new StbError('E_USAGE', 'generation aborted');
+    }
+  }
+
+  /** Events in batches of up to 1,024 (the fast path for writers). */
+  *batches(): Generator<TraceEvent[]> {
+    const profile = this.#profile;
+    const prng = new Prng(this.#options.seed);
+    const speed = this.#options.speed ?? 1;
+    const limit = this.#options.events ?? (this.#options.durationSeconds === undefined ? profile.trace.events : Number.POSITIVE_INFINITY);
+    const endAt = this.#options.durationSeconds !== undefined ? this.#options.durationSeconds * 1e6 : END_OF_TIME;
+    const concurrency = profile.trace.meanConcurrency > 0 ? profile.trace.meanConcurrency : 1;
+    const scale = (this.#options.sessions !== undefined ? this.#options.sessions / concurrency : 1) * speed;
+    const arrivals = new ArrivalProcess(profile.arrivals, scale, prng.fork('arrivals'));
+    const lengths = new SessionLengthSampler(profile.sessionLengths);
+    const think = new ThinkTimeSampler(profile.thinkTime);
+    const attributes = profile.sessionAttributes.map((a) => a[3]);
+    const origin = profile.trace.firstTs;
+    const heap = new SessionHeap();
+    // The first session opens the run, as the first session of the trace opened it.
+    let nextArrival = 0;
+    let seq = 0;
+    let draining = false;
+    let batch: TraceEvent[] = [];
+
+    // First templates: the predictor's choice after an empty history, never a transaction end.
+    const startAllowed = (s: number) => s >= 0 && this.#renderers[s]!.role !== 'end';
+
+    for (;;) {
+      const top = heap.peek();
+      if (!draining && nextArrival <= (top?.at ?? END_OF_TIME) && nextArrival < endAt) {
+        // A new session arrives.
+        const at = nextArrival;
+        nextArrival = arrivals.next();
+        const state = this.#predictor.next([], prng, startAllowed) ?? this.#predictor.next([], prng, (s) => s >= 0);
+        if (state === undefined) throw new StbError('E_MODEL', 'the model has no template a session can start with');
+        const attribute = attributes.length > 0 ? profile.sessionAttributes[prng.weightedIndex(attributes)]! : [null, null, null];
+        const id = seq++;
+        heap.push({
+          id: `s${id}`, seq: id, user: attribute[0], database: attribute[1], application: attribute[2],
+          history: [], state, remaining: lengths.sample(state, prng), inTransaction: false, transactionSteps: 0,
+          at, lastValues: undefined, lastState: -1,
+        });
+        this.stats.sessions++;
+        continue;
+      }
+      if (top === undefined) break;
+      heap.pop();
+      if (top.at >= endAt || this.stats.events >= limit) {
+        draining = true;
+        if (!top.inTransaction) continue; // ends here: nothing open
+      }
+      const renderer = this.#renderers[top.state]!;
+      const drawn = renderer.draw(prng, top.lastState, top.lastValues);
+      const event: TraceEvent = { ts: Math.round(origin + top.at), session: top.id, sql: drawn.sql };
+      if (drawn.params !== undefined) event.params = drawn.params;
+      if (drawn.durationUs !== undefined) event.durationUs = drawn.durationUs;
+      if (top.user !== null) event.user = top.user;
+      if (top.database !== null) event.database = top.database;
+      if (top.application !== null) event.application = top.application;
+      event.templateId = renderer.id;
+      batch.push(event);
+      this.stats.events++;
+      if (draining) this.stats.closingEvents++;
+      if (batch.length >= 1_024) {
+        yield batch;
+        batch = [];
+      }
+      // The session moves on (once the run is over, only to close its transaction).
+      top.remaining = draining ? 0 : top.remaining - 1;
+      if (renderer.role === 'begin') {
+        top.inTransaction = true;
+        top.transactionSteps = 0;
+      } else if (renderer.role === 'end') {
+        top.inTransaction = false;
+      } else if (top.inTransaction) {
+        top.transactionSteps++;
+      }
+      if (!top.inTransaction && (top.remaining <= 0 || draining)) continue; // the session ends
+      top.history.push(top.state);
+      if (top.history.length > this.#predictor.historyLength) top.history.shift();
+      const next = this.#nextState(top, prng);
+      if (next === undefined) continue;
+      top.lastState = top.state;
+      top.lastValues = drawn.values;
+      top.at += ((drawn.durationUs ?? 0) + think.sample(top.state, next, prng)) / speed;
+      top.state = next;
+      heap.push(top);
+    }
+    if (batch.length > 0) yield batch;
+  }
+
+  /** The next template, keeping transactions well formed; undefined ends the session. */
+  #nextState(session: ActiveSession, prng: Prng): number | undefined {
+    const renderers = this.#renderers;
+    const inTransaction = session.inTransaction;
+    if (inTransaction && (session.remaining <= 0 || session.transactionSteps >= this.#transactionCap)) {
+      // Past the session's length (or far past a normal transaction): finish the transaction.
+      if (session.transactionSteps >= this.#transactionCap || prng.next() < 0.5) return this.#forceClose();
+      const close = this.#predictor.next(session.history, prng, (s) => s >= 0 && renderers[s]!.role === 'end');
+      return close ?? this.#forceClose();
+    }
+    const allowed = (s: number) => {
+      if (s < 0) return false; // END: the session's length decides when it ends
+      const role = renderers[s]!.role;
+      return inTransaction ? role !== 'begin' : role !== 'end';
+    };
+    const next = this.#predictor.next(session.history, prng, allowed);
+    if (next === undefined && inTransaction) return this.#forceClose();
+    return next;
+  }
+
+  #forceClose(): number {
+    this.stats.forcedCommits++;
+    return this.#closing;
+  }
+}
+
+/** A binary min-heap of sessions by next event time, ties broken by arrival order (deterministic). */
+class SessionHeap {
+  readonly #items: ActiveSession[] = [];
+
+  peek(): ActiveSession | undefined {
+    return this.#items[0];
+  }
+
+  push(item: ActiveSession): void {
+    const items = this.#items;
+    items.push(item);
+    let i = items.length - 1;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (!before(items[i]!, items[parent]!)) break;
+      [items[i], items[parent]] = [items[parent]!, items[i]!];
+      i = parent;
+    }
+  }
+
+  pop(): ActiveSession | undefined {
+    const items = this.#items;
+    const top = items[0];
+    const last = items.pop();
+    if (items.length > 0 && last !== undefined) {
+      items[0] = last;
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1, r = l + 1;
+        let m = i;
+        if (l < items.length && before(items[l]!, items[m]!)) m = l;
+        if (r < items.length && before(items[r]!, items[m]!)) m = r;
+        if (m === i) break;
+        [items[i], items[m]] = [items[m]!, items[i]!];
+        i = m;
+      }
+    }
+    return top;
+  }
+}
+
+function before(a: ActiveSession, b: ActiveSession): boolean {
+  return a.at < b.at || (a.at === b.at && a.seq < b.seq);
+}

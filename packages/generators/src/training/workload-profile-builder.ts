@@ -1,0 +1,264 @@
+import type { Dialect, ParamValue, SlotType, TraceEvent } from '@sqltrace/core';
+import { compileTemplatePlan, expandPlan, Normalizer, type TemplatePlan } from '@sqltrace/parser';
+import { CategoricalDistribution } from '../distributions/categorical-distribution';
+import { EmpiricalDistribution } from '../distributions/empirical-distribution';
+import { END } from '../markov/markov-chain';
+import type { TemplateModelJson, WorkloadProfileJson } from '../model/workload-profile';
+import { isSecretSlot } from '../params/sensitive-value';
+import { SlotModelBuilder } from '../params/slot-model';
+import { SessionLengthBuilder } from '../sessions/session-length-model';
+import { transactionRole, type TransactionRole } from '../sessions/transaction-role';
+import { buildRateCurve } from '../timing/rate-curve';
+import { ThinkTimeBuilder } from '../timing/think-time-model';
+
+/** How a strategy learns template sequences: it sees each transition with the session's recent history. */
+export interface SequenceLearner {
+  /** How many of the most recent states `observe` receives. */
+  readonly historyLength: number;
+  /** `next` followed `history` (oldest first) in a session; `next` is END when the session ended. */
+  observe(history: readonly number[], next: number): void;
+}
+
+export interface WorkloadProfileOptions {
+  readonly dialect: Dialect;
+  /** A literal is published only if seen at least this many times (default 5). */
+  readonly minValueCount?: number;
+  readonly name?: string;
+}
+
+interface TemplateEntry {
+  readonly id: string;
+  readonly text: string;
+  readonly kind: TemplateModelJson['kind'];
+  readonly tables: TemplateModelJson['tables'];
+  readonly slotTypes: readonly SlotType[];
+  readonly plan: TemplatePlan;
+  readonly slots: SlotModelBuilder[];
+  readonly durations: EmpiricalDistribution;
+  readonly role: TransactionRole;
+  count: number;
+  withParams: number;
+  /** previous template index → { n, hits: "slot:prevSlot" → count } */
+  readonly reuse: Map<number, { n: number; hits: Map<number, number> }>;
+}
+
+interface SessionState {
+  readonly first: number;
+  readonly start: number;
+  history: number[];
+  length: number;
+  lastState: number;
+  lastTs: number;
+  lastEnd: number;
+  /** Value key → first slot (1-based) of the previous statement. */
+  lastValues: Map<string, number> | undefined;
+  inTransaction: boolean;
+  transactionLength: number;
+}
+
+/**
+ * Learns the strategy-independent part of a workload model from a stream of trace events
+ * (templates, parameter models, timing, session lengths), handing each transition to the
+ * strategy's {@link SequenceLearner}. Memory: per template and per session, never per event.
+ */
+export class WorkloadProfileBuilder {
+  readonly #options: Required<WorkloadProfileOptions>;
+  readonly #learner: SequenceLearner;
+  readonly #normalizer: Normalizer;
+  readonly #templates: TemplateEntry[] = [];
+  readonly #index = new Map<string, number>();
+  readonly #sessions = new Map<string, SessionState>();
+  readonly #thinkTime = new ThinkTimeBuilder();
+  readonly #attributes = new CategoricalDistribution({ maxDistinct: 1_000 });
+  #events = 0;
+  #unaligned = 0;
+  #outOfOrder = 0;
+  #firstTs = Infinity;
+  #lastTs = -Infinity;
+  #transactions = 0;
+  #transactionStatements = 0;
+
+  constructor(options: WorkloadProfileOptions, learner: SequenceLearner) {
+    this.#options = { minValueCount: 5, name: 'trace', ...options };
+    this.#learner = learner;
+    this.#normalizer = new Normalizer({ dialect: options.dialect });
+  }
+
+  get events(): number {
+    return this.#events;
+  }
+
+  add(event: TraceEvent): void {
+    this.#events++;
+    if (event.ts < this.#firstTs) this.#firstTs = event.ts;
+    if (event.ts > this.#lastTs) this.#lastTs = event.ts;
+    const n = this.#normalizer.normalize(event.sql, event.params);
+    const id = event.templateId ?? n.template.id;
+    let state = this.#index.get(id);
+    if (state === undefined) {
+      state = this.#templates.length;
+      this.#index.set(id, state);
+      this.#templates.push(this.#newTemplate(id, n.template.text, n.template.kind, n.template.tables, n.template.slots.map((s) => s.type)));
+    }
+    const t = this.#templates[state]!;
+    t.count++;
+    if (event.params !== undefined) t.withParams++;
+    if (event.durationUs !== undefined) t.durations.add(event.durationUs);
+
+    let session = this.#sessions.get(event.session);
+    if (session === undefined) {
+      session = { first: event.ts, start: state, history: [], length: 0, lastState: -1, lastTs: event.ts, lastEnd: event.ts, lastValues: undefined, inTransaction: false, transactionLength: 0 };
+      this.#sessions.set(event.session, session);
+      this.#attributes.add(JSON.stringify([event.user ?? null, event.database ?? null, event.application ?? null]));
+    } else {
+      if (event.ts < session.lastTs) this.#outOfOrder++;
+      this.#thinkTime.add(session.lastState, state, Math.max(0, event.ts - session.lastEnd));
+    }
+    this.#learner.observe(session.history, state);
+
+    // Parameters, when the statement's values line up with this template's slots.
+    let values: Map<string, number> | undefined;
+    if (n.template.text === t.text) {
+      values = this.#learnValues(t, n.params, n.templateParams, session.length > 0 ? session.lastState : -1, session.lastValues);
+    } else {
+      this.#unaligned++;
+    }
+
+    session.length++;
+    session.lastState = state;
+    session.lastTs = event.ts;
+    session.lastEnd = event.ts + (event.durationUs ?? 0);
+    session.lastValues = values;
+    session.history.push(state);
+    if (session.history.length > this.#learner.historyLength) session.history.shift();
+    if (t.role === 'begin') {
+      session.inTransaction = true;
+      session.transactionLength = 1;
+    } else if (session.inTransaction) {
+      session.transactionLength++;
+      if (t.role === 'end') {
+        session.inTransaction = false;
+        this.#transactions++;
+        this.#transactionStatements += session.transactionLength;
+      }
+    }
+  }
+
+  #newTemplate(id: string, text: string, kind: TemplateModelJson['kind'], tables: TemplateModelJson['tables'], slotTypes: SlotType[]): TemplateEntry {
+    const plan = compileTemplatePlan(text, this.#options.dialect);
+    const secret = new Array<boolean>(plan.slots + 1).fill(false);
+    let before = '';
+    for (const part of plan.parts) {
+      if (part.kind === 'text') before += part.text;
+      else if (part.kind === 'slot' && isSecretSlot(before)) secret[part.slot] = true;
+    }
+    return {
+      id, text, kind, tables, slotTypes, plan,
+      slots: slotTypes.map((_, i) => new SlotModelBuilder(secret[i + 1])),
+      durations: new EmpiricalDistribution({ capacity: 2_000, seed: `durations-${id}` }),
+      role: transactionRole(text),
+      count: 0,
+      withParams: 0,
+      reuse: new Map(),
+    };
+  }
+
+  /** Adds a statement's values to its slot models; returns its value keys for reuse by the next statement. */
+  #learnValues(t: TemplateEntry, params: readonly ParamValue[], templateParams: readonly ParamValue[], previous: number, previousValues: Map<string, number> | undefined): Map<string, number> | undefined {
+    const lengthOf = (slot: number) => Number(templateParams[slot - 1]);
+    const refs = expandPlan(t.plan, lengthOf);
+    if (refs.length !== params.length) {
+      this.#unaligned++;
+      return undefined;
+    }
+    for (let s = 0; s < t.slotTypes.length; s++) if (t.slotTypes[s] === 'list-length') t.slots[s]!.add(templateParams[s]!);
+    const values = new Map<string, number>();
+    let reuse: { n: number; hits: Map<number, number> } | undefined;
+    if (previous >= 0) {
+      reuse = t.reuse.get(previous);
+      if (reuse === undefined) t.reuse.set(previous, (reuse = { n: 0, hits: new Map() }));
+      reuse.n++;
+    }
+    for (let i = 0; i < refs.length; i++) {
+      const ref = refs[i]!;
+      const value = params[i]!;
+      const slot = t.slots[ref.slot - 1];
+      if (slot === undefined) continue;
+      if (ref.role === 'element') {
+        slot.elements.add(value);
+        continue;
+      }
+      slot.add(value);
+      if (ref.role !== 'slot' || value === null) continue;
+      const key = typeof value === 'string' ? 's' + value : String(value);
+      if (!values.has(key)) values.set(key, ref.slot);
+      const from = previousValues?.get(key);
+      if (from !== undefined && reuse !== undefined) {
+        const hit = ref.slot * 65_536 + from;
+        reuse.hits.set(hit, (reuse.hits.get(hit) ?? 0) + 1);
+      }
+    }
+    return values;
+  }
+
+  /** Ends every session and returns the profile. */
+  finish(): WorkloadProfileJson {
+    const lengths = new SessionLengthBuilder();
+    const arrivals: number[] = [];
+    let open = 0;
+    for (const session of this.#sessions.values()) {
+      this.#learner.observe(session.history, END);
+      lengths.add(session.start, session.length);
+      arrivals.push(session.first);
+      open += session.lastEnd - session.first;
+    }
+    const span = Math.max(1, this.#lastTs - this.#firstTs);
+    const k = this.#options.minValueCount;
+    const templates = this.#templates.map((t): TemplateModelJson => {
+      const reuse: Record<string, number[]> = {};
+      for (const [previous, { n, hits }] of [...t.reuse].sort((a, b) => a[0] - b[0])) {
+        if (hits.size === 0) continue;
+        const flat = [n];
+        for (const [hit, count] of [...hits].sort((a, b) => a[0] - b[0])) flat.push(Math.floor(hit / 65_536), hit % 65_536, count);
+        reuse[previous] = flat;
+      }
+      return {
+        id: t.id,
+        text: t.text,
+        kind: t.kind,
+        ...(t.tables ? { tables: t.tables } : {}),
+        slots: t.slotTypes,
+        count: t.count,
+        style: t.withParams * 2 >= t.count && t.slotTypes.length > 0 ? 'params' : 'inline',
+        ...(t.durations.count > 0 ? { durations: t.durations.toJSON(101) } : {}),
+        params: t.slots.map((s) => s.toJSON(k)),
+        ...(Object.keys(reuse).length > 0 ? { reuse } : {}),
+      };
+    });
+    // A trace that opens transactions but never closes one still needs a way to close them.
+    if (this.#templates.some((t) => t.role === 'begin') && !this.#templates.some((t) => t.role === 'end')) {
+      templates.push({ id: 'commit', text: 'COMMIT', kind: 'tcl', slots: [], count: 0, style: 'inline', params: [] });
+    }
+    const attributes = this.#attributes.toJSON(1);
+    return {
+      dialect: this.#options.dialect,
+      minValueCount: k,
+      trace: {
+        name: this.#options.name,
+        events: this.#events,
+        sessions: this.#sessions.size,
+        firstTs: Number.isFinite(this.#firstTs) ? this.#firstTs : 0,
+        lastTs: Number.isFinite(this.#lastTs) ? this.#lastTs : 0,
+        meanConcurrency: open / span,
+        unalignedEvents: this.#unaligned,
+        outOfOrderEvents: this.#outOfOrder,
+      },
+      templates,
+      arrivals: buildRateCurve(arrivals),
+      sessionLengths: lengths.toJSON(),
+      thinkTime: this.#thinkTime.toJSON(),
+      transactionLength: this.#transactions > 0 ? this.#transactionStatements / this.#transactions : 0,
+      sessionAttributes: attributes.values.map(([key, count]) => [...(JSON.parse(String(key)) as [string | null, string | null, string | null]), count] as const),
+    };
+  }
+}

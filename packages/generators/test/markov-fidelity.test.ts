@@ -1,0 +1,80 @@
+import type { TraceEvent } from '@sqltrace/core';
+import { MarkovGenerator, type MarkovModel } from '@sqltrace/generators';
+import { ks, malformedTransactions, sessionLengths, templateMixTvd, thinkTimes, transitionTvd } from './fidelity';
+import { collect, corpus, describeCorpora, memoryTrace, parseLog } from './helpers';
+
+/**
+ * The issue's fidelity bar, on real logs parsed by the parser: train, generate as many events as
+ * the original, and compare with plain measures.
+ */
+async function trainAndGenerate(events: TraceEvent[], order = 1): Promise<{ model: MarkovModel; synthetic: TraceEvent[] }> {
+  const generator = new MarkovGenerator();
+  const model = await generator.train(memoryTrace(events), { settings: { order } });
+  const synthetic = await collect(generator.generate(model, { seed: 'fidelity', events: events.length }));
+  return { model, synthetic };
+}
+
+describeCorpora('Markov model on the AWS RDS log (114,591 statements, 116 sessions, 57 templates)', () => {
+  let original: TraceEvent[];
+  let synthetic: TraceEvent[];
+  beforeAll(async () => {
+    original = await parseLog(corpus('pgbadger', 'rds.log.bz2'));
+    ({ synthetic } = await trainAndGenerate(original));
+  });
+
+  it('generates as many events as asked (plus only what closes open transactions)', () => {
+    expect(original.length).toBe(114_591);
+    expect(synthetic.length).toBeGreaterThanOrEqual(original.length);
+    expect(synthetic.length - original.length).toBeLessThan(100);
+  });
+
+  it('keeps the template mix within 0.02 TVD and transitions within 0.05 TVD', () => {
+    expect(templateMixTvd(original, synthetic)).toBeLessThan(0.02);
+    expect(transitionTvd(original, synthetic)).toBeLessThan(0.05);
+  });
+
+  it('keeps session lengths and think times within KS 0.1', () => {
+    expect(ks(sessionLengths(original), sessionLengths(synthetic))).toBeLessThan(0.1);
+    expect(ks(thinkTimes(original), thinkTimes(synthetic))).toBeLessThan(0.1);
+  });
+
+  it('invents no template and leaves no transaction open', () => {
+    const known = new Set(original.map((e) => e.templateId));
+    expect(synthetic.filter((e) => !known.has(e.templateId)).map((e) => e.sql)).toEqual([]);
+    expect(malformedTransactions(synthetic)).toEqual([]);
+  });
+
+  it('writes events in time order', () => {
+    for (let i = 1; i < synthetic.length; i++) if (synthetic[i]!.ts < synthetic[i - 1]!.ts) throw new Error(`event ${i} goes back in time`);
+  });
+});
+
+describeCorpora('Markov model on the pgbench syslog (59,871 statements in BEGIN … END transactions)', () => {
+  let original: TraceEvent[];
+  let synthetic: TraceEvent[];
+  beforeAll(async () => {
+    original = await parseLog(corpus('pgbadger', 'pg-syslog.1.bz2'));
+    ({ synthetic } = await trainAndGenerate(original, 2));
+  });
+
+  it('keeps the mix, the transitions and the think times', () => {
+    expect(templateMixTvd(original, synthetic)).toBeLessThan(0.02);
+    expect(transitionTvd(original, synthetic)).toBeLessThan(0.05);
+    expect(ks(thinkTimes(original), thinkTimes(synthetic))).toBeLessThan(0.1);
+    // (Session lengths are not compared here: the trace has 6 sessions, too few for a KS statistic to mean anything.)
+  });
+
+  it('keeps every pgbench transaction well formed', () => {
+    const begins = synthetic.filter((e) => e.sql === 'BEGIN').length;
+    expect(begins).toBeGreaterThan(5_000);
+    expect(malformedTransactions(synthetic)).toEqual([]);
+  });
+
+  it('draws the pgbench parameters from the learned ranges', () => {
+    const update = synthetic.filter((e) => e.sql.startsWith('UPDATE pgbench_accounts SET abalance'));
+    const deltas = update.map((e) => Number(e.params![0]));
+    const originalDeltas = original.filter((e) => e.sql.startsWith('UPDATE pgbench_accounts SET abalance')).map((e) => Number(e.params![0]));
+    expect(deltas.length).toBeGreaterThan(1_000);
+    expect(ks(deltas, originalDeltas)).toBeLessThan(0.05);
+  });
+});
