@@ -72,8 +72,8 @@ export class MarkovGenerator implements TraceGenerator<MarkovModel> {
     const warnings: string[] = [];
     if (profile.trace.sessions === 1) warnings.push('the trace has one session: session arrivals and lengths are learned from that one session only');
     if (profile.templates.every((t) => t.slots.length === 0)) warnings.push('no statement in the trace has parameters: generated statements repeat the trace’s templates as they are');
-    if (profile.trace.outOfOrderEvents > 0) {
-      warnings.push(`${profile.trace.outOfOrderEvents} events came before the previous event of their session: sequences and think times are learned in file order (was the log exported newest first?)`);
+    if (profile.trace.outOfOrderEvents > profile.trace.transitions / 2) {
+      warnings.push(`${profile.trace.outOfOrderEvents} of ${profile.trace.transitions} statements ended before the previous one of their session: sequences and think times are learned in file order (was the log exported newest first?)`);
     }
     if (profile.trace.unalignedEvents > 0) warnings.push(`${profile.trace.unalignedEvents} events’ values did not match their template’s slots and were not learned`);
     return new MarkovModel(profile, chain, warnings);

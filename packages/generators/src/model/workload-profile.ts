@@ -5,6 +5,9 @@ import type { SessionLengthJson } from '../sessions/session-length-model';
 import type { RateCurveJson } from '../timing/rate-curve';
 import type { ThinkTimeJson } from '../timing/think-time-model';
 
+/** How far back in a session a reused value is looked for (statements). */
+export const REUSE_WINDOW = 8;
+
 /** One template with what every strategy needs to render and time it. */
 export interface TemplateModelJson {
   readonly id: string;
@@ -20,8 +23,9 @@ export interface TemplateModelJson {
   /** One model per slot, in slot order. */
   readonly params: readonly SlotModelJson[];
   /**
-   * Values reused from the previous statement of the session: previous template index →
-   * [times this template followed it, then triples slot, previous slot, count]. Slots are 1-based.
+   * Values reused from a recent statement of the session: `template index:distance` (1 = the
+   * statement just before) → [times this template had that template at that distance, then
+   * triples slot, earlier slot, count]. Slots are 1-based.
    */
   readonly reuse?: Readonly<Record<string, readonly number[]>>;
 }
@@ -46,8 +50,10 @@ export interface WorkloadProfileJson {
     readonly meanConcurrency: number;
     /** Events whose parameters could not be matched to their template's slots. */
     readonly unalignedEvents: number;
-    /** Events earlier than the previous event of their session (a reversed or merged log). */
+    /** Events that ended before the previous event of their session ended (a reversed or merged log). */
     readonly outOfOrderEvents: number;
+    /** Statement-to-statement steps within sessions. */
+    readonly transitions: number;
   };
   readonly templates: readonly TemplateModelJson[];
   readonly arrivals: RateCurveJson;

@@ -5,6 +5,12 @@ import type { TemplateModelJson } from '../model/workload-profile';
 import { SlotSampler } from '../params/slot-model';
 import { transactionRole, type TransactionRole } from '../sessions/transaction-role';
 
+/** A statement of the session drawn earlier: its template and its values per slot. */
+export interface RecentValues {
+  readonly state: number;
+  readonly values: readonly ParamValue[];
+}
+
 /** A statement drawn from a template: what to write, and its slot values for the next statement's reuse. */
 export interface DrawnStatement {
   readonly sql: string;
@@ -14,7 +20,7 @@ export interface DrawnStatement {
   readonly values: ParamValue[];
 }
 
-/** Renders one template with values drawn from its slot models, reusing values of the previous statement as the trace did. */
+/** Renders one template with values drawn from its slot models, reusing values of the session's recent statements as the trace did. */
 export class TemplateRenderer {
   readonly id: string;
   readonly role: TransactionRole;
@@ -22,8 +28,8 @@ export class TemplateRenderer {
   readonly #plan: TemplatePlan;
   readonly #samplers: SlotSampler[];
   readonly #durations: EmpiricalDistribution | undefined;
-  /** previous state → per slot (0-based) a list of [previous slot (0-based), probability]. */
-  readonly #reuse = new Map<number, [number, number][][]>();
+  /** `earlier state:distance` → per slot (0-based) a list of [earlier slot (0-based), probability]. */
+  readonly #reuse = new Map<string, [number, number][][]>();
   readonly #style: RenderStyle;
 
   constructor(json: TemplateModelJson, dialect: Dialect, style: RenderStyle | 'auto') {
@@ -35,7 +41,8 @@ export class TemplateRenderer {
     if (json.params.length !== json.slots.length) throw new RangeError(`template ${json.id} has ${json.params.length} slot models for ${json.slots.length} slots`);
     this.#samplers = json.params.map((p) => new SlotSampler(p));
     this.#durations = json.durations ? EmpiricalDistribution.fromJSON(json.durations) : undefined;
-    for (const [previous, flat] of Object.entries(json.reuse ?? {})) {
+    for (const [where, flat] of Object.entries(json.reuse ?? {})) {
+      if (!/^\d+:\d+$/.test(where)) throw new RangeError(`template ${json.id} has a damaged reuse table`);
       const n = flat[0]!;
       if (!(n > 0) || (flat.length - 1) % 3 !== 0) throw new RangeError(`template ${json.id} has a damaged reuse table`);
       const bySlot: [number, number][][] = json.slots.map(() => []);
@@ -44,24 +51,29 @@ export class TemplateRenderer {
         if (bySlot[slot] === undefined || from < 0) throw new RangeError(`template ${json.id} has a damaged reuse table`);
         bySlot[slot]!.push([from, count / n]);
       }
-      this.#reuse.set(Number(previous), bySlot);
+      this.#reuse.set(where, bySlot);
     }
     this.#style = style === 'auto' ? json.style : style;
   }
 
-  draw(prng: Prng, previous: number, previousValues: readonly ParamValue[] | undefined): DrawnStatement {
+  /** Draws a statement; `recent` holds the session's last statements, most recent first. */
+  draw(prng: Prng, recent: readonly RecentValues[]): DrawnStatement {
     const slots = this.#json.slots;
     const values = new Array<ParamValue>(slots.length);
-    const reuse = previousValues !== undefined ? this.#reuse.get(previous) : undefined;
+    const tables = this.#reuse.size > 0 ? recent.map((r, d) => this.#reuse.get(`${r.state}:${d + 1}`)) : [];
     for (let s = 0; s < slots.length; s++) {
       let value: ParamValue | undefined;
-      const candidates = reuse?.[s];
-      if (candidates !== undefined && candidates.length > 0) {
+      if (tables.length > 0) {
+        // The reuse cases are disjoint (each value was counted at its nearest match): one draw picks at most one.
         let u = prng.next();
-        for (const [from, p] of candidates) {
-          if ((u -= p) < 0) {
-            value = previousValues![from];
-            break;
+        search: for (let d = 0; d < tables.length; d++) {
+          const candidates = tables[d]?.[s];
+          if (candidates === undefined) continue;
+          for (const [from, p] of candidates) {
+            if ((u -= p) < 0) {
+              value = recent[d]!.values[from];
+              break search;
+            }
           }
         }
       }

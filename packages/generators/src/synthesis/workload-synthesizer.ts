@@ -1,10 +1,11 @@
-import { Prng, StbError, type ParamValue, type TraceEvent } from '@sqltrace/core';
+import { Prng, StbError, type TraceEvent } from '@sqltrace/core';
 import type { RenderStyle } from '@sqltrace/parser';
-import type { WorkloadProfileJson } from '../model/workload-profile';
+import { REUSE_WINDOW, type WorkloadProfileJson } from '../model/workload-profile';
 import { SessionLengthSampler } from '../sessions/session-length-model';
 import { ArrivalProcess } from '../timing/rate-curve';
 import { ThinkTimeSampler } from '../timing/think-time-model';
-import { TemplateRenderer } from './template-renderer';
+
+import { TemplateRenderer, type RecentValues } from './template-renderer';
 
 /** How a strategy picks the next template: among the states `allowed` accepts, or undefined if none fits. */
 export interface NextStatePredictor {
@@ -49,8 +50,8 @@ interface ActiveSession {
   inTransaction: boolean;
   transactionSteps: number;
   at: number;
-  lastValues: ParamValue[] | undefined;
-  lastState: number;
+  /** The last statements (most recent first), for value reuse. */
+  recent: RecentValues[];
 }
 
 const END_OF_TIME = Number.POSITIVE_INFINITY;
@@ -104,8 +105,8 @@ export class WorkloadSynthesizer {
     const limit = this.#options.events ?? (this.#options.durationSeconds === undefined ? profile.trace.events : Number.POSITIVE_INFINITY);
     const endAt = this.#options.durationSeconds !== undefined ? this.#options.durationSeconds * 1e6 : END_OF_TIME;
     const concurrency = profile.trace.meanConcurrency > 0 ? profile.trace.meanConcurrency : 1;
-    const scale = (this.#options.sessions !== undefined ? this.#options.sessions / concurrency : 1) * speed;
-    const arrivals = new ArrivalProcess(profile.arrivals, scale, prng.fork('arrivals'));
+    const scale = this.#options.sessions !== undefined ? this.#options.sessions / concurrency : 1;
+    const arrivals = new ArrivalProcess(profile.arrivals, scale, speed, prng.fork('arrivals'));
     const lengths = new SessionLengthSampler(profile.sessionLengths);
     const think = new ThinkTimeSampler(profile.thinkTime);
     const attributes = profile.sessionAttributes.map((a) => a[3]);
@@ -133,7 +134,7 @@ export class WorkloadSynthesizer {
         heap.push({
           id: `s${id}`, seq: id, user: attribute[0], database: attribute[1], application: attribute[2],
           history: [], state, remaining: lengths.sample(state, prng), inTransaction: false, transactionSteps: 0,
-          at, lastValues: undefined, lastState: -1,
+          at, recent: [],
         });
         this.stats.sessions++;
         continue;
@@ -145,7 +146,7 @@ export class WorkloadSynthesizer {
         if (!top.inTransaction) continue; // ends here: nothing open
       }
       const renderer = this.#renderers[top.state]!;
-      const drawn = renderer.draw(prng, top.lastState, top.lastValues);
+      const drawn = renderer.draw(prng, top.recent);
       const event: TraceEvent = { ts: Math.round(origin + top.at), session: top.id, sql: drawn.sql };
       if (drawn.params !== undefined) event.params = drawn.params;
       if (drawn.durationUs !== undefined) event.durationUs = drawn.durationUs;
@@ -175,8 +176,8 @@ export class WorkloadSynthesizer {
       if (top.history.length > this.#predictor.historyLength) top.history.shift();
       const next = this.#nextState(top, prng);
       if (next === undefined) continue;
-      top.lastState = top.state;
-      top.lastValues = drawn.values;
+      top.recent.unshift({ state: top.state, values: drawn.values });
+      if (top.recent.length > REUSE_WINDOW) top.recent.pop();
       top.at += ((drawn.durationUs ?? 0) + think.sample(top.state, next, prng)) / speed;
       top.state = next;
       heap.push(top);
@@ -188,12 +189,8 @@ export class WorkloadSynthesizer {
   #nextState(session: ActiveSession, prng: Prng): number | undefined {
     const renderers = this.#renderers;
     const inTransaction = session.inTransaction;
-    if (inTransaction && (session.remaining <= 0 || session.transactionSteps >= this.#transactionCap)) {
-      // Past the session's length (or far past a normal transaction): finish the transaction.
-      if (session.transactionSteps >= this.#transactionCap || prng.next() < 0.5) return this.#forceClose();
-      const close = this.#predictor.next(session.history, prng, (s) => s >= 0 && renderers[s]!.role === 'end');
-      return close ?? this.#forceClose();
-    }
+    // Far past a normal transaction's length: close it (the chain keeps missing its COMMIT).
+    if (inTransaction && session.transactionSteps >= this.#transactionCap) return this.#forceClose();
     const allowed = (s: number) => {
       if (s < 0) return false; // END: the session's length decides when it ends
       const role = renderers[s]!.role;

@@ -10,27 +10,29 @@ export interface RateCurveJson {
 }
 
 /**
- * Builds a curve from arrival times. Bins: about √n of them (capped at 1,440), which keeps
- * enough arrivals per bin for a stable rate while following the trace's shape.
+ * Builds a curve from session arrival times over the trace's time span [from, to] (µs). Bins:
+ * about √n of them (capped at 1,440), which keeps enough arrivals per bin for a stable rate while
+ * following the trace's shape. A trace of one instant gets one second.
  */
-export function buildRateCurve(arrivals: readonly number[]): RateCurveJson {
+export function buildRateCurve(arrivals: readonly number[], from: number, to: number): RateCurveJson {
   if (arrivals.length === 0) return { start: 0, binUs: 1_000_000, counts: [] };
-  let start = Infinity, end = -Infinity;
+  let start = from, end = to;
   for (const t of arrivals) {
     if (t < start) start = t;
     if (t > end) end = t;
   }
+  if (end - start < 1_000) end = start + 1_000_000;
   const bins = Math.max(1, Math.min(1_440, Math.round(Math.sqrt(arrivals.length))));
-  // The last arrival must fall inside the last bin; a trace of one instant gets one-second bins.
-  const binUs = Math.max(1_000_000 / bins, Math.ceil((end - start + 1) / bins));
+  const binUs = Math.ceil((end - start + 1) / bins);
   const counts = new Array<number>(bins).fill(0);
   for (const t of arrivals) counts[Math.min(bins - 1, Math.floor((t - start) / binUs))]!++;
   return { start, binUs, counts };
 }
 
 /**
- * Arrival times from a curve, as a non-homogeneous Poisson process with the curve's rate times
- * `scale`, repeating the curve when the run is longer than the trace. Times are µs from the start.
+ * Arrival times from a curve, as a non-homogeneous Poisson process: the curve's rate times
+ * `scale`, on a time axis compressed by `speed`, repeating the curve when the run is longer than
+ * the trace. Times are µs from the start.
  */
 export class ArrivalProcess {
   readonly #rates: number[]; // arrivals per µs, per bin
@@ -38,9 +40,9 @@ export class ArrivalProcess {
   readonly #prng: Prng;
   #t = 0;
 
-  constructor(curve: RateCurveJson, scale: number, prng: Prng) {
-    this.#binUs = curve.binUs;
-    this.#rates = curve.counts.map((c) => (c * scale) / curve.binUs);
+  constructor(curve: RateCurveJson, scale: number, speed: number, prng: Prng) {
+    this.#binUs = curve.binUs / speed;
+    this.#rates = curve.counts.map((c) => (c * scale) / this.#binUs);
     if (!this.#rates.some((r) => r > 0)) throw new RangeError('the arrival curve has no arrivals');
     this.#prng = prng;
   }
@@ -53,7 +55,8 @@ export class ArrivalProcess {
     for (;;) {
       const within = this.#t % cycle;
       const bin = Math.min(this.#rates.length - 1, Math.floor(within / this.#binUs));
-      const binEnd = this.#t - within + (bin + 1) * this.#binUs;
+      // (Never behind the clock, whatever the floating-point remainder said.)
+      const binEnd = Math.max(this.#t - within + (bin + 1) * this.#binUs, this.#t + 1e-6);
       const rate = this.#rates[bin]!;
       const available = rate * (binEnd - this.#t);
       if (rate > 0 && need <= available) {

@@ -3,7 +3,7 @@ import { compileTemplatePlan, expandPlan, Normalizer, type TemplatePlan } from '
 import { CategoricalDistribution } from '../distributions/categorical-distribution';
 import { EmpiricalDistribution } from '../distributions/empirical-distribution';
 import { END } from '../markov/markov-chain';
-import type { TemplateModelJson, WorkloadProfileJson } from '../model/workload-profile';
+import { REUSE_WINDOW, type TemplateModelJson, type WorkloadProfileJson } from '../model/workload-profile';
 import { isSecretSlot } from '../params/sensitive-value';
 import { SlotModelBuilder } from '../params/slot-model';
 import { SessionLengthBuilder } from '../sessions/session-length-model';
@@ -38,8 +38,13 @@ interface TemplateEntry {
   readonly role: TransactionRole;
   count: number;
   withParams: number;
-  /** previous template index → { n, hits: "slot:prevSlot" → count } */
-  readonly reuse: Map<number, { n: number; hits: Map<number, number> }>;
+  /** `earlier template:distance` → { n: times seen there, hits: slot × 65536 + earlier slot → count } */
+  readonly reuse: Map<string, { n: number; hits: Map<number, number> }>;
+}
+
+interface RecentStatement {
+  readonly state: number;
+  readonly values: Map<string, number> | undefined;
 }
 
 interface SessionState {
@@ -48,10 +53,9 @@ interface SessionState {
   history: number[];
   length: number;
   lastState: number;
-  lastTs: number;
   lastEnd: number;
-  /** Value key → first slot (1-based) of the previous statement. */
-  lastValues: Map<string, number> | undefined;
+  /** The last statements' templates and value keys (key → first slot, 1-based), most recent first. */
+  recent: RecentStatement[];
   inTransaction: boolean;
   transactionLength: number;
 }
@@ -73,8 +77,10 @@ export class WorkloadProfileBuilder {
   #events = 0;
   #unaligned = 0;
   #outOfOrder = 0;
+  #transitions = 0;
   #firstTs = Infinity;
   #lastTs = -Infinity;
+  #lastEnd = -Infinity;
   #transactions = 0;
   #transactionStatements = 0;
 
@@ -107,11 +113,14 @@ export class WorkloadProfileBuilder {
 
     let session = this.#sessions.get(event.session);
     if (session === undefined) {
-      session = { first: event.ts, start: state, history: [], length: 0, lastState: -1, lastTs: event.ts, lastEnd: event.ts, lastValues: undefined, inTransaction: false, transactionLength: 0 };
+      session = { first: event.ts, start: state, history: [], length: 0, lastState: -1, lastEnd: event.ts, recent: [], inTransaction: false, transactionLength: 0 };
       this.#sessions.set(event.session, session);
       this.#attributes.add(JSON.stringify([event.user ?? null, event.database ?? null, event.application ?? null]));
     } else {
-      if (event.ts < session.lastTs) this.#outOfOrder++;
+      this.#transitions++;
+      // Logs write a statement when it ends: end times never step back within a session in a log
+      // read in order (start times may, by a duration, when timestamps have coarse resolution).
+      if (event.ts + (event.durationUs ?? 0) < session.lastEnd - 1_000) this.#outOfOrder++;
       this.#thinkTime.add(session.lastState, state, Math.max(0, event.ts - session.lastEnd));
     }
     this.#learner.observe(session.history, state);
@@ -119,16 +128,17 @@ export class WorkloadProfileBuilder {
     // Parameters, when the statement's values line up with this template's slots.
     let values: Map<string, number> | undefined;
     if (n.template.text === t.text) {
-      values = this.#learnValues(t, n.params, n.templateParams, session.length > 0 ? session.lastState : -1, session.lastValues);
+      values = this.#learnValues(t, n.params, n.templateParams, session.recent);
     } else {
       this.#unaligned++;
     }
 
     session.length++;
     session.lastState = state;
-    session.lastTs = event.ts;
     session.lastEnd = event.ts + (event.durationUs ?? 0);
-    session.lastValues = values;
+    if (session.lastEnd > this.#lastEnd) this.#lastEnd = session.lastEnd;
+    session.recent.unshift({ state, values });
+    if (session.recent.length > REUSE_WINDOW) session.recent.pop();
     session.history.push(state);
     if (session.history.length > this.#learner.historyLength) session.history.shift();
     if (t.role === 'begin') {
@@ -163,8 +173,11 @@ export class WorkloadProfileBuilder {
     };
   }
 
-  /** Adds a statement's values to its slot models; returns its value keys for reuse by the next statement. */
-  #learnValues(t: TemplateEntry, params: readonly ParamValue[], templateParams: readonly ParamValue[], previous: number, previousValues: Map<string, number> | undefined): Map<string, number> | undefined {
+  /**
+   * Adds a statement's values to its slot models, and counts each value found again in one of the
+   * session's recent statements (the nearest); returns its value keys for the statements after it.
+   */
+  #learnValues(t: TemplateEntry, params: readonly ParamValue[], templateParams: readonly ParamValue[], recent: readonly RecentStatement[]): Map<string, number> | undefined {
     const lengthOf = (slot: number) => Number(templateParams[slot - 1]);
     const refs = expandPlan(t.plan, lengthOf);
     if (refs.length !== params.length) {
@@ -172,13 +185,14 @@ export class WorkloadProfileBuilder {
       return undefined;
     }
     for (let s = 0; s < t.slotTypes.length; s++) if (t.slotTypes[s] === 'list-length') t.slots[s]!.add(templateParams[s]!);
+    const tables = recent.map((r, d) => {
+      const key = `${r.state}:${d + 1}`;
+      let table = t.reuse.get(key);
+      if (table === undefined) t.reuse.set(key, (table = { n: 0, hits: new Map() }));
+      table.n++;
+      return table;
+    });
     const values = new Map<string, number>();
-    let reuse: { n: number; hits: Map<number, number> } | undefined;
-    if (previous >= 0) {
-      reuse = t.reuse.get(previous);
-      if (reuse === undefined) t.reuse.set(previous, (reuse = { n: 0, hits: new Map() }));
-      reuse.n++;
-    }
     for (let i = 0; i < refs.length; i++) {
       const ref = refs[i]!;
       const value = params[i]!;
@@ -189,13 +203,17 @@ export class WorkloadProfileBuilder {
         continue;
       }
       slot.add(value);
-      if (ref.role !== 'slot' || value === null) continue;
-      const key = typeof value === 'string' ? 's' + value : String(value);
+      if (ref.role !== 'slot') continue;
+      const key = reuseKey(value);
+      if (key === undefined) continue;
       if (!values.has(key)) values.set(key, ref.slot);
-      const from = previousValues?.get(key);
-      if (from !== undefined && reuse !== undefined) {
+      for (let d = 0; d < recent.length; d++) {
+        const from = recent[d]!.values?.get(key);
+        if (from === undefined) continue;
+        const hits = tables[d]!.hits;
         const hit = ref.slot * 65_536 + from;
-        reuse.hits.set(hit, (reuse.hits.get(hit) ?? 0) + 1);
+        hits.set(hit, (hits.get(hit) ?? 0) + 1);
+        break;
       }
     }
     return values;
@@ -216,11 +234,11 @@ export class WorkloadProfileBuilder {
     const k = this.#options.minValueCount;
     const templates = this.#templates.map((t): TemplateModelJson => {
       const reuse: Record<string, number[]> = {};
-      for (const [previous, { n, hits }] of [...t.reuse].sort((a, b) => a[0] - b[0])) {
-        if (hits.size === 0) continue;
+      for (const [where, { n, hits }] of [...t.reuse].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
         const flat = [n];
-        for (const [hit, count] of [...hits].sort((a, b) => a[0] - b[0])) flat.push(Math.floor(hit / 65_536), hit % 65_536, count);
-        reuse[previous] = flat;
+        // A reuse seen once or twice is as likely a coincidence as a pattern.
+        for (const [hit, count] of [...hits].sort((a, b) => a[0] - b[0])) if (count >= 3) flat.push(Math.floor(hit / 65_536), hit % 65_536, count);
+        if (flat.length > 1) reuse[where] = flat;
       }
       return {
         id: t.id,
@@ -252,13 +270,25 @@ export class WorkloadProfileBuilder {
         meanConcurrency: open / span,
         unalignedEvents: this.#unaligned,
         outOfOrderEvents: this.#outOfOrder,
+        transitions: this.#transitions,
       },
       templates,
-      arrivals: buildRateCurve(arrivals),
+      arrivals: buildRateCurve(arrivals, this.#firstTs, Math.max(this.#lastTs, this.#lastEnd)),
       sessionLengths: lengths.toJSON(),
       thinkTime: this.#thinkTime.toJSON(),
       transactionLength: this.#transactions > 0 ? this.#transactionStatements / this.#transactions : 0,
       sessionAttributes: attributes.values.map(([key, count]) => [...(JSON.parse(String(key)) as [string | null, string | null, string | null]), count] as const),
     };
   }
+}
+
+/**
+ * The text of a value that can be reused (bind parameters are text, literals typed: 42 and '42'
+ * match), or undefined for values too common to mean anything: NULL, booleans, numbers under 10.
+ */
+function reuseKey(value: ParamValue): string | undefined {
+  if (value === null || typeof value === 'boolean') return undefined;
+  if (typeof value === 'number') return Math.abs(value) < 10 ? undefined : String(value);
+  if (value.length === 0 || (value.length === 1 && value >= '0' && value <= '9')) return undefined;
+  return value;
 }
