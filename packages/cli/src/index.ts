@@ -1,14 +1,20 @@
 import Demo from './commands/demo';
+import Generate from './commands/generate';
 import Parse from './commands/parse';
 import Templates from './commands/templates';
+import Train from './commands/train';
 
 /** Every `stb` command, for oclif's explicit command discovery (one bundle, no directory scan). */
 export const COMMANDS = {
   parse: Parse,
   templates: Templates,
+  train: Train,
+  generate: Generate,
   demo: Demo,
 };
 
 export type { DemoResult } from './commands/demo';
 export type { ParseResult } from './commands/parse';
 export type { TemplatesResult } from './commands/templates';
+export type { TrainResult } from './commands/train';
+export type { GenerateResult } from './commands/generate';

@@ -17,7 +17,7 @@ describe('stb', () => {
   it('--help lists the commands a newcomer needs', () => {
     const r = stb(['--help']);
     expect(r.code).toBe(0);
-    for (const command of ['parse', 'templates', 'demo']) expect(r.stdout).toMatch(new RegExp(`\\b${command}\\b`));
+    for (const command of ['parse', 'templates', 'train', 'generate', 'demo']) expect(r.stdout).toMatch(new RegExp(`\\b${command}\\b`));
     const help = stb(['parse', '--help']);
     expect(help.stdout).toMatch(/--prefix/);
     expect(help.stdout).toMatch(/EXAMPLES/);
@@ -86,13 +86,63 @@ describe('stb', () => {
     expect(json.templates[0]).toMatchObject({ id: expect.any(String), kind: expect.any(String), share: expect.any(Number) });
   });
 
-  it('demo runs the pipeline on the bundled sample', () => {
+  it('demo runs parse → templates → train → generate on the bundled sample', () => {
     const r = stb(['demo']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/3,011 lines → 1,500 statements/);
     expect(r.stdout).toMatch(/SELECT id, name, price, stock FROM products WHERE id = \$1/);
+    expect(r.stdout).toMatch(/3\. train .*\n\s+17 templates/);
+    expect(r.stdout).toMatch(/4\. generate\s+1,500 synthetic events/);
     const json = JSON.parse(stb(['demo', '--json']).stdout);
     expect(json).toMatchObject({ events: 1500, templates: 17 });
+    expect(json.syntheticEvents).toBeGreaterThanOrEqual(1500);
+    const synthetic = readFileSync(json.synthetic, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(synthetic[0].$trace).toMatchObject({ source: 'synthetic', dialect: 'postgres' });
+    expect(synthetic).toHaveLength(json.syntheticEvents + 1);
+  });
+
+  it('train and generate: a model file, a synthetic trace, the same bytes for the same seed', () => {
+    const trace = join(dir, 'shop.jsonl');
+    stb(['parse', join(__dirname, '..', 'assets', 'demo', 'shop-postgres.log'), '-o', trace]);
+    const model = join(dir, 'shop-model.json');
+    const trained = stb(['train', trace, '-o', model, '--order', '2', '--json']);
+    expect(trained.code).toBe(0);
+    expect(JSON.parse(trained.stdout)).toMatchObject({ strategy: 'markov', order: 2, events: 1500, sessions: 184, templates: 17, minValueCount: 5, warnings: [] });
+    expect(JSON.parse(readFileSync(model, 'utf8'))).toMatchObject({ format: 'sqltrace-model', formatVersion: 1, strategy: 'markov' });
+
+    const a = join(dir, 'a.jsonl'), b = join(dir, 'b.jsonl'), c = join(dir, 'c.jsonl');
+    const generated = stb(['generate', model, '-o', a, '--events', '3000', '--seed', '9', '--json']);
+    expect(generated.code).toBe(0);
+    expect(JSON.parse(generated.stdout)).toMatchObject({ events: expect.any(Number), seed: '9', strategy: 'markov' });
+    expect(JSON.parse(generated.stdout).events).toBeGreaterThanOrEqual(3000);
+    stb(['generate', model, '-o', b, '--events', '3000', '--seed', '9']);
+    stb(['generate', model, '-o', c, '--events', '3000', '--seed', '10']);
+    expect(readFileSync(a, 'utf8')).toBe(readFileSync(b, 'utf8'));
+    expect(readFileSync(a, 'utf8')).not.toBe(readFileSync(c, 'utf8'));
+    const human = stb(['generate', model, '-o', join(dir, 'd.jsonl.gz'), '--duration', '2s', '--sessions', '30', '--speed', '2', '--style', 'inline']);
+    expect(human.code).toBe(0);
+    expect(human.stdout).toMatch(/generated [\d,]+ events in [\d,]+ sessions covering [\d.]+ s of synthetic time \(seed 1\)/);
+    const stdout = stb(['generate', model, '-o', '-', '--events', '5']);
+    expect(stdout.stdout.trim().split('\n').length).toBeGreaterThanOrEqual(6);
+  });
+
+  it('train and generate refuse bad input with one clear line', () => {
+    const empty = join(dir, 'empty.jsonl');
+    writeFileSync(empty, '');
+    const e = stb(['train', empty, '-o', join(dir, 'm.json')]);
+    expect(e.code).toBe(2);
+    expect(e.stderr.split('\n')[0]).toBe(`stb train: error: ${empty}: the trace has no events — there is nothing to learn`);
+    const trace = join(dir, 'shop.jsonl');
+    const notModel = stb(['generate', trace, '-o', join(dir, 'x.jsonl')]);
+    expect(notModel.code).toBe(2);
+    expect(notModel.stderr).toMatch(/not a model file \(it is a trace\)\n\s+Train a model from it first/);
+    const lstm = stb(['train', trace, '--model', 'lstm', '-o', join(dir, 'm.json')]);
+    expect(lstm.stderr).toMatch(/the lstm model is not available yet/);
+    const duration = stb(['generate', join(dir, 'shop-model.json'), '-o', join(dir, 'x.jsonl'), '--duration', 'soon']);
+    expect(duration.code).toBe(2);
+    expect(duration.stderr).toMatch(/--duration "soon" is not a duration/);
+    const speed = stb(['generate', join(dir, 'shop-model.json'), '-o', join(dir, 'x.jsonl'), '--speed', 'fast', '--json']);
+    expect(JSON.parse(speed.stdout).error).toMatchObject({ code: 'E_USAGE', message: '--speed must be a positive number, got NaN' });
   });
 
   it('bad input: one line naming the problem, exit code 2, no stack trace', () => {

@@ -4,7 +4,7 @@ export type { MarkovChainJson } from './markov/markov-chain';
 export { END, MarkovChain, START } from './markov/markov-chain';
 export type { MarkovModelJson } from './markov/markov-model';
 export { MARKOV_MODEL_VERSION, MarkovModel } from './markov/markov-model';
-export type { MarkovGenerateOptions, MarkovTrainSettings } from './markov/markov-generator';
+export type { MarkovTrainSettings } from './markov/markov-generator';
 export { MarkovGenerator } from './markov/markov-generator';
 
 export type { ModelFile } from './model/model-file';

@@ -74,7 +74,7 @@ describe('MarkovGenerator on the demo shop workload', () => {
   });
 
   it('renders literals inline, dialect-correct, when asked', async () => {
-    const events = await collect(generator.generate(model, { seed: 1, events: 500, style: 'inline' } as never));
+    const events = await collect(generator.generate(model, { seed: 1, events: 500, style: 'inline' }));
     expect(events.every((e) => e.params === undefined)).toBe(true);
     expect(events.some((e) => /WHERE id = \d+/.test(e.sql))).toBe(true);
   });

@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GeneratorRegistry, MODEL_FORMAT_VERSION, loadModelFile, saveModelFile } from '@sqltrace/generators';
+import { MarkovGenerator, GeneratorRegistry, MODEL_FORMAT_VERSION, loadModelFile, saveModelFile } from '@sqltrace/generators';
 
 const dir = mkdtempSync(join(tmpdir(), 'stb-model-'));
 
@@ -32,7 +32,7 @@ describe('model files', () => {
 
 describe('generator registry', () => {
   it('creates strategies by name and names the choices when one is unknown', () => {
-    const registry = new GeneratorRegistry().register('markov', () => ({ name: 'markov', train: async () => ({ strategy: 'markov', formatVersion: 1 }), generate: async function* () {} }));
+    const registry = new GeneratorRegistry().register('markov', () => new MarkovGenerator());
     expect(registry.create('markov').name).toBe('markov');
     expect(registry.names()).toEqual(['markov']);
     expect(() => registry.create('gpt')).toThrow('no workload model named "gpt"');

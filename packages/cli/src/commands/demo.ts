@@ -1,7 +1,8 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TraceFileSource } from '@sqltrace/core';
+import { TRACE_FORMAT_VERSION, TraceFileSink, TraceFileSource } from '@sqltrace/core';
+import { MarkovGenerator, saveModelFile } from '@sqltrace/generators';
 import { collectTemplateStats, parseLogsToTrace } from '@sqltrace/parser';
 import { int } from '../shared/format';
 import { StbCommand } from '../shared/stb-command';
@@ -14,28 +15,61 @@ export interface DemoResult {
   sessions: number;
   templates: number;
   parseSeconds: number;
+  model: string;
+  synthetic: string;
+  syntheticEvents: number;
+  syntheticSessions: number;
 }
 
 export default class Demo extends StbCommand<DemoResult> {
   static override summary = 'Run the pipeline on a bundled sample workload (no database server needed).';
-  static override description = `Parses a bundled PostgreSQL log of an online shop (1,500 statements from 184 sessions) into a trace and shows its templates.
-Training, generation, validation and replay against embedded SQLite join the demo as those stages land.`;
+  static override description = `Parses a bundled PostgreSQL log of an online shop (1,500 statements from 184 sessions) into a trace, shows its templates, trains a Markov workload model on it and generates a synthetic trace of the same size.
+Validation and replay against embedded SQLite join the demo as those stages land.`;
   static override examples = ['<%= config.bin %> demo', '<%= config.bin %> demo --json'];
 
   async run(): Promise<DemoResult> {
     await this.parse(Demo);
     const log = join(this.config.root, 'assets', 'demo', 'shop-postgres.log');
-    const trace = join(mkdtempSync(join(tmpdir(), 'stb-demo-')), 'shop.jsonl');
-    this.say('SQL Trace Bench demo: an online shop\'s PostgreSQL log → trace → templates\n');
-    this.say(`1. parse   ${log}`);
+    const work = mkdtempSync(join(tmpdir(), 'stb-demo-'));
+    const trace = join(work, 'shop.jsonl');
+    const modelPath = join(work, 'shop-model.json');
+    const synthetic = join(work, 'shop-synthetic.jsonl');
+    this.say("SQL Trace Bench demo: an online shop's PostgreSQL log → trace → templates → model → synthetic trace\n");
+    this.say(`1. parse     ${log}`);
     const parsed = await parseLogsToTrace([log], { output: trace, generator: `stb ${this.config.version}` });
     const s = parsed.inputs[0]!;
-    this.say(`           ${s.format}, log_line_prefix '${s.prefix}': ${int(s.totalLines)} lines → ${int(s.events)} statements (${int(s.eventsWithBindParams)} with bind parameters) in ${int(s.sessions)} sessions, ${parsed.seconds.toFixed(2)} s`);
-    this.say(`           trace written to ${trace}\n`);
+    this.say(`             ${s.format}, log_line_prefix '${s.prefix}': ${int(s.totalLines)} lines → ${int(s.events)} statements (${int(s.eventsWithBindParams)} with bind parameters) in ${int(s.sessions)} sessions, ${parsed.seconds.toFixed(2)} s`);
+    this.say(`             trace written to ${trace}\n`);
     this.say('2. templates');
     const stats = await collectTemplateStats(new TraceFileSource(trace));
     this.say(renderTemplateTable(stats.templates.slice(0, 12)));
-    this.say(`\n${int(stats.templates.length)} templates cover ${int(stats.events)} statements. Next: \`stb templates ${trace}\` for all of them.`);
-    return { log, trace, events: stats.events, sessions: stats.sessions, templates: stats.templates.length, parseSeconds: parsed.seconds };
+    this.say(`\n             ${int(stats.templates.length)} templates cover ${int(stats.events)} statements (all of them: stb templates ${trace})\n`);
+
+    this.say('3. train     a Markov model (order 1): template chain, parameters per slot, arrivals, think times');
+    const generator = new MarkovGenerator();
+    const model = await generator.train(new TraceFileSource(trace));
+    await saveModelFile(modelPath, generator.name, model.toJSON());
+    const reused = model.profile.templates.filter((t) => t.reuse !== undefined).length;
+    this.say(`             ${int(model.profile.templates.length)} templates, ${int(Object.keys(model.chain.toJSON().transitions).length)} chain histories, ${reused} templates reuse values of earlier statements; literals kept only if seen ≥ ${model.profile.minValueCount} times`);
+    this.say(`             model written to ${modelPath}\n`);
+
+    this.say(`4. generate  ${int(stats.events)} synthetic events (seed 1)`);
+    const synthesizer = generator.synthesizer(model, { seed: 1, events: stats.events });
+    const sink = new TraceFileSink(synthetic);
+    await sink.writeHeader({ version: TRACE_FORMAT_VERSION, source: 'synthetic', dialect: model.profile.dialect, generator: `stb ${this.config.version} (markov)`, seed: '1' });
+    const samples: string[] = [];
+    for (const batch of synthesizer.batches()) {
+      await sink.write(batch);
+      for (const e of batch) if (samples.length < 5 && e.session === batch[0]!.session) samples.push(`${e.sql}${e.params ? `  -- ${JSON.stringify(e.params)}` : ''}`);
+    }
+    await sink.close();
+    this.say(`             ${int(synthesizer.stats.events)} events in ${int(synthesizer.stats.sessions)} sessions written to ${synthetic}`);
+    this.say('             the first synthetic session begins:');
+    for (const line of samples) this.say(`               ${line.length > 150 ? line.slice(0, 149) + '…' : line}`);
+    this.say(`\nNext: stb generate ${modelPath} -o more.jsonl --events 100000 --sessions 50 --seed 7`);
+    return {
+      log, trace, events: stats.events, sessions: stats.sessions, templates: stats.templates.length, parseSeconds: parsed.seconds,
+      model: modelPath, synthetic, syntheticEvents: synthesizer.stats.events, syntheticSessions: synthesizer.stats.sessions,
+    };
   }
 }

@@ -18,12 +18,18 @@ export interface GenerateOptions {
   readonly durationSeconds?: number;
   readonly sessions?: number;
   readonly speed?: number;
+  /** How values are written: `auto` (as the trace had them), bound `params`, or `inline` literals. */
+  readonly style?: 'auto' | 'params' | 'inline';
 }
 
 /** A trained workload model, serializable to a versioned file. */
 export interface WorkloadModel {
   readonly strategy: string;
   readonly formatVersion: number;
+  /** What training noticed that the user should know (one session only, no parameters, …). */
+  readonly warnings?: readonly string[];
+  /** The model's JSON, for the model file's `model` field. */
+  toJSON(): unknown;
 }
 
 /**
@@ -33,5 +39,7 @@ export interface WorkloadModel {
 export interface TraceGenerator<M extends WorkloadModel = WorkloadModel> {
   readonly name: string;
   train(trace: TraceSource, options?: TrainOptions): Promise<M>;
+  /** Rebuilds a model from its JSON; refuses a newer or damaged one, naming `source` in the error. */
+  loadModel(json: unknown, source: string): M;
   generate(model: M, options: GenerateOptions): AsyncIterable<TraceEvent>;
 }

@@ -1,5 +1,4 @@
 import { StbError, type Dialect, type GenerateOptions, type TraceEvent, type TraceGenerator, type TraceSource, type TrainOptions } from '@sqltrace/core';
-import type { RenderStyle } from '@sqltrace/parser';
 import { WorkloadProfileBuilder } from '../training/workload-profile-builder';
 import { WorkloadSynthesizer } from '../synthesis/workload-synthesizer';
 import { MarkovChain } from './markov-chain';
@@ -15,10 +14,6 @@ export interface MarkovTrainSettings {
   readonly dialect?: Dialect;
 }
 
-/** Settings of `generate` beyond the port's options. */
-export interface MarkovGenerateOptions extends GenerateOptions {
-  readonly style?: RenderStyle | 'auto';
-}
 
 /**
  * The Markov strategy: an order-k chain over templates within sessions, on top of the shared
@@ -79,12 +74,16 @@ export class MarkovGenerator implements TraceGenerator<MarkovModel> {
     return new MarkovModel(profile, chain, warnings);
   }
 
-  generate(model: MarkovModel, options: MarkovGenerateOptions): AsyncIterable<TraceEvent> {
+  loadModel(json: unknown, source: string): MarkovModel {
+    return MarkovModel.fromJSON(json, source);
+  }
+
+  generate(model: MarkovModel, options: GenerateOptions): AsyncIterable<TraceEvent> {
     return this.synthesizer(model, options).events();
   }
 
   /** The synthesizer behind `generate`, for callers that want its batches and statistics. */
-  synthesizer(model: MarkovModel, options: MarkovGenerateOptions): WorkloadSynthesizer {
+  synthesizer(model: MarkovModel, options: GenerateOptions): WorkloadSynthesizer {
     const chain = model.chain;
     return new WorkloadSynthesizer(model.profile, { historyLength: chain.order, next: (history, prng, allowed) => chain.drawAllowed(history, prng, allowed) }, options);
   }

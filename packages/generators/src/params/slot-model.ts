@@ -20,6 +20,8 @@ export interface SlotModelJson {
   readonly numbersAsText: number;
   readonly integers?: EmpiricalDistributionJson;
   readonly floats?: EmpiricalDistributionJson;
+  /** Digits after the decimal point that floats were most often written with. */
+  readonly decimals?: number;
   readonly datetimes?: EmpiricalDistributionJson & { readonly format: string };
   readonly strings?: StringShapeJson;
   /** For a list-length slot: the model of the list's elements. */
@@ -37,6 +39,7 @@ export class SlotModelBuilder {
   #redacted = 0;
   #numbersAsText = 0;
   readonly #classes = [0, 0, 0, 0, 0];
+  readonly #decimals = new Array<number>(11).fill(0);
   readonly #frequent = new CategoricalDistribution({ maxDistinct: 2_000 });
   #integers: EmpiricalDistribution | undefined;
   #floats: EmpiricalDistribution | undefined;
@@ -70,12 +73,14 @@ export class SlotModelBuilder {
       this.#classes[C_BOOL]++;
     } else if (typeof value === 'number') {
       this.#addNumber(value);
+      if (!Number.isInteger(value)) this.#countDecimals(String(value));
     } else if (INTEGER_TEXT.test(value)) {
       this.#numbersAsText++;
       this.#addNumber(Number(value));
     } else if (FLOAT_TEXT.test(value)) {
       this.#numbersAsText++;
       this.#addNumber(Number(value), true);
+      this.#countDecimals(value);
     } else {
       const datetime = value.length <= 40 ? parseDatetime(value) : undefined;
       if (datetime !== undefined) {
@@ -87,6 +92,12 @@ export class SlotModelBuilder {
         (this.#strings ??= new StringShapeBuilder()).add(value);
       }
     }
+  }
+
+  #countDecimals(text: string): void {
+    const dot = text.indexOf('.');
+    if (dot < 0 || /e/i.test(text)) return;
+    this.#decimals[Math.min(10, text.length - dot - 1)]!++;
   }
 
   #addNumber(value: number, float = !Number.isInteger(value)): void {
@@ -114,7 +125,7 @@ export class SlotModelBuilder {
       classes: [...this.#classes] as unknown as SlotModelJson['classes'],
       numbersAsText: this.#numbersAsText,
       ...(integers ? { integers } : {}),
-      ...(floats ? { floats } : {}),
+      ...(floats ? { floats, decimals: this.#decimals.indexOf(Math.max(...this.#decimals)) } : {}),
       ...(datetimes && typeof format === 'string' ? { datetimes: { ...datetimes, format } } : {}),
       ...(this.#strings ? { strings: this.#strings.toJSON(minCount) } : {}),
       ...(elements ? { elements } : {}),
@@ -191,9 +202,11 @@ export class SlotSampler {
   }
 
   #number(value: number, float: boolean, prng: Prng): ParamValue {
-    const v = float ? Number(value.toPrecision(10)) : value;
-    if (this.#textShare > 0 && (this.#textShare >= 1 || prng.next() < this.#textShare)) return float && Number.isInteger(v) ? v.toFixed(1) : String(v);
-    return v;
+    const decimals = this.#json.decimals;
+    if (!float) return this.#textShare > 0 && (this.#textShare >= 1 || prng.next() < this.#textShare) ? String(value) : value;
+    const text = decimals !== undefined && decimals > 0 ? value.toFixed(decimals) : String(Number(value.toPrecision(10)));
+    if (this.#textShare > 0 && (this.#textShare >= 1 || prng.next() < this.#textShare)) return text;
+    return Number(text);
   }
 }
 

@@ -1,0 +1,99 @@
+import { Args, Flags } from '@oclif/core';
+import { TRACE_FORMAT_VERSION, TraceFileSink, type TraceEvent } from '@sqltrace/core';
+import { defaultRegistry, loadModelFile } from '@sqltrace/generators';
+import { DistinctCounter } from '@sqltrace/parser';
+import { parseDuration } from '../shared/duration';
+import { int } from '../shared/format';
+import { ProgressLine } from '../shared/progress-line';
+import { StbCommand } from '../shared/stb-command';
+
+export interface GenerateResult {
+  model: string;
+  output: string;
+  strategy: string;
+  seed: string;
+  events: number;
+  sessions: number;
+  /** Synthetic time covered, seconds. */
+  spanSeconds: number;
+  seconds: number;
+  eventsPerSecond: number;
+}
+
+export default class Generate extends StbCommand<GenerateResult> {
+  static override summary = 'Synthesize a trace from a workload model.';
+  static override description = `Streams events in time order with bounded memory. Without --events or --duration it generates as many events as the training trace had. Transactions are always complete: a run that stops mid-transaction finishes it.
+The same --seed gives the same bytes.`;
+  static override examples = [
+    '<%= config.bin %> generate model.json -o synthetic.jsonl',
+    '<%= config.bin %> generate model.json -o synthetic.jsonl.gz --events 1000000 --sessions 200 --seed 7',
+    '<%= config.bin %> generate model.json -o - --duration 10m --speed 4 | head',
+  ];
+
+  static override args = {
+    model: Args.string({ description: 'Model file written by `stb train`.', required: true }),
+  };
+
+  static override flags = {
+    output: Flags.string({ char: 'o', summary: 'Trace file to write (.jsonl, .jsonl.gz, or - for stdout).', required: true }),
+    events: Flags.integer({ char: 'n', summary: 'Number of events (default: as many as the training trace).', exclusive: ['duration'] }),
+    duration: Flags.string({ char: 'd', summary: 'Synthetic time to cover instead, e.g. 90s, 10m, 2h.', exclusive: ['events'] }),
+    sessions: Flags.string({ summary: 'Average number of concurrently open sessions (default: as in the trace).' }),
+    speed: Flags.string({ summary: 'Time compression: 2 runs the workload twice as fast.', default: '1' }),
+    seed: Flags.string({ summary: 'Random seed: the same seed gives the same bytes.', default: '1' }),
+    style: Flags.string({ summary: 'How values are written: as the trace had them, bound parameters, or inline literals.', options: ['auto', 'params', 'inline'], default: 'auto' }),
+  };
+
+  async run(): Promise<GenerateResult> {
+    const { args, flags } = await this.parse(Generate);
+    const file = await loadModelFile(args.model);
+    const generator = defaultRegistry().create(file.strategy);
+    const model = generator.loadModel(file.model, args.model);
+    const dialect = (file.model as { profile?: { dialect?: string } }).profile?.dialect;
+    const options = {
+      seed: flags.seed,
+      ...(flags.events !== undefined ? { events: flags.events } : {}),
+      ...(flags.duration !== undefined ? { durationSeconds: parseDuration(flags.duration, '--duration') } : {}),
+      ...(flags.sessions !== undefined ? { sessions: Number(flags.sessions) } : {}),
+      speed: Number(flags.speed),
+      style: flags.style as 'auto' | 'params' | 'inline',
+    };
+    const events = generator.generate(model, options);
+    const sink = new TraceFileSink(flags.output);
+    const progress = new ProgressLine(process.stderr.isTTY === true && flags.output !== '-');
+    const started = performance.now();
+    const sessions = new DistinctCounter();
+    let first: number | undefined;
+    let last = 0;
+    try {
+      await sink.writeHeader({ version: TRACE_FORMAT_VERSION, source: 'synthetic', ...(dialect ? { dialect } : {}), generator: `stb ${this.config.version} (${file.strategy})`, seed: flags.seed });
+      let batch: TraceEvent[] = [];
+      for await (const event of events) {
+        batch.push(event);
+        if (batch.length === 1_024) {
+          await sink.write(batch);
+          batch = [];
+          progress.update(() => `generating: ${int(sink.count)} events`);
+        }
+        first ??= event.ts;
+        last = event.ts;
+        sessions.add(event.session);
+      }
+      await sink.write(batch);
+    } finally {
+      await sink.close();
+      progress.clear();
+    }
+    const seconds = (performance.now() - started) / 1000;
+    const result: GenerateResult = {
+      model: args.model, output: flags.output, strategy: file.strategy, seed: flags.seed,
+      events: sink.count, sessions: sessions.size, spanSeconds: first === undefined ? 0 : (last - first) / 1e6,
+      seconds, eventsPerSecond: sink.count / Math.max(seconds, 1e-9),
+    };
+    if (flags.output !== '-') {
+      this.say(`generated ${int(result.events)} events in ${int(result.sessions)} sessions covering ${result.spanSeconds.toFixed(1)} s of synthetic time (seed ${flags.seed})`);
+      this.say(`written to ${flags.output} in ${seconds.toFixed(2)} s (${int(result.eventsPerSecond)} events/s)`);
+    }
+    return result;
+  }
+}
