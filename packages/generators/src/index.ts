@@ -22,7 +22,7 @@ export { WorkloadSynthesizer } from './synthesis/workload-synthesizer';
 export type { EmpiricalDistributionJson } from './distributions/empirical-distribution';
 export { EmpiricalDistribution } from './distributions/empirical-distribution';
 export type { CategoricalDistributionJson } from './distributions/categorical-distribution';
-export { CategoricalDistribution, drawCategorical } from './distributions/categorical-distribution';
+export { CategoricalDistribution, CategoricalSampler, drawCategorical } from './distributions/categorical-distribution';
 export type { SlotModelJson } from './params/slot-model';
 export { SlotModelBuilder, SlotSampler } from './params/slot-model';
 export { isSecretSlot, isSensitiveString } from './params/sensitive-value';

@@ -7,16 +7,14 @@
  * Options (environment): STB_BENCH_MB (size of each log, default 200), STB_BENCH_RUNS (default 3),
  * STB_BENCH_BASELINE_RUNS (default 1: pgbadger alone takes minutes on 200 MB).
  */
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { spawnSync } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { makeLog } from '@sqltrace/fixtures/src/make-log';
+import { ensureLog, have, out, repeat } from './bench-inputs';
 import { type Measurement, measure, median } from './measure';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '../../..');
-const out = join(here, '..', 'out');
 const STB = join(root, 'packages/cli/bin/run.js');
 const MB = Number(process.env.STB_BENCH_MB ?? 200);
 const RUNS = Number(process.env.STB_BENCH_RUNS ?? 3);
@@ -37,38 +35,6 @@ interface Row {
 }
 
 const rows: Row[] = [];
-
-function have(tool: string): boolean {
-  return spawnSync('sh', ['-c', `command -v ${tool}`]).status === 0;
-}
-
-async function ensureLog(format: string, seed: string): Promise<{ path: string; bytes: number; statements: number }> {
-  mkdirSync(out, { recursive: true });
-  const path = join(out, `${format}-${MB}MB.log`);
-  const meta = `${path}.json`;
-  if (existsSync(path) && existsSync(meta)) {
-    const m = JSON.parse(readFileSync(meta, 'utf8')) as { bytes: number; statements: number };
-    if (statSync(path).size === m.bytes) return { path, ...m };
-  }
-  process.stderr.write(`generating ${path} …\n`);
-  const made = await makeLog({ format, output: path, bytes: MB * 1024 * 1024, seed, concurrency: 200 });
-  writeFileSync(meta, JSON.stringify(made));
-  return { path, ...made };
-}
-
-async function repeat(runs: number, run: () => Promise<Measurement>, label: string): Promise<{ seconds: number; peakMB: number; last: Measurement }> {
-  const times: number[] = [];
-  const peaks: number[] = [];
-  let last: Measurement | undefined;
-  for (let i = 0; i < runs; i++) {
-    last = await run();
-    if (last.code !== 0) throw new Error(`${label} failed (exit ${last.code}): ${last.stderr.slice(0, 500)}`);
-    times.push(last.seconds);
-    peaks.push(last.peakMB);
-    process.stderr.write(`  ${label}: run ${i + 1}/${runs} ${last.seconds.toFixed(2)} s, ${last.peakMB.toFixed(0)} MB\n`);
-  }
-  return { seconds: median(times), peakMB: Math.max(...peaks), last: last! };
-}
 
 /** pgreplay prints "Total SQL statements processed: N": a baseline that read nothing is no baseline. */
 function pgreplayCount(m: Measurement): number {
@@ -94,9 +60,9 @@ async function stbParse(input: { path: string; bytes: number }, threads: number)
 
 async function main(): Promise<void> {
   if (!existsSync(join(root, 'packages/cli/dist/index.js'))) throw new Error('build first: npx nx run @sqltrace/cli:build');
-  const pgStderr = await ensureLog('pg-stderr-pipe', 'bench-pg');
-  const pgCsv = await ensureLog('pg-csv', 'bench-csv');
-  const mysql = await ensureLog('mysql-general', 'bench-mysql');
+  const pgStderr = await ensureLog('pg-stderr-pipe', 'bench-pg', MB);
+  const pgCsv = await ensureLog('pg-csv', 'bench-csv', MB);
+  const mysql = await ensureLog('mysql-general', 'bench-mysql', MB);
 
   // PostgreSQL stderr: stb vs pgbadger.
   const stbStderr = await stbParse(pgStderr, 1);

@@ -63,17 +63,44 @@ export class CategoricalDistribution {
  * `undefined` (the caller's cue to use its fallback model) with the share of `other`.
  */
 export function drawCategorical(table: CategoricalDistributionJson, prng: Prng): ParamValue | undefined {
-  let total = table.other;
-  for (const [, count] of table.values) total += count;
-  if (total === 0) return undefined;
-  let r = prng.next() * total;
-  for (const [value, count] of table.values) {
-    r -= count;
-    if (r < 0) return value;
-  }
-  return undefined;
+  return new CategoricalSampler(table).draw(prng);
 }
 
 function keyOf(value: ParamValue): string {
   return typeof value === 'string' ? `s${value}` : `${typeof value}:${String(value)}`;
+}
+
+/** {@link drawCategorical} for repeated draws from one table: cumulative counts and a binary search. */
+export class CategoricalSampler {
+  readonly #values: ParamValue[];
+  readonly #cumulative: number[];
+  readonly #total: number;
+
+  constructor(table: CategoricalDistributionJson) {
+    this.#values = table.values.map(([v]) => v);
+    this.#cumulative = [];
+    let total = 0;
+    for (const [, count] of table.values) this.#cumulative.push((total += count));
+    this.#total = total + table.other;
+  }
+
+  /** True when every draw would be `undefined` (nothing published). */
+  get empty(): boolean {
+    return this.#values.length === 0;
+  }
+
+  /** A listed value, or undefined with the share of `other`. */
+  draw(prng: Prng): ParamValue | undefined {
+    if (this.#values.length === 0) return undefined;
+    const r = prng.next() * this.#total;
+    const c = this.#cumulative;
+    if (r >= c[c.length - 1]!) return undefined;
+    let lo = 0, hi = c.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (c[mid]! > r) hi = mid;
+      else lo = mid + 1;
+    }
+    return this.#values[lo];
+  }
 }

@@ -81,7 +81,8 @@ export class EmpiricalDistribution {
       const to = Math.floor(((g + 1) * sorted.length) / groups);
       let sum = 0;
       for (let i = from; i < to; i++) sum += sorted[i]!;
-      quantiles.push(sum / (to - from));
+      // (Means of sorted groups never decrease, but their floating-point sums may by an ulp.)
+      quantiles.push(Math.max(sum / (to - from), quantiles[g - 1] ?? -Infinity));
     }
     return { count: this.#count, min: quantiles[0]!, max: quantiles[quantiles.length - 1]!, quantiles };
   }
@@ -107,7 +108,7 @@ export class EmpiricalDistribution {
       const pos = n === 1 ? 0 : (k / (n - 1)) * (sorted.length - 1);
       const lo = Math.floor(pos);
       const hi = Math.min(lo + 1, sorted.length - 1);
-      out.push(sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (pos - lo));
+      out.push(Math.max(sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (pos - lo), out[k - 1] ?? -Infinity));
     }
     // The true extremes, even when the reservoir dropped them.
     out[0] = this.#min;

@@ -85,6 +85,12 @@ export class MarkovGenerator implements TraceGenerator<MarkovModel> {
   /** The synthesizer behind `generate`, for callers that want its batches and statistics. */
   synthesizer(model: MarkovModel, options: GenerateOptions): WorkloadSynthesizer {
     const chain = model.chain;
-    return new WorkloadSynthesizer(model.profile, { historyLength: chain.order, next: (history, prng, allowed) => chain.drawAllowed(history, prng, allowed) }, options);
+    try {
+      return new WorkloadSynthesizer(model.profile, { historyLength: chain.order, next: (history, prng, allowed) => chain.drawAllowed(history, prng, allowed) }, options);
+    } catch (error) {
+      // The samplers check the distributions, reuse tables and templates as they are built.
+      if (error instanceof RangeError) throw new StbError('E_MODEL', `the model is damaged (${error.message})`, { hint: 'Retrain it with `stb train`', cause: error });
+      throw error;
+    }
   }
 }

@@ -1,5 +1,5 @@
 import type { ParamValue, Prng } from '@sqltrace/core';
-import { CategoricalDistribution, drawCategorical, type CategoricalDistributionJson } from '../distributions/categorical-distribution';
+import { CategoricalDistribution, CategoricalSampler, type CategoricalDistributionJson } from '../distributions/categorical-distribution';
 import { EmpiricalDistribution, type EmpiricalDistributionJson } from '../distributions/empirical-distribution';
 import { formatDatetime, formatFromKey, formatKey, parseDatetime, type DatetimeFormat } from './datetime-format';
 import { isSensitiveString } from './sensitive-value';
@@ -143,10 +143,12 @@ export class SlotSampler {
   readonly #strings: StringShapeSampler | undefined;
   readonly #classWeights: number[];
   readonly #textShare: number;
+  readonly #frequent: CategoricalSampler;
   readonly elements: SlotSampler | undefined;
 
   constructor(json: SlotModelJson) {
     this.#json = json;
+    this.#frequent = new CategoricalSampler(json.frequent);
     this.#integers = json.integers ? EmpiricalDistribution.fromJSON(json.integers) : undefined;
     this.#floats = json.floats ? EmpiricalDistribution.fromJSON(json.floats) : undefined;
     this.#datetimes = json.datetimes ? EmpiricalDistribution.fromJSON(json.datetimes) : undefined;
@@ -168,7 +170,7 @@ export class SlotSampler {
     const u = prng.next() * json.n;
     if (u < json.nulls) return null;
     if (u < json.nulls + json.redacted) return redactedValue(prng);
-    const frequent = drawCategorical(json.frequent, prng);
+    const frequent = this.#frequent.draw(prng);
     if (frequent !== undefined) return frequent;
     return this.#fallback(prng);
   }

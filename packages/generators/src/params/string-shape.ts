@@ -1,5 +1,5 @@
-import type { Prng } from '@sqltrace/core';
-import { CategoricalDistribution, drawCategorical, type CategoricalDistributionJson } from '../distributions/categorical-distribution';
+import type { ParamValue, Prng } from '@sqltrace/core';
+import { CategoricalDistribution, CategoricalSampler, type CategoricalDistributionJson } from '../distributions/categorical-distribution';
 import { EmpiricalDistribution, type EmpiricalDistributionJson } from '../distributions/empirical-distribution';
 
 /**
@@ -80,20 +80,25 @@ export class StringShapeBuilder {
 export class StringShapeSampler {
   readonly #json: StringShapeJson;
   readonly #lengths: EmpiricalDistribution;
-  readonly #shapes: (readonly [string, number])[][];
+  readonly #shapeRuns = new Map<ParamValue, (readonly [string, number])[]>();
+  readonly #shapes: CategoricalSampler;
+  readonly #prefixes: CategoricalSampler;
+  readonly #punctuation: CategoricalSampler;
 
   constructor(json: StringShapeJson) {
     this.#json = json;
     this.#lengths = EmpiricalDistribution.fromJSON(json.lengths);
-    this.#shapes = json.shapes.values.map(([shape]) => JSON.parse(`${String(shape)}`) as [string, number][]);
+    for (const [shape] of json.shapes.values) this.#shapeRuns.set(shape, JSON.parse(String(shape)) as [string, number][]);
+    this.#shapes = new CategoricalSampler(json.shapes);
+    this.#prefixes = new CategoricalSampler(json.prefixes);
+    this.#punctuation = new CategoricalSampler(json.punctuation);
   }
 
   sample(prng: Prng): string {
-    const { shapes, prefixes } = this.#json;
     let text: string;
-    const shape = drawCategorical(shapes, prng);
+    const shape = this.#shapes.draw(prng);
     if (shape !== undefined) {
-      const runs = this.#shapes[shapes.values.findIndex(([s]) => s === shape)]!;
+      const runs = this.#shapeRuns.get(shape)!;
       text = '';
       for (const [symbol, run] of runs) for (let i = 0; i < run; i++) text += this.#char(symbol, prng);
     } else {
@@ -101,7 +106,7 @@ export class StringShapeSampler {
       text = '';
       for (let i = 0; i < length; i++) text += this.#char(undefined, prng);
     }
-    const prefix = drawCategorical(prefixes, prng);
+    const prefix = this.#prefixes.draw(prng);
     if (typeof prefix === 'string' && prefix.length > 0) text = prefix + text.slice(prefix.length);
     return text;
   }
@@ -118,7 +123,7 @@ export class StringShapeSampler {
     if (cls === 1) return UPPER[Math.floor(prng.next() * 26)]!;
     if (cls === 2) return DIGIT[Math.floor(prng.next() * 10)]!;
     if (cls === 3) return ' ';
-    const punctuation = drawCategorical(this.#json.punctuation, prng);
+    const punctuation = this.#punctuation.draw(prng);
     return typeof punctuation === 'string' ? punctuation : '-';
   }
 }

@@ -1,0 +1,65 @@
+/**
+ * `npm run bench:generate`: `stb train` and `stb generate` on a large trace (parsed from a
+ * deterministic PostgreSQL log of an online shop; 100 MB by default), beside the floor a generator
+ * cannot beat: plainly serializing the same number of ready-made events to a JSONL file with the
+ * same writer, in a process of its own. Goal: generation at no less than a third of the floor.
+ * Prints medians and ratios; writes out/bench-generate.json.
+ *
+ * Options (environment): STB_BENCH_MB (size of the log, default 100), STB_BENCH_RUNS (default 3),
+ * STB_BENCH_EVENTS (events to generate, default 1,000,000).
+ */
+import { existsSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ensureLog, out, repeat } from './bench-inputs';
+import { measure } from './measure';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, '../../..');
+const STB = join(root, 'packages/cli/bin/run.js');
+const FLOOR = join(here, 'serialize-floor.mjs');
+const MB = Number(process.env.STB_BENCH_MB ?? 100);
+const RUNS = Number(process.env.STB_BENCH_RUNS ?? 3);
+const EVENTS = Number(process.env.STB_BENCH_EVENTS ?? 1_000_000);
+
+async function main(): Promise<void> {
+  if (!existsSync(join(root, 'packages/cli/dist/index.js'))) throw new Error('build first: npx nx run @sqltrace/cli:build');
+  const log = await ensureLog('pg-stderr', 'bench-generate', MB);
+  const trace = join(out, `generate-trace-${MB}MB.jsonl`);
+  if (!existsSync(trace)) {
+    const parsed = await measure(process.execPath, [STB, 'parse', log.path, '-o', trace, '--json']);
+    if (parsed.code !== 0) throw new Error(`stb parse failed: ${parsed.stderr}`);
+  }
+  const model = join(out, 'generate-model.json');
+  const train = await repeat(RUNS, () => measure(process.execPath, [STB, 'train', trace, '-o', model, '--json']), 'stb train');
+  const trained = JSON.parse(train.last.stdout) as { events: number; sessions: number; templates: number };
+
+  const synthetic = join(out, 'generate-synthetic.jsonl');
+  const generate = await repeat(RUNS, () => measure(process.execPath, [STB, 'generate', model, '-o', synthetic, '--events', String(EVENTS), '--json']), 'stb generate');
+  const generated = JSON.parse(generate.last.stdout) as { events: number };
+
+  // The floor: the same number of events (cycled from the generated file's first 20,000) written
+  // with the same TraceFileSink by a node process doing nothing else.
+  const floorOut = join(out, 'generate-floor.jsonl');
+  const floor = await repeat(RUNS, () => measure(process.execPath, [FLOOR, synthetic, floorOut, String(generated.events)]), 'serialize floor');
+
+  const genRate = generated.events / generate.seconds;
+  const floorRate = generated.events / floor.seconds;
+  const ratio = genRate / floorRate;
+  const rows = [
+    { step: 'stb train', input: `${trained.events.toLocaleString('en')} events, ${trained.sessions.toLocaleString('en')} sessions, ${trained.templates} templates`, seconds: train.seconds, eventsPerSecond: trained.events / train.seconds, peakMB: train.peakMB },
+    { step: 'stb generate', input: `${generated.events.toLocaleString('en')} events to JSONL`, seconds: generate.seconds, eventsPerSecond: genRate, peakMB: generate.peakMB },
+    { step: 'serialize floor', input: `${generated.events.toLocaleString('en')} ready-made events to JSONL`, seconds: floor.seconds, eventsPerSecond: floorRate, peakMB: floor.peakMB },
+  ];
+  const w = (s: string, n: number) => s.padEnd(n);
+  console.log(`\nbench:generate — ${MB} MB PostgreSQL log, medians of ${RUNS} runs (process start included)\n`);
+  console.log(`${w('step', 17)}${w('input', 58)}${w('seconds', 10)}${w('events/s', 12)}peak MB`);
+  for (const r of rows) console.log(`${w(r.step, 17)}${w(r.input, 58)}${w(r.seconds.toFixed(2), 10)}${w(Math.round(r.eventsPerSecond).toLocaleString('en'), 12)}${r.peakMB.toFixed(0)}`);
+  console.log(`\ngeneration / floor = ${ratio.toFixed(2)} (goal ≥ 0.33: ${ratio >= 1 / 3 ? 'met' : 'NOT met'})`);
+  writeFileSync(join(out, 'bench-generate.json'), JSON.stringify({ mb: MB, runs: RUNS, events: generated.events, rows, ratio, goal: 1 / 3 }, null, 2));
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

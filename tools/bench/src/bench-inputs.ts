@@ -1,0 +1,42 @@
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { makeLog } from '@sqltrace/fixtures/src/make-log';
+import { type Measurement, median } from './measure';
+
+/** Where benchmark inputs and outputs are cached (gitignored). */
+export const out = join(dirname(fileURLToPath(import.meta.url)), '..', 'out');
+
+export function have(tool: string): boolean {
+  return spawnSync('sh', ['-c', `command -v ${tool}`]).status === 0;
+}
+
+export async function ensureLog(format: string, seed: string, MB: number): Promise<{ path: string; bytes: number; statements: number }> {
+  mkdirSync(out, { recursive: true });
+  const path = join(out, `${format}-${MB}MB.log`);
+  const meta = `${path}.json`;
+  if (existsSync(path) && existsSync(meta)) {
+    const m = JSON.parse(readFileSync(meta, 'utf8')) as { bytes: number; statements: number };
+    if (statSync(path).size === m.bytes) return { path, ...m };
+  }
+  process.stderr.write(`generating ${path} …\n`);
+  const made = await makeLog({ format, output: path, bytes: MB * 1024 * 1024, seed, concurrency: 200 });
+  writeFileSync(meta, JSON.stringify(made));
+  return { path, ...made };
+}
+
+export async function repeat(runs: number, run: () => Promise<Measurement>, label: string): Promise<{ seconds: number; peakMB: number; last: Measurement }> {
+  const times: number[] = [];
+  const peaks: number[] = [];
+  let last: Measurement | undefined;
+  for (let i = 0; i < runs; i++) {
+    last = await run();
+    if (last.code !== 0) throw new Error(`${label} failed (exit ${last.code}): ${last.stderr.slice(0, 500)}`);
+    times.push(last.seconds);
+    peaks.push(last.peakMB);
+    process.stderr.write(`  ${label}: run ${i + 1}/${runs} ${last.seconds.toFixed(2)} s, ${last.peakMB.toFixed(0)} MB\n`);
+  }
+  return { seconds: median(times), peakMB: Math.max(...peaks), last: last! };
+}
+
