@@ -1,19 +1,7 @@
 import { Prng } from '@sqltrace/core';
 import { CategoricalDistribution, EmpiricalDistribution, drawCategorical } from '@sqltrace/generators';
+import { ks } from './fidelity';
 
-/** Two-sample Kolmogorov–Smirnov statistic (plain code; the validator package will own the test). */
-function ks(a: number[], b: number[]): number {
-  const x = [...a].sort((p, q) => p - q);
-  const y = [...b].sort((p, q) => p - q);
-  let i = 0, j = 0, d = 0;
-  while (i < x.length && j < y.length) {
-    const v = Math.min(x[i]!, y[j]!);
-    while (i < x.length && x[i]! <= v) i++;
-    while (j < y.length && y[j]! <= v) j++;
-    d = Math.max(d, Math.abs(i / x.length - j / y.length));
-  }
-  return d;
-}
 
 describe('EmpiricalDistribution', () => {
   it('reproduces the shape of what it learned (two-sample KS < 0.02) within [min, max]', () => {

@@ -1,6 +1,6 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { compileTemplatePlan, expandPlan, Normalizer, renderPlan, sqlLiteral } from '@sqltrace/parser';
+import { compileTemplatePlan, expandPlan, Normalizer, renderPlan, sqlLiteral, type ParseLogOptions } from '@sqltrace/parser';
 import { corpus, describeCorpora, parseAll } from '../helpers';
 
 /**
@@ -69,43 +69,35 @@ describe('template plans', () => {
   });
 });
 
+/** Round-trips every statement of the files `dir` holds that `accept` takes; returns how many and the failures. */
+async function roundTripFiles(normalizer: Normalizer, dir: string, options: ParseLogOptions, accept: (file: string, sql: string) => boolean) {
+  let checked = 0;
+  const failures: string[] = [];
+  for (const file of readdirSync(dir)) {
+    if (!accept(file, '')) continue;
+    const { events } = await parseAll(join(dir, file), { ...options, normalize: false });
+    for (const e of events) {
+      if (!accept(file, e.sql)) continue;
+      checked++;
+      const failure = roundTrip(normalizer, e.sql);
+      if (failure !== undefined) failures.push(`${file}: ${failure}`);
+    }
+  }
+  return { checked, failures: failures.slice(0, 10) };
+}
+
 describeCorpora('template plans on real statements', () => {
   it('render every PostgreSQL regression statement back to the normalizer’s executable form', async () => {
-    const normalizer = new Normalizer({ dialect: 'postgres', analyze: false });
-    const dir = corpus('libpg_query', 'postgres_regress');
-    let checked = 0;
-    const failures: string[] = [];
-    for (const file of readdirSync(dir)) {
-      const { events } = await parseAll(join(dir, file), { format: 'sql', dialect: 'postgres', normalize: false });
-      for (const e of events) {
-        // Known difference: `\'` only escapes a quote with standard_conforming_strings off, which
-        // strings.sql switches to; the normalizer reads standard strings (the default since 9.1).
-        if (e.sql.includes("\\'")) continue;
-        checked++;
-        const failure = roundTrip(normalizer, e.sql);
-        if (failure !== undefined) failures.push(`${file}: ${failure}`);
-      }
-    }
+    // Known difference: `\'` only escapes a quote with standard_conforming_strings off, which
+    // strings.sql switches to; the normalizer reads standard strings (the default since 9.1).
+    const { checked, failures } = await roundTripFiles(new Normalizer({ dialect: 'postgres', analyze: false }), corpus('libpg_query', 'postgres_regress'), { format: 'sql', dialect: 'postgres' }, (_, sql) => !sql.includes("\\'"));
     expect(checked).toBeGreaterThan(8000);
-    expect(failures.slice(0, 10)).toEqual([]);
+    expect(failures).toEqual([]);
   });
 
   it('render the percona-toolkit MySQL slow-log statements back to the executable form', async () => {
-    const normalizer = new Normalizer({ dialect: 'mysql', analyze: false });
-    const dir = corpus('percona-toolkit', 'slowlogs');
-    let checked = 0;
-    const failures: string[] = [];
-    for (const file of readdirSync(dir)) {
-      if (!/^slow0[0-3]\d\.txt$/.test(file)) continue;
-      const { events } = await parseAll(join(dir, file), { format: 'mysql-slow', normalize: false });
-      for (const e of events) {
-        checked++;
-        const failure = roundTrip(normalizer, e.sql);
-        if (failure !== undefined) failures.push(`${file}: ${failure}`);
-      }
-    }
+    const { checked, failures } = await roundTripFiles(new Normalizer({ dialect: 'mysql', analyze: false }), corpus('percona-toolkit', 'slowlogs'), { format: 'mysql-slow' }, (file) => /^slow0[0-3]\d\.txt$/.test(file));
     expect(checked).toBeGreaterThan(100);
-    expect(failures.slice(0, 10)).toEqual([]);
+    expect(failures).toEqual([]);
   });
 });
-
