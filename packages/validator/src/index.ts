@@ -1,2 +1,11 @@
-// @sqltrace/validator — not implemented yet (see README.md). The public API will be exported from here.
-export {};
+// @sqltrace/validator — statistics and the workload fidelity comparison.
+export type { Alternative, KsOptions, KsResult } from './statistics/ks-test';
+export { ksTwoSample } from './statistics/ks-test';
+export { kolmogorovSurvival } from './statistics/kolmogorov-distribution';
+export type { ChiSquareResult } from './statistics/chi-square-test';
+export { chiSquareHomogeneity, mergeSparseCategories } from './statistics/chi-square-test';
+export { chiSquareSurvival, upperRegularizedGamma } from './statistics/incomplete-gamma';
+export { jensenShannon, totalVariation, wasserstein1 } from './statistics/distances';
+export { benjaminiHochberg, holm } from './statistics/multiple-testing';
+export type { ConfidenceInterval } from './statistics/bootstrap';
+export { bootstrapInterval } from './statistics/bootstrap';
