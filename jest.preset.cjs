@@ -18,6 +18,8 @@ module.exports = {
   transformIgnorePatterns: ['/node_modules/(?!(p-limit|yocto-queue)/)'],
   moduleNameMapper: {
     '^@sqltrace/([a-z-]+)$': path.join(root, 'packages/$1/src/index.ts'),
+    // The private fixture generator (tools/fixtures), for tests that build a workload log.
+    '^@sqltrace/fixtures/(.*)$': path.join(root, 'tools/fixtures/$1'),
   },
   testTimeout: 60000,
   reporters: ['default', path.join(root, 'tools/ci/count-reporter.cjs')],

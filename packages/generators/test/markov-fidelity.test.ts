@@ -14,12 +14,12 @@ async function trainAndGenerate(events: TraceEvent[], order = 1): Promise<{ mode
   return { model, synthetic };
 }
 
-describeCorpora('Markov model on the AWS RDS log (114,591 statements, 116 sessions, 57 templates)', () => {
+describeCorpora('Markov model (order 2) on the AWS RDS log (114,591 statements, 116 sessions, 57 templates)', () => {
   let original: TraceEvent[];
   let synthetic: TraceEvent[];
   beforeAll(async () => {
     original = await parseLog(corpus('pgbadger', 'rds.log.bz2'));
-    ({ synthetic } = await trainAndGenerate(original));
+    ({ synthetic } = await trainAndGenerate(original, 2));
   });
 
   it('generates as many events as asked (plus only what closes open transactions)', () => {
@@ -76,5 +76,24 @@ describeCorpora('Markov model on the pgbench syslog (59,871 statements in BEGIN 
     const originalDeltas = original.filter((e) => e.sql.startsWith('UPDATE pgbench_accounts SET abalance')).map((e) => Number(e.params![0]));
     expect(deltas.length).toBeGreaterThan(1_000);
     expect(ks(deltas, originalDeltas)).toBeLessThan(0.05);
+  });
+});
+
+describe('Markov model on the shop workload as a MySQL general log (20,000 statements, 2,201 sessions)', () => {
+  it('keeps mix, transitions, session lengths and think times at order 1', async () => {
+    const { makeLog } = await import('@sqltrace/fixtures/src/make-log');
+    const { mkdtempSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const path = join(mkdtempSync(join(tmpdir(), 'stb-mysql-')), 'shop.log');
+    await makeLog({ format: 'mysql-general', output: path, statements: 20_000, seed: 'my', concurrency: 50 });
+    const original = await parseLog(path);
+    const { synthetic } = await trainAndGenerate(original, 1);
+    expect(templateMixTvd(original, synthetic)).toBeLessThan(0.02);
+    expect(transitionTvd(original, synthetic)).toBeLessThan(0.05);
+    expect(ks(sessionLengths(original), sessionLengths(synthetic))).toBeLessThan(0.1);
+    expect(ks(thinkTimes(original), thinkTimes(synthetic))).toBeLessThan(0.1);
+    expect(malformedTransactions(synthetic)).toEqual([]);
+    expect(synthetic.some((e) => e.sql.includes('?'))).toBe(true);
   });
 });

@@ -9,3 +9,13 @@ export { jensenShannon, totalVariation, wasserstein1 } from './statistics/distan
 export { benjaminiHochberg, holm } from './statistics/multiple-testing';
 export type { ConfidenceInterval } from './statistics/bootstrap';
 export { bootstrapInterval } from './statistics/bootstrap';
+
+export type { PropertyName, PropertyOutcome, Thresholds } from './comparison/property';
+export { DEFAULT_THRESHOLDS, PROPERTY_NAMES } from './comparison/property';
+export type { PositionSample, TemplateSummary, TraceSummary } from './comparison/trace-summary';
+export { TraceSummaryBuilder } from './comparison/trace-summary';
+export type { TraceInput, ValidateOptions } from './comparison/workload-validator';
+export { WorkloadValidator } from './comparison/workload-validator';
+export type { ValidationObserver } from './observers/validation-observer';
+export type { FidelityReportJson, TraceFacts } from './report/fidelity-report';
+export { REPORT_SCHEMA, REPORT_VERSION } from './report/fidelity-report';

@@ -26,7 +26,7 @@ export function validateProfile(value: unknown): WorkloadProfileJson {
   if (typeof arrivals !== 'object' || arrivals === null || !(arrivals.binUs > 0) || !Array.isArray(arrivals.counts) || !arrivals.counts.every(isCount)) {
     throw new RangeError('arrival curve is damaged');
   }
-  if (typeof p.sessionLengths?.byStart !== 'object' || p.sessionLengths.byStart === null) throw new RangeError('session lengths are missing');
+  if (typeof p.sessionEnds?.byState !== 'object' || p.sessionEnds.byState === null) throw new RangeError('session ends are missing');
   if (typeof p.thinkTime?.all !== 'object' || typeof p.thinkTime.byState !== 'object' || typeof p.thinkTime.byTransition !== 'object') throw new RangeError('think times are missing');
   if (!Number.isFinite(p.transactionLength)) throw new RangeError('transactionLength is not a number');
   if (!Array.isArray(p.sessionAttributes) || !p.sessionAttributes.every((a) => Array.isArray(a) && a.length === 4 && isCount(a[3]))) {

@@ -1,7 +1,7 @@
 import type { Dialect, SlotType, StatementKind, TemplateTables } from '@sqltrace/core';
 import type { EmpiricalDistributionJson } from '../distributions/empirical-distribution';
 import type { SlotModelJson } from '../params/slot-model';
-import type { SessionLengthJson } from '../sessions/session-length-model';
+import type { SessionEndJson } from '../sessions/session-end-model';
 import type { RateCurveJson } from '../timing/rate-curve';
 import type { ThinkTimeJson } from '../timing/think-time-model';
 
@@ -57,7 +57,8 @@ export interface WorkloadProfileJson {
   };
   readonly templates: readonly TemplateModelJson[];
   readonly arrivals: RateCurveJson;
-  readonly sessionLengths: SessionLengthJson;
+  /** When sessions end, by template and length so far. */
+  readonly sessionEnds: SessionEndJson;
   readonly thinkTime: ThinkTimeJson;
   /** Statements per transaction, BEGIN and COMMIT included (for closing transactions). */
   readonly transactionLength: number;

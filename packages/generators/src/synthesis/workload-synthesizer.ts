@@ -1,7 +1,7 @@
 import { Prng, StbError, type TraceEvent } from '@sqltrace/core';
 import type { RenderStyle } from '@sqltrace/parser';
 import { REUSE_WINDOW, type WorkloadProfileJson } from '../model/workload-profile';
-import { SessionLengthSampler } from '../sessions/session-length-model';
+import { SessionEndSampler } from '../sessions/session-end-model';
 import { ArrivalProcess } from '../timing/rate-curve';
 import { ThinkTimeSampler } from '../timing/think-time-model';
 
@@ -46,7 +46,8 @@ interface ActiveSession {
   readonly application: string | null;
   history: number[];
   state: number;
-  remaining: number;
+  /** Statements run so far. */
+  length: number;
   inTransaction: boolean;
   transactionSteps: number;
   at: number;
@@ -107,7 +108,7 @@ export class WorkloadSynthesizer {
     const concurrency = profile.trace.meanConcurrency > 0 ? profile.trace.meanConcurrency : 1;
     const scale = this.#options.sessions !== undefined ? this.#options.sessions / concurrency : 1;
     const arrivals = new ArrivalProcess(profile.arrivals, scale, speed, prng.fork('arrivals'));
-    const lengths = new SessionLengthSampler(profile.sessionLengths);
+    const ends = new SessionEndSampler(profile.sessionEnds);
     const think = new ThinkTimeSampler(profile.thinkTime);
     const attributes = profile.sessionAttributes.map((a) => a[3]);
     const origin = profile.trace.firstTs;
@@ -133,7 +134,7 @@ export class WorkloadSynthesizer {
         const id = seq++;
         heap.push({
           id: `s${id}`, seq: id, user: attribute[0], database: attribute[1], application: attribute[2],
-          history: [], state, remaining: lengths.sample(state, prng), inTransaction: false, transactionSteps: 0,
+          history: [], state, length: 0, inTransaction: false, transactionSteps: 0,
           at, recent: [],
         });
         this.stats.sessions++;
@@ -161,8 +162,7 @@ export class WorkloadSynthesizer {
         yield batch;
         batch = [];
       }
-      // The session moves on (once the run is over, only to close its transaction).
-      top.remaining = draining ? 0 : top.remaining - 1;
+      top.length++;
       if (renderer.role === 'begin') {
         top.inTransaction = true;
         top.transactionSteps = 0;
@@ -171,7 +171,8 @@ export class WorkloadSynthesizer {
       } else if (top.inTransaction) {
         top.transactionSteps++;
       }
-      if (!top.inTransaction && (top.remaining <= 0 || draining)) continue; // the session ends
+      // The session ends where the trace's sessions ended (never inside a transaction), or with the run.
+      if (!top.inTransaction && (draining || ends.ends(top.state, top.length, prng))) continue;
       top.history.push(top.state);
       if (top.history.length > this.#predictor.historyLength) top.history.shift();
       const next = this.#nextState(top, prng);
@@ -192,7 +193,7 @@ export class WorkloadSynthesizer {
     // Far past a normal transaction's length: close it (the chain keeps missing its COMMIT).
     if (inTransaction && session.transactionSteps >= this.#transactionCap) return this.#forceClose();
     const allowed = (s: number) => {
-      if (s < 0) return false; // END: the session's length decides when it ends
+      if (s < 0) return false; // END: the session-end model has decided the session goes on
       const role = renderers[s]!.role;
       return inTransaction ? role !== 'begin' : role !== 'end';
     };

@@ -6,7 +6,7 @@ import { END } from '../markov/markov-chain';
 import { REUSE_WINDOW, type TemplateModelJson, type WorkloadProfileJson } from '../model/workload-profile';
 import { isSecretSlot } from '../params/sensitive-value';
 import { SlotModelBuilder } from '../params/slot-model';
-import { SessionLengthBuilder } from '../sessions/session-length-model';
+import { SessionEndBuilder } from '../sessions/session-end-model';
 import { transactionRole, type TransactionRole } from '../sessions/transaction-role';
 import { buildRateCurve } from '../timing/rate-curve';
 import { ThinkTimeBuilder } from '../timing/think-time-model';
@@ -73,6 +73,7 @@ export class WorkloadProfileBuilder {
   readonly #index = new Map<string, number>();
   readonly #sessions = new Map<string, SessionState>();
   readonly #thinkTime = new ThinkTimeBuilder();
+  readonly #ends = new SessionEndBuilder();
   readonly #attributes = new CategoricalDistribution({ maxDistinct: 1_000 });
   #events = 0;
   #unaligned = 0;
@@ -117,6 +118,7 @@ export class WorkloadProfileBuilder {
       this.#sessions.set(event.session, session);
       this.#attributes.add(JSON.stringify([event.user ?? null, event.database ?? null, event.application ?? null]));
     } else {
+      this.#ends.add(session.lastState, session.length, false);
       this.#transitions++;
       // Logs write a statement when it ends: end times never step back within a session in a log
       // read in order (start times may, by a duration, when timestamps have coarse resolution).
@@ -221,12 +223,11 @@ export class WorkloadProfileBuilder {
 
   /** Ends every session and returns the profile. */
   finish(): WorkloadProfileJson {
-    const lengths = new SessionLengthBuilder();
     const arrivals: number[] = [];
     let open = 0;
     for (const session of this.#sessions.values()) {
       this.#learner.observe(session.history, END);
-      lengths.add(session.start, session.length);
+      this.#ends.add(session.lastState, session.length, true);
       arrivals.push(session.first);
       open += session.lastEnd - session.first;
     }
@@ -274,7 +275,7 @@ export class WorkloadProfileBuilder {
       },
       templates,
       arrivals: buildRateCurve(arrivals, this.#firstTs, Math.max(this.#lastTs, this.#lastEnd)),
-      sessionLengths: lengths.toJSON(),
+      sessionEnds: this.#ends.toJSON(),
       thinkTime: this.#thinkTime.toJSON(),
       transactionLength: this.#transactions > 0 ? this.#transactionStatements / this.#transactions : 0,
       sessionAttributes: attributes.values.map(([key, count]) => [...(JSON.parse(String(key)) as [string | null, string | null, string | null]), count] as const),

@@ -1,0 +1,135 @@
+import type { TraceEvent, TraceSource, Validator } from '@sqltrace/core';
+import { holm } from '../statistics/multiple-testing';
+import type { ValidationObserver } from '../observers/validation-observer';
+import { REPORT_SCHEMA, REPORT_VERSION, type FidelityReportJson, type TraceFacts } from '../report/fidelity-report';
+import { coverage, templateMix } from './mix-properties';
+import { parameters } from './parameter-property';
+import { DEFAULT_THRESHOLDS, type PropertyName, type PropertyOutcome, type Thresholds } from './property';
+import { repetition } from './repetition-property';
+import { ngramCoverage, transitions } from './sequence-properties';
+import { arrivalRate, sessionInterArrival, sessionLength, thinkTime } from './timing-properties';
+import { TraceSummaryBuilder, type TraceSummary } from './trace-summary';
+
+export interface ValidateOptions {
+  readonly thresholds?: Thresholds;
+  /** The overall score must be at least this for the report to pass (default 0: properties decide). */
+  readonly failUnder?: number;
+  readonly signal?: AbortSignal;
+}
+
+/** What can be compared: a trace source (a file), or events in memory. */
+export type TraceInput = TraceSource | readonly TraceEvent[];
+
+const PROPERTIES: readonly [PropertyName, (o: TraceSummary, s: TraceSummary, threshold: number) => PropertyOutcome][] = [
+  ['template-mix', templateMix],
+  ['coverage', coverage],
+  ['transitions', transitions],
+  ['ngram-coverage', ngramCoverage],
+  ['session-length', sessionLength],
+  ['session-inter-arrival', sessionInterArrival],
+  ['think-time', thinkTime],
+  ['parameters', parameters],
+  ['arrival-rate', arrivalRate],
+  ['repetition', repetition],
+];
+
+/**
+ * Compares an original and a synthetic trace property by property. Both stream through once,
+ * with bounded memory (samples for distributions, counts per template and transition). Verdicts
+ * rest on effect sizes against thresholds; p-values are reported, Holm-corrected. The score is the
+ * mean over measured properties of max(0, 1 − effect / (2 × threshold)): 1 when identical, 0.5 at
+ * the threshold.
+ */
+export class WorkloadValidator implements Validator {
+  readonly #observers: ValidationObserver[] = [];
+  readonly #options: ValidateOptions;
+
+  constructor(options: ValidateOptions = {}) {
+    this.#options = options;
+  }
+
+  subscribe(observer: ValidationObserver): () => void {
+    this.#observers.push(observer);
+    return () => {
+      const i = this.#observers.indexOf(observer);
+      if (i >= 0) this.#observers.splice(i, 1);
+    };
+  }
+
+  async compare(original: TraceInput, synthetic: TraceInput, options: { signal?: AbortSignal } = {}): Promise<FidelityReportJson> {
+    const signal = options.signal ?? this.#options.signal;
+    const [o, s] = await Promise.all([summarize(original, 'original', signal), summarize(synthetic, 'synthetic', signal)]);
+    return this.compareSummaries(o, s);
+  }
+
+  /** The comparison of two summaries already gathered (see {@link TraceSummaryBuilder}). */
+  compareSummaries(o: TraceSummary, s: TraceSummary): FidelityReportJson {
+    const thresholds = { ...DEFAULT_THRESHOLDS, ...this.#options.thresholds };
+    let properties = PROPERTIES.map(([name, measure]) => measure(o, s, thresholds[name]));
+    // Holm over the properties that have a test.
+    const tested = properties.filter((p) => p.pValue !== undefined);
+    const adjusted = holm(tested.map((p) => p.pValue!));
+    properties = properties.map((p) => {
+      const i = tested.indexOf(p);
+      return i >= 0 ? { ...p, pAdjusted: adjusted[i]! } : p;
+    });
+    const measured = properties.filter((p) => p.skipped === undefined);
+    const score = measured.length === 0 ? 1 : measured.reduce((sum, p) => sum + propertyScore(p), 0) / measured.length;
+    const failed = properties.filter((p) => !p.passed).map((p) => p.property);
+    const failUnder = this.#options.failUnder;
+    const report: FidelityReportJson = {
+      schema: REPORT_SCHEMA,
+      version: REPORT_VERSION,
+      original: facts(o),
+      synthetic: facts(s),
+      score,
+      passed: failed.length === 0 && (failUnder === undefined || score >= failUnder),
+      ...(failUnder !== undefined ? { failUnder } : {}),
+      properties,
+      failed,
+      transitionMatrix: transitionMatrix(o, s),
+    };
+    for (const p of properties) {
+      for (const observer of this.#observers) {
+        observer.onProperty?.(p);
+        if (!p.passed) observer.onPropertyFailed?.(p);
+      }
+    }
+    for (const observer of this.#observers) observer.onReport?.(report);
+    return report;
+  }
+}
+
+function propertyScore(p: PropertyOutcome): number {
+  if (p.threshold <= 0) return p.effectSize > 0 ? 0 : 1;
+  return Math.max(0, 1 - p.effectSize / (2 * p.threshold));
+}
+
+async function summarize(input: TraceInput, role: string, signal: AbortSignal | undefined): Promise<TraceSummary> {
+  const name = Array.isArray(input) ? `${role} (in memory)` : (input as TraceSource).name;
+  const builder = new TraceSummaryBuilder(name);
+  if (Array.isArray(input)) {
+    for (const event of input as readonly TraceEvent[]) builder.add(event);
+  } else {
+    for await (const event of (input as TraceSource).events({ signal })) builder.add(event);
+  }
+  return builder.finish();
+}
+
+function facts(t: TraceSummary): TraceFacts {
+  return { name: t.name, events: t.events, sessions: t.sessions, templates: t.templates.size, templateIds: t.hasTemplateIds };
+}
+
+/** The 12 most frequent templates of the original: next-state shares among them (plus end) on both sides. */
+function transitionMatrix(o: TraceSummary, s: TraceSummary): FidelityReportJson['transitionMatrix'] {
+  const states = [...o.templates.values()].sort((a, b) => b.count - a.count).slice(0, 12);
+  const keys = [...states.map((t) => t.key), '$end'];
+  const matrix = (t: TraceSummary) =>
+    states.map((from) => {
+      const row = t.transitions.get(from.key);
+      let total = 0;
+      for (const v of row?.values() ?? []) total += v;
+      return keys.map((to) => (total > 0 ? (row!.get(to) ?? 0) / total : 0));
+    });
+  return { states: [...states.map((t) => ({ key: t.key, example: t.example })), { key: '$end', example: '(session ends)' }], original: matrix(o), synthetic: matrix(s) };
+}
