@@ -18,6 +18,7 @@ module.exports = {
   transformIgnorePatterns: ['/node_modules/(?!(p-limit|yocto-queue)/)'],
   moduleNameMapper: {
     '^@sqltrace/([a-z-]+)$': path.join(root, 'packages/$1/src/index.ts'),
+    '^@sqltrace/validator/jest$': path.join(root, 'packages/validator/src/jest.ts'),
     // The private fixture generator (tools/fixtures), for tests that build a workload log.
     '^@sqltrace/fixtures/(.*)$': path.join(root, 'tools/fixtures/$1'),
   },

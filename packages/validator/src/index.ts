@@ -19,3 +19,6 @@ export { WorkloadValidator } from './comparison/workload-validator';
 export type { ValidationObserver } from './observers/validation-observer';
 export type { FidelityReportJson, TraceFacts } from './report/fidelity-report';
 export { REPORT_SCHEMA, REPORT_VERSION } from './report/fidelity-report';
+export { escapeHtml, renderHtmlReport } from './report/html-report';
+export type { AssertWorkloadOptions, WorkloadInput } from './assert/assert-workload-similar';
+export { WorkloadMismatchError, assertWorkloadSimilar, describeMismatch } from './assert/assert-workload-similar';

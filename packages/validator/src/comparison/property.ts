@@ -25,6 +25,8 @@ export const DEFAULT_THRESHOLDS: Readonly<Record<PropertyName, number>> = {
 /** A property's verdict with what it was computed from (for reports). */
 export interface PropertyOutcome extends PropertyResult {
   readonly property: PropertyName;
+  /** Why the verdict is not simply effect ≤ threshold. */
+  readonly note?: string;
   readonly details?: Record<string, unknown>;
 }
 

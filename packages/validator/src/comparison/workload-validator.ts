@@ -33,10 +33,14 @@ const PROPERTIES: readonly [PropertyName, (o: TraceSummary, s: TraceSummary, thr
   ['repetition', repetition],
 ];
 
+/** Significance level for the noise guard on properties with a test. */
+const ALPHA = 0.05;
+
 /**
  * Compares an original and a synthetic trace property by property. Both stream through once,
  * with bounded memory (samples for distributions, counts per template and transition). Verdicts
- * rest on effect sizes against thresholds; p-values are reported, Holm-corrected. The score is the
+ * rest on effect sizes against thresholds — a property fails when its effect exceeds the threshold
+and, where it has a test, the Holm-corrected p-value is under 0.05. The score is the
  * mean over measured properties of max(0, 1 − effect / (2 × threshold)): 1 when identical, 0.5 at
  * the threshold.
  */
@@ -69,9 +73,14 @@ export class WorkloadValidator implements Validator {
     // Holm over the properties that have a test.
     const tested = properties.filter((p) => p.pValue !== undefined);
     const adjusted = holm(tested.map((p) => p.pValue!));
+    // A difference beyond the threshold fails unless its test says it could be sampling noise
+    // (adjusted p ≥ 0.05): small traces are not failed for noise, large ones are judged on effect sizes.
     properties = properties.map((p) => {
       const i = tested.indexOf(p);
-      return i >= 0 ? { ...p, pAdjusted: adjusted[i]! } : p;
+      if (i < 0) return p;
+      const pAdjusted = adjusted[i]!;
+      const passed = p.passed || pAdjusted >= ALPHA;
+      return { ...p, pAdjusted, passed, ...(passed && !p.passed ? { note: 'beyond the threshold but not significant (adjusted p ≥ 0.05): too few observations to tell' } : {}) };
     });
     const measured = properties.filter((p) => p.skipped === undefined);
     const score = measured.length === 0 ? 1 : measured.reduce((sum, p) => sum + propertyScore(p), 0) / measured.length;
