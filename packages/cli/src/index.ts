@@ -3,6 +3,7 @@ import Generate from './commands/generate';
 import Parse from './commands/parse';
 import Templates from './commands/templates';
 import Train from './commands/train';
+import Validate from './commands/validate';
 
 /** Every `stb` command, for oclif's explicit command discovery (one bundle, no directory scan). */
 export const COMMANDS = {
@@ -10,6 +11,7 @@ export const COMMANDS = {
   templates: Templates,
   train: Train,
   generate: Generate,
+  validate: Validate,
   demo: Demo,
 };
 
@@ -18,3 +20,4 @@ export type { ParseResult } from './commands/parse';
 export type { TemplatesResult } from './commands/templates';
 export type { TrainResult } from './commands/train';
 export type { GenerateResult } from './commands/generate';
+export type { FidelityReportJson as ValidateResult } from '@sqltrace/validator';

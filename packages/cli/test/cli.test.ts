@@ -17,7 +17,7 @@ describe('stb', () => {
   it('--help lists the commands a newcomer needs', () => {
     const r = stb(['--help']);
     expect(r.code).toBe(0);
-    for (const command of ['parse', 'templates', 'train', 'generate', 'demo']) expect(r.stdout).toMatch(new RegExp(`\\b${command}\\b`));
+    for (const command of ['parse', 'templates', 'train', 'generate', 'validate', 'demo']) expect(r.stdout).toMatch(new RegExp(`\\b${command}\\b`));
     const help = stb(['parse', '--help']);
     expect(help.stdout).toMatch(/--prefix/);
     expect(help.stdout).toMatch(/EXAMPLES/);
@@ -99,6 +99,44 @@ describe('stb', () => {
     const synthetic = readFileSync(json.synthetic, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     expect(synthetic[0].$trace).toMatchObject({ source: 'synthetic', dialect: 'postgres' });
     expect(synthetic).toHaveLength(json.syntheticEvents + 1);
+    expect(r.stdout).toMatch(/5\. validate[\s\S]+template-mix[\s\S]+score \d\.\d{3} — (PASS|FAIL)/);
+    expect(json).toMatchObject({ score: expect.any(Number), passed: expect.any(Boolean), report: expect.stringMatching(/fidelity\.html$/) });
+  });
+
+  it('validate: exit 0 when faithful, 1 when a property fails, 2 on bad input; --json and --html', () => {
+    const trace = join(dir, 'shop.jsonl');
+    stb(['parse', join(__dirname, '..', 'assets', 'demo', 'shop-postgres.log'), '-o', trace]);
+    const model = join(dir, 'validate-model.json');
+    stb(['train', trace, '-o', model]);
+    const synthetic = join(dir, 'validate-synthetic.jsonl');
+    stb(['generate', model, '-o', synthetic, '--seed', '3']);
+    const ok = stb(['validate', trace, synthetic, '--html', join(dir, 'r.html')]);
+    expect(ok.stdout).toMatch(/property\s+effect\s+threshold\s+p \(Holm\)\s+verdict/);
+    expect(ok.stdout).toMatch(/score 0\.\d{3} — PASS/);
+    expect(ok.code).toBe(0);
+    expect(readFileSync(join(dir, 'r.html'), 'utf8')).toMatch(/^<!DOCTYPE html>/);
+    const json = JSON.parse(stb(['validate', trace, synthetic, '--json']).stdout);
+    expect(json).toMatchObject({ schema: 'sqltrace-fidelity-report', version: 1, original: { events: 1500 } });
+    expect(json.properties).toHaveLength(10);
+
+    // A synthetic trace with its think times stretched tenfold fails on think time: exit 1.
+    const lines = readFileSync(synthetic, 'utf8').trim().split('\n');
+    const slow = lines.slice(1).map((l) => JSON.parse(l)).map((e: { ts: number }) => ({ ...e, ts: 1_717_405_200_000_000 + (e.ts - 1_717_405_200_000_000) * 10 }));
+    writeFileSync(join(dir, 'slow.jsonl'), slow.map((e) => JSON.stringify(e)).join('\n'));
+    const fail = stb(['validate', trace, join(dir, 'slow.jsonl')]);
+    expect(fail.code).toBe(1);
+    expect(fail.stdout).toMatch(/think-time\s+0\.\d+\s+0\.1\s+\S+\s+FAIL/);
+    expect(stb(['validate', trace, synthetic, '--fail-under', '0.99']).code).toBe(1);
+
+    writeFileSync(join(dir, 'empty.jsonl'), '');
+    const empty = stb(['validate', trace, join(dir, 'empty.jsonl')]);
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toMatch(/empty\.jsonl: the trace has no events — there is nothing to compare/);
+    writeFileSync(join(dir, 'other.json'), '{"hello": "world"}\n');
+    const notTrace = stb(['validate', trace, join(dir, 'other.json')]);
+    expect(notTrace.code).toBe(2);
+    expect(notTrace.stderr).toMatch(/other\.json:1: not a trace event/);
+    expect(stb(['validate', trace, synthetic, '--threshold', 'speed=3']).stderr).toMatch(/--threshold speed=3: expected name=value/);
   });
 
   it('train and generate: a model file, a synthetic trace, the same bytes for the same seed', () => {

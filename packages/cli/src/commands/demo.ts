@@ -3,6 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TRACE_FORMAT_VERSION, TraceFileSink, TraceFileSource } from '@sqltrace/core';
 import { MarkovGenerator, saveModelFile } from '@sqltrace/generators';
+import { WorkloadValidator, renderHtmlReport } from '@sqltrace/validator';
+import { writeFileSync } from 'node:fs';
+import { renderSummary } from './validate';
 import { collectTemplateStats, parseLogsToTrace } from '@sqltrace/parser';
 import { int } from '../shared/format';
 import { StbCommand } from '../shared/stb-command';
@@ -19,12 +22,16 @@ export interface DemoResult {
   synthetic: string;
   syntheticEvents: number;
   syntheticSessions: number;
+  score: number;
+  passed: boolean;
+  failed: string[];
+  report: string;
 }
 
 export default class Demo extends StbCommand<DemoResult> {
   static override summary = 'Run the pipeline on a bundled sample workload (no database server needed).';
-  static override description = `Parses a bundled PostgreSQL log of an online shop (1,500 statements from 184 sessions) into a trace, shows its templates, trains a Markov workload model on it and generates a synthetic trace of the same size.
-Validation and replay against embedded SQLite join the demo as those stages land.`;
+  static override description = `Parses a bundled PostgreSQL log of an online shop (1,500 statements from 184 sessions) into a trace, shows its templates, trains a Markov workload model on it, generates a synthetic trace of the same size and validates it against the original.
+Replay against embedded SQLite joins the demo when the bench stage lands.`;
   static override examples = ['<%= config.bin %> demo', '<%= config.bin %> demo --json'];
 
   async run(): Promise<DemoResult> {
@@ -34,7 +41,7 @@ Validation and replay against embedded SQLite join the demo as those stages land
     const trace = join(work, 'shop.jsonl');
     const modelPath = join(work, 'shop-model.json');
     const synthetic = join(work, 'shop-synthetic.jsonl');
-    this.say("SQL Trace Bench demo: an online shop's PostgreSQL log → trace → templates → model → synthetic trace\n");
+    this.say("SQL Trace Bench demo: an online shop's PostgreSQL log → trace → templates → model → synthetic trace → fidelity report\n");
     this.say(`1. parse     ${log}`);
     const parsed = await parseLogsToTrace([log], { output: trace, generator: `stb ${this.config.version}` });
     const s = parsed.inputs[0]!;
@@ -66,10 +73,18 @@ Validation and replay against embedded SQLite join the demo as those stages land
     this.say(`             ${int(synthesizer.stats.events)} events in ${int(synthesizer.stats.sessions)} sessions written to ${synthetic}`);
     this.say('             the first synthetic session begins:');
     for (const line of samples) this.say(`               ${line.length > 150 ? line.slice(0, 149) + '…' : line}`);
+
+    this.say('\n5. validate  the synthetic trace against the original, property by property');
+    const report = await new WorkloadValidator().compare(new TraceFileSource(trace), new TraceFileSource(synthetic));
+    const html = join(work, 'fidelity.html');
+    writeFileSync(html, renderHtmlReport(report));
+    this.say(renderSummary(report).replace(/^/gm, '             '));
+    this.say(`             HTML report: ${html}`);
     this.say(`\nNext: stb generate ${modelPath} -o more.jsonl --events 100000 --sessions 50 --seed 7`);
     return {
       log, trace, events: stats.events, sessions: stats.sessions, templates: stats.templates.length, parseSeconds: parsed.seconds,
       model: modelPath, synthetic, syntheticEvents: synthesizer.stats.events, syntheticSessions: synthesizer.stats.sessions,
+      score: report.score, passed: report.passed, failed: [...report.failed], report: html,
     };
   }
 }

@@ -30,41 +30,40 @@ export function buildRateCurve(arrivals: readonly number[], from: number, to: nu
 }
 
 /**
- * Arrival times from a curve, as a non-homogeneous Poisson process: the curve's rate times
- * `scale`, on a time axis compressed by `speed`, repeating the curve when the run is longer than
- * the trace. Times are µs from the start.
+ * Arrival times from a curve: each bin gets the curve's count times `scale` sessions (fractions
+ * carried to the next bin, so the total is exact), at uniformly random times within the bin, on a
+ * time axis compressed by `speed`; the curve repeats when the run is longer than the trace. This
+ * keeps the trace's ups and downs bin by bin, where a Poisson process would add noise of its own
+ * (±√n a bin). Times are µs from the start.
  */
 export class ArrivalProcess {
-  readonly #rates: number[]; // arrivals per µs, per bin
+  readonly #expected: number[]; // arrivals per bin
   readonly #binUs: number;
   readonly #prng: Prng;
-  #t = 0;
+  readonly #queue: number[] = [];
+  #bin = 0;
+  #carry: number;
 
   constructor(curve: RateCurveJson, scale: number, speed: number, prng: Prng) {
     this.#binUs = curve.binUs / speed;
-    this.#rates = curve.counts.map((c) => (c * scale) / this.#binUs);
-    if (!this.#rates.some((r) => r > 0)) throw new RangeError('the arrival curve has no arrivals');
+    this.#expected = curve.counts.map((c) => c * scale);
+    if (!this.#expected.some((e) => e > 0)) throw new RangeError('the arrival curve has no arrivals');
     this.#prng = prng;
+    this.#carry = prng.next(); // a random phase for the fractions
   }
 
-  /** The next arrival, µs after the start (strictly increasing). */
+  /** The next arrival, µs after the start (never decreasing). */
   next(): number {
-    // Walk the piecewise-constant rate until a unit-exponential amount of intensity is spent.
-    let need = this.#prng.exponential(1);
-    const cycle = this.#rates.length * this.#binUs;
-    for (;;) {
-      const within = this.#t % cycle;
-      const bin = Math.min(this.#rates.length - 1, Math.floor(within / this.#binUs));
-      // (Never behind the clock, whatever the floating-point remainder said.)
-      const binEnd = Math.max(this.#t - within + (bin + 1) * this.#binUs, this.#t + 1e-6);
-      const rate = this.#rates[bin]!;
-      const available = rate * (binEnd - this.#t);
-      if (rate > 0 && need <= available) {
-        this.#t += need / rate;
-        return this.#t;
-      }
-      need -= available;
-      this.#t = binEnd;
+    while (this.#queue.length === 0) {
+      const expected = this.#expected[this.#bin % this.#expected.length]!;
+      this.#carry += expected;
+      const count = Math.floor(this.#carry);
+      this.#carry -= count;
+      const start = this.#bin * this.#binUs;
+      for (let i = 0; i < count; i++) this.#queue.push(start + this.#prng.next() * this.#binUs);
+      this.#queue.sort((a, b) => b - a); // popped from the end: earliest last
+      this.#bin++;
     }
+    return this.#queue.pop()!;
   }
 }

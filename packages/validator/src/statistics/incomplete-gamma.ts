@@ -1,4 +1,7 @@
-import { jStat } from 'jstat';
+/// <reference path="./jstat.d.ts" />
+import jstat from 'jstat';
+
+const { jStat } = jstat;
 
 const EPS = 1e-16;
 const TINY = 1e-300;

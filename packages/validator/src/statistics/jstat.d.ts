@@ -1,7 +1,10 @@
-// The part of jstat (no published types) the validator uses.
+// The part of jstat (CommonJS, no published types) the validator uses.
 declare module 'jstat' {
-  export const jStat: {
-    gammaln(x: number): number;
-    chisquare: { cdf(x: number, dof: number): number };
+  const jstat: {
+    jStat: {
+      gammaln(x: number): number;
+      chisquare: { cdf(x: number, dof: number): number };
+    };
   };
+  export default jstat;
 }
