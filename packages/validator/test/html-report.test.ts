@@ -62,7 +62,7 @@ describe('HTML report', () => {
         void d.dismiss();
       });
       await page.goto(`file://${file}`);
-      expect(await page.evaluate(() => document.scripts.length)).toBe(0);
+      expect(await page.evaluate('document.scripts.length')).toBe(0);
       expect(await page.locator('body').innerText()).toContain('<script>alert("x")</script>');
       expect(await page.locator('svg').count()).toBeGreaterThan(3);
       expect(await page.locator('polyline').count()).toBeGreaterThan(0);

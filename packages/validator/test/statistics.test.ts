@@ -41,6 +41,27 @@ describe('two-sample Kolmogorov–Smirnov against SciPy', () => {
     expect(new Set(reference.ks.map((c) => c.alternative))).toEqual(new Set(['two-sided', 'less', 'greater']));
   });
 
+  it('sorts large samples of any sign (the radix path) exactly as a comparison sort would', () => {
+    const prng = new Prng('signs');
+    const a = Array.from({ length: 20_000 }, (_, i) => (i % 9 === 0 ? -0 : prng.normal(0, 1) * 10 ** prng.int(-8, 8)));
+    const b = Array.from({ length: 15_000 }, (_, i) => (i % 11 === 0 ? 0 : prng.normal(0.05, 1) * 10 ** prng.int(-8, 8)));
+    // The statistic by definition: max |F_a(x) − F_b(x)| over every value, CDFs counted by brute force on sorted copies.
+    const sa = [...a].map((v) => (v === 0 ? 0 : v)).sort((x, y) => x - y), sb = [...b].sort((x, y) => x - y);
+    const cdf = (s: number[], x: number) => {
+      let lo = 0, hi = s.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (s[mid]! <= x) lo = mid + 1;
+        else hi = mid;
+      }
+      return lo / s.length;
+    };
+    let d = 0;
+    for (const x of [...sa, ...sb]) d = Math.max(d, Math.abs(cdf(sa, x) - cdf(sb, x)));
+    expect(ksTwoSample(a, b).statistic).toBeCloseTo(d, 12);
+    expect(wasserstein1([-0, 0, 1], [0, 0, 1])).toBe(0);
+  });
+
   it('chooses exact up to 10,000 values per sample, asymptotic above, and does not modify its input', () => {
     const small = sample({ seed: 3, n: 100, kind: 'uniform' });
     const copy = [...small];

@@ -1,3 +1,5 @@
+import { sortFloat64 } from './sort-float64';
+
 /** Total variation distance between two count (or probability) vectors over the same categories: ½ Σ |p − q|, in [0, 1]. */
 export function totalVariation(first: readonly number[], second: readonly number[]): number {
   const [p, q] = normalize(first, second);
@@ -24,8 +26,8 @@ export function jensenShannon(first: readonly number[], second: readonly number[
 
 /** Wasserstein-1 (earth mover's) distance between two 1-D samples: ∫ |F₁ − F₂| (SciPy's `wasserstein_distance`). */
 export function wasserstein1(first: ArrayLike<number>, second: ArrayLike<number>): number {
-  const a = Float64Array.from(first as ArrayLike<number>).sort();
-  const b = Float64Array.from(second as ArrayLike<number>).sort();
+  const a = sortFloat64(first, 'wasserstein1: samples');
+  const b = sortFloat64(second, 'wasserstein1: samples');
   if (a.length === 0 || b.length === 0) throw new RangeError('wasserstein1: both samples need at least one value');
   let i = 0, j = 0, distance = 0;
   let at = Math.min(a[0]!, b[0]!);

@@ -1,4 +1,5 @@
 import { kolmogorovSurvival } from './kolmogorov-distribution';
+import { sortFloat64 } from './sort-float64';
 
 export type Alternative = 'two-sided' | 'less' | 'greater';
 
@@ -173,7 +174,5 @@ function clamp(p: number): number {
 }
 
 function sorted(values: ArrayLike<number>): Float64Array {
-  const copy = Float64Array.from(values as ArrayLike<number>);
-  for (let i = 0; i < copy.length; i++) if (Number.isNaN(copy[i]!)) throw new RangeError('ksTwoSample: samples must not contain NaN');
-  return copy.sort();
+  return sortFloat64(values, 'ksTwoSample: samples');
 }
