@@ -1,21 +1,10 @@
-import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
+import { corporaDescribe } from '@sqltrace/fixtures/src/corpora';
 import type { TraceEvent, TraceSource } from '@sqltrace/core';
 import { LogParser, type ParseLogOptions } from '@sqltrace/parser';
 
-/** `../shared/corpora` beside the repository (present on developer machines and in CI). */
-export const CORPORA = process.env.STB_CORPORA ?? resolve(__dirname, '../../../../shared/corpora');
-export const HAVE_CORPORA = existsSync(CORPORA);
-if (!HAVE_CORPORA) {
-  const message = `\n!!! ${CORPORA} is missing: the generator tests on real traces are SKIPPED !!!\n`;
-  if (process.env.CI === 'true') throw new Error(`${message}(CI=true: they must run)`);
-  console.warn(message);
-}
-export const describeCorpora = HAVE_CORPORA ? describe : describe.skip;
-
-export function corpus(...parts: string[]): string {
-  return join(CORPORA, ...parts);
-}
+export { corpus } from '@sqltrace/fixtures/src/corpora';
+export const describeCorpora = corporaDescribe('generator');
 
 /** The bundled demo log (a synthetic shop workload written by tools/fixtures). */
 export const DEMO_LOG = resolve(__dirname, '../../cli/assets/demo/shop-postgres.log');

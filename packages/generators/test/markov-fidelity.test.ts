@@ -81,13 +81,8 @@ describeCorpora('Markov model on the pgbench syslog (59,871 statements in BEGIN 
 
 describe('Markov model on the shop workload as a MySQL general log (20,000 statements, 2,201 sessions)', () => {
   it('keeps mix, transitions, session lengths and think times at order 1', async () => {
-    const { makeLog } = await import('@sqltrace/fixtures/src/make-log');
-    const { mkdtempSync } = await import('node:fs');
-    const { join } = await import('node:path');
-    const { tmpdir } = await import('node:os');
-    const path = join(mkdtempSync(join(tmpdir(), 'stb-mysql-')), 'shop.log');
-    await makeLog({ format: 'mysql-general', output: path, statements: 20_000, seed: 'my', concurrency: 50 });
-    const original = await parseLog(path);
+    const { makeTempLog } = await import('@sqltrace/fixtures/src/make-log');
+    const original = await parseLog(await makeTempLog({ format: 'mysql-general', statements: 20_000, seed: 'my', concurrency: 50 }));
     const { synthetic } = await trainAndGenerate(original, 1);
     expect(templateMixTvd(original, synthetic)).toBeLessThan(0.02);
     expect(transitionTvd(original, synthetic)).toBeLessThan(0.05);

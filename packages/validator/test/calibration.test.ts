@@ -106,13 +106,8 @@ describe('calibration and power on the shop workload (a MySQL general log with m
   const validator = new WorkloadValidator();
 
   beforeAll(async () => {
-    const { makeLog } = await import('@sqltrace/fixtures/src/make-log');
-    const { mkdtempSync } = await import('node:fs');
-    const { join } = await import('node:path');
-    const { tmpdir } = await import('node:os');
-    const path = join(mkdtempSync(join(tmpdir(), 'stb-validate-')), 'shop.log');
-    await makeLog({ format: 'mysql-general', output: path, statements: 30_000, seed: 'calibration', concurrency: 50 });
-    [a, b] = halves(await parse(path));
+    const { makeTempLog } = await import('@sqltrace/fixtures/src/make-log');
+    [a, b] = halves(await parse(await makeTempLog({ format: 'mysql-general', statements: 30_000, seed: 'calibration', concurrency: 50 })));
   });
 
   it('passes two halves of the same trace on every property', async () => {
