@@ -17,6 +17,8 @@ module.exports = {
   // p-limit and its helpers ship ESM only: let SWC turn them into CommonJS.
   transformIgnorePatterns: ['/node_modules/(?!(p-limit|yocto-queue)/)'],
   moduleNameMapper: {
+    // (The private driver contract suite lives in tools/, before the packages/* rule.)
+    '^@sqltrace/driver-contract$': path.join(root, 'tools/driver-contract/src/driver-contract.ts'),
     '^@sqltrace/([a-z-]+)$': path.join(root, 'packages/$1/src/index.ts'),
     '^@sqltrace/validator/jest$': path.join(root, 'packages/validator/src/jest.ts'),
     // The private fixture generator (tools/fixtures), for tests that build a workload log.

@@ -27,3 +27,6 @@ export { CORRUPT_INPUT, DEFAULT_MAX_LINE_LENGTH, readLineBatches } from './trace
 export { encodeTraceEvent, encodeTraceHeader, traceEventProblem } from './trace-io/trace-event-codec';
 export { TraceFileSource } from './trace-io/trace-file-source';
 export { TraceFileSink } from './trace-io/trace-file-sink';
+export type { DriverErrorDetails } from './errors/driver-error';
+export { DriverError, isDriverError } from './errors/driver-error';
+export { redactUrl } from './drivers/connection-url';

@@ -1,2 +1,9 @@
-// @sqltrace/driver-postgres — not implemented yet (see README.md). The public API will be exported from here.
-export {};
+// @sqltrace/driver-postgres — PostgreSQL through pg.
+import type { DriverFactory } from '@sqltrace/core';
+import { PostgresDriver } from './postgres-driver';
+
+export type { PostgresDriverConfig } from './postgres-driver';
+export { PostgresDriver } from './postgres-driver';
+
+/** The factory `stb bench --driver postgres` (or this package's name) loads. */
+export const createDriver: DriverFactory = (config) => new PostgresDriver(config);

@@ -6,7 +6,10 @@ export interface ExecuteOptions {
 
 /** What one statement returned. */
 export interface ExecuteResult {
+  /** Rows returned or affected. */
   readonly rowCount?: number;
+  /** The rows, for statements that return them. */
+  readonly rows?: readonly Record<string, unknown>[];
 }
 
 /** One connection to the target database. */

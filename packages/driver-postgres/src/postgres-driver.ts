@@ -1,0 +1,105 @@
+import pg from 'pg';
+import { DriverError, redactUrl, type Driver, type DriverSession, type ExecuteResult, type ParamValue } from '@sqltrace/core';
+
+export interface PostgresDriverConfig {
+  /** `postgres://user:password@host:port/database` (libpq-style URL). */
+  readonly url: string;
+  /** Give up connecting after this long (default 10,000 ms). */
+  readonly connectTimeoutMs?: number;
+  readonly applicationName?: string;
+}
+
+/** SQLSTATEs and client errors after which the connection is gone. */
+const CONNECTION_LOST = new Set(['57P01', '57P02', '57P03', '08000', '08003', '08006', 'ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'CONNECTION_ENDED']);
+
+/**
+ * PostgreSQL through pg: one connection per session. Statements with parameters go through the
+ * extended protocol (parse/bind/execute), bound as they were logged — text, numbers, NULL — so the
+ * server infers their types as it did for the application; statements without go through the
+ * simple protocol.
+ */
+export class PostgresDriver implements Driver {
+  readonly name = 'postgres';
+  readonly dialect = 'postgres';
+  readonly #config: PostgresDriverConfig;
+  readonly #open = new Set<PostgresSession>();
+
+  constructor(config: PostgresDriverConfig) {
+    this.#config = config;
+  }
+
+  async open(): Promise<DriverSession> {
+    const client = new pg.Client({
+      connectionString: this.#config.url,
+      connectionTimeoutMillis: this.#config.connectTimeoutMs ?? 10_000,
+      application_name: this.#config.applicationName ?? 'stb',
+    });
+    // A connection killed between statements reports here; the next execute fails with it.
+    let lost: DriverError | undefined;
+    client.on('error', (error) => {
+      lost = translate(error, 'connection lost');
+    });
+    try {
+      await client.connect();
+    } catch (error) {
+      await client.end().catch(() => undefined);
+      throw translate(error, `cannot connect to ${redactUrl(this.#config.url)}`);
+    }
+    const session = new PostgresSession(client, () => lost, () => this.#open.delete(session));
+    this.#open.add(session);
+    return session;
+  }
+
+  async prepare(sql: readonly string[]): Promise<void> {
+    const session = await this.open();
+    try {
+      for (const statement of sql) await session.execute(statement);
+    } finally {
+      await session.close();
+    }
+  }
+
+  async destroy(): Promise<void> {
+    await Promise.all([...this.#open].map((s) => s.close()));
+  }
+}
+
+class PostgresSession implements DriverSession {
+  readonly #client: pg.Client;
+  readonly #lost: () => DriverError | undefined;
+  readonly #onClose: () => void;
+  #closed = false;
+
+  constructor(client: pg.Client, lost: () => DriverError | undefined, onClose: () => void) {
+    this.#client = client;
+    this.#lost = lost;
+    this.#onClose = onClose;
+  }
+
+  async execute(sql: string, params?: readonly ParamValue[]): Promise<ExecuteResult> {
+    const lost = this.#lost();
+    if (lost !== undefined) throw lost;
+    try {
+      const result = params !== undefined && params.length > 0 ? await this.#client.query({ text: sql, values: params as unknown[] }) : await this.#client.query(sql);
+      const last = Array.isArray(result) ? result[result.length - 1] : result;
+      return { rowCount: last?.rowCount ?? last?.rows?.length ?? 0, rows: last?.rows ?? [] };
+    } catch (error) {
+      throw translate(error, 'statement failed');
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#onClose();
+    await this.#client.end().catch(() => undefined);
+  }
+}
+
+function translate(error: unknown, context: string): DriverError {
+  const e = error as { code?: string; message?: string };
+  let code = e.code ?? 'UNKNOWN';
+  const message = e.message ?? String(error);
+  if (code === 'UNKNOWN' && /terminated|Connection terminated|not queryable|ended/i.test(message)) code = 'CONNECTION_ENDED';
+  return new DriverError(`${context}: ${message}`, { code, connectionLost: CONNECTION_LOST.has(code), cause: error });
+}
