@@ -1,0 +1,92 @@
+import { isDriverError, type MetricsSink } from '@sqltrace/core';
+import { LatencyHistogram } from '../latency/latency-histogram';
+import type { ErrorClassResults, TemplateResults } from './bench-results';
+
+/** One finished operation: its template and the three instants, in ms on one clock. */
+export interface OperationSample {
+  readonly template: string;
+  readonly kind: string;
+  readonly session: string;
+  readonly intended: number;
+  readonly sent: number;
+  readonly done: number;
+  readonly error?: unknown;
+}
+
+interface Triple {
+  readonly response: LatencyHistogram;
+  readonly service: LatencyHistogram;
+  readonly lag: LatencyHistogram;
+  operations: number;
+  errors: number;
+  example: string;
+}
+
+function triple(example = ''): Triple {
+  return { response: new LatencyHistogram(), service: new LatencyHistogram(), lag: new LatencyHistogram(), operations: 0, errors: 0, example };
+}
+
+/** Aggregates operations into histograms (overall and per template), error classes and per-session lag. */
+export class ResultsRecorder {
+  readonly overall = triple();
+  readonly #templates = new Map<string, Triple>();
+  readonly #errors = new Map<string, { count: number; codes: Map<string, number>; examples: string[] }>();
+  readonly #sessions = new Map<string, { maxLagMs: number; operations: number }>();
+  readonly #metrics: MetricsSink | undefined;
+  readonly #measureFrom: number;
+
+  /** Operations intended before `measureFrom` (the warm-up) are executed but not recorded. */
+  constructor(measureFrom: number, metrics?: MetricsSink) {
+    this.#measureFrom = measureFrom;
+    this.#metrics = metrics;
+  }
+
+  record(op: OperationSample, example: string): void {
+    const response = op.done - op.intended, service = op.done - op.sent, lag = Math.max(0, op.sent - op.intended);
+    this.#metrics?.recordOperation({ template: op.template, kind: op.kind, status: op.error === undefined ? 'ok' : 'error', responseSeconds: response / 1000, serviceSeconds: service / 1000, scheduleLagSeconds: lag / 1000 });
+    if (op.intended < this.#measureFrom) return;
+    let t = this.#templates.get(op.template);
+    if (t === undefined) this.#templates.set(op.template, (t = triple(example)));
+    for (const group of [this.overall, t]) {
+      group.response.recordMs(response);
+      group.service.recordMs(service);
+      group.lag.recordMs(lag);
+      group.operations++;
+      if (op.error !== undefined) group.errors++;
+    }
+    let s = this.#sessions.get(op.session);
+    if (s === undefined) this.#sessions.set(op.session, (s = { maxLagMs: 0, operations: 0 }));
+    s.operations++;
+    if (lag > s.maxLagMs) s.maxLagMs = lag;
+    if (op.error !== undefined) this.#recordError(op.error);
+  }
+
+  #recordError(error: unknown): void {
+    const errorClass = isDriverError(error) ? error.errorClass : 'internal';
+    const code = isDriverError(error) ? error.sqlState : 'internal';
+    let e = this.#errors.get(errorClass);
+    if (e === undefined) this.#errors.set(errorClass, (e = { count: 0, codes: new Map(), examples: [] }));
+    e.count++;
+    e.codes.set(code, (e.codes.get(code) ?? 0) + 1);
+    const message = error instanceof Error ? error.message : String(error);
+    if (e.examples.length < 3 && !e.examples.includes(message)) e.examples.push(message.length > 300 ? message.slice(0, 299) + '…' : message);
+  }
+
+  templates(): TemplateResults[] {
+    return [...this.#templates]
+      .sort((a, b) => b[1].operations - a[1].operations)
+      .map(([template, t]) => ({
+        template, example: t.example, operations: t.operations, errors: t.errors,
+        responseTime: t.response.summary(), serviceTime: t.service.summary(), scheduleLag: t.lag.summary(),
+        histograms: { responseTime: t.response.encode(), serviceTime: t.service.encode(), scheduleLag: t.lag.encode() },
+      }));
+  }
+
+  errorsByClass(): ErrorClassResults[] {
+    return [...this.#errors].sort((a, b) => b[1].count - a[1].count).map(([errorClass, e]) => ({ errorClass, count: e.count, codes: Object.fromEntries(e.codes), examples: e.examples }));
+  }
+
+  sessionsBehind(): { session: string; maxLagMs: number; operations: number }[] {
+    return [...this.#sessions].map(([session, s]) => ({ session, maxLagMs: Math.round(s.maxLagMs * 1000) / 1000, operations: s.operations })).sort((a, b) => b.maxLagMs - a.maxLagMs).slice(0, 10);
+  }
+}

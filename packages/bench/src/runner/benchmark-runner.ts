@@ -1,0 +1,110 @@
+import { StbError, type Driver, type MetricsSink, type TraceSource } from '@sqltrace/core';
+import { RESULTS_SCHEMA, RESULTS_VERSION, type BenchResults } from '../results/bench-results';
+import { closedLoop } from './closed-mode';
+import { openLoop } from './open-mode';
+import { replay } from './replay-mode';
+import { RunContext } from './run-context';
+import { statementPool } from './statement-pool';
+
+export interface BenchmarkOptions {
+  readonly driver: Driver;
+  /** Where it runs, for the results (pass a redacted URL). */
+  readonly target: string;
+  readonly mode: 'replay' | 'closed' | 'open';
+  /** replay: time compression (default 1; Infinity = as fast as the database allows). */
+  readonly speed?: number;
+  /** closed: workers; open: connections; replay: the cap on concurrent sessions (default 10,000). */
+  readonly concurrency?: number;
+  /** open: arrivals per second, Poisson (default) or regular. */
+  readonly rate?: number;
+  readonly arrivals?: 'poisson' | 'regular';
+  /** Stop after this long (closed and open: default 10 s; replay: the whole trace). */
+  readonly durationSeconds?: number;
+  /** Run but do not record the first seconds (default 0). */
+  readonly warmupSeconds?: number;
+  readonly metrics?: MetricsSink;
+  readonly signal?: AbortSignal;
+  readonly label?: string;
+  readonly seed?: string | number;
+}
+
+/**
+ * Runs a trace against a database and measures every operation three times — intended, sent,
+ * done — into HDR histograms per template and overall. Modes: `replay` (the trace's own timing,
+ * sessions independent), `closed` (N workers, no think time), `open` (arrivals at a fixed rate).
+ */
+export class BenchmarkRunner {
+  readonly #o: BenchmarkOptions;
+
+  constructor(options: BenchmarkOptions) {
+    this.#o = options;
+    for (const [name, value] of [['speed', options.speed], ['concurrency', options.concurrency], ['rate', options.rate], ['duration', options.durationSeconds]] as const) {
+      if (value !== undefined && !(value > 0)) throw new StbError('E_USAGE', `--${name} must be a positive number, got ${value}`);
+    }
+    if (options.warmupSeconds !== undefined && !(options.warmupSeconds >= 0)) throw new StbError('E_USAGE', `--warmup must be ≥ 0, got ${options.warmupSeconds}`);
+    if (options.mode === 'open' && options.rate === undefined) throw new StbError('E_USAGE', 'open mode needs --rate (arrivals per second)');
+  }
+
+  async run(trace: TraceSource): Promise<BenchResults> {
+    const o = this.#o;
+    const warmup = o.warmupSeconds ?? 0;
+    const startedAt = new Date().toISOString();
+    const context = new RunContext(o.driver, warmup, o.metrics, o.signal);
+    const progress = o.durationSeconds !== undefined && o.metrics ? setInterval(() => o.metrics!.setProgress(Math.min(1, (performance.now() - context.start) / 1000 / o.durationSeconds!)), 500) : undefined;
+    let settings: Record<string, number | string | boolean>;
+    try {
+      if (o.mode === 'replay') {
+        const speed = o.speed ?? 1;
+        settings = { speed: Number.isFinite(speed) ? speed : 'max', maxConnections: o.concurrency ?? 10_000 };
+        await replay(trace, context, { speed, maxConnections: o.concurrency ?? 10_000, ...(o.durationSeconds !== undefined ? { durationSeconds: o.durationSeconds } : {}) });
+      } else {
+        const pool = await statementPool(trace);
+        if (pool.length === 0) throw new StbError('E_INPUT', `${trace.name}: the trace has no statements to run`);
+        const duration = o.durationSeconds ?? 10;
+        if (o.mode === 'closed') {
+          settings = { workers: o.concurrency ?? 8, durationSeconds: duration, statements: pool.length };
+          await closedLoop(pool, context, o.concurrency ?? 8, duration);
+        } else {
+          settings = { rate: o.rate!, arrivals: o.arrivals ?? 'poisson', connections: o.concurrency ?? 8, durationSeconds: duration, statements: pool.length };
+          await openLoop(pool, context, { rate: o.rate!, arrivals: o.arrivals ?? 'poisson', connections: o.concurrency ?? 8, durationSeconds: duration, seed: o.seed ?? 1 });
+        }
+      }
+    } finally {
+      if (progress) clearInterval(progress);
+      context.loopDelay.disable();
+    }
+    o.metrics?.setProgress(1);
+    const end = performance.now();
+    const measured = Math.max(1e-9, (end - context.start) / 1000 - warmup);
+    const overall = context.recorder.overall;
+    const errors = overall.errors;
+    const loop = context.loopDelay;
+    return {
+      schema: RESULTS_SCHEMA,
+      version: RESULTS_VERSION,
+      ...(o.label ? { label: o.label } : {}),
+      driver: o.driver.name,
+      target: o.target,
+      mode: o.mode,
+      settings: { ...settings!, warmupSeconds: warmup },
+      startedAt,
+      durationSeconds: measured,
+      warmupSeconds: warmup,
+      operations: overall.operations,
+      errors,
+      dropped: context.dropped,
+      throughput: overall.operations / measured,
+      goodput: (overall.operations - errors) / measured,
+      responseTime: overall.response.summary(),
+      serviceTime: overall.service.summary(),
+      scheduleLag: overall.lag.summary(),
+      errorsByClass: context.recorder.errorsByClass(),
+      connections: { ...context.connections },
+      sessionsBehind: o.mode === 'replay' ? context.recorder.sessionsBehind() : [],
+      eventLoopDelay: { p50: loop.percentile(50) / 1e6, p99: loop.percentile(99) / 1e6, max: loop.max / 1e6 },
+      ...(context.endedEarly !== undefined ? { endedEarly: context.endedEarly } : {}),
+      templates: context.recorder.templates(),
+      histograms: { responseTime: overall.response.encode(), serviceTime: overall.service.encode(), scheduleLag: overall.lag.encode() },
+    };
+  }
+}

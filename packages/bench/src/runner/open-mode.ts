@@ -1,0 +1,56 @@
+import pLimit from 'p-limit';
+import { Prng, type DriverSession, type TraceEvent } from '@sqltrace/core';
+import type { RunContext } from './run-context';
+import { waitUntil } from './wait-until';
+
+export interface OpenLoopSettings {
+  /** Arrivals per second. */
+  readonly rate: number;
+  readonly arrivals: 'poisson' | 'regular';
+  /** Connections serving the arrivals. */
+  readonly connections: number;
+  readonly durationSeconds: number;
+  readonly seed: string | number;
+}
+
+/**
+ * Open loop: statements arrive at `rate` per second (Poisson or evenly spaced) whatever the
+ * database does, drawn in order from the trace's statement mix, and wait for a free connection.
+ * Response time counts from the arrival, so a stall shows in it (no coordinated omission); when
+ * more than 100 arrivals per connection are waiting, new ones are dropped and counted — the run
+ * never aborts because the database cannot keep up.
+ */
+export async function openLoop(pool: readonly TraceEvent[], context: RunContext, settings: OpenLoopSettings): Promise<void> {
+  const limit = pLimit(settings.connections);
+  const free: DriverSession[] = [];
+  const prng = new Prng(settings.seed);
+  const endAt = context.start + settings.durationSeconds * 1000;
+  const maxWaiting = settings.connections * 100;
+  const inFlight = new Set<Promise<void>>();
+  let at = context.start;
+  let i = 0;
+  while (!context.stopped) {
+    at += settings.arrivals === 'poisson' ? prng.exponential(settings.rate) * 1000 : 1000 / settings.rate;
+    if (at >= endAt) break;
+    await waitUntil(at);
+    if (limit.pendingCount >= maxWaiting) {
+      context.dropped++;
+      continue;
+    }
+    const event = pool[i++ % pool.length]!;
+    const intended = at;
+    const task = limit(async () => {
+      let connection = free.pop() ?? (await context.open());
+      if (connection === undefined) {
+        context.dropped++;
+        return;
+      }
+      connection = await context.execute(connection, event, intended);
+      if (connection !== undefined) free.push(connection);
+    });
+    inFlight.add(task);
+    void task.finally(() => inFlight.delete(task));
+  }
+  await Promise.all(inFlight);
+  for (const connection of free) await context.close(connection);
+}

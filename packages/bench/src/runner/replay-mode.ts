@@ -1,0 +1,91 @@
+import pLimit from 'p-limit';
+import type { DriverSession, TraceEvent, TraceSource } from '@sqltrace/core';
+import type { RunContext } from './run-context';
+import { waitUntil } from './wait-until';
+
+export interface ReplaySettings {
+  /** Time compression; Infinity: each session runs its statements back to back. */
+  readonly speed: number;
+  /** At most this many sessions run at once; later ones queue (and their lag shows it). */
+  readonly maxConnections: number;
+  readonly durationSeconds?: number;
+}
+
+interface Pending {
+  readonly event: TraceEvent;
+  readonly intended: number | undefined;
+}
+
+/** How far ahead of the clock the reader queues statements (bounded memory on long traces). */
+const LOOKAHEAD_MS = 500;
+
+/**
+ * Replays a trace with its own timing: one connection per traced session, statements in order
+ * within a session, every session independent of the others — a session waiting on a lock never
+ * holds back the session that will release it (the global order of the log is not kept, as it
+ * cannot be without deadlocks). Statement i is due at start + (ts_i − ts_0) / speed.
+ */
+export async function replay(trace: TraceSource, context: RunContext, settings: ReplaySettings): Promise<{ lastIntended: number }> {
+  const limit = pLimit(settings.maxConnections);
+  const sessions = new Map<string, { queue: Pending[]; running: Promise<void> | undefined; connection: DriverSession | undefined }>();
+  const endAt = settings.durationSeconds === undefined ? Infinity : context.start + settings.durationSeconds * 1000;
+  let firstTs: number | undefined;
+  let lastIntended = context.start;
+  let queued = 0;
+
+  const run = async (id: string) => {
+    const s = sessions.get(id)!;
+    s.connection ??= await context.open();
+    while (s.queue.length > 0 && !context.stopped) {
+      const { event, intended } = s.queue.shift()!;
+      queued--;
+      if (s.connection === undefined) {
+        context.dropped++;
+        continue;
+      }
+      if (intended !== undefined) await waitUntil(intended);
+      s.connection = await context.execute(s.connection, event, intended ?? performance.now());
+      await context.breathe();
+    }
+    if (context.stopped) {
+      context.dropped += s.queue.length;
+      queued -= s.queue.length;
+      s.queue.length = 0;
+    }
+  };
+  const schedule = (id: string) => {
+    const s = sessions.get(id)!;
+    if (s.running !== undefined) return;
+    s.running = limit(() => run(id)).finally(() => {
+      s.running = undefined;
+      if (s.queue.length > 0) schedule(id);
+    });
+  };
+
+  for await (const event of trace.events()) {
+    if (context.stopped) break;
+    firstTs ??= event.ts;
+    const intended = Number.isFinite(settings.speed) ? context.start + (event.ts - firstTs) / 1000 / settings.speed : undefined;
+    if (intended !== undefined && intended > endAt) break;
+    if (intended !== undefined) {
+      lastIntended = intended;
+      if (intended - performance.now() > LOOKAHEAD_MS) await waitUntil(intended - LOOKAHEAD_MS);
+    } else if (queued > 10_000) {
+      // As fast as possible: keep the read-ahead bounded.
+      while (queued > 5_000 && !context.stopped) await new Promise((r) => setTimeout(r, 1));
+    }
+    let s = sessions.get(event.session);
+    if (s === undefined) sessions.set(event.session, (s = { queue: [], running: undefined, connection: undefined }));
+    s.queue.push({ event, intended });
+    queued++;
+    schedule(event.session);
+  }
+  // Let every session finish, then close the connections.
+  for (;;) {
+    const running = [...sessions.values()].map((s) => s.running).filter((p) => p !== undefined);
+    if (running.length === 0) break;
+    await Promise.all(running);
+  }
+  for (const s of sessions.values()) await context.close(s.connection);
+  return { lastIntended };
+}

@@ -1,0 +1,93 @@
+import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
+import { DriverError, isDriverError, type Driver, type DriverSession, type MetricsSink, type TraceEvent } from '@sqltrace/core';
+import { ResultsRecorder } from '../results/results-recorder';
+import { statementKind } from './statement-kind';
+
+/** What every mode shares: the clock, the recorder, connections (counted, reopened when lost), the stop signal. */
+export class RunContext {
+  readonly start: number;
+  readonly recorder: ResultsRecorder;
+  readonly connections = { opened: 0, lost: 0, reopened: 0, peak: 0 };
+  readonly loopDelay: IntervalHistogram;
+  dropped = 0;
+  endedEarly: string | undefined;
+  #open = 0;
+  readonly #driver: Driver;
+  readonly #metrics: MetricsSink | undefined;
+  readonly #signal: AbortSignal | undefined;
+
+  constructor(driver: Driver, warmupSeconds: number, metrics: MetricsSink | undefined, signal: AbortSignal | undefined) {
+    this.#driver = driver;
+    this.#metrics = metrics;
+    this.#signal = signal;
+    // A short lead, so the first connections are open before the first statements are due.
+    this.start = performance.now() + 250;
+    this.recorder = new ResultsRecorder(this.start + warmupSeconds * 1000, metrics);
+    this.loopDelay = monitorEventLoopDelay({ resolution: 10 });
+    this.loopDelay.enable();
+  }
+
+  #lastYield = performance.now();
+
+  /**
+   * Gives the event loop a turn every 5 ms: an embedded driver (SQLite) resolves at once, and a
+   * loop of them would otherwise starve timers, the metrics endpoint and every other session.
+   */
+  async breathe(): Promise<void> {
+    const now = performance.now();
+    if (now - this.#lastYield < 5) return;
+    this.#lastYield = now;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+
+  /** True once the run must stop: aborted, or the database went away. */
+  get stopped(): boolean {
+    if (this.#signal?.aborted && this.endedEarly === undefined) this.endedEarly = 'aborted';
+    return this.endedEarly !== undefined;
+  }
+
+  async open(): Promise<DriverSession | undefined> {
+    try {
+      const session = await this.#driver.open();
+      this.connections.opened++;
+      this.#open++;
+      if (this.#open > this.connections.peak) this.connections.peak = this.#open;
+      this.#metrics?.setActiveSessions(this.#open);
+      return session;
+    } catch (error) {
+      this.endedEarly ??= `the database cannot be reached: ${error instanceof Error ? error.message : String(error)}`;
+      return undefined;
+    }
+  }
+
+  async close(session: DriverSession | undefined): Promise<void> {
+    if (session === undefined) return;
+    this.#open--;
+    this.#metrics?.setActiveSessions(this.#open);
+    await session.close().catch(() => undefined);
+  }
+
+  /**
+   * Runs one statement on `session` and records it; returns the session to use next — a new one
+   * when the connection was lost (counted and reopened), or undefined when the database is gone.
+   */
+  async execute(session: DriverSession, event: TraceEvent, intended: number): Promise<DriverSession | undefined> {
+    const sent = performance.now();
+    let error: unknown;
+    try {
+      await session.execute(event.sql, event.params);
+    } catch (e) {
+      error = isDriverError(e) ? e : new DriverError(e instanceof Error ? e.message : String(e), { code: 'internal', cause: e });
+    }
+    const done = performance.now();
+    this.recorder.record({ template: event.templateId ?? event.sql, kind: statementKind(event.sql), session: event.session, intended, sent, done, error }, event.sql);
+    if (error !== undefined && isDriverError(error) && error.connectionLost) {
+      this.connections.lost++;
+      await this.close(session);
+      const fresh = await this.open();
+      if (fresh !== undefined) this.connections.reopened++;
+      return fresh;
+    }
+    return session;
+  }
+}

@@ -1,0 +1,92 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TraceEvent, TraceSource } from '@sqltrace/core';
+import { BenchmarkRunner, LatencyHistogram, PrometheusMetrics, loadDriver, renderComparison, renderResultsSummary } from '@sqltrace/bench';
+import { SqliteDriver } from '@sqltrace/driver-sqlite';
+
+function source(events: readonly TraceEvent[]): TraceSource {
+  return { name: 'memory', events: async function* () { yield* events; } };
+}
+
+async function sqlite(): Promise<SqliteDriver> {
+  const driver = new SqliteDriver({ url: `sqlite:${join(mkdtempSync(join(tmpdir(), 'stb-bench-')), 'bench.db')}` });
+  await driver.prepare!(['CREATE TABLE items (id INTEGER PRIMARY KEY, n INTEGER)', 'INSERT INTO items SELECT value, 0 FROM (WITH RECURSIVE c(value) AS (SELECT 1 UNION ALL SELECT value + 1 FROM c WHERE value < 1000) SELECT value FROM c)']);
+  return driver;
+}
+
+describe('LatencyHistogram', () => {
+  it('summarizes in ms and merges exactly through its encoded form', () => {
+    const a = new LatencyHistogram(), b = new LatencyHistogram();
+    for (let i = 1; i <= 1000; i++) a.recordMs(i);
+    for (let i = 1001; i <= 2000; i++) b.recordMs(i);
+    const merged = LatencyHistogram.decode(a.encode());
+    merged.add(LatencyHistogram.decode(b.encode()));
+    const s = merged.summary();
+    expect(s.count).toBe(2000);
+    expect(s.p50).toBeCloseTo(1000, -1);
+    expect(s.p99).toBeCloseTo(1980, -1);
+    expect(s.max).toBeCloseTo(2000, -1);
+  });
+});
+
+describe('BenchmarkRunner on SQLite', () => {
+  it('replays a trace with its timing, per session, and measures the three times', async () => {
+    const t0 = 1_700_000_000_000_000;
+    const events: TraceEvent[] = [];
+    for (let s = 0; s < 20; s++) for (let i = 0; i < 10; i++) events.push({ ts: t0 + i * 50_000 + s * 1_000, session: `s${s}`, sql: 'UPDATE items SET n = n + 1 WHERE id = $1', params: [s + 1], templateId: 'bump' });
+    events.sort((a, b) => a.ts - b.ts);
+    const driver = await sqlite();
+    const started = performance.now();
+    const results = await new BenchmarkRunner({ driver, target: 'sqlite', mode: 'replay' }).run(source(events));
+    const wall = performance.now() - started;
+    await driver.destroy();
+    expect(results.operations).toBe(200);
+    expect(results.errors).toBe(0);
+    expect(wall).toBeGreaterThan(450); // the trace spans 0.47 s at speed 1
+    expect(results.templates[0]).toMatchObject({ template: 'bump', operations: 200 });
+    expect(results.scheduleLag.p99).toBeLessThan(20);
+    expect(results.connections).toMatchObject({ opened: 20, peak: 20, lost: 0 });
+    expect(renderResultsSummary(results)).toMatch(/response time \(done − intended\)\s+200/);
+    const fast = await new BenchmarkRunner({ driver: await sqlite(), target: 'sqlite', mode: 'replay', speed: Infinity }).run(source(events));
+    expect(fast.durationSeconds).toBeLessThan(results.durationSeconds);
+  });
+
+  it('closed and open loops run for their duration and count errors by class with examples', async () => {
+    const pool: TraceEvent[] = [
+      { ts: 1, session: 'a', sql: 'SELECT n FROM items WHERE id = ?', params: [5] },
+      { ts: 2, session: 'a', sql: 'SELECT nope FROM items' },
+    ];
+    const driver = await sqlite();
+    const closed = await new BenchmarkRunner({ driver, target: 'sqlite', mode: 'closed', concurrency: 2, durationSeconds: 0.5 }).run(source(pool));
+    expect(closed.operations).toBeGreaterThan(100);
+    expect(closed.errors).toBeGreaterThan(10);
+    expect(closed.errorsByClass[0]).toMatchObject({ errorClass: 'SQLITE_ERROR', examples: [expect.stringMatching(/no such column: nope/)] });
+    const open = await new BenchmarkRunner({ driver, target: 'sqlite', mode: 'open', rate: 400, arrivals: 'regular', durationSeconds: 1 }).run(source(pool.slice(0, 1)));
+    expect(open.operations).toBeGreaterThan(360);
+    expect(open.operations).toBeLessThanOrEqual(400);
+    await driver.destroy();
+    expect(renderComparison([{ name: 'closed', results: closed }, { name: 'open', results: open }])).toMatch(/throughput \(ops\/s\)/);
+  });
+
+  it('serves Prometheus metrics while a run goes', async () => {
+    const metrics = new PrometheusMetrics();
+    const port = await metrics.listen(0);
+    const driver = await sqlite();
+    const run = new BenchmarkRunner({ driver, target: 'sqlite', mode: 'closed', concurrency: 1, durationSeconds: 1, metrics }).run(source([{ ts: 1, session: 'a', sql: 'SELECT 1', templateId: 'one' }]));
+    await new Promise((r) => setTimeout(r, 500));
+    const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    await run;
+    await metrics.close();
+    await driver.destroy();
+    expect(text).toMatch(/stb_queries_total\{template="one",kind="select",status="ok"\} \d+/);
+    for (const name of ['stb_query_duration_seconds_bucket', 'stb_schedule_lag_seconds_count', 'stb_sessions_active 1', 'stb_event_loop_delay_seconds', 'stb_progress_ratio']) expect(text).toContain(name);
+  });
+
+  it('loads drivers by name or package, and says so when it cannot', async () => {
+    const d = await loadDriver('sqlite', { url: ':memory:' });
+    expect(d.name).toBe('sqlite');
+    await d.destroy();
+    await expect(loadDriver('oracle-db-nope', { url: 'x' })).rejects.toThrow(/no driver "oracle-db-nope": package oracle-db-nope is not installed/);
+  });
+});
