@@ -9,12 +9,17 @@ export interface ReplaySettings {
   /** At most this many sessions run at once; later ones queue (and their lag shows it). */
   readonly maxConnections: number;
   readonly durationSeconds?: number;
+  /** Disconnect a session idle for this long, ms (default 2,000). */
+  readonly idleCloseMs?: number;
 }
 
 interface Pending {
   readonly event: TraceEvent;
   readonly intended: number | undefined;
 }
+
+/** A session with nothing to run for this long (ms, wall clock) disconnects. */
+const IDLE_CLOSE_MS = 2_000;
 
 /** How far ahead of the clock the reader queues statements (bounded memory on long traces). */
 const LOOKAHEAD_MS = 500;
@@ -27,7 +32,7 @@ const LOOKAHEAD_MS = 500;
  */
 export async function replay(trace: TraceSource, context: RunContext, settings: ReplaySettings): Promise<{ lastIntended: number }> {
   const limit = pLimit(settings.maxConnections);
-  const sessions = new Map<string, { queue: Pending[]; running: Promise<void> | undefined; connection: DriverSession | undefined }>();
+  const sessions = new Map<string, { queue: Pending[]; running: Promise<void> | undefined; connection: DriverSession | undefined; idle: NodeJS.Timeout | undefined }>();
   const endAt = settings.durationSeconds === undefined ? Infinity : context.start + settings.durationSeconds * 1000;
   let firstTs: number | undefined;
   let lastIntended = context.start;
@@ -55,10 +60,23 @@ export async function replay(trace: TraceSource, context: RunContext, settings: 
   };
   const schedule = (id: string) => {
     const s = sessions.get(id)!;
+    if (s.idle !== undefined) clearTimeout(s.idle);
+    s.idle = undefined;
     if (s.running !== undefined) return;
     s.running = limit(() => run(id)).finally(() => {
       s.running = undefined;
       if (s.queue.length > 0) schedule(id);
+      // A session idle for a while disconnects (logs rarely record disconnections, and a long
+      // trace has more sessions over time than a server takes connections); it reconnects if
+      // the trace has more for it.
+      else if (s.connection !== undefined) {
+        s.idle = setTimeout(() => {
+          s.idle = undefined;
+          const connection = s.connection;
+          s.connection = undefined;
+          void context.close(connection);
+        }, settings.idleCloseMs ?? IDLE_CLOSE_MS);
+      }
     });
   };
 
@@ -75,17 +93,24 @@ export async function replay(trace: TraceSource, context: RunContext, settings: 
       while (queued > 5_000 && !context.stopped) await new Promise((r) => setTimeout(r, 1));
     }
     let s = sessions.get(event.session);
-    if (s === undefined) sessions.set(event.session, (s = { queue: [], running: undefined, connection: undefined }));
+    if (s === undefined) sessions.set(event.session, (s = { queue: [], running: undefined, connection: undefined, idle: undefined }));
     s.queue.push({ event, intended });
     queued++;
     schedule(event.session);
   }
-  // Let every session finish, then close the connections.
-  for (;;) {
-    const running = [...sessions.values()].map((s) => s.running).filter((p) => p !== undefined);
-    if (running.length === 0) break;
-    await Promise.all(running);
+  // The trace is read: a session with nothing left closes its connection now — in a log cut
+  // mid-transaction its open transaction (and its locks) must end, or the sessions waiting on
+  // them never finish — and every other session closes as soon as it is done.
+  const closing: Promise<void>[] = [];
+  for (const s of sessions.values()) {
+    const close = async () => {
+      while (s.running !== undefined) await s.running;
+      if (s.idle !== undefined) clearTimeout(s.idle);
+      await context.close(s.connection);
+      s.connection = undefined;
+    };
+    closing.push(close());
   }
-  for (const s of sessions.values()) await context.close(s.connection);
+  await Promise.all(closing);
   return { lastIntended };
 }
