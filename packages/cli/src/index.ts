@@ -1,3 +1,5 @@
+import Bench from './commands/bench';
+import Compare from './commands/compare';
 import Demo from './commands/demo';
 import Generate from './commands/generate';
 import Parse from './commands/parse';
@@ -12,6 +14,8 @@ export const COMMANDS = {
   train: Train,
   generate: Generate,
   validate: Validate,
+  bench: Bench,
+  compare: Compare,
   demo: Demo,
 };
 
@@ -21,3 +25,5 @@ export type { TemplatesResult } from './commands/templates';
 export type { TrainResult } from './commands/train';
 export type { GenerateResult } from './commands/generate';
 export type { FidelityReportJson as ValidateResult } from '@sqltrace/validator';
+export type { BenchResults } from '@sqltrace/bench';
+export type { CompareResult } from './commands/compare';

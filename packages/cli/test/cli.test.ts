@@ -17,7 +17,7 @@ describe('stb', () => {
   it('--help lists the commands a newcomer needs', () => {
     const r = stb(['--help']);
     expect(r.code).toBe(0);
-    for (const command of ['parse', 'templates', 'train', 'generate', 'validate', 'demo']) expect(r.stdout).toMatch(new RegExp(`\\b${command}\\b`));
+    for (const command of ['parse', 'templates', 'train', 'generate', 'validate', 'bench', 'compare', 'demo']) expect(r.stdout).toMatch(new RegExp(`\\b${command}\\b`));
     const help = stb(['parse', '--help']);
     expect(help.stdout).toMatch(/--prefix/);
     expect(help.stdout).toMatch(/EXAMPLES/);
@@ -101,6 +101,48 @@ describe('stb', () => {
     expect(synthetic).toHaveLength(json.syntheticEvents + 1);
     expect(r.stdout).toMatch(/5\. validate[\s\S]+template-mix[\s\S]+score \d\.\d{3} — (PASS|FAIL)/);
     expect(json).toMatchObject({ score: expect.any(Number), passed: expect.any(Boolean), report: expect.stringMatching(/fidelity\.html$/) });
+    expect(r.stdout).toMatch(/6\. replay[\s\S]+1,500 operations[\s\S]+0 errors[\s\S]+response time \(done − intended\)/);
+    expect(json.replay).toMatchObject({ operations: 1500, errors: 0 });
+  });
+
+  it('bench runs a trace on SQLite and PostgreSQL, writes results without passwords, and compare shows runs side by side', () => {
+    const trace = join(dir, 'bench-trace.jsonl');
+    const events = Array.from({ length: 300 }, (_, i) => ({ ts: 1_700_000_000_000_000 + i * 1_000, session: `s${i % 5}`, sql: 'SELECT $1::int AS v', params: [i], templateId: 'v' }));
+    writeFileSync(trace, `{"$trace":{"version":1,"dialect":"postgres"}}\n` + events.map((e) => JSON.stringify(e)).join('\n') + '\n');
+    const a = stb(['bench', trace, '--driver', 'sqlite', '-o', join(dir, 'a.json'), '--label', 'sqlite replay']);
+    expect(a.code).toBe(0);
+    expect(a.stdout).toMatch(/replay run on sqlite .*: 300 operations/);
+    const b = stb(['bench', trace, '--driver', 'sqlite', '--mode', 'closed', '--duration', '1s', '-c', '2', '-o', join(dir, 'b.json')]);
+    expect(b.code).toBe(0);
+    const cmp = stb(['compare', join(dir, 'a.json'), join(dir, 'b.json')]);
+    expect(cmp.code).toBe(0);
+    expect(cmp.stdout).toMatch(/sqlite replay\s+b/);
+    expect(cmp.stdout).toMatch(/throughput \(ops\/s\)\s+\S+\s+\S+ \([+-]\d/);
+    const pgUrl = process.env.STB_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+    const secretUrl = pgUrl.replace('postgres://postgres@', 'postgres://postgres:hunter2-secret@');
+    const p = stb(['bench', trace, '--driver', 'postgres', '--url', secretUrl, '--speed', 'max', '-o', join(dir, 'pg.json')]);
+    expect(p.stdout + p.stderr).not.toContain('hunter2-secret');
+    expect(readFileSync(join(dir, 'pg.json'), 'utf8')).not.toContain('hunter2-secret');
+    if (p.code === 0) expect(JSON.parse(readFileSync(join(dir, 'pg.json'), 'utf8'))).toMatchObject({ driver: 'postgres', operations: 300, errors: 0 });
+  });
+
+  it('bench and compare refuse bad input with one clear line, and write results for what ran', () => {
+    const trace = join(dir, 'bench-trace.jsonl');
+    const unknown = stb(['bench', trace, '--driver', 'db2-nope']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/no driver "db2-nope": package db2-nope is not installed/);
+    const gone = stb(['bench', trace, '--driver', 'postgres', '--url', 'postgres://u:pw@127.0.0.1:1/x', '-o', join(dir, 'gone.json')]);
+    expect(gone.code).toBe(1);
+    expect(gone.stderr).toMatch(/the run ended early: the database cannot be reached: cannot connect to postgres:\/\/u:\*\*\*@127\.0\.0\.1:1\/x/);
+    expect(JSON.parse(readFileSync(join(dir, 'gone.json'), 'utf8')).endedEarly).toMatch(/cannot be reached/);
+    const failing = join(dir, 'failing.jsonl');
+    writeFileSync(failing, '{"ts":1,"session":"a","sql":"SELECT * FROM no_such_table"}\n');
+    const f = stb(['bench', failing, '--driver', 'sqlite', '--json']);
+    expect(f.code).toBe(0);
+    expect(JSON.parse(f.stdout)).toMatchObject({ operations: 1, errors: 1, errorsByClass: [{ errorClass: 'SQLITE_ERROR' }] });
+    expect(stb(['compare', join(dir, 'a.json')]).stderr).toMatch(/compare needs at least two results files/);
+    expect(stb(['compare', join(dir, 'a.json'), trace]).stderr).toMatch(/not (JSON|benchmark results)/);
+    expect(stb(['bench', trace, '--mode', 'open']).stderr).toMatch(/open mode needs --rate/);
   });
 
   it('validate: exit 0 when faithful, 1 when a property fails, 2 on bad input; --json and --html', () => {

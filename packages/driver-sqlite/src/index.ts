@@ -5,6 +5,7 @@ import { SqliteDriver } from './sqlite-driver';
 export type { SqliteDriverConfig } from './sqlite-driver';
 export { SqliteDriver } from './sqlite-driver';
 export { toSqlitePlaceholders } from './placeholders';
+export { rewritePostgres } from './postgres-compat';
 
 /** The factory `stb bench --driver sqlite` (or this package's name) loads. */
 export const createDriver: DriverFactory = (config) => new SqliteDriver(config);

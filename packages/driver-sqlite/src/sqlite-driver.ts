@@ -1,12 +1,15 @@
 import Database from 'better-sqlite3';
 import { DriverError, type Driver, type DriverSession, type ExecuteResult, type ParamValue } from '@sqltrace/core';
 import { toSqlitePlaceholders } from './placeholders';
+import { noteInsert, registerPostgresFunctions, rewritePostgres } from './postgres-compat';
 
 export interface SqliteDriverConfig {
   /** `sqlite::memory:`, `sqlite:/path/to/file.db`, `file.db` or `:memory:`. */
   readonly url: string;
   /** How long a statement waits for a lock held by another connection (default 5,000 ms). */
   readonly busyTimeoutMs?: number;
+  /** The dialect the trace was captured in: `postgres` turns on the PostgreSQL compatibility layer. */
+  readonly sourceDialect?: string;
 }
 
 /**
@@ -19,12 +22,14 @@ export class SqliteDriver implements Driver {
   readonly dialect = 'sqlite';
   readonly #path: string;
   readonly #busyTimeoutMs: number;
+  readonly #postgres: boolean;
   #shared: Database.Database | undefined;
   readonly #open = new Set<SqliteSession>();
 
   constructor(config: SqliteDriverConfig) {
     this.#path = config.url.replace(/^sqlite:(\/\/)?/, '') || ':memory:';
     this.#busyTimeoutMs = config.busyTimeoutMs ?? 5_000;
+    this.#postgres = config.sourceDialect === 'postgres';
   }
 
   async open(): Promise<DriverSession> {
@@ -34,7 +39,7 @@ export class SqliteDriver implements Driver {
     } else {
       db = this.#connect();
     }
-    const session = new SqliteSession(db, db !== this.#shared, () => this.#open.delete(session));
+    const session = new SqliteSession(db, db !== this.#shared, this.#postgres, this.#busyTimeoutMs, () => this.#open.delete(session));
     this.#open.add(session);
     return session;
   }
@@ -56,8 +61,11 @@ export class SqliteDriver implements Driver {
 
   #connect(): Database.Database {
     try {
-      const db = new Database(this.#path, { timeout: this.#busyTimeoutMs });
+      // No busy wait inside SQLite: it would block the whole process (and with it the session
+      // holding the lock). A locked database is retried asynchronously instead (see execute).
+      const db = new Database(this.#path, { timeout: 0 });
       if (this.#path !== ':memory:') db.pragma('journal_mode = WAL');
+      if (this.#postgres) registerPostgresFunctions(db);
       return db;
     } catch (error) {
       throw translate(error, `cannot open ${this.#path}`);
@@ -68,35 +76,58 @@ export class SqliteDriver implements Driver {
 class SqliteSession implements DriverSession {
   readonly #db: Database.Database;
   readonly #owns: boolean;
+  readonly #postgres: boolean;
+  readonly #busyTimeoutMs: number;
   readonly #onClose: () => void;
   /** Prepared statements by SQL text, with whether they take numbered (`?n`) parameters. */
   readonly #statements = new Map<string, { statement: Database.Statement; numbered: boolean }>();
   #closed = false;
 
-  constructor(db: Database.Database, owns: boolean, onClose: () => void) {
+  constructor(db: Database.Database, owns: boolean, postgres: boolean, busyTimeoutMs: number, onClose: () => void) {
     this.#db = db;
     this.#owns = owns;
+    this.#postgres = postgres;
+    this.#busyTimeoutMs = busyTimeoutMs;
     this.#onClose = onClose;
   }
 
   async execute(sql: string, params?: readonly ParamValue[]): Promise<ExecuteResult> {
     if (this.#closed) throw new DriverError('the session is closed', { code: 'SESSION_CLOSED', connectionLost: true });
+    // Another connection holds the lock: let the event loop run it, and retry until the timeout.
+    const deadline = performance.now() + this.#busyTimeoutMs;
+    for (let wait = 0.25; ; wait = Math.min(wait * 2, 2)) {
+      try {
+        return this.#run(sql, params);
+      } catch (error) {
+        if (!(error instanceof DriverError) || !/^SQLITE_(BUSY|LOCKED)/.test(error.sqlState) || performance.now() >= deadline) throw error;
+      }
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
+  }
+
+  #run(sql: string, params?: readonly ParamValue[]): ExecuteResult {
     try {
       let prepared = this.#statements.get(sql);
       if (prepared === undefined) {
-        const text = toSqlitePlaceholders(sql);
-        prepared = { statement: this.#db.prepare(text), numbered: text !== sql };
+        // A transaction takes the write lock when it begins (IMMEDIATE): two transactions that read
+        // and then write would otherwise each wait for the other to let go of its read lock.
+        const text = toSqlitePlaceholders(this.#postgres ? rewritePostgres(sql) : sql).replace(/^\s*BEGIN(\s+TRANSACTION)?\s*;?\s*$/i, 'BEGIN IMMEDIATE');
+        prepared = { statement: this.#db.prepare(text), numbered: /\?\d/.test(text) };
         if (this.#statements.size >= 500) this.#statements.clear();
         this.#statements.set(sql, prepared);
       }
       const { statement, numbered } = prepared;
       // better-sqlite3 binds numbered parameters (?1, ?2 — PostgreSQL's $1, $2) by name: {1: …, 2: …}.
       const values: unknown[] = params === undefined || params.length === 0 ? [] : numbered ? [Object.fromEntries(params.map((v, i) => [i + 1, toSqliteValue(v)]))] : params.map(toSqliteValue);
+      let result: ExecuteResult;
       if (statement.reader) {
         const rows = statement.all(...values) as Record<string, unknown>[];
-        return { rowCount: rows.length, rows };
+        result = { rowCount: rows.length, rows };
+      } else {
+        result = { rowCount: statement.run(...values).changes };
       }
-      return { rowCount: statement.run(...values).changes };
+      if (this.#postgres && /^\s*insert/i.test(sql)) noteInsert(this.#db);
+      return result;
     } catch (error) {
       throw translate(error, 'statement failed');
     }

@@ -33,3 +33,21 @@ describe('SQLite placeholders', () => {
     await driver.destroy();
   });
 });
+
+describe('PostgreSQL compatibility (traces captured on PostgreSQL, run on SQLite)', () => {
+  it('drops casts, reads ILIKE as LIKE, and leaves strings alone', async () => {
+    const { rewritePostgres } = await import('@sqltrace/driver-sqlite');
+    expect(rewritePostgres("SELECT $1::date, x::numeric(10,2), y::text[], 'a::b' FROM t WHERE n ILIKE $2 AND z::double precision > 0")).toBe("SELECT $1, x, y, 'a::b' FROM t WHERE n LIKE $2 AND z > 0");
+  });
+
+  it('runs now(), date_trunc(), currval() and casts on SQLite', async () => {
+    const driver = new SqliteDriver({ url: ':memory:', sourceDialect: 'postgres' });
+    const s = await driver.open();
+    await s.execute('CREATE TABLE o (id INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT)');
+    await s.execute('INSERT INTO o (at) VALUES (now())');
+    expect((await s.execute('SELECT currval($1) AS id', ['o_id_seq'])).rows).toEqual([{ id: 1 }]);
+    expect((await s.execute("SELECT date_trunc($1, '2024-06-03 09:41:12') AS d", ['day'])).rows).toEqual([{ d: '2024-06-03 00:00:00' }]);
+    expect((await s.execute('SELECT count(*) AS n FROM o WHERE at >= $1::date', ['2000-01-01'])).rows).toEqual([{ n: 1 }]);
+    await driver.destroy();
+  });
+});

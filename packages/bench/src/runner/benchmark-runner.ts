@@ -49,7 +49,9 @@ export class BenchmarkRunner {
     const o = this.#o;
     const warmup = o.warmupSeconds ?? 0;
     const startedAt = new Date().toISOString();
-    const context = new RunContext(o.driver, warmup, o.metrics, o.signal);
+    // A replay on the trace's clock starts a little ahead, so the first connections are open when the first statements are due.
+    const timed = o.mode === 'replay' && Number.isFinite(o.speed ?? 1);
+    const context = new RunContext(o.driver, warmup, o.metrics, o.signal, timed ? 250 : 0);
     const progress = o.durationSeconds !== undefined && o.metrics ? setInterval(() => o.metrics!.setProgress(Math.min(1, (performance.now() - context.start) / 1000 / o.durationSeconds!)), 500) : undefined;
     let settings: Record<string, number | string | boolean>;
     try {

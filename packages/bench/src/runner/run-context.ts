@@ -16,13 +16,13 @@ export class RunContext {
   readonly #metrics: MetricsSink | undefined;
   readonly #signal: AbortSignal | undefined;
 
-  constructor(driver: Driver, warmupSeconds: number, metrics: MetricsSink | undefined, signal: AbortSignal | undefined) {
+  /** `leadMs`: how long before the first statement is due (time to open the first connections). */
+  constructor(driver: Driver, warmupSeconds: number, metrics: MetricsSink | undefined, signal: AbortSignal | undefined, leadMs = 0) {
     this.#driver = driver;
     this.#metrics = metrics;
     this.#signal = signal;
-    // A short lead, so the first connections are open before the first statements are due.
-    this.start = performance.now() + 250;
-    this.recorder = new ResultsRecorder(this.start + warmupSeconds * 1000, metrics);
+    this.start = performance.now() + leadMs;
+    this.recorder = new ResultsRecorder(warmupSeconds > 0 ? this.start + warmupSeconds * 1000 : -Infinity, metrics);
     this.loopDelay = monitorEventLoopDelay({ resolution: 10 });
     this.loopDelay.enable();
   }

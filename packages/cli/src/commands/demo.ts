@@ -4,6 +4,9 @@ import { join } from 'node:path';
 import { TRACE_FORMAT_VERSION, TraceFileSink, TraceFileSource } from '@sqltrace/core';
 import { MarkovGenerator, saveModelFile } from '@sqltrace/generators';
 import { WorkloadValidator, renderHtmlReport } from '@sqltrace/validator';
+import { BenchmarkRunner, renderResultsSummary } from '@sqltrace/bench';
+import { SqliteDriver } from '@sqltrace/driver-sqlite';
+import { readFileSync } from 'node:fs';
 import { writeFileSync } from 'node:fs';
 import { renderSummary } from './validate';
 import { collectTemplateStats, parseLogsToTrace } from '@sqltrace/parser';
@@ -26,6 +29,7 @@ export interface DemoResult {
   passed: boolean;
   failed: string[];
   report: string;
+  replay: { operations: number; errors: number; throughput: number; responseP99Ms: number; scheduleLagP99Ms: number; results: string };
 }
 
 export default class Demo extends StbCommand<DemoResult> {
@@ -41,7 +45,7 @@ Replay against embedded SQLite joins the demo when the bench stage lands.`;
     const trace = join(work, 'shop.jsonl');
     const modelPath = join(work, 'shop-model.json');
     const synthetic = join(work, 'shop-synthetic.jsonl');
-    this.say("SQL Trace Bench demo: an online shop's PostgreSQL log → trace → templates → model → synthetic trace → fidelity report\n");
+    this.say("SQL Trace Bench demo: an online shop's PostgreSQL log → trace → templates → model → synthetic trace → fidelity report → replay on SQLite\n");
     this.say(`1. parse     ${log}`);
     const parsed = await parseLogsToTrace([log], { output: trace, generator: `stb ${this.config.version}` });
     const s = parsed.inputs[0]!;
@@ -80,11 +84,24 @@ Replay against embedded SQLite joins the demo when the bench stage lands.`;
     writeFileSync(html, renderHtmlReport(report));
     this.say(renderSummary(report).replace(/^/gm, '             '));
     this.say(`             HTML report: ${html}`);
+
+    this.say('\n6. replay    the original trace against embedded SQLite (the shop\'s schema and data, built by the demo), at its own speed');
+    const driver = new SqliteDriver({ url: `sqlite:${join(work, 'shop.db')}`, sourceDialect: 'postgres' });
+    const schema = readFileSync(join(this.config.root, 'assets', 'demo', 'shop-schema.sqlite.sql'), 'utf8').split('\n').filter((l) => l.trim() !== '' && !l.startsWith('--'));
+    await driver.prepare!(schema);
+    const results = await new BenchmarkRunner({ driver, target: 'sqlite (demo)', mode: 'replay', label: 'demo replay' }).run(new TraceFileSource(trace));
+    await driver.destroy();
+    const resultsPath = join(work, 'replay-results.json');
+    writeFileSync(resultsPath, JSON.stringify(results, null, 1));
+    this.say(renderResultsSummary(results, 8).replace(/^/gm, '             '));
+    this.say(`             results: ${resultsPath}`);
     this.say(`\nNext: stb generate ${modelPath} -o more.jsonl --events 100000 --sessions 50 --seed 7`);
+    this.say(`      stb bench ${synthetic} --driver postgres --url postgres://… -o synthetic.json; stb compare …`);
     return {
       log, trace, events: stats.events, sessions: stats.sessions, templates: stats.templates.length, parseSeconds: parsed.seconds,
       model: modelPath, synthetic, syntheticEvents: synthesizer.stats.events, syntheticSessions: synthesizer.stats.sessions,
       score: report.score, passed: report.passed, failed: [...report.failed], report: html,
+      replay: { operations: results.operations, errors: results.errors, throughput: results.throughput, responseP99Ms: results.responseTime.p99, scheduleLagP99Ms: results.scheduleLag.p99, results: resultsPath },
     };
   }
 }

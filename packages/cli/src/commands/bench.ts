@@ -1,0 +1,90 @@
+import { writeFileSync } from 'node:fs';
+import { Args, Flags } from '@oclif/core';
+import { StbError, TraceFileSource, redactUrl } from '@sqltrace/core';
+import { BenchmarkRunner, PrometheusMetrics, loadDriver, renderResultsSummary, type BenchResults } from '@sqltrace/bench';
+import { parseDuration } from '../shared/duration';
+import { EXIT, StbCommand } from '../shared/stb-command';
+
+const DEFAULT_URLS: Record<string, () => string> = {
+  sqlite: () => 'sqlite::memory:',
+  postgres: () => process.env.STB_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
+  mysql: () => process.env.STB_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/test',
+};
+
+export default class Bench extends StbCommand<BenchResults> {
+  static override summary = 'Run a trace against a database with honest latency: replay, closed or open loop.';
+  static override description = `Every operation is timed three times — intended, sent, done: response time (done − intended, free of coordinated omission), service time (done − sent) and schedule lag (sent − intended), in HDR histograms per template and overall.
+replay: the trace's own timing (--speed X, or max), one connection per traced session, sessions independent (a session waiting on a lock never stalls the others).
+closed: --concurrency workers back to back for --duration. open: --rate arrivals per second (--arrivals poisson|regular) on --concurrency connections; arrivals that cannot be served are dropped and counted.
+Results (JSON, schema sqltrace-bench-results v1) go to -o; passwords in --url are never printed or written.`;
+  static override examples = [
+    '<%= config.bin %> bench trace.jsonl --driver sqlite --url sqlite:bench.db -o results.json',
+    '<%= config.bin %> bench trace.jsonl --driver postgres --url postgres://app@db/prod_copy --speed 2 --metrics-port 9464 -o replay.json',
+    '<%= config.bin %> bench trace.jsonl --driver mysql --mode closed --concurrency 16 --duration 60s --warmup 10s -o closed.json',
+    '<%= config.bin %> bench trace.jsonl --driver postgres --mode open --rate 5000 --concurrency 32 --duration 2m -o open.json',
+  ];
+
+  static override args = {
+    trace: Args.string({ description: 'Trace to run (stb parse or stb generate output).', required: true }),
+  };
+
+  static override flags = {
+    driver: Flags.string({ summary: 'sqlite, postgres, mysql, or the name of an installed driver package.', default: 'sqlite' }),
+    url: Flags.string({ summary: 'Connection URL (default: sqlite::memory:, $STB_PG_URL, $STB_MYSQL_URL).' }),
+    mode: Flags.string({ summary: 'replay, closed or open.', options: ['replay', 'closed', 'open'], default: 'replay' }),
+    speed: Flags.string({ summary: 'replay: time compression (2 = twice as fast), or max.', default: '1' }),
+    rate: Flags.string({ summary: 'open: arrivals per second.' }),
+    arrivals: Flags.string({ summary: 'open: arrival process.', options: ['poisson', 'regular'], default: 'poisson' }),
+    concurrency: Flags.integer({ char: 'c', summary: 'closed: workers; open: connections; replay: most sessions at once.' }),
+    duration: Flags.string({ char: 'd', summary: 'Stop after this long, e.g. 60s, 5m (closed/open default 10s; replay: the whole trace).' }),
+    warmup: Flags.string({ summary: 'Run but do not record the first part, e.g. 10s.' }),
+    'metrics-port': Flags.integer({ summary: 'Serve Prometheus metrics on this port (/metrics) while the run goes.' }),
+    label: Flags.string({ summary: 'A name for this run in results and comparisons.' }),
+    output: Flags.string({ char: 'o', summary: 'Results file (JSON).' }),
+  };
+
+  async run(): Promise<BenchResults> {
+    const { args, flags } = await this.parse(Bench);
+    const url = flags.url ?? DEFAULT_URLS[flags.driver]?.() ?? '';
+    const speed = flags.speed === 'max' ? Infinity : Number(flags.speed);
+    // The trace's dialect lets a driver adapt (SQLite runs PostgreSQL traces with a compatibility layer).
+    const header = await new TraceFileSource(args.trace).header().catch(() => undefined);
+    const driver = await loadDriver(flags.driver, { url, ...(header?.dialect ? { sourceDialect: header.dialect } : {}) });
+    const metrics = flags['metrics-port'] !== undefined ? new PrometheusMetrics() : undefined;
+    if (metrics) {
+      const port = await metrics.listen(flags['metrics-port']!);
+      this.warnLine(`metrics on http://127.0.0.1:${port}/metrics`);
+    }
+    let results: BenchResults;
+    try {
+      const runner = new BenchmarkRunner({
+        driver, target: redactUrl(url), mode: flags.mode as 'replay', speed,
+        ...(flags.concurrency !== undefined ? { concurrency: flags.concurrency } : {}),
+        ...(flags.rate !== undefined ? { rate: Number(flags.rate) } : {}),
+        arrivals: flags.arrivals as 'poisson',
+        ...(flags.duration !== undefined ? { durationSeconds: parseDuration(flags.duration, '--duration') } : {}),
+        ...(flags.warmup !== undefined ? { warmupSeconds: parseDuration(flags.warmup, '--warmup') } : {}),
+        ...(metrics ? { metrics } : {}),
+        ...(flags.label !== undefined ? { label: flags.label } : {}),
+      });
+      results = await runner.run(new TraceFileSource(args.trace));
+    } finally {
+      await driver.destroy().catch(() => undefined);
+      await metrics?.close();
+    }
+    if (flags.output !== undefined) {
+      try {
+        writeFileSync(flags.output, JSON.stringify(results, null, 1));
+      } catch (error) {
+        throw new StbError('E_IO', `${flags.output}: cannot write (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+      }
+    }
+    this.say(renderResultsSummary(results));
+    if (flags.output !== undefined) this.say(`\nresults written to ${flags.output}`);
+    if (results.endedEarly !== undefined) {
+      this.warnLine(`the run ended early: ${results.endedEarly}${flags.output !== undefined ? ` (results so far in ${flags.output})` : ''}`);
+      process.exitCode = EXIT.failed;
+    }
+    return results;
+  }
+}
