@@ -80,7 +80,7 @@ class PostgresSession implements DriverSession {
     const lost = this.#lost();
     if (lost !== undefined) throw lost;
     try {
-      const result = params !== undefined && params.length > 0 ? await this.#client.query({ text: sql, values: params as unknown[] }) : await this.#client.query(sql);
+      const result = params !== undefined && params.length > 0 ? await this.#client.query({ name: this.#statementName(sql), text: sql, values: params as unknown[] }) : await this.#client.query(sql);
       const last = Array.isArray(result) ? result[result.length - 1] : result;
       return { rowCount: last?.rowCount ?? last?.rows?.length ?? 0, rows: last?.rows ?? [] };
     } catch (error) {
@@ -94,6 +94,18 @@ class PostgresSession implements DriverSession {
     this.#onClose();
     await this.#client.end().catch(() => undefined);
   }
+
+  /**
+   * A named prepared statement per distinct text (parsed once per connection, as drivers with
+   * statement caches do), for the first 1,000 texts; beyond that, unnamed.
+   */
+  #statementName(sql: string): string | undefined {
+    let name = this.#names.get(sql);
+    if (name === undefined && this.#names.size < 1_000) this.#names.set(sql, (name = `stb_${this.#names.size}`));
+    return name;
+  }
+
+  readonly #names = new Map<string, string>();
 }
 
 function translate(error: unknown, context: string): DriverError {

@@ -1,0 +1,124 @@
+/**
+ * `npm run bench:replay`: on this machine's PostgreSQL (STB_PG_URL, default 127.0.0.1:5432/test),
+ * in the same run:
+ *  1. the select-only pgbench workload: `stb bench --mode closed -c 8` beside `pgbench -S -c 8 -j 2`
+ *     (goal: at least 0.8 of pgbench's transactions per second);
+ *  2. a select-only log in pgbench's shape (log_statement=all, '%m|%u|%d|%c|', 8 sessions) replayed
+ *     as fast as the database allows: `stb bench --speed max` beside `pgreplay -r -s 100`
+ *     (goal: 1.5× pgreplay's statements per second);
+ *  3. the runner's own ceiling against a driver that does nothing (goal: 50,000 operations/s on one core).
+ * Medians of STB_BENCH_RUNS (default 3); writes out/bench-replay.json.
+ */
+import { writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { have, out } from './bench-inputs';
+import { measure, median } from './measure';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, '../../..');
+const STB = join(root, 'packages/cli/bin/run.js');
+const URL_ = process.env.STB_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const RUNS = Number(process.env.STB_BENCH_RUNS ?? 3);
+const SECONDS = Number(process.env.STB_BENCH_SECONDS ?? 10);
+const LOG_STATEMENTS = Number(process.env.STB_BENCH_LOG_STATEMENTS ?? 200_000);
+const u = new URL(URL_);
+const pgArgs = ['-h', u.hostname, '-p', u.port || '5432', '-U', decodeURIComponent(u.username || 'postgres')];
+const database = u.pathname.slice(1) || 'test';
+
+function lcg(seed: number): () => number {
+  let x = seed;
+  return () => (x = (48271 * x) % 2147483647) / 2147483647;
+}
+
+/** A select-only log as PostgreSQL writes it with log_statement=all and '%m|%u|%d|%c|'. */
+function writeSelectLog(path: string): void {
+  const next = lcg(7);
+  const lines: string[] = [];
+  const t0 = Date.UTC(2026, 10, 27, 10, 0, 0);
+  const stamp = (ms: number) => new Date(ms).toISOString().replace('T', ' ').replace('Z', ' UTC');
+  const sessions = Array.from({ length: 8 }, (_, s) => `6563a0b0.${(0x1000 + s).toString(16)}`);
+  sessions.forEach((id, s) => lines.push(`${stamp(t0 + s)}|postgres|${database}|${id}|LOG:  connection authorized: user=postgres database=${database}`));
+  for (let i = 0; i < LOG_STATEMENTS; i++) {
+    const id = sessions[i % 8]!;
+    lines.push(`${stamp(t0 + 10 + i * 0.05)}|postgres|${database}|${id}|LOG:  statement: SELECT abalance FROM pgbench_accounts WHERE aid = ${1 + Math.floor(next() * 100_000)};`);
+  }
+  sessions.forEach((id) => lines.push(`${stamp(t0 + 20 + LOG_STATEMENTS * 0.05)}|postgres|${database}|${id}|LOG:  disconnection: session time: 0:00:10.000 user=postgres database=${database} host=[local]`));
+  writeFileSync(path, lines.join('\n') + '\n');
+}
+
+async function stbJson(args: string[]): Promise<{ seconds: number; peakMB: number; json: Record<string, unknown> }> {
+  const m = await measure(process.execPath, [STB, ...args, '--json']);
+  if (m.code !== 0) throw new Error(`stb ${args[0]} failed: ${m.stderr.slice(0, 400)} ${m.stdout.slice(0, 400)}`);
+  return { seconds: m.seconds, peakMB: m.peakMB, json: JSON.parse(m.stdout) as Record<string, unknown> };
+}
+
+async function main(): Promise<void> {
+  if (!have('pgbench')) throw new Error('pgbench is needed (apt-get install postgresql-client)');
+  const init = await measure('pgbench', ['-i', '-s', '1', '-q', ...pgArgs, database]);
+  if (init.code !== 0) throw new Error(`pgbench -i failed: ${init.stderr}`);
+
+  // 1. Closed loop, select-only, 8 connections.
+  const trace = join(out, 'select-only.jsonl');
+  const next = lcg(3);
+  writeFileSync(trace, '{"$trace":{"version":1,"dialect":"postgres"}}\n' + Array.from({ length: 100_000 }, (_, i) => JSON.stringify({ ts: i, session: `s${i % 8}`, sql: 'SELECT abalance FROM pgbench_accounts WHERE aid = $1', params: [1 + Math.floor(next() * 100_000)], templateId: 'select-only' })).join('\n') + '\n');
+  const pgbenchTps: number[] = [], stbTps: number[] = [], stbPeak: number[] = [];
+  for (let r = 0; r < RUNS; r++) {
+    const p = await measure('pgbench', ['-S', '-c', '8', '-j', '2', '-T', String(SECONDS), '-n', ...pgArgs, database]);
+    const tps = /tps = ([\d.]+) \(without initial connection time\)/.exec(p.stdout);
+    if (!tps) throw new Error(`pgbench printed no tps: ${p.stdout.slice(-400)} ${p.stderr.slice(-400)}`);
+    pgbenchTps.push(Number(tps[1]));
+    const s = await stbJson(['bench', trace, '--driver', 'postgres', '--url', URL_, '--mode', 'closed', '-c', '8', '--duration', `${SECONDS}s`]);
+    stbTps.push(s.json.goodput as number);
+    stbPeak.push(s.peakMB);
+    process.stderr.write(`  closed run ${r + 1}/${RUNS}: pgbench ${tps[1]} tps, stb ${(s.json.goodput as number).toFixed(0)} ops/s\n`);
+  }
+
+  // 2. Replay a select-only log as fast as possible.
+  const log = join(out, 'select-only.log');
+  writeSelectLog(log);
+  const replayTrace = join(out, 'select-only-log.jsonl');
+  await stbJson(['parse', log, '-o', replayTrace]);
+  const stbReplay: number[] = [], pgreplayRate: number[] = [];
+  for (let r = 0; r < RUNS; r++) {
+    const s = await stbJson(['bench', replayTrace, '--driver', 'postgres', '--url', URL_, '--speed', 'max']);
+    stbReplay.push((s.json.operations as number) / s.seconds);
+    if (have('pgreplay')) {
+      // pgreplay parses the log into a replay file (-f), then replays it (-r), as its documentation runs it.
+      const replayFile = join(out, 'select-only.replay');
+      if (r === 0) await measure('pgreplay', ['-f', '-o', replayFile, log]);
+      const p = await measure('pgreplay', ['-r', '-s', '100', '-h', u.hostname, '-p', u.port || '5432', replayFile]);
+      if (p.code === 0) pgreplayRate.push(LOG_STATEMENTS / p.seconds);
+      else process.stderr.write(`pgreplay failed: ${p.stderr.slice(0, 300)}\n`);
+    }
+    process.stderr.write(`  replay run ${r + 1}/${RUNS}: stb ${stbReplay[r]!.toFixed(0)} st/s${pgreplayRate[r] ? `, pgreplay ${pgreplayRate[r]!.toFixed(0)} st/s` : ''}\n`);
+  }
+
+  // 3. The runner's ceiling.
+  const ceiling: { throughput: number; peakMB: number }[] = [];
+  for (let r = 0; r < RUNS; r++) {
+    const m = await measure(process.execPath, ['--import', 'tsx', join(here, 'runner-ceiling.ts'), '5'], { cwd: join(here, '..') });
+    if (m.code !== 0) throw new Error(`runner ceiling failed: ${m.stderr.slice(0, 400)}`);
+    ceiling.push(JSON.parse(m.stdout) as { throughput: number; peakMB: number });
+  }
+
+  const closedRatio = median(stbTps) / median(pgbenchTps);
+  console.log(`\nbench:replay — PostgreSQL at ${u.hostname}:${u.port || 5432}, medians of ${RUNS} runs\n`);
+  console.log(`select-only, closed loop, 8 connections, ${SECONDS} s:`);
+  console.log(`  pgbench -S -c 8 -j 2        ${median(pgbenchTps).toFixed(0)} tps`);
+  console.log(`  stb bench --mode closed -c 8 ${median(stbTps).toFixed(0)} ops/s (peak ${Math.max(...stbPeak).toFixed(0)} MB)   ratio ${closedRatio.toFixed(2)} (goal ≥ 0.8: ${closedRatio >= 0.8 ? 'met' : 'NOT met'})`);
+  console.log(`\nselect-only log (${LOG_STATEMENTS.toLocaleString('en')} statements, 8 sessions) replayed as fast as possible (process start included):`);
+  console.log(`  stb bench --speed max       ${median(stbReplay).toFixed(0)} statements/s`);
+  if (pgreplayRate.length > 0) {
+    const ratio = median(stbReplay) / median(pgreplayRate);
+    console.log(`  pgreplay -r -s 100          ${median(pgreplayRate).toFixed(0)} statements/s   ratio ${ratio.toFixed(2)} (goal ≥ 1.5: ${ratio >= 1.5 ? 'met' : 'NOT met'})`);
+  } else console.log('  pgreplay                    not installed (apt-get install pgreplay)');
+  const ceil = median(ceiling.map((c) => c.throughput));
+  console.log(`\nrunner ceiling (closed loop, 8 workers, driver that does nothing, one process): ${ceil.toFixed(0)} ops/s, peak ${Math.max(...ceiling.map((c) => c.peakMB)).toFixed(0)} MB (goal ≥ 50,000: ${ceil >= 50_000 ? 'met' : 'NOT met'})`);
+  writeFileSync(join(out, 'bench-replay.json'), JSON.stringify({ runs: RUNS, pgbenchTps, stbTps, stbReplay, pgreplayRate, ceiling }, null, 2));
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
