@@ -101,7 +101,8 @@ corporaDescribe('bench')('replaying a pgbench TPC-B log with lock waits (pgbadge
     const sessions = new Set(events.map((e) => e.session)).size;
     const driver = new PostgresDriver({ url: URL });
     // Twenty minutes of log at 200× speed: six seconds, with the log's concurrency.
-    const results = await new BenchmarkRunner({ driver, target: 'pg', mode: 'replay', speed: 200 }).run(source(events, 'light.postgres.log'));
+    // (At most 40 sessions at once: the server takes 100 connections and other suites share it.)
+    const results = await new BenchmarkRunner({ driver, target: 'pg', mode: 'replay', speed: 200, concurrency: 40 }).run(source(events, 'light.postgres.log'));
     await driver.destroy();
     expect(results.endedEarly).toBeUndefined();
     expect(results.operations).toBe(events.length);
@@ -110,6 +111,6 @@ corporaDescribe('bench')('replaying a pgbench TPC-B log with lock waits (pgbadge
     // so replayed transactions span several of pgbench's and PostgreSQL now and then breaks a real
     // deadlock (40P01) — reported by class, while the run goes on to the end. Nothing else fails.
     expect(results.errorsByClass.filter((e) => e.errorClass !== '40' && e.errorClass !== '25')).toEqual([]);
-    expect(results.errors).toBeLessThan(events.length / 20);
+    expect(results.errors).toBeLessThan(events.length / 10);
   }, 60_000);
 });

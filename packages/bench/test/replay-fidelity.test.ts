@@ -6,6 +6,9 @@ import { BenchmarkRunner } from '@sqltrace/bench';
 import { SqliteDriver } from '@sqltrace/driver-sqlite';
 
 /**
+ * (Timing-sensitive: `npm test` runs it alone, after the other suites — see the bench package's
+ * `test-timing` target.)
+ *
  * Replay fidelity: 100,000 statements from 200 sessions over one minute, replayed at speed 1
  * against SQLite, start within 2 ms of their intended time at the 99th percentile — and the
  * results say how far behind each session fell.

@@ -47,17 +47,28 @@ export class RunContext {
   }
 
   async open(): Promise<DriverSession | undefined> {
-    try {
-      const session = await this.#driver.open();
-      this.connections.opened++;
-      this.#open++;
-      if (this.#open > this.connections.peak) this.connections.peak = this.#open;
-      this.#metrics?.setActiveSessions(this.#open);
-      return session;
-    } catch (error) {
-      this.endedEarly ??= `the database cannot be reached: ${error instanceof Error ? error.message : String(error)}`;
-      return undefined;
+    // A server at its connection limit (SQLSTATE 53300, MySQL 1040) is busy, not gone: wait for a slot.
+    const deadline = performance.now() + 10_000;
+    for (;;) {
+      try {
+        return this.#opened(await this.#driver.open());
+      } catch (error) {
+        const full = isDriverError(error) && (error.sqlState === '53300' || error.errno === 1040 || /too many (clients|connections)/i.test(error.message));
+        if (!full || performance.now() > deadline || this.stopped) {
+          this.endedEarly ??= `the database cannot be reached: ${error instanceof Error ? error.message : String(error)}`;
+          return undefined;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
     }
+  }
+
+  #opened(session: DriverSession): DriverSession {
+    this.connections.opened++;
+    this.#open++;
+    if (this.#open > this.connections.peak) this.connections.peak = this.#open;
+    this.#metrics?.setActiveSessions(this.#open);
+    return session;
   }
 
   async close(session: DriverSession | undefined): Promise<void> {
