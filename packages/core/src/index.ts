@@ -30,3 +30,4 @@ export { TraceFileSink } from './trace-io/trace-file-sink';
 export type { DriverErrorDetails } from './errors/driver-error';
 export { DriverError, isDriverError } from './errors/driver-error';
 export { redactUrl } from './drivers/connection-url';
+export { runStatements } from './drivers/run-statements';

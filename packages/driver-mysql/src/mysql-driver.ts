@@ -1,5 +1,5 @@
 import mysql from 'mysql2/promise';
-import { DriverError, redactUrl, type Driver, type DriverSession, type ExecuteResult, type ParamValue } from '@sqltrace/core';
+import { DriverError, runStatements, redactUrl, type Driver, type DriverSession, type ExecuteResult, type ParamValue } from '@sqltrace/core';
 
 export interface MysqlDriverConfig {
   /** `mysql://user:password@host:port/database` (MySQL or MariaDB). */
@@ -42,12 +42,7 @@ export class MysqlDriver implements Driver {
   }
 
   async prepare(sql: readonly string[]): Promise<void> {
-    const session = await this.open();
-    try {
-      for (const statement of sql) await session.execute(statement);
-    } finally {
-      await session.close();
-    }
+    await runStatements(this, sql);
   }
 
   async destroy(): Promise<void> {

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { DriverError, redactUrl, type Driver, type DriverSession, type ExecuteResult, type ParamValue } from '@sqltrace/core';
+import { DriverError, runStatements, redactUrl, type Driver, type DriverSession, type ExecuteResult, type ParamValue } from '@sqltrace/core';
 
 export interface PostgresDriverConfig {
   /** `postgres://user:password@host:port/database` (libpq-style URL). */
@@ -51,12 +51,7 @@ export class PostgresDriver implements Driver {
   }
 
   async prepare(sql: readonly string[]): Promise<void> {
-    const session = await this.open();
-    try {
-      for (const statement of sql) await session.execute(statement);
-    } finally {
-      await session.close();
-    }
+    await runStatements(this, sql);
   }
 
   async destroy(): Promise<void> {

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { DriverError, type Driver, type DriverSession, type ExecuteResult, type ParamValue } from '@sqltrace/core';
+import { DriverError, runStatements, type Driver, type DriverSession, type ExecuteResult, type ParamValue } from '@sqltrace/core';
 import { toSqlitePlaceholders } from './placeholders';
 import { noteInsert, registerPostgresFunctions, rewritePostgres } from './postgres-compat';
 
@@ -45,12 +45,7 @@ export class SqliteDriver implements Driver {
   }
 
   async prepare(sql: readonly string[]): Promise<void> {
-    const session = await this.open();
-    try {
-      for (const statement of sql) await session.execute(statement);
-    } finally {
-      await session.close();
-    }
+    await runStatements(this, sql);
   }
 
   async destroy(): Promise<void> {
