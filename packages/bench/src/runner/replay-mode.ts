@@ -32,7 +32,18 @@ const LOOKAHEAD_MS = 500;
  */
 export async function replay(trace: TraceSource, context: RunContext, settings: ReplaySettings): Promise<{ lastIntended: number }> {
   const limit = pLimit(settings.maxConnections);
-  const sessions = new Map<string, { queue: Pending[]; running: Promise<void> | undefined; connection: DriverSession | undefined; idle: NodeJS.Timeout | undefined }>();
+  const sessions = new Map<string, { queue: Pending[]; running: Promise<void> | undefined; connection: DriverSession | undefined; release: (() => void) | undefined; idle: NodeJS.Timeout | undefined }>();
+  // The cap is on connections: a session takes a slot when it connects and gives it back when it
+  // disconnects. (Gating each burst of work instead would let sessions waiting on a lock hold every
+  // slot while the session that holds the lock — connected, mid-transaction — waits for one.)
+  const acquire = () => new Promise<() => void>((granted) => void limit(() => new Promise<void>((release) => granted(release))));
+  const disconnect = async (s: { connection: DriverSession | undefined; release: (() => void) | undefined }) => {
+    const connection = s.connection, release = s.release;
+    s.connection = undefined;
+    s.release = undefined;
+    await context.close(connection);
+    release?.();
+  };
   const endAt = settings.durationSeconds === undefined ? Infinity : context.start + settings.durationSeconds * 1000;
   let firstTs: number | undefined;
   let lastIntended = context.start;
@@ -40,7 +51,10 @@ export async function replay(trace: TraceSource, context: RunContext, settings: 
 
   const run = async (id: string) => {
     const s = sessions.get(id)!;
-    s.connection ??= await context.open();
+    if (s.connection === undefined) {
+      s.release ??= await acquire();
+      s.connection = await context.open();
+    }
     while (s.queue.length > 0 && !context.stopped) {
       const { event, intended } = s.queue.shift()!;
       queued--;
@@ -63,7 +77,7 @@ export async function replay(trace: TraceSource, context: RunContext, settings: 
     if (s.idle !== undefined) clearTimeout(s.idle);
     s.idle = undefined;
     if (s.running !== undefined) return;
-    s.running = limit(() => run(id)).finally(() => {
+    s.running = run(id).finally(() => {
       s.running = undefined;
       if (s.queue.length > 0) schedule(id);
       // A session idle for a while disconnects (logs rarely record disconnections, and a long
@@ -72,9 +86,7 @@ export async function replay(trace: TraceSource, context: RunContext, settings: 
       else if (s.connection !== undefined) {
         s.idle = setTimeout(() => {
           s.idle = undefined;
-          const connection = s.connection;
-          s.connection = undefined;
-          void context.close(connection);
+          void disconnect(s);
         }, settings.idleCloseMs ?? IDLE_CLOSE_MS);
       }
     });
@@ -93,7 +105,7 @@ export async function replay(trace: TraceSource, context: RunContext, settings: 
       while (queued > 5_000 && !context.stopped) await new Promise((r) => setTimeout(r, 1));
     }
     let s = sessions.get(event.session);
-    if (s === undefined) sessions.set(event.session, (s = { queue: [], running: undefined, connection: undefined, idle: undefined }));
+    if (s === undefined) sessions.set(event.session, (s = { queue: [], running: undefined, connection: undefined, release: undefined, idle: undefined }));
     s.queue.push({ event, intended });
     queued++;
     schedule(event.session);
@@ -106,8 +118,7 @@ export async function replay(trace: TraceSource, context: RunContext, settings: 
     const close = async () => {
       while (s.running !== undefined) await s.running;
       if (s.idle !== undefined) clearTimeout(s.idle);
-      await context.close(s.connection);
-      s.connection = undefined;
+      await disconnect(s);
     };
     closing.push(close());
   }
