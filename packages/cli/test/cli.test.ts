@@ -123,7 +123,8 @@ describe('stb', () => {
     const p = stb(['bench', trace, '--driver', 'postgres', '--url', secretUrl, '--speed', 'max', '-o', join(dir, 'pg.json')]);
     expect(p.stdout + p.stderr).not.toContain('hunter2-secret');
     expect(readFileSync(join(dir, 'pg.json'), 'utf8')).not.toContain('hunter2-secret');
-    if (p.code === 0) expect(JSON.parse(readFileSync(join(dir, 'pg.json'), 'utf8'))).toMatchObject({ driver: 'postgres', operations: 300, errors: 0 });
+    expect(p.code).toBe(0);
+    expect(JSON.parse(readFileSync(join(dir, 'pg.json'), 'utf8'))).toMatchObject({ driver: 'postgres', operations: 300, errors: 0 });
   });
 
   it('bench and compare refuse bad input with one clear line, and write results for what ran', () => {

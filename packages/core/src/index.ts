@@ -4,6 +4,7 @@ export type { ParamValue, TraceEvent, TraceHeader } from './domain/trace-event';
 export { TRACE_FORMAT_VERSION } from './domain/trace-event';
 export type { SlotType, StatementKind, Template, TemplateSlot, TemplateTables } from './domain/template';
 export { STATEMENT_KINDS } from './domain/template';
+export { kindOfFirstWord, kindOfStatement } from './domain/statement-kind';
 
 export type { StbErrorCode, StbErrorOptions } from './errors/stb-error';
 export { StbError, isStbError } from './errors/stb-error';

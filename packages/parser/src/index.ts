@@ -3,7 +3,8 @@ export { Normalizer } from './normalizer/normalizer';
 export type { ScanDialect, ScanResult } from './normalizer/sql-scanner';
 export { scanSql } from './normalizer/sql-scanner';
 export { NORMALIZER_VERSION, templateId, templateKey } from './normalizer/template-id';
-export { kindOfFirstWord } from './normalizer/statement-kind';
+// (The first-keyword kinds live in core, where the bench labels metrics with them too.)
+export { kindOfFirstWord } from '@sqltrace/core';
 
 export type { LogFormat } from './format/log-format';
 export { LOG_FORMATS, dialectOf } from './format/log-format';

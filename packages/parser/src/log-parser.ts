@@ -1,5 +1,5 @@
 import {
-  type LineBatch, type ParamValue, StbError, type TraceEvent, type TraceSource, readLineBatches,
+  type LineBatch, StbError, type TraceEvent, type TraceSource, readLineBatches,
 } from '@sqltrace/core';
 import { detectFormat } from './format/detect-format';
 import { dialectOf, type LogFormat } from './format/log-format';

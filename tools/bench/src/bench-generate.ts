@@ -9,21 +9,17 @@
  * STB_BENCH_EVENTS (events to generate, default 1,000,000).
  */
 import { existsSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { ensureLog, out, repeat } from './bench-inputs';
+import { join } from 'node:path';
+import { ensureLog, here, out, repeat, requireBuiltCli, STB } from './bench-inputs';
 import { measure } from './measure';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const root = resolve(here, '../../..');
-const STB = join(root, 'packages/cli/bin/run.js');
 const FLOOR = join(here, 'serialize-floor.mjs');
 const MB = Number(process.env.STB_BENCH_MB ?? 100);
 const RUNS = Number(process.env.STB_BENCH_RUNS ?? 3);
 const EVENTS = Number(process.env.STB_BENCH_EVENTS ?? 1_000_000);
 
 async function main(): Promise<void> {
-  if (!existsSync(join(root, 'packages/cli/dist/index.js'))) throw new Error('build first: npx nx run @sqltrace/cli:build');
+  requireBuiltCli();
   const log = await ensureLog('pg-stderr', 'bench-generate', MB);
   const trace = join(out, `generate-trace-${MB}MB.jsonl`);
   if (!existsSync(trace)) {

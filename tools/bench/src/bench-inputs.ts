@@ -1,12 +1,20 @@
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { makeLog } from '@sqltrace/fixtures/src/make-log';
 import { type Measurement, median } from './measure';
 
-/** Where benchmark inputs and outputs are cached (gitignored). */
-export const out = join(dirname(fileURLToPath(import.meta.url)), '..', 'out');
+/** This folder (tools/bench/src), the repository root, the built `stb`, and where inputs and outputs are cached (gitignored). */
+export const here = dirname(fileURLToPath(import.meta.url));
+export const root = resolve(here, '../../..');
+export const STB = join(root, 'packages/cli/bin/run.js');
+export const out = join(here, '..', 'out');
+
+/** Stops with a clear message when the CLI has not been built (the npm scripts build it first). */
+export function requireBuiltCli(): void {
+  if (!existsSync(join(root, 'packages/cli/dist/index.js'))) throw new Error('build first: npx nx run @sqltrace/cli:build');
+}
 
 export function have(tool: string): boolean {
   return spawnSync('sh', ['-c', `command -v ${tool}`]).status === 0;

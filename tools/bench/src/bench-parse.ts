@@ -7,15 +7,11 @@
  * Options (environment): STB_BENCH_MB (size of each log, default 200), STB_BENCH_RUNS (default 3),
  * STB_BENCH_BASELINE_RUNS (default 1: pgbadger alone takes minutes on 200 MB).
  */
-import { existsSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { ensureLog, have, out, repeat } from './bench-inputs';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ensureLog, have, out, repeat, requireBuiltCli, root, STB } from './bench-inputs';
 import { type Measurement, measure, median } from './measure';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const root = resolve(here, '../../..');
-const STB = join(root, 'packages/cli/bin/run.js');
 const MB = Number(process.env.STB_BENCH_MB ?? 200);
 const RUNS = Number(process.env.STB_BENCH_RUNS ?? 3);
 const BASELINE_RUNS = Number(process.env.STB_BENCH_BASELINE_RUNS ?? 1);
@@ -59,7 +55,7 @@ async function stbParse(input: { path: string; bytes: number }, threads: number)
 }
 
 async function main(): Promise<void> {
-  if (!existsSync(join(root, 'packages/cli/dist/index.js'))) throw new Error('build first: npx nx run @sqltrace/cli:build');
+  requireBuiltCli();
   const pgStderr = await ensureLog('pg-stderr-pipe', 'bench-pg', MB);
   const pgCsv = await ensureLog('pg-csv', 'bench-csv', MB);
   const mysql = await ensureLog('mysql-general', 'bench-mysql', MB);

@@ -10,14 +10,10 @@
  * Medians of STB_BENCH_RUNS (default 3); writes out/bench-replay.json.
  */
 import { writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { have, out } from './bench-inputs';
+import { join } from 'node:path';
+import { have, here, out, requireBuiltCli, STB } from './bench-inputs';
 import { measure, median } from './measure';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const root = resolve(here, '../../..');
-const STB = join(root, 'packages/cli/bin/run.js');
 const URL_ = process.env.STB_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const RUNS = Number(process.env.STB_BENCH_RUNS ?? 3);
 const SECONDS = Number(process.env.STB_BENCH_SECONDS ?? 10);
@@ -54,6 +50,7 @@ async function stbJson(args: string[]): Promise<{ seconds: number; peakMB: numbe
 }
 
 async function main(): Promise<void> {
+  requireBuiltCli();
   if (!have('pgbench')) throw new Error('pgbench is needed (apt-get install postgresql-client)');
   const init = await measure('pgbench', ['-i', '-s', '1', '-q', ...pgArgs, database]);
   if (init.code !== 0) throw new Error(`pgbench -i failed: ${init.stderr}`);

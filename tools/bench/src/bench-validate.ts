@@ -8,14 +8,10 @@
  * (size of the log the model is trained on, default 100).
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { ensureLog, have, out, repeat } from './bench-inputs';
+import { join } from 'node:path';
+import { ensureLog, have, here, out, repeat, requireBuiltCli, STB } from './bench-inputs';
 import { measure, median } from './measure';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const root = resolve(here, '../../..');
-const STB = join(root, 'packages/cli/bin/run.js');
 const EVENTS = Number(process.env.STB_BENCH_EVENTS ?? 1_000_000);
 const RUNS = Number(process.env.STB_BENCH_RUNS ?? 3);
 const MB = Number(process.env.STB_BENCH_MB ?? 100);
@@ -38,7 +34,7 @@ function interArrivals(trace: string, file: string): number {
 }
 
 async function main(): Promise<void> {
-  if (!existsSync(join(root, 'packages/cli/dist/index.js'))) throw new Error('build first: npx nx run @sqltrace/cli:build');
+  requireBuiltCli();
   const model = join(out, 'generate-model.json');
   if (!existsSync(model)) {
     const log = await ensureLog('pg-stderr', 'bench-generate', MB);

@@ -1,7 +1,6 @@
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
-import { DriverError, isDriverError, type Driver, type DriverSession, type MetricsSink, type TraceEvent } from '@sqltrace/core';
+import { DriverError, isDriverError, kindOfStatement, type Driver, type DriverSession, type MetricsSink, type TraceEvent } from '@sqltrace/core';
 import { ResultsRecorder } from '../results/results-recorder';
-import { statementKind } from './statement-kind';
 
 /** What every mode shares: the clock, the recorder, connections (counted, reopened when lost), the stop signal. */
 export class RunContext {
@@ -12,6 +11,8 @@ export class RunContext {
   dropped = 0;
   endedEarly: string | undefined;
   #open = 0;
+  /** Statement kind per template (a keyword match, once per template rather than per operation). */
+  readonly #kinds = new Map<string, string>();
   readonly #driver: Driver;
   readonly #metrics: MetricsSink | undefined;
   readonly #signal: AbortSignal | undefined;
@@ -91,7 +92,10 @@ export class RunContext {
       error = isDriverError(e) ? e : new DriverError(e instanceof Error ? e.message : String(e), { code: 'internal', cause: e });
     }
     const done = performance.now();
-    this.recorder.record({ template: event.templateId ?? event.sql, kind: statementKind(event.sql), session: event.session, intended, sent, done, error }, event.sql);
+    const template = event.templateId ?? event.sql;
+    let kind = this.#kinds.get(template);
+    if (kind === undefined) this.#kinds.set(template, (kind = kindOfStatement(event.sql)));
+    this.recorder.record({ template, kind, session: event.session, intended, sent, done, error }, event.sql);
     if (error !== undefined && isDriverError(error) && error.connectionLost) {
       this.connections.lost++;
       await this.close(session);

@@ -26,14 +26,25 @@ interface Row {
  */
 export class MarkovChain {
   readonly order: number;
-  readonly states: number;
+  #states: number;
   readonly #counts = new Map<string, Map<number, number>>();
   #rows: Map<string, Row> | undefined;
 
   constructor(order: number, states: number) {
     if (!Number.isInteger(order) || order < 1 || order > 5) throw new RangeError(`Markov order must be 1…5, got ${order}`);
     this.order = order;
-    this.states = states;
+    this.#states = states;
+  }
+
+  /** How many states (template indexes) the chain is over. */
+  get states(): number {
+    return this.#states;
+  }
+
+  /** Declares the number of states once it is known (a trainer learns them as it reads). */
+  declareStates(states: number): void {
+    if (states < this.#states) throw new RangeError(`a chain over ${this.#states} states cannot shrink to ${states}`);
+    this.#states = states;
   }
 
   /** Learns one session's sequence of states (each in [0, states)). */
@@ -51,7 +62,7 @@ export class MarkovChain {
    * Learns one transition: `next` (a state or END) after `history` (the session's most recent
    * states, oldest first; fewer than `order` of them at the start of a session).
    */
-  observe(history: readonly number[], next: number, count = 1): void {
+  observe(history: readonly number[], next: number): void {
     this.#rows = undefined;
     const padded = this.#pad(history);
     // Count the transition under every history length, for back-off.
@@ -59,7 +70,7 @@ export class MarkovChain {
       const key = historyKey(padded, padded.length, k);
       let row = this.#counts.get(key);
       if (row === undefined) this.#counts.set(key, (row = new Map()));
-      row.set(next, (row.get(next) ?? 0) + count);
+      row.set(next, (row.get(next) ?? 0) + 1);
     }
   }
 
@@ -122,7 +133,7 @@ export class MarkovChain {
       const row = this.#counts.get(key)!;
       transitions[key] = [...row.entries()].sort((a, b) => a[0] - b[0]).flat();
     }
-    return { order: this.order, states: this.states, transitions };
+    return { order: this.order, states: this.#states, transitions };
   }
 
   static fromJSON(json: MarkovChainJson): MarkovChain {

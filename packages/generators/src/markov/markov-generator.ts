@@ -32,22 +32,9 @@ export class MarkovGenerator implements TraceGenerator<MarkovModel> {
     const dialect = (settings.dialect ?? header?.dialect ?? 'postgres') as Dialect;
     if (dialect !== 'postgres' && dialect !== 'mysql' && dialect !== 'sqlite') throw new StbError('E_INPUT', `${trace.name}: unknown dialect "${String(dialect)}" in the trace header`);
 
-    // States are only known as training goes: the chain is sized when training ends.
-    const transitions: [number[], number][] = [];
-    const pending = new Map<string, number>();
-    const learner = {
-      historyLength: order,
-      observe: (history: readonly number[], next: number) => {
-        const key = history.join(',') + '>' + next;
-        const seen = pending.get(key);
-        if (seen === undefined) {
-          pending.set(key, transitions.length);
-          transitions.push([[...history, next], 1]);
-        } else {
-          transitions[seen]![1]++;
-        }
-      },
-    };
+    // States are only known as training goes: the chain learns directly and is sized at the end.
+    const chain = new MarkovChain(order, 0);
+    const learner = { historyLength: order, observe: (history: readonly number[], next: number) => chain.observe(history, next) };
     const builder = new WorkloadProfileBuilder({ dialect, minValueCount, name: trace.name }, learner);
     for await (const event of trace.events({ signal: options.signal })) {
       builder.add(event);
@@ -58,12 +45,7 @@ export class MarkovGenerator implements TraceGenerator<MarkovModel> {
     }
     options.onEvents?.(builder.events);
     const profile = builder.finish();
-    const chain = new MarkovChain(order, profile.templates.length);
-    for (const [sequence, count] of transitions) {
-      const next = sequence[sequence.length - 1]!;
-      const history = sequence.slice(0, -1);
-      chain.observe(history, next, count);
-    }
+    chain.declareStates(profile.templates.length);
     const warnings: string[] = [];
     if (profile.trace.sessions === 1) warnings.push('the trace has one session: session arrivals and lengths are learned from that one session only');
     if (profile.templates.every((t) => t.slots.length === 0)) warnings.push('no statement in the trace has parameters: generated statements repeat the trace’s templates as they are');

@@ -142,6 +142,7 @@ export class SlotSampler {
   readonly #format: DatetimeFormat | undefined;
   readonly #strings: StringShapeSampler | undefined;
   readonly #classWeights: number[];
+  readonly #classTotal: number;
   readonly #textShare: number;
   readonly #frequent: CategoricalSampler;
   readonly elements: SlotSampler | undefined;
@@ -161,6 +162,7 @@ export class SlotSampler {
     this.#classWeights = json.classes.map((count, c) =>
       (c === C_INT && this.#integers) || (c === C_FLOAT && this.#floats) || (c === C_DATETIME && this.#datetimes) || (c === C_STRING && this.#strings) || c === C_BOOL ? count : 0,
     );
+    this.#classTotal = this.#classWeights.reduce((sum, w) => sum + w, 0);
     this.elements = json.elements ? new SlotSampler(json.elements) : undefined;
   }
 
@@ -177,9 +179,7 @@ export class SlotSampler {
 
   /** A value drawn from the fitted models (never a literal seen fewer than k times). */
   #fallback(prng: Prng): ParamValue {
-    let total = 0;
-    for (const w of this.#classWeights) total += w;
-    if (total === 0) {
+    if (this.#classTotal === 0) {
       // Nothing publishable: fewer than k values of every class. Keep only the kind of value.
       const [i, f, d, s] = this.#json.classes;
       if (i + f > 0) return this.#number(prng.int(0, 999), false, prng);

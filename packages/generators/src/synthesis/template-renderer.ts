@@ -1,7 +1,7 @@
 import type { Dialect, ParamValue, Prng } from '@sqltrace/core';
 import { compileTemplatePlan, renderPlan, type RenderStyle, type TemplatePlan } from '@sqltrace/parser';
 import { EmpiricalDistribution } from '../distributions/empirical-distribution';
-import type { TemplateModelJson } from '../model/workload-profile';
+import { REUSE_WINDOW, type TemplateModelJson } from '../model/workload-profile';
 import { SlotSampler } from '../params/slot-model';
 import { transactionRole, type TransactionRole } from '../sessions/transaction-role';
 
@@ -28,8 +28,8 @@ export class TemplateRenderer {
   readonly #plan: TemplatePlan;
   readonly #samplers: SlotSampler[];
   readonly #durations: EmpiricalDistribution | undefined;
-  /** `earlier state:distance` → per slot (0-based) a list of [earlier slot (0-based), probability]. */
-  readonly #reuse = new Map<string, [number, number][][]>();
+  /** earlier state × REUSE_WINDOW + distance − 1 → per slot (0-based) a list of [earlier slot (0-based), probability]. */
+  readonly #reuse = new Map<number, [number, number][][]>();
   readonly #style: RenderStyle;
 
   constructor(json: TemplateModelJson, dialect: Dialect, style: RenderStyle | 'auto') {
@@ -51,7 +51,9 @@ export class TemplateRenderer {
         if (bySlot[slot] === undefined || from < 0) throw new RangeError(`template ${json.id} has a damaged reuse table`);
         bySlot[slot]!.push([from, count / n]);
       }
-      this.#reuse.set(where, bySlot);
+      const [state, distance] = where.split(':').map(Number);
+      if (!(distance! >= 1 && distance! <= REUSE_WINDOW)) throw new RangeError(`template ${json.id} has a damaged reuse table`);
+      this.#reuse.set(state! * REUSE_WINDOW + distance! - 1, bySlot);
     }
     this.#style = style === 'auto' ? json.style : style;
   }
@@ -60,7 +62,7 @@ export class TemplateRenderer {
   draw(prng: Prng, recent: readonly RecentValues[]): DrawnStatement {
     const slots = this.#json.slots;
     const values = new Array<ParamValue>(slots.length);
-    const tables = this.#reuse.size > 0 ? recent.map((r, d) => this.#reuse.get(`${r.state}:${d + 1}`)) : [];
+    const tables = this.#reuse.size > 0 ? recent.map((r, d) => this.#reuse.get(r.state * REUSE_WINDOW + d)) : [];
     for (let s = 0; s < slots.length; s++) {
       let value: ParamValue | undefined;
       if (tables.length > 0) {

@@ -38,8 +38,8 @@ interface TemplateEntry {
   readonly role: TransactionRole;
   count: number;
   withParams: number;
-  /** `earlier template:distance` → { n: times seen there, hits: slot × 65536 + earlier slot → count } */
-  readonly reuse: Map<string, { n: number; hits: Map<number, number> }>;
+  /** earlier template × REUSE_WINDOW + distance − 1 → { n: times seen there, hits: slot × 65536 + earlier slot → count } */
+  readonly reuse: Map<number, { n: number; hits: Map<number, number> }>;
 }
 
 interface RecentStatement {
@@ -188,7 +188,7 @@ export class WorkloadProfileBuilder {
     }
     for (let s = 0; s < t.slotTypes.length; s++) if (t.slotTypes[s] === 'list-length') t.slots[s]!.add(templateParams[s]!);
     const tables = recent.map((r, d) => {
-      const key = `${r.state}:${d + 1}`;
+      const key = r.state * REUSE_WINDOW + d;
       let table = t.reuse.get(key);
       if (table === undefined) t.reuse.set(key, (table = { n: 0, hits: new Map() }));
       table.n++;
@@ -235,11 +235,11 @@ export class WorkloadProfileBuilder {
     const k = this.#options.minValueCount;
     const templates = this.#templates.map((t): TemplateModelJson => {
       const reuse: Record<string, number[]> = {};
-      for (const [where, { n, hits }] of [...t.reuse].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+      for (const [key, { n, hits }] of [...t.reuse].sort((a, b) => a[0] - b[0])) {
         const flat = [n];
         // A reuse seen once or twice is as likely a coincidence as a pattern.
         for (const [hit, count] of [...hits].sort((a, b) => a[0] - b[0])) if (count >= 3) flat.push(Math.floor(hit / 65_536), hit % 65_536, count);
-        if (flat.length > 1) reuse[where] = flat;
+        if (flat.length > 1) reuse[`${Math.floor(key / REUSE_WINDOW)}:${(key % REUSE_WINDOW) + 1}`] = flat;
       }
       return {
         id: t.id,

@@ -1,5 +1,5 @@
 import { BaseErrorListener, CharStream, CommonTokenStream, ParserRuleContext, PredictionMode, type TerminalNode } from 'antlr4ng';
-import type { StatementKind } from '@sqltrace/core';
+import { kindOfFirstWord, type StatementKind } from '@sqltrace/core';
 import { SqlStatementLexer } from '../generated/SqlStatementLexer';
 import {
   CopyContext, CopyStatementContext, CteContext, CursorContext, DdlContext, DdlTargetContext, DeleteStatementContext,
@@ -7,7 +7,6 @@ import {
   SqlStatementParser, TableNameContext, TableSourceContext, TclContext, UpdateStatementContext, WriteTargetContext,
   DdlStatementContext, ScriptContext,
 } from '../generated/SqlStatementParser';
-import { kindOfFirstWord } from '../normalizer/statement-kind';
 import type { StatementAnalysis } from './statement-analysis';
 
 class CountingErrorListener extends BaseErrorListener {

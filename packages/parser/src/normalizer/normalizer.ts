@@ -1,7 +1,6 @@
-import type { ParamValue, SlotType, Template, TemplateSlot } from '@sqltrace/core';
+import { kindOfFirstWord, type ParamValue, type SlotType, type Template, type TemplateSlot } from '@sqltrace/core';
 import { analyzeStatement } from '../analysis/statement-analyzer';
 import { scanSql, type ScanDialect } from './sql-scanner';
-import { kindOfFirstWord } from './statement-kind';
 import { templateId } from './template-id';
 
 /** A statement after normalization. */

@@ -3,7 +3,6 @@ declare module 'jstat' {
   const jstat: {
     jStat: {
       gammaln(x: number): number;
-      chisquare: { cdf(x: number, dof: number): number };
     };
   };
   export default jstat;
