@@ -1,5 +1,6 @@
 import Bench from './commands/bench';
 import Compare from './commands/compare';
+import CompareModels from './commands/compare-models';
 import Demo from './commands/demo';
 import Generate from './commands/generate';
 import Parse from './commands/parse';
@@ -16,6 +17,7 @@ export const COMMANDS = {
   validate: Validate,
   bench: Bench,
   compare: Compare,
+  'compare-models': CompareModels,
   demo: Demo,
 };
 
@@ -27,3 +29,4 @@ export type { GenerateResult } from './commands/generate';
 export type { FidelityReportJson as ValidateResult } from '@sqltrace/validator';
 export type { BenchResults } from '@sqltrace/bench';
 export type { CompareResult } from './commands/compare';
+export type { CompareModelsResult } from './commands/compare-models';

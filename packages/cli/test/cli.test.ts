@@ -217,8 +217,10 @@ describe('stb', () => {
     const notModel = stb(['generate', trace, '-o', join(dir, 'x.jsonl')]);
     expect(notModel.code).toBe(2);
     expect(notModel.stderr).toMatch(/not a model file \(it is a trace\)\n\s+Train a model from it first/);
-    const lstm = stb(['train', trace, '--model', 'lstm', '-o', join(dir, 'm.json')]);
-    expect(lstm.stderr).toMatch(/the lstm model is not available yet/);
+    const gru = stb(['train', trace, '--model', 'gru', '-o', join(dir, 'm.json')]);
+    expect(gru.code).toBe(2);
+    expect(gru.stderr).toMatch(/no workload model named "gru"
+\s+Choose one of: lstm, markov, transformer/);
     const duration = stb(['generate', join(dir, 'shop-model.json'), '-o', join(dir, 'x.jsonl'), '--duration', 'soon']);
     expect(duration.code).toBe(2);
     expect(duration.stderr).toMatch(/--duration "soon" is not a duration/);

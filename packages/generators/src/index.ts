@@ -14,7 +14,9 @@ export { validateProfile } from './model/validate-profile';
 export type { GeneratorFactory } from './registry/generator-registry';
 export { GeneratorRegistry, defaultRegistry } from './registry/generator-registry';
 
-export type { SequenceLearner, WorkloadProfileOptions } from './training/workload-profile-builder';
+export type { SequenceLearner, SequenceStep, WorkloadProfileOptions } from './training/workload-profile-builder';
+export type { LearnedProfile, ProfileSettings } from './training/learn-profile';
+export { learnProfile } from './training/learn-profile';
 export { WorkloadProfileBuilder } from './training/workload-profile-builder';
 export type { NextStatePredictor, SynthesisOptions, SynthesisStats } from './synthesis/workload-synthesizer';
 export { WorkloadSynthesizer } from './synthesis/workload-synthesizer';
@@ -28,3 +30,21 @@ export { SlotModelBuilder, SlotSampler } from './params/slot-model';
 export { isSecretSlot, isSensitiveString } from './params/sensitive-value';
 export type { TransactionRole } from './sessions/transaction-role';
 export { transactionRole } from './sessions/transaction-role';
+
+export type { NeuralGenerateSettings, NeuralTrainSettings } from './neural/neural-generator';
+export { MIN_TRAINING_SESSIONS, NeuralGenerator } from './neural/neural-generator';
+export type { NeuralModelJson, NeuralTrainingJson } from './neural/neural-model';
+export { NEURAL_MODEL_VERSION, NeuralModel } from './neural/neural-model';
+export type { NetworkSpec, NeuralKind } from './neural/network-spec';
+export type { BatchProgress, EpochReport, NetworkTrainingSettings, NetworkTrainingSummary, TrainingCallbacks } from './neural/network-trainer';
+export type { BackendChoice, BackendName, LoadedTensorFlow, TensorFlow } from './neural/tensorflow-backend';
+export { BACKEND_CHOICES, loadTensorFlow } from './neural/tensorflow-backend';
+export { GAP_BUCKETS, gapBucket } from './neural/gap-bucket';
+
+export type { NextTemplateScorer, ScoredHistory } from './evaluation/next-template-scorer';
+export type { HeldOutSession } from './evaluation/held-out-sessions';
+export { collectSessions } from './evaluation/held-out-sessions';
+export type { EvaluationOptions, NextTemplateScore } from './evaluation/evaluate-next-template';
+export { PROBABILITY_FLOOR, evaluateNextTemplate } from './evaluation/evaluate-next-template';
+export type { ComparisonStage, FidelityScore, ModelComparison, ModelComparisonOptions, ModelComparisonRow, ScoringGenerator } from './evaluation/model-comparison';
+export { MIN_COMPARISON_SESSIONS, compareModels, isScoringGenerator } from './evaluation/model-comparison';

@@ -34,7 +34,8 @@ function concurrency(events: readonly TraceEvent[]): number {
 describe('MarkovGenerator on the demo shop workload', () => {
   it('is found by name in the default registry', () => {
     expect(defaultRegistry().create('markov')).toBeInstanceOf(MarkovGenerator);
-    expect(() => defaultRegistry().create('lstm')).toThrow(/no workload model named "lstm".*/);
+    expect(defaultRegistry().names()).toEqual(['lstm', 'markov', 'transformer']);
+    expect(() => defaultRegistry().create('gru')).toThrow(/no workload model named "gru".*Choose one of: lstm, markov, transformer/s);
   });
 
   it('learns the trace: every template, their kinds and tables, session count, transactions', () => {

@@ -18,6 +18,8 @@ export interface GenerateResult {
   spanSeconds: number;
   seconds: number;
   eventsPerSecond: number;
+  /** lstm / transformer: the TensorFlow.js backend that ran. */
+  backend?: string;
 }
 
 export default class Generate extends StbCommand<GenerateResult> {
@@ -42,6 +44,8 @@ The same --seed gives the same bytes.`;
     speed: Flags.string({ summary: 'Time compression: 2 runs the workload twice as fast.', default: '1' }),
     seed: Flags.string({ summary: 'Random seed: the same seed gives the same bytes.', default: '1' }),
     style: Flags.string({ summary: 'How values are written: as the trace had them, bound parameters, or inline literals.', options: ['auto', 'params', 'inline'], default: 'auto' }),
+    temperature: Flags.string({ summary: '[lstm, transformer] Sampling temperature: 1 as learned, lower favours the likeliest next template.', default: '1' }),
+    backend: Flags.string({ summary: '[lstm, transformer] TensorFlow.js backend: auto picks tfjs-node if installed, else wasm, else cpu.', options: ['auto', 'tensorflow', 'wasm', 'cpu'], default: 'auto' }),
   };
 
   async run(): Promise<GenerateResult> {
@@ -50,6 +54,7 @@ The same --seed gives the same bytes.`;
     const generator = defaultRegistry().create(file.strategy);
     const model = generator.loadModel(file.model, args.model);
     const dialect = (file.model as { profile?: { dialect?: string } }).profile?.dialect;
+    let backend: string | undefined;
     const options = {
       seed: flags.seed,
       ...(flags.events !== undefined ? { events: flags.events } : {}),
@@ -57,6 +62,7 @@ The same --seed gives the same bytes.`;
       ...(flags.sessions !== undefined ? { sessions: Number(flags.sessions) } : {}),
       speed: Number(flags.speed),
       style: flags.style as 'auto' | 'params' | 'inline',
+      settings: { temperature: Number(flags.temperature), backend: flags.backend, onBackend: (name: string) => (backend = name) },
     };
     const events = generator.generate(model, options);
     const sink = new TraceFileSink(flags.output);
@@ -89,10 +95,11 @@ The same --seed gives the same bytes.`;
       model: args.model, output: flags.output, strategy: file.strategy, seed: flags.seed,
       events: sink.count, sessions: sessions.size, spanSeconds: first === undefined ? 0 : (last - first) / 1e6,
       seconds, eventsPerSecond: sink.count / Math.max(seconds, 1e-9),
+      ...(backend !== undefined ? { backend } : {}),
     };
     if (flags.output !== '-') {
       this.say(`generated ${int(result.events)} events in ${int(result.sessions)} sessions covering ${result.spanSeconds.toFixed(1)} s of synthetic time (seed ${flags.seed})`);
-      this.say(`written to ${flags.output} in ${seconds.toFixed(2)} s (${int(result.eventsPerSecond)} events/s)`);
+      this.say(`written to ${flags.output} in ${seconds.toFixed(2)} s (${int(result.eventsPerSecond)} events/s${backend !== undefined ? `; the ${file.strategy} network ran on the ${backend} backend` : ''})`);
     }
     return result;
   }

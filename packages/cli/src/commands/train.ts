@@ -1,8 +1,9 @@
 import { statSync } from 'node:fs';
 import { Args, Flags } from '@oclif/core';
-import { StbError, TraceFileSource } from '@sqltrace/core';
-import { defaultRegistry, saveModelFile } from '@sqltrace/generators';
+import { TraceFileSource } from '@sqltrace/core';
+import { defaultRegistry, saveModelFile, type NeuralTrainingJson } from '@sqltrace/generators';
 import { int } from '../shared/format';
+import { neuralFlags, neuralSettings } from '../shared/neural-flags';
 import { ProgressLine } from '../shared/progress-line';
 import { StbCommand } from '../shared/stb-command';
 
@@ -15,49 +16,51 @@ export interface TrainResult {
   templates: number;
   order?: number;
   minValueCount: number;
+  /** lstm / transformer: epochs, held-out loss and accuracy, sequences/s, backend. */
+  training?: NeuralTrainingJson;
   seconds: number;
   bytes: number;
   warnings: string[];
 }
 
-/** Strategies the architecture names that are not built yet, so the message says so instead of "unknown". */
-const COMING = new Set(['lstm', 'transformer']);
-
 export default class Train extends StbCommand<TrainResult> {
   static override summary = 'Learn a workload model from a trace.';
-  static override description = `Learns templates, per-slot parameter models, the session arrival curve, session lengths, think times per transition and durations per template, plus the strategy's sequence model (markov: an order-k chain over templates with back-off).
+  static override description = `Learns templates, per-slot parameter models, the session arrival curve, session lengths, think times per transition and durations per template, plus the strategy's sequence model: markov, an order-k chain over templates with back-off; lstm or transformer, a TensorFlow.js network predicting the next template from the last --window statements and the idle time before each (trained with a held-out split of sessions and early stopping; the fastest backend installed runs: tfjs-node, else WebAssembly, else plain JS).
 Privacy: a literal value is kept in the model only if it occurred at least --min-value-count times; passwords, connection strings and file paths never are.`;
-  static override examples = ['<%= config.bin %> train trace.jsonl -o model.json', '<%= config.bin %> train trace.jsonl.gz --model markov --order 2 --min-value-count 10 -o model.json --json'];
+  static override examples = ['<%= config.bin %> train trace.jsonl -o model.json', '<%= config.bin %> train trace.jsonl.gz --model markov --order 2 --min-value-count 10 -o model.json --json',
+    '<%= config.bin %> train trace.jsonl --model lstm --epochs 20 --window 16 --units 64 -o lstm.json',
+    '<%= config.bin %> train trace.jsonl --model transformer --backend wasm -o transformer.json'];
 
   static override args = {
     trace: Args.string({ description: 'Trace file written by `stb parse` (or - for stdin).', required: true }),
   };
 
   static override flags = {
-    model: Flags.string({ char: 'm', summary: 'Workload model strategy.', default: 'markov' }),
+    model: Flags.string({ char: 'm', summary: 'Workload model strategy: markov, lstm or transformer.', default: 'markov' }),
     order: Flags.integer({ char: 'k', summary: 'Markov chain order: 1, 2 or 3 (longer histories back off when unseen).', default: 1 }),
     'min-value-count': Flags.integer({ summary: 'Keep a literal value only if it occurred at least this many times.', default: 5 }),
     dialect: Flags.string({ summary: 'Dialect when the trace header does not say (default postgres).', options: ['postgres', 'mysql', 'sqlite'] }),
     output: Flags.string({ char: 'o', summary: 'Model file to write (JSON).', required: true }),
+    ...neuralFlags,
   };
 
   async run(): Promise<TrainResult> {
     const { args, flags } = await this.parse(Train);
-    const registry = defaultRegistry();
-    if (!registry.has(flags.model) && COMING.has(flags.model)) {
-      throw new StbError('E_USAGE', `the ${flags.model} model is not available yet`, { hint: `Use one of: ${registry.names().join(', ')}` });
-    }
-    const generator = registry.create(flags.model);
+    const generator = defaultRegistry().create(flags.model);
     const progress = new ProgressLine();
     const started = performance.now();
+    const neural = generator.name !== 'markov';
     const model = await generator.train(new TraceFileSource(args.trace), {
-      settings: { order: flags.order, minValueCount: flags['min-value-count'], dialect: flags.dialect },
+      settings: {
+        order: flags.order, minValueCount: flags['min-value-count'], dialect: flags.dialect,
+        ...(neural ? neuralSettings(flags, flags.model, progress) : {}),
+      },
       onEvents: (events) => progress.update(() => `training ${flags.model}: ${int(events)} events read`),
     });
     progress.clear();
     await saveModelFile(flags.output, generator.name, model.toJSON());
     const seconds = (performance.now() - started) / 1000;
-    const json = model.toJSON() as { profile?: { trace: { events: number; sessions: number }; templates: unknown[] } };
+    const json = model.toJSON() as { profile?: { trace: { events: number; sessions: number }; templates: unknown[] }; training?: NeuralTrainingJson };
     const profile = json.profile;
     const result: TrainResult = {
       model: flags.output,
@@ -68,12 +71,17 @@ Privacy: a literal value is kept in the model only if it occurred at least --min
       templates: profile?.templates.length ?? 0,
       ...(generator.name === 'markov' ? { order: flags.order } : {}),
       minValueCount: flags['min-value-count'],
+      ...(json.training !== undefined ? { training: json.training } : {}),
       seconds,
       bytes: statSync(flags.output).size,
       warnings: [...(model.warnings ?? [])],
     };
     for (const w of result.warnings) this.warnLine(w);
     this.say(`trained a ${result.strategy}${result.order !== undefined ? ` (order ${result.order})` : ''} model on ${int(result.events)} events, ${int(result.sessions)} sessions, ${int(result.templates)} templates in ${seconds.toFixed(2)} s`);
+    const t = result.training;
+    if (t !== undefined) {
+      this.say(`network: ${t.epochs} epoch${t.epochs === 1 ? '' : 's'}${t.stoppedEarly ? ' (stopped early)' : ''}, best at epoch ${t.bestEpoch}: held-out loss ${t.validationLoss.toFixed(3)}, accuracy ${(100 * t.validationAccuracy).toFixed(1)}% on ${int(t.holdoutSessions)} held-out sessions; ${int(t.sequencesPerSecond)} sequences/s on the ${t.backend} backend`);
+    }
     this.say(`model written to ${flags.output} (${int(result.bytes)} bytes); literals kept only if seen ≥ ${result.minValueCount} times`);
     return result;
   }

@@ -12,6 +12,13 @@ export function rate(n: number): string {
   return n.toFixed(0);
 }
 
+/** `2.3 kB`, `1.4 MB`: a file's size in the unit that fits. */
+export function size(bytes: number): string {
+  if (bytes < 1_000) return `${bytes} B`;
+  if (bytes < 1_000_000) return `${(bytes / 1_000).toFixed(1)} kB`;
+  return `${(bytes / 1_000_000).toFixed(1)} MB`;
+}
+
 export function megabytes(bytes: number): string {
   return `${(bytes / 1048576).toFixed(1)} MB`;
 }

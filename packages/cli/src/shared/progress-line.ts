@@ -22,6 +22,14 @@ export class ProgressLine {
     this.#shown = true;
   }
 
+  /** Replaces the line with a finished one that stays on screen (a TTY only). */
+  persist(render: () => string): void {
+    if (!this.#enabled) return;
+    this.clear();
+    process.stderr.write(`${render()}\n`);
+    this.#last = 0;
+  }
+
   clear(): void {
     if (this.#enabled && this.#shown) process.stderr.write(`\r${' '.repeat((process.stderr.columns ?? 100) - 1)}\r`);
     this.#shown = false;

@@ -20,6 +20,8 @@ export interface GenerateOptions {
   readonly speed?: number;
   /** How values are written: `auto` (as the trace had them), bound `params`, or `inline` literals. */
   readonly style?: 'auto' | 'params' | 'inline';
+  /** Strategy-specific settings (temperature, backend, …). */
+  readonly settings?: Readonly<Record<string, unknown>>;
 }
 
 /** A trained workload model, serializable to a versioned file. */

@@ -1,11 +1,12 @@
 import { StbError, type TraceGenerator } from '@sqltrace/core';
 import { MarkovGenerator } from '../markov/markov-generator';
+import { NeuralGenerator } from '../neural/neural-generator';
 
 /** Creates a strategy instance (one per train/generate run). */
 export type GeneratorFactory = () => TraceGenerator;
 
 /**
- * Workload-model strategies by name (`markov`, later `lstm` and `transformer`), so the CLI and
+ * Workload-model strategies by name (`markov`, `lstm`, `transformer`), so the CLI and
  * third parties choose one with a string and add their own without touching this package.
  */
 export class GeneratorRegistry {
@@ -34,7 +35,10 @@ export class GeneratorRegistry {
   }
 }
 
-/** A registry with the built-in strategies (`markov`). */
+/** A registry with the built-in strategies (`markov`, `lstm`, `transformer`). */
 export function defaultRegistry(): GeneratorRegistry {
-  return new GeneratorRegistry().register('markov', () => new MarkovGenerator());
+  return new GeneratorRegistry()
+    .register('markov', () => new MarkovGenerator())
+    .register('lstm', () => new NeuralGenerator('lstm'))
+    .register('transformer', () => new NeuralGenerator('transformer'));
 }

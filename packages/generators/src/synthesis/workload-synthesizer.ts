@@ -5,14 +5,28 @@ import { SessionEndSampler } from '../sessions/session-end-model';
 import { ArrivalProcess } from '../timing/rate-curve';
 import { ThinkTimeSampler } from '../timing/think-time-model';
 
+import type { ScoredHistory } from '../evaluation/next-template-scorer';
 import { TemplateRenderer, type RecentValues } from './template-renderer';
 
 /** How a strategy picks the next template: among the states `allowed` accepts, or undefined if none fits. */
 export interface NextStatePredictor {
-  next(history: readonly number[], prng: Prng, allowed: (state: number) => boolean): number | undefined;
+  /**
+   * `history` holds the session's most recent states (oldest first) and `gaps`, beside it, the
+   * idle time before each of them in µs (−1 before a session's first statement).
+   */
+  next(history: readonly number[], prng: Prng, allowed: (state: number) => boolean, gaps: readonly number[]): number | undefined;
   /** How many recent states it wants in `history`. */
   readonly historyLength: number;
+  /**
+   * Optional, for predictors that run faster on a batch (networks): whether `next` after this
+   * history has what it needs, and a way to predict many histories at once beforehand.
+   */
+  isReady?(history: readonly number[], gaps: readonly number[]): boolean;
+  prefetch?(histories: readonly ScoredHistory[]): void;
 }
+
+/** Histories predicted together when a predictor prefetches. */
+const PREFETCH_BATCH = 256;
 
 export interface SynthesisOptions {
   readonly seed: string | number;
@@ -45,7 +59,11 @@ interface ActiveSession {
   readonly database: string | null;
   readonly application: string | null;
   history: number[];
+  /** Idle time before each state in `history` (µs; −1 at the session's start). */
+  gaps: number[];
   state: number;
+  /** Idle time before `state`. */
+  gap: number;
   /** Statements run so far. */
   length: number;
   inTransaction: boolean;
@@ -128,13 +146,13 @@ export class WorkloadSynthesizer {
         // A new session arrives.
         const at = nextArrival;
         nextArrival = arrivals.next();
-        const state = this.#predictor.next([], prng, startAllowed) ?? this.#predictor.next([], prng, (s) => s >= 0);
+        const state = this.#predictor.next([], prng, startAllowed, []) ?? this.#predictor.next([], prng, (s) => s >= 0, []);
         if (state === undefined) throw new StbError('E_MODEL', 'the model has no template a session can start with');
         const attribute = attributes.length > 0 ? profile.sessionAttributes[prng.weightedIndex(attributes)]! : [null, null, null];
         const id = seq++;
         heap.push({
           id: `s${id}`, seq: id, user: attribute[0], database: attribute[1], application: attribute[2],
-          history: [], state, length: 0, inTransaction: false, transactionSteps: 0,
+          history: [], gaps: [], state, gap: -1, length: 0, inTransaction: false, transactionSteps: 0,
           at, recent: [],
         });
         this.stats.sessions++;
@@ -174,12 +192,19 @@ export class WorkloadSynthesizer {
       // The session ends where the trace's sessions ended (never inside a transaction), or with the run.
       if (!top.inTransaction && (draining || ends.ends(top.state, top.length, prng))) continue;
       top.history.push(top.state);
-      if (top.history.length > this.#predictor.historyLength) top.history.shift();
+      top.gaps.push(top.gap);
+      if (top.history.length > this.#predictor.historyLength) {
+        top.history.shift();
+        top.gaps.shift();
+      }
+      if (this.#predictor.prefetch !== undefined && !this.#predictor.isReady!(top.history, top.gaps)) this.#prefetch(top, heap);
       const next = this.#nextState(top, prng);
       if (next === undefined) continue;
       top.recent.unshift({ state: top.state, values: drawn.values });
       if (top.recent.length > REUSE_WINDOW) top.recent.pop();
-      top.at += ((drawn.durationUs ?? 0) + think.sample(top.state, next, prng)) / speed;
+      const idle = think.sample(top.state, next, prng);
+      top.at += ((drawn.durationUs ?? 0) + idle) / speed;
+      top.gap = idle;
       top.state = next;
       heap.push(top);
     }
@@ -197,9 +222,25 @@ export class WorkloadSynthesizer {
       const role = renderers[s]!.role;
       return inTransaction ? role !== 'begin' : role !== 'end';
     };
-    const next = this.#predictor.next(session.history, prng, allowed);
+    const next = this.#predictor.next(session.history, prng, allowed, session.gaps);
     if (next === undefined && inTransaction) return this.#forceClose();
     return next;
+  }
+
+  /**
+   * Predicts for this session and for the next step of the sessions waiting in the heap (their
+   * history plus their current statement) in one batch: most of them will ask soon.
+   */
+  #prefetch(session: ActiveSession, heap: SessionHeap): void {
+    const limit = this.#predictor.historyLength;
+    const histories: ScoredHistory[] = [{ states: session.history, gaps: session.gaps }];
+    for (const waiting of heap.items()) {
+      if (histories.length >= PREFETCH_BATCH) break;
+      const states = [...waiting.history, waiting.state];
+      const gaps = [...waiting.gaps, waiting.gap];
+      histories.push({ states: states.slice(Math.max(0, states.length - limit)), gaps: gaps.slice(Math.max(0, gaps.length - limit)) });
+    }
+    this.#predictor.prefetch!(histories);
   }
 
   #forceClose(): number {
@@ -211,6 +252,10 @@ export class WorkloadSynthesizer {
 /** A binary min-heap of sessions by next event time, ties broken by arrival order (deterministic). */
 class SessionHeap {
   readonly #items: ActiveSession[] = [];
+
+  items(): readonly ActiveSession[] {
+    return this.#items;
+  }
 
   peek(): ActiveSession | undefined {
     return this.#items[0];

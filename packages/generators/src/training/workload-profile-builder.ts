@@ -15,8 +15,18 @@ import { ThinkTimeBuilder } from '../timing/think-time-model';
 export interface SequenceLearner {
   /** How many of the most recent states `observe` receives. */
   readonly historyLength: number;
-  /** `next` followed `history` (oldest first) in a session; `next` is END when the session ended. */
-  observe(history: readonly number[], next: number): void;
+  /**
+   * `next` followed `history` (oldest first) in a session; `next` is END when the session ended.
+   * `step` says which session (numbered in order of first appearance) and how long the session
+   * was idle before `next` (µs from the previous statement's end; −1 for a session's first
+   * statement and for END).
+   */
+  observe(history: readonly number[], next: number, step: SequenceStep): void;
+}
+
+export interface SequenceStep {
+  readonly session: number;
+  readonly gapUs: number;
 }
 
 export interface WorkloadProfileOptions {
@@ -48,6 +58,8 @@ interface RecentStatement {
 }
 
 interface SessionState {
+  /** Order of first appearance in the trace. */
+  readonly ordinal: number;
   readonly first: number;
   readonly start: number;
   history: number[];
@@ -113,8 +125,9 @@ export class WorkloadProfileBuilder {
     if (event.durationUs !== undefined) t.durations.add(event.durationUs);
 
     let session = this.#sessions.get(event.session);
+    let gapUs = -1;
     if (session === undefined) {
-      session = { first: event.ts, start: state, history: [], length: 0, lastState: -1, lastEnd: event.ts, recent: [], inTransaction: false, transactionLength: 0 };
+      session = { ordinal: this.#sessions.size, first: event.ts, start: state, history: [], length: 0, lastState: -1, lastEnd: event.ts, recent: [], inTransaction: false, transactionLength: 0 };
       this.#sessions.set(event.session, session);
       this.#attributes.add(JSON.stringify([event.user ?? null, event.database ?? null, event.application ?? null]));
     } else {
@@ -123,9 +136,10 @@ export class WorkloadProfileBuilder {
       // Logs write a statement when it ends: end times never step back within a session in a log
       // read in order (start times may, by a duration, when timestamps have coarse resolution).
       if (event.ts + (event.durationUs ?? 0) < session.lastEnd - 1_000) this.#outOfOrder++;
-      this.#thinkTime.add(session.lastState, state, Math.max(0, event.ts - session.lastEnd));
+      gapUs = Math.max(0, event.ts - session.lastEnd);
+      this.#thinkTime.add(session.lastState, state, gapUs);
     }
-    this.#learner.observe(session.history, state);
+    this.#learner.observe(session.history, state, { session: session.ordinal, gapUs });
 
     // Parameters, when the statement's values line up with this template's slots.
     let values: Map<string, number> | undefined;
@@ -226,7 +240,7 @@ export class WorkloadProfileBuilder {
     const arrivals: number[] = [];
     let open = 0;
     for (const session of this.#sessions.values()) {
-      this.#learner.observe(session.history, END);
+      this.#learner.observe(session.history, END, { session: session.ordinal, gapUs: -1 });
       this.#ends.add(session.lastState, session.length, true);
       arrivals.push(session.first);
       open += session.lastEnd - session.first;

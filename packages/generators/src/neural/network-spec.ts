@@ -1,0 +1,78 @@
+import { GAP_BUCKETS } from './gap-bucket';
+
+export type NeuralKind = 'lstm' | 'transformer';
+
+/**
+ * The shape of a sequence network. Inputs are `templates + 2` tokens (the templates, END, and PAD
+ * = `templates + 1` for positions before a session's start) beside an idle-time bucket; outputs
+ * are `templates + 1` classes (the templates and END = `templates`).
+ */
+export interface NetworkSpec {
+  readonly kind: NeuralKind;
+  readonly templates: number;
+  /** How many previous statements the network sees. */
+  readonly window: number;
+  /** Embedding width (the transformer's model width). */
+  readonly embedding: number;
+  /** LSTM units; the transformer's feed-forward width. */
+  readonly units: number;
+  /** Attention heads (transformer). */
+  readonly heads: number;
+  /** Transformer blocks (the LSTM has one layer). */
+  readonly layers: number;
+}
+
+export type WeightInit = 'glorot' | 'embedding' | 'zeros' | 'ones' | 'lstm-bias';
+
+export interface WeightShape {
+  readonly shape: readonly number[];
+  readonly init: WeightInit;
+}
+
+/** Every weight of a network by name, with its shape and how it starts. */
+export function weightShapes(spec: NetworkSpec): Map<string, WeightShape> {
+  const v = spec.templates;
+  const e = spec.embedding;
+  const shapes = new Map<string, WeightShape>([
+    ['token.embedding', { shape: [v + 2, e], init: 'embedding' }],
+    ['gap.embedding', { shape: [GAP_BUCKETS, e], init: 'embedding' }],
+  ]);
+  if (spec.kind === 'lstm') {
+    const h = spec.units;
+    shapes.set('lstm.kernel', { shape: [e, 4 * h], init: 'glorot' });
+    shapes.set('lstm.recurrent', { shape: [h, 4 * h], init: 'glorot' });
+    shapes.set('lstm.bias', { shape: [4 * h], init: 'lstm-bias' });
+    shapes.set('hidden.kernel', { shape: [h, h], init: 'glorot' });
+    shapes.set('hidden.bias', { shape: [h], init: 'zeros' });
+    shapes.set('output.kernel', { shape: [h, v + 1], init: 'glorot' });
+  } else {
+    const f = spec.units;
+    shapes.set('position.embedding', { shape: [spec.window, e], init: 'embedding' });
+    for (let l = 0; l < spec.layers; l++) {
+      for (const [name, shape, init] of [
+        ['attention.norm.gamma', [e], 'ones'], ['attention.norm.beta', [e], 'zeros'],
+        ['attention.query', [e, e], 'glorot'], ['attention.key', [e, e], 'glorot'], ['attention.value', [e, e], 'glorot'], ['attention.output', [e, e], 'glorot'],
+        ['ffn.norm.gamma', [e], 'ones'], ['ffn.norm.beta', [e], 'zeros'],
+        ['ffn.inner', [e, f], 'glorot'], ['ffn.inner.bias', [f], 'zeros'], ['ffn.outer', [f, e], 'glorot'], ['ffn.outer.bias', [e], 'zeros'],
+      ] as const) {
+        shapes.set(`block${l}.${name}`, { shape, init });
+      }
+    }
+    shapes.set('final.norm.gamma', { shape: [e], init: 'ones' });
+    shapes.set('final.norm.beta', { shape: [e], init: 'zeros' });
+    shapes.set('output.kernel', { shape: [e, v + 1], init: 'glorot' });
+  }
+  shapes.set('output.bias', { shape: [v + 1], init: 'zeros' });
+  return shapes;
+}
+
+/** Checks a spec's numbers, returning what is wrong, or undefined. */
+export function specProblem(spec: NetworkSpec): string | undefined {
+  if (spec.kind !== 'lstm' && spec.kind !== 'transformer') return `unknown network kind "${String(spec.kind)}"`;
+  for (const key of ['templates', 'window', 'embedding', 'units', 'heads', 'layers'] as const) {
+    const value = spec[key];
+    if (!Number.isInteger(value) || value < 1 || value > 1_000_000) return `${key} must be a whole number ≥ 1, got ${String(value)}`;
+  }
+  if (spec.kind === 'transformer' && spec.embedding % spec.heads !== 0) return `the embedding width (${spec.embedding}) must be a multiple of the number of heads (${spec.heads})`;
+  return undefined;
+}

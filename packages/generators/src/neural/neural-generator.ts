@@ -1,0 +1,116 @@
+import { StbError, type GenerateOptions, type TraceEvent, type TraceGenerator, type TraceSource, type TrainOptions } from '@sqltrace/core';
+import type { NextTemplateScorer } from '../evaluation/next-template-scorer';
+import { WorkloadSynthesizer } from '../synthesis/workload-synthesizer';
+import { learnProfile, type ProfileSettings } from '../training/learn-profile';
+import { createNetwork } from './create-network';
+import { specProblem, type NetworkSpec, type NeuralKind } from './network-spec';
+import { trainNetwork, type NetworkTrainingSettings, type TrainingCallbacks } from './network-trainer';
+import { initialWeights } from './network-weights';
+import { NeuralModel } from './neural-model';
+import { NeuralPredictor } from './neural-predictor';
+import { SessionSequenceCollector } from './session-sequences';
+import { loadTensorFlow, type BackendChoice, type BackendName } from './tensorflow-backend';
+
+/** Settings of `train` for `lstm` and `transformer` (through `TrainOptions.settings`). */
+export interface NeuralTrainSettings extends ProfileSettings, Omit<NetworkTrainingSettings, 'signal'>, TrainingCallbacks {
+  /** Previous statements the network sees (default 16). */
+  readonly window?: number;
+  /** Embedding width; the transformer's model width (default 32 for the LSTM, 64 for the transformer). */
+  readonly embedding?: number;
+  /** LSTM units; the transformer's feed-forward width (default 64 and 128). */
+  readonly units?: number;
+  /** Transformer attention heads (default 4) and blocks (default 1). */
+  readonly heads?: number;
+  readonly layers?: number;
+  /** TensorFlow.js backend (default auto: tfjs-node, then wasm, then cpu). */
+  readonly backend?: BackendChoice;
+  /** Called once the backend runs, with its name. */
+  readonly onBackend?: (backend: BackendName) => void;
+}
+
+/** Settings of `generate` (through `GenerateOptions.settings`). */
+export interface NeuralGenerateSettings {
+  /** Sampling temperature (default 1: as learned; lower favours the likeliest template). */
+  readonly temperature?: number;
+  readonly backend?: BackendChoice;
+  readonly onBackend?: (backend: BackendName) => void;
+}
+
+/** Sessions a trace needs: whole sessions are held out to decide when to stop training. */
+export const MIN_TRAINING_SESSIONS = 4;
+
+/**
+ * The `lstm` and `transformer` strategies: a TensorFlow.js network predicts each session's next
+ * template from the window of statements before it (template and bucketed idle time), on top of
+ * the same shared profile as the Markov strategy — parameters, timing and session lengths — so a
+ * generated trace differs from a Markov one only in its template sequences.
+ */
+export class NeuralGenerator implements TraceGenerator<NeuralModel> {
+  constructor(readonly name: NeuralKind) {}
+
+  async train(trace: TraceSource, options: TrainOptions = {}): Promise<NeuralModel> {
+    const settings = (options.settings ?? {}) as NeuralTrainSettings;
+    const transformer = this.name === 'transformer';
+    const spec: NetworkSpec = {
+      kind: this.name,
+      templates: 1,
+      window: settings.window ?? 16,
+      embedding: settings.embedding ?? (transformer ? 64 : 32),
+      units: settings.units ?? (transformer ? 128 : 64),
+      heads: transformer ? (settings.heads ?? 4) : 1,
+      layers: transformer ? (settings.layers ?? 1) : 1,
+    };
+    const problem = specProblem(spec);
+    if (problem !== undefined) throw new StbError('E_USAGE', `invalid ${this.name} settings: ${problem}`);
+    // Start the backend first: a bad --backend fails before the trace is read.
+    const loading = loadTensorFlow(settings.backend ?? 'auto');
+    const { tf, backend } = await loading;
+    settings.onBackend?.(backend);
+
+    const collector = new SessionSequenceCollector();
+    const { profile, warnings } = await learnProfile(trace, options, collector);
+    const sequences = collector.finish();
+    if (sequences.sessions < MIN_TRAINING_SESSIONS) {
+      throw new StbError('E_INPUT', `${trace.name}: ${sequences.sessions} session${sequences.sessions === 1 ? '' : 's'} — too few to train the ${this.name} model, which holds out whole sessions to decide when to stop and needs at least ${MIN_TRAINING_SESSIONS}`, {
+        hint: 'Use a longer trace, or `--model markov`',
+      });
+    }
+    const sized: NetworkSpec = { ...spec, templates: profile.templates.length };
+    const seed = settings.seed ?? 1;
+    const network = createNetwork(tf, sized, initialWeights(sized, seed));
+    try {
+      const batchSize = settings.batchSize ?? 128;
+      const learningRate = settings.learningRate ?? (transformer ? 0.005 : 0.01);
+      const summary = await trainNetwork(tf, network, sequences, { ...settings, batchSize, learningRate, seed, signal: options.signal }, settings);
+      return new NeuralModel(this.name, profile, sized, network.snapshot(), { ...summary, backend, batchSize, learningRate }, warnings);
+    } finally {
+      network.dispose();
+    }
+  }
+
+  loadModel(json: unknown, source: string): NeuralModel {
+    return NeuralModel.fromJSON(json, this.name, source);
+  }
+
+  async *generate(model: NeuralModel, options: GenerateOptions): AsyncGenerator<TraceEvent> {
+    const predictor = await this.scorer(model, options.settings as NeuralGenerateSettings | undefined);
+    try {
+      const synthesizer = new WorkloadSynthesizer(model.profile, predictor, options);
+      for (const batch of synthesizer.batches()) {
+        yield* batch;
+        if (options.signal?.aborted) throw new StbError('E_USAGE', 'generation aborted');
+      }
+    } finally {
+      predictor.dispose();
+    }
+  }
+
+  /** The model's network ready to predict and sample (dispose it when done). */
+  async scorer(model: NeuralModel, settings: NeuralGenerateSettings = {}): Promise<NeuralPredictor & NextTemplateScorer> {
+    const temperature = settings.temperature ?? 1;
+    if (!(temperature > 0 && Number.isFinite(temperature))) throw new StbError('E_USAGE', `--temperature must be a positive number, got ${temperature}`);
+    const { tf, backend } = await loadTensorFlow(settings.backend ?? 'auto');
+    settings.onBackend?.(backend);
+    return new NeuralPredictor(createNetwork(tf, model.spec, model.weights), model.profile.templates.map((t) => t.id), temperature);
+  }
+}

@@ -1,0 +1,90 @@
+import { StbError, type WorkloadModel } from '@sqltrace/core';
+import { validateProfile } from '../model/validate-profile';
+import type { WorkloadProfileJson } from '../model/workload-profile';
+import { specProblem, type NetworkSpec, type NeuralKind } from './network-spec';
+import { weightsFromJson, weightsToJson, type NetworkWeights, type WeightJson } from './network-weights';
+import type { NetworkTrainingSummary } from './network-trainer';
+import type { BackendName } from './tensorflow-backend';
+
+/** Bumped when the neural models' JSON changes incompatibly. */
+export const NEURAL_MODEL_VERSION = 1;
+
+/** How the network was trained, kept in the model for `stb train --json` and comparisons. */
+export interface NeuralTrainingJson extends NetworkTrainingSummary {
+  readonly backend: BackendName;
+  readonly batchSize: number;
+  readonly learningRate: number;
+}
+
+export interface NeuralModelJson {
+  readonly version: number;
+  readonly kind: NeuralKind;
+  /** Template ids in the network's token order (the profile's template order). */
+  readonly vocabulary: readonly string[];
+  readonly network: { readonly spec: NetworkSpec; readonly weights: readonly WeightJson[] };
+  readonly training: NeuralTrainingJson;
+  readonly profile: WorkloadProfileJson;
+  readonly warnings: readonly string[];
+}
+
+/** A trained LSTM or transformer workload model: the shared profile plus a next-template network. */
+export class NeuralModel implements WorkloadModel {
+  readonly formatVersion = NEURAL_MODEL_VERSION;
+
+  constructor(
+    readonly strategy: NeuralKind,
+    readonly profile: WorkloadProfileJson,
+    readonly spec: NetworkSpec,
+    readonly weights: NetworkWeights,
+    readonly training: NeuralTrainingJson,
+    readonly warnings: readonly string[] = [],
+  ) {}
+
+  toJSON(): NeuralModelJson {
+    return {
+      version: NEURAL_MODEL_VERSION,
+      kind: this.strategy,
+      vocabulary: this.profile.templates.map((t) => t.id),
+      network: { spec: this.spec, weights: weightsToJson(this.weights) },
+      training: this.training,
+      profile: this.profile,
+      warnings: this.warnings,
+    };
+  }
+
+  /**
+   * Reads a model's JSON, refusing one of another strategy, a newer version, or a damaged one
+   * (missing or misshapen weights, a vocabulary that does not match the templates).
+   */
+  static fromJSON(value: unknown, kind: NeuralKind, source = 'model'): NeuralModel {
+    const json = value as Partial<NeuralModelJson> | null;
+    const retrain = { hint: `Retrain it with \`stb train --model ${kind}\`` };
+    if (typeof json !== 'object' || json === null || (json.kind !== undefined && json.kind !== kind)) {
+      throw new StbError('E_MODEL', `${source}: not ${kind === 'lstm' ? 'an LSTM' : 'a transformer'} model${json?.kind !== undefined ? ` (it is ${String(json.kind)})` : ''}`, retrain);
+    }
+    if (typeof json.version !== 'number' || json.version > NEURAL_MODEL_VERSION) {
+      throw new StbError('E_MODEL', `${source}: ${kind} model version ${String(json.version)} is newer than this tool reads (${NEURAL_MODEL_VERSION})`, {
+        hint: 'Upgrade @sqltrace packages, or retrain the model with this version',
+      });
+    }
+    try {
+      const profile = validateProfile(json.profile);
+      const spec = json.network?.spec;
+      if (spec === undefined) throw new RangeError('the network is missing');
+      const problem = specProblem(spec);
+      if (problem !== undefined) throw new RangeError(problem);
+      if (spec.kind !== kind) throw new RangeError(`the network is ${spec.kind}, not ${kind}`);
+      if (spec.templates !== profile.templates.length) throw new RangeError(`the network knows ${spec.templates} templates, the profile ${profile.templates.length}`);
+      const vocabulary = json.vocabulary;
+      if (!Array.isArray(vocabulary) || vocabulary.length !== spec.templates || vocabulary.some((id, i) => id !== profile.templates[i]!.id)) {
+        throw new RangeError('the vocabulary does not match the profile’s templates');
+      }
+      const weights = weightsFromJson(json.network?.weights, spec);
+      if (typeof json.training !== 'object' || json.training === null) throw new RangeError('the training summary is missing');
+      return new NeuralModel(kind, profile, spec, weights, json.training, Array.isArray(json.warnings) ? json.warnings.map(String) : []);
+    } catch (error) {
+      if (error instanceof StbError) throw error;
+      throw new StbError('E_MODEL', `${source}: the ${kind} model is damaged (${(error as Error).message})`, { ...retrain, cause: error });
+    }
+  }
+}

@@ -1,0 +1,130 @@
+import type { Prng } from '@sqltrace/core';
+import type { ScoredHistory, NextTemplateScorer } from '../evaluation/next-template-scorer';
+import type { NextStatePredictor } from '../synthesis/workload-synthesizer';
+import { gapBucket } from './gap-bucket';
+import type { SequenceNetwork } from './sequence-network';
+
+const CACHE_LIMIT = 100_000;
+
+/**
+ * Draws next templates from a network's predictions with a temperature (1 = as learned, lower
+ * = more often the likeliest), from the project's seeded PRNG. Workloads repeat themselves, so
+ * predictions are cached by window: the network runs once per distinct history.
+ */
+export class NeuralPredictor implements NextStatePredictor, NextTemplateScorer {
+  readonly historyLength: number;
+  readonly #network: SequenceNetwork;
+  readonly #exponent: number;
+  readonly #cache = new Map<string, Float32Array>();
+  readonly #templates: number;
+  #weights: Float64Array;
+  /** Network runs and cache hits, for the generation summary. */
+  readonly stats = { predictions: 0, cached: 0 };
+
+  constructor(
+    network: SequenceNetwork,
+    readonly templateIds: readonly string[],
+    temperature = 1,
+  ) {
+    this.#network = network;
+    this.historyLength = network.spec.window;
+    this.#exponent = 1 / temperature;
+    this.#templates = network.spec.templates;
+    this.#weights = new Float64Array(this.#templates);
+  }
+
+  next(history: readonly number[], prng: Prng, allowed: (state: number) => boolean, gaps: readonly number[]): number | undefined {
+    const p = this.#predict(history, gaps);
+    const weights = this.#weights;
+    let total = 0;
+    for (let s = 0; s < this.#templates; s++) {
+      const w = allowed(s) ? (this.#exponent === 1 ? p[s]! : Math.pow(p[s]!, this.#exponent)) : 0;
+      weights[s] = w;
+      total += w;
+    }
+    if (!(total > 0)) return undefined;
+    let r = prng.next() * total;
+    for (let s = 0; s < this.#templates; s++) {
+      r -= weights[s]!;
+      if (r < 0 && weights[s]! > 0) return s;
+    }
+    for (let s = this.#templates - 1; s >= 0; s--) if (weights[s]! > 0) return s;
+    return undefined;
+  }
+
+  isReady(history: readonly number[], gaps: readonly number[]): boolean {
+    return this.#cache.has(this.#window(history, gaps).key);
+  }
+
+  /** Runs the network once for every history not yet predicted, and keeps the results. */
+  prefetch(histories: readonly ScoredHistory[]): void {
+    const missing = new Map<string, ScoredHistory>();
+    for (const h of histories) {
+      const { key } = this.#window(h.states, h.gaps);
+      if (!this.#cache.has(key)) missing.set(key, h);
+    }
+    if (missing.size === 0) return;
+    const scores = this.score([...missing.values()]);
+    if (this.#cache.size + missing.size > CACHE_LIMIT) this.#cache.clear();
+    let i = 0;
+    for (const key of missing.keys()) this.#cache.set(key, scores[i++]!);
+    this.stats.predictions += missing.size;
+  }
+
+  score(histories: readonly ScoredHistory[]): Float32Array[] {
+    const { window } = this.#network.spec;
+    const width = this.#templates + 1;
+    const size = histories.length;
+    const tokens = new Int32Array(size * window);
+    const gaps = new Int32Array(size * window);
+    histories.forEach((h, b) => this.#encode(h.states, h.gaps, tokens, gaps, b * window));
+    const p = this.#network.probabilities(tokens, gaps, size);
+    return histories.map((_, b) => p.subarray(b * width, (b + 1) * width));
+  }
+
+  dispose(): void {
+    this.#network.dispose();
+    this.#cache.clear();
+  }
+
+  #window(history: readonly number[], gaps: readonly number[]): { tokens: Int32Array; buckets: Int32Array; key: string } {
+    const window = this.#network.spec.window;
+    const tokens = new Int32Array(window);
+    const buckets = new Int32Array(window);
+    this.#encode(history, gaps, tokens, buckets, 0);
+    let key = '';
+    for (let i = 0; i < window; i++) key += `${tokens[i]}.${buckets[i]},`;
+    return { tokens, buckets, key };
+  }
+
+  #predict(history: readonly number[], gaps: readonly number[]): Float32Array {
+    const { tokens, buckets, key } = this.#window(history, gaps);
+    let p = this.#cache.get(key);
+    if (p !== undefined) {
+      this.stats.cached++;
+      return p;
+    }
+    this.stats.predictions++;
+    p = this.#network.probabilities(tokens, buckets, 1);
+    if (this.#cache.size >= CACHE_LIMIT) this.#cache.clear();
+    this.#cache.set(key, p);
+    return p;
+  }
+
+  /** Writes a history into a window: left-padded, unknown templates as PAD. */
+  #encode(states: readonly number[], gapsUs: readonly number[], tokens: Int32Array, gaps: Int32Array, at: number): void {
+    const window = this.#network.spec.window;
+    const pad = this.#templates + 1;
+    const from = Math.max(0, states.length - window);
+    const offset = window - (states.length - from);
+    for (let i = 0; i < window; i++) {
+      tokens[at + i] = pad;
+      gaps[at + i] = 0;
+    }
+    for (let i = from; i < states.length; i++) {
+      const s = states[i]!;
+      tokens[at + offset + i - from] = s >= 0 && s < this.#templates ? s : pad;
+      gaps[at + offset + i - from] = gapBucket(gapsUs[i] ?? -1);
+    }
+  }
+}

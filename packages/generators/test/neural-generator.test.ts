@@ -1,0 +1,182 @@
+import { isStbError, type TraceEvent } from '@sqltrace/core';
+import { bestAchievableAccuracy, secondOrderTrace } from '@sqltrace/fixtures/src/second-order-trace';
+import {
+  MarkovGenerator, NeuralGenerator, NeuralModel, collectSessions, compareModels, defaultRegistry, evaluateNextTemplate, loadTensorFlow,
+  type NeuralModelJson, type NeuralTrainSettings,
+} from '../src';
+import { collect, memoryTrace } from './helpers';
+
+// Small, fast settings: these tests check behaviour, not accuracy (stb compare-models' test does).
+const FAST: NeuralTrainSettings = { window: 4, epochs: 2, windowsPerEpoch: 1_500, batchSize: 128, embedding: 16, units: 32 };
+const trainEvents = secondOrderTrace({ sessions: 60, seed: 'unit' });
+
+async function failure(promise: Promise<unknown> | (() => unknown)): Promise<{ code: string; message: string; hint?: string }> {
+  try {
+    await (typeof promise === 'function' ? promise() : promise);
+  } catch (error) {
+    if (isStbError(error)) return { code: error.code, message: error.message, hint: error.hint };
+    throw error;
+  }
+  throw new Error('expected an error');
+}
+
+describe.each(['lstm', 'transformer'] as const)('the %s strategy', (kind) => {
+  let model: NeuralModel;
+  const epochs: number[] = [];
+  let backend = '';
+
+  beforeAll(async () => {
+    model = await new NeuralGenerator(kind).train(memoryTrace(trainEvents), {
+      settings: { ...FAST, onEpoch: (r) => epochs.push(r.validationLoss), onBackend: (b) => (backend = b) },
+    });
+  }, 120_000);
+
+  it('trains on the best backend installed (tfjs-node, else wasm) with a held-out split, and says so', () => {
+    expect(['tensorflow', 'wasm']).toContain(backend);
+    expect(model.training).toMatchObject({ backend, epochs: 2, trainSessions: 54, holdoutSessions: 6 });
+    expect(epochs).toHaveLength(2);
+    expect(model.training.validationLoss).toBe(Math.min(...epochs));
+    expect(model.training.sequencesPerSecond).toBeGreaterThan(0);
+    // It learned something: better than guessing among 12 tables and END (ln 13 = 2.56).
+    expect(model.training.validationLoss).toBeLessThan(2.5);
+  });
+
+  it('is found in the default registry and shares the Markov profile', async () => {
+    expect(defaultRegistry().create(kind)).toBeInstanceOf(NeuralGenerator);
+    const markov = await new MarkovGenerator().train(memoryTrace(trainEvents));
+    expect(model.profile.templates.map((t) => t.id)).toEqual(markov.profile.templates.map((t) => t.id));
+    expect(model.profile.trace).toEqual(markov.profile.trace);
+  });
+
+  it('generates the same trace from the same seed and model, also after a round trip through JSON', async () => {
+    const generator = new NeuralGenerator(kind);
+    const a = await collect(generator.generate(model, { seed: 3, events: 400 }));
+    const reloaded = generator.loadModel(JSON.parse(JSON.stringify(model.toJSON())), 'model.json');
+    const b = await collect(generator.generate(reloaded, { seed: 3, events: 400 }));
+    const c = await collect(generator.generate(model, { seed: 4, events: 400 }));
+    expect(a.length).toBeGreaterThanOrEqual(400);
+    expect(b).toEqual(a);
+    expect(c).not.toEqual(a);
+    const known = new Set(model.profile.templates.map((t) => t.id));
+    expect(a.every((e) => known.has(e.templateId!))).toBe(true);
+  });
+
+  it('samples more greedily at a low temperature and refuses a temperature of 0', async () => {
+    const generator = new NeuralGenerator(kind);
+    const held = await collectSessions((async function* () {
+      yield* secondOrderTrace({ sessions: 40, seed: 'held' });
+    })(), 'postgres');
+    const scorer = await generator.scorer(model);
+    const greedyShare = async (temperature: number) => {
+      const events = await collect(generator.generate(model, { seed: 5, events: 3_000, settings: { temperature } }));
+      // The share of statements that follow the rule of the trace (see second-order-trace.ts).
+      return followsRule(events);
+    };
+    expect(await greedyShare(0.2)).toBeGreaterThan(await greedyShare(1.5));
+    expect(evaluateNextTemplate(scorer, held).predictions).toBeGreaterThan(1_000);
+    scorer.dispose();
+    const zero = await failure(collect(generator.generate(model, { seed: 1, settings: { temperature: 0 } })));
+    expect(zero).toMatchObject({ code: 'E_USAGE', message: '--temperature must be a positive number, got 0' });
+  });
+
+  it('refuses a model with a missing weight, of another strategy, or from a newer version', () => {
+    const json = model.toJSON();
+    const first = json.network.weights[1]!.name;
+    const missing = { ...json, network: { ...json.network, weights: json.network.weights.filter((w) => w.name !== first) } };
+    expect(() => NeuralModel.fromJSON(missing, kind, 'm.json')).toThrow(`m.json: the ${kind} model is damaged (the network is missing weight "${first}")`);
+    const truncated = { ...json, network: { ...json.network, weights: json.network.weights.map((w, i) => (i === 0 ? { ...w, data: w.data.slice(0, 8) } : w)) } };
+    expect(() => NeuralModel.fromJSON(truncated, kind, 'm.json')).toThrow(/m.json: the (lstm|transformer) model is damaged \(weight "token.embedding" has 6 bytes of data, expected \d+ \(\d+ float32 values\)\)/);
+    const other = kind === 'lstm' ? 'transformer' : 'lstm';
+    expect(() => new NeuralGenerator(other).loadModel(json, 'm.json')).toThrow(`m.json: not ${other === 'lstm' ? 'an LSTM' : 'a transformer'} model (it is ${kind})`);
+    const newer: NeuralModelJson = { ...json, version: 99 };
+    expect(() => NeuralModel.fromJSON(newer, kind, 'm.json')).toThrow(`m.json: ${kind} model version 99 is newer than this tool reads (1)`);
+  });
+});
+
+describe('neural strategies: bad input', () => {
+  it('refuses a trace with too few sessions for a held-out split', async () => {
+    const tiny = secondOrderTrace({ sessions: 3, seed: 'tiny' });
+    const error = await failure(new NeuralGenerator('lstm').train(memoryTrace(tiny, 'postgres', 'tiny.jsonl'), { settings: FAST }));
+    expect(error).toEqual({
+      code: 'E_INPUT',
+      message: 'tiny.jsonl: 3 sessions — too few to train the lstm model, which holds out whole sessions to decide when to stop and needs at least 4',
+      hint: 'Use a longer trace, or `--model markov`',
+    });
+  });
+
+  it('names the backends: an unknown one, and tfjs-node when it is not installed', async () => {
+    expect(await failure(loadTensorFlow('gpu' as never))).toMatchObject({ code: 'E_USAGE', message: 'unknown TensorFlow.js backend "gpu"', hint: 'Choose one of: auto, tensorflow, wasm, cpu' });
+    let native = true;
+    try {
+      require.resolve('@tensorflow/tfjs-node');
+    } catch {
+      native = false;
+    }
+    if (!native) {
+      expect(await failure(loadTensorFlow('tensorflow'))).toMatchObject({
+        message: 'the TensorFlow.js backend "tensorflow" is not available (tensorflow: @tensorflow/tfjs-node is not installed)',
+        hint: 'Install it with `npm install @tensorflow/tfjs-node`, or use --backend wasm',
+      });
+    }
+    const { backend } = await loadTensorFlow('cpu');
+    expect(backend).toBe('cpu');
+  });
+
+  it('refuses invalid network settings before reading the trace', async () => {
+    const error = await failure(new NeuralGenerator('transformer').train(memoryTrace(trainEvents), { settings: { embedding: 30, heads: 4 } }));
+    expect(error.message).toBe('invalid transformer settings: the embedding width (30) must be a multiple of the number of heads (4)');
+  });
+});
+
+describe('next-template evaluation', () => {
+  it('scores a second-order trace: order 2 reaches the best achievable accuracy, order 1 falls 20+ points short', async () => {
+    const test = secondOrderTrace({ sessions: 80, seed: 'eval-test' });
+    const held = await collectSessions((async function* () {
+      yield* test;
+    })(), 'postgres');
+    const best = bestAchievableAccuracy(test);
+    const markov = new MarkovGenerator();
+    const train = memoryTrace(secondOrderTrace({ sessions: 400, seed: 'eval-train' }));
+    const first = evaluateNextTemplate(await markov.scorer(await markov.train(train, { settings: { order: 1 } })), held);
+    const second = evaluateNextTemplate(await markov.scorer(await markov.train(train, { settings: { order: 2 } })), held);
+    expect(best).toBeGreaterThan(0.85);
+    expect(first.accuracy).toBeLessThan(best - 0.2);
+    expect(second.accuracy).toBeGreaterThan(best - 0.02);
+    expect(second.logLoss).toBeLessThan(first.logLoss);
+    expect(first.predictions).toBe(test.length - held.length);
+  });
+
+  it('compares models on held-out sessions with an injected fidelity score, and refuses a trace too small to split', async () => {
+    const seen: number[] = [];
+    const comparison = await compareModels(memoryTrace(secondOrderTrace({ sessions: 50, seed: 'cmp' })), {
+      registry: defaultRegistry(), models: ['markov'], seed: 2,
+      fidelity: async (heldOut, synthetic) => {
+        seen.push(heldOut.length, synthetic.length);
+        return 0.5;
+      },
+    });
+    expect(comparison.test.sessions).toBe(10);
+    expect(comparison.train.sessions).toBe(40);
+    expect(comparison.models).toEqual([expect.objectContaining({ name: 'markov', fidelity: 0.5 })]);
+    expect(seen[1]).toBeGreaterThanOrEqual(seen[0]!);
+    const tiny = await failure(compareModels(memoryTrace(secondOrderTrace({ sessions: 5, seed: 't' }), 'postgres', 't.jsonl'), { registry: defaultRegistry(), models: ['markov'], fidelity: async () => 1 }));
+    expect(tiny.message).toBe('t.jsonl: 5 sessions — too few to compare models, which are trained on some sessions and tested on others (at least 6 needed)');
+  });
+});
+
+/** Share of statements (from each session's third on) that follow the trace's rule f(a, b). */
+function followsRule(events: readonly TraceEvent[]): number {
+  const sessions = new Map<string, number[]>();
+  for (const e of events) {
+    const table = Number(/item_(\d+)/.exec(e.sql)?.[1]);
+    const s = sessions.get(e.session) ?? [];
+    s.push(table);
+    sessions.set(e.session, s);
+  }
+  let hits = 0;
+  let n = 0;
+  for (const s of sessions.values()) {
+    for (let p = 2; p < s.length; p++, n++) if (s[p] === (5 * s[p - 2]! + 3 * s[p - 1]! + 1) % 12) hits++;
+  }
+  return hits / n;
+}
