@@ -219,8 +219,7 @@ describe('stb', () => {
     expect(notModel.stderr).toMatch(/not a model file \(it is a trace\)\n\s+Train a model from it first/);
     const gru = stb(['train', trace, '--model', 'gru', '-o', join(dir, 'm.json')]);
     expect(gru.code).toBe(2);
-    expect(gru.stderr).toMatch(/no workload model named "gru"
-\s+Choose one of: lstm, markov, transformer/);
+    expect(gru.stderr).toMatch(/no workload model named "gru"\n\s+Choose one of: lstm, markov, transformer/);
     const duration = stb(['generate', join(dir, 'shop-model.json'), '-o', join(dir, 'x.jsonl'), '--duration', 'soon']);
     expect(duration.code).toBe(2);
     expect(duration.stderr).toMatch(/--duration "soon" is not a duration/);

@@ -27,7 +27,7 @@ describe.each(['lstm', 'transformer'] as const)('the %s strategy', (kind) => {
 
   beforeAll(async () => {
     model = await new NeuralGenerator(kind).train(memoryTrace(trainEvents), {
-      settings: { ...FAST, onEpoch: (r) => epochs.push(r.validationLoss), onBackend: (b) => (backend = b) },
+      settings: { ...FAST, onEpoch: (r) => epochs.push(r.validationLoss), onBackend: (b) => (backend = b) } satisfies NeuralTrainSettings,
     });
   }, 120_000);
 
@@ -37,8 +37,8 @@ describe.each(['lstm', 'transformer'] as const)('the %s strategy', (kind) => {
     expect(epochs).toHaveLength(2);
     expect(model.training.validationLoss).toBe(Math.min(...epochs));
     expect(model.training.sequencesPerSecond).toBeGreaterThan(0);
-    // It learned something: better than guessing among 12 tables and END (ln 13 = 2.56).
-    expect(model.training.validationLoss).toBeLessThan(2.5);
+    // It learned something: better than guessing among 12 tables (ln 12 = 2.48).
+    expect(model.training.validationLoss).toBeLessThan(2.4);
   });
 
   it('is found in the default registry and shares the Markov profile', async () => {

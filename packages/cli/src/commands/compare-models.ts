@@ -16,6 +16,7 @@ The trace is held in memory. Neural flags apply to lstm and transformer; --order
   static override examples = [
     '<%= config.bin %> compare-models trace.jsonl',
     '<%= config.bin %> compare-models trace.jsonl --models markov,lstm --epochs 20 --window 8 --json',
+    '<%= config.bin %> compare-models monday.jsonl --test tuesday.jsonl --models markov,transformer',
   ];
 
   static override args = {
@@ -24,7 +25,8 @@ The trace is held in memory. Neural flags apply to lstm and transformer; --order
 
   static override flags = {
     models: Flags.string({ summary: 'Models to compare, comma-separated.', default: 'markov,lstm,transformer' }),
-    'test-fraction': Flags.string({ summary: 'Share of sessions held out for testing.', default: '0.2' }),
+    'test-fraction': Flags.string({ summary: 'Share of sessions held out for testing.', default: '0.2', exclusive: ['test'] }),
+    test: Flags.string({ summary: 'Test on this trace instead of held-out sessions (the whole first trace is trained on).', exclusive: ['test-fraction'] }),
     order: Flags.integer({ char: 'k', summary: '[markov] Chain order: 1, 2 or 3.', default: 1 }),
     'min-value-count': Flags.integer({ summary: 'Keep a literal value only if it occurred at least this many times.', default: 5 }),
     dialect: Flags.string({ summary: 'Dialect when the trace header does not say (default postgres).', options: ['postgres', 'mysql', 'sqlite'] }),
@@ -42,6 +44,7 @@ The trace is held in memory. Neural flags apply to lstm and transformer; --order
     const comparison = await compareModels(new TraceFileSource(args.trace), {
       registry, models, seed: flags.seed,
       testFraction: Number(flags['test-fraction']),
+      ...(flags.test !== undefined ? { testTrace: new TraceFileSource(flags.test) } : {}),
       settings: { minValueCount: flags['min-value-count'], ...(flags.dialect ? { dialect: flags.dialect } : {}) },
       modelSettings: {
         markov: { order: flags.order },
@@ -54,7 +57,7 @@ The trace is held in memory. Neural flags apply to lstm and transformer; --order
     });
     progress.clear();
     for (const row of comparison.models) for (const w of row.warnings) this.warnLine(`${row.name}: ${w}`);
-    this.say(`${comparison.trace}: trained on ${int(comparison.train.sessions)} sessions (${int(comparison.train.events)} events), tested on ${int(comparison.test.sessions)} held-out sessions (${int(comparison.test.events)} events)`);
+    this.say(`${comparison.trace}: trained on ${int(comparison.train.sessions)} sessions (${int(comparison.train.events)} events), tested on ${int(comparison.test.sessions)} ${flags.test !== undefined ? `sessions of ${flags.test}` : 'held-out sessions'} (${int(comparison.test.events)} events)`);
     this.say();
     const pct = (x: number) => (Number.isNaN(x) ? '—' : `${(100 * x).toFixed(1)}%`);
     this.say(table(

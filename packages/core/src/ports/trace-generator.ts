@@ -8,7 +8,7 @@ export interface TrainOptions {
   /** Called with the number of events read so far (for sources of unknown length). */
   readonly onEvents?: (events: number) => void;
   /** Strategy-specific settings (order, epochs, …). */
-  readonly settings?: Readonly<Record<string, unknown>>;
+  readonly settings?: object;
 }
 
 export interface GenerateOptions {
@@ -21,7 +21,7 @@ export interface GenerateOptions {
   /** How values are written: `auto` (as the trace had them), bound `params`, or `inline` literals. */
   readonly style?: 'auto' | 'params' | 'inline';
   /** Strategy-specific settings (temperature, backend, …). */
-  readonly settings?: Readonly<Record<string, unknown>>;
+  readonly settings?: object;
 }
 
 /** A trained workload model, serializable to a versioned file. */

@@ -1,6 +1,5 @@
 import { Prng, StbError, type Dialect, type TraceEvent, type TraceGenerator, type TraceHeader, type TraceSource, type WorkloadModel } from '@sqltrace/core';
 import { Normalizer } from '@sqltrace/parser';
-import type { WorkloadProfileJson } from '../model/workload-profile';
 import type { GeneratorRegistry } from '../registry/generator-registry';
 import { evaluateNextTemplate } from './evaluate-next-template';
 import { collectSessions } from './held-out-sessions';
@@ -26,6 +25,8 @@ export interface ModelComparisonOptions {
   readonly fidelity: FidelityScore;
   /** Share of sessions held out as the test split (default 0.2). */
   readonly testFraction?: number;
+  /** Test on this trace instead of a split: every session of `trace` is trained on. */
+  readonly testTrace?: TraceSource;
   readonly seed?: string | number;
   /** Training settings for every model, and per model name on top. */
   readonly settings?: Readonly<Record<string, unknown>>;
@@ -77,27 +78,40 @@ export async function compareModels(trace: TraceSource, options: ModelComparison
   const generators = options.models.map((name) => options.registry.create(name));
 
   const header = await trace.header?.({ signal: options.signal });
-  const dialect = (options.settings?.dialect ?? header?.dialect ?? 'postgres') as Dialect;
+  const dialect = ((options.settings as { dialect?: string } | undefined)?.dialect ?? header?.dialect ?? 'postgres') as Dialect;
   const normalizer = new Normalizer({ dialect });
-  const events: TraceEvent[] = [];
-  const sessionIds = new Set<string>();
-  for await (const event of trace.events({ signal: options.signal })) {
-    // The validator compares templates by id: give every event the id training would.
-    events.push(event.templateId !== undefined ? event : { ...event, templateId: normalizer.normalize(event.sql, event.params).template.id });
-    sessionIds.add(event.session);
+  const read = async (source: TraceSource) => {
+    const events: TraceEvent[] = [];
+    const sessions = new Set<string>();
+    for await (const event of source.events({ signal: options.signal })) {
+      // The validator compares templates by id: give every event the id training would.
+      events.push(event.templateId !== undefined ? event : { ...event, templateId: normalizer.normalize(event.sql, event.params).template.id });
+      sessions.add(event.session);
+    }
+    return { events, sessions };
+  };
+  const all = await read(trace);
+  let trainEvents: TraceEvent[];
+  let testEvents: TraceEvent[];
+  let trainSessions: number;
+  let testSessions: number;
+  if (options.testTrace !== undefined) {
+    const test = await read(options.testTrace);
+    if (test.sessions.size === 0) throw new StbError('E_INPUT', `${options.testTrace.name}: the test trace has no events`);
+    if (all.sessions.size < MIN_COMPARISON_SESSIONS - 1) throw tooFew(trace.name, all.sessions.size, MIN_COMPARISON_SESSIONS - 1, 'to train models on');
+    [trainEvents, testEvents, trainSessions, testSessions] = [all.events, test.events, all.sessions.size, test.sessions.size];
+  } else {
+    if (all.sessions.size < MIN_COMPARISON_SESSIONS) throw tooFew(trace.name, all.sessions.size, MIN_COMPARISON_SESSIONS, 'to compare models, which are trained on some sessions and tested on others');
+    const shuffled = new Prng(seed).fork('test-split').shuffle([...all.sessions]);
+    const held = new Set(shuffled.slice(0, Math.max(1, Math.round(shuffled.length * fraction))));
+    trainEvents = all.events.filter((e) => !held.has(e.session));
+    testEvents = all.events.filter((e) => held.has(e.session));
+    trainSessions = all.sessions.size - held.size;
+    testSessions = held.size;
   }
-  if (sessionIds.size < MIN_COMPARISON_SESSIONS) {
-    throw new StbError('E_INPUT', `${trace.name}: ${sessionIds.size} session${sessionIds.size === 1 ? '' : 's'} — too few to compare models, which are trained on some sessions and tested on others (at least ${MIN_COMPARISON_SESSIONS} needed)`, {
-      hint: 'Use a longer trace',
-    });
-  }
-  const shuffled = new Prng(seed).fork('test-split').shuffle([...sessionIds]);
-  const testSessions = new Set(shuffled.slice(0, Math.max(1, Math.round(shuffled.length * fraction))));
-  const trainEvents = events.filter((e) => !testSessions.has(e.session));
-  const testEvents = events.filter((e) => testSessions.has(e.session));
   const heldOut = await collectSessions(arrayEvents(testEvents), dialect);
-  const trainSource = arraySource(`${trace.name} (train split)`, trainEvents, header);
-  const concurrencyShare = testSessions.size / (sessionIds.size - testSessions.size);
+  const trainSource = arraySource(options.testTrace !== undefined ? trace.name : `${trace.name} (train split)`, trainEvents, header);
+  const concurrency = meanConcurrency(testEvents);
 
   const rows: ModelComparisonRow[] = [];
   for (const generator of generators) {
@@ -120,13 +134,12 @@ export async function compareModels(trace: TraceSource, options: ModelComparison
     }
 
     options.onStage?.(name, 'generate');
-    const profile = (model as WorkloadModel & { profile?: WorkloadProfileJson }).profile;
     const synthetic: TraceEvent[] = [];
     const generateStarted = performance.now();
     for await (const event of generator.generate(model, {
       seed, events: testEvents.length, signal: options.signal, settings: options.generateSettings,
-      // As many sessions at a time as the test split had, not the train split.
-      ...(profile !== undefined && profile.trace.meanConcurrency > 0 ? { sessions: profile.trace.meanConcurrency * concurrencyShare } : {}),
+      // As many sessions at a time as the test sessions had, not the training ones.
+      ...(concurrency > 0 ? { sessions: concurrency } : {}),
     })) {
       synthetic.push(event);
     }
@@ -138,10 +151,32 @@ export async function compareModels(trace: TraceSource, options: ModelComparison
   }
   return {
     trace: trace.name, seed,
-    train: { sessions: sessionIds.size - testSessions.size, events: trainEvents.length },
-    test: { sessions: testSessions.size, events: testEvents.length },
+    train: { sessions: trainSessions, events: trainEvents.length },
+    test: { sessions: testSessions, events: testEvents.length },
     models: rows,
   };
+}
+
+/** Sessions open at a time on average, as the profile measures it (open time over the trace's span). */
+function meanConcurrency(events: readonly TraceEvent[]): number {
+  const spans = new Map<string, [number, number]>();
+  let first = Number.POSITIVE_INFINITY;
+  let last = Number.NEGATIVE_INFINITY;
+  for (const e of events) {
+    const end = e.ts + (e.durationUs ?? 0);
+    const span = spans.get(e.session);
+    if (span === undefined) spans.set(e.session, [e.ts, end]);
+    else span[1] = Math.max(span[1], end);
+    first = Math.min(first, e.ts);
+    last = Math.max(last, e.ts);
+  }
+  let open = 0;
+  for (const [from, to] of spans.values()) open += to - from;
+  return last > first ? open / (last - first) : 0;
+}
+
+function tooFew(name: string, sessions: number, needed: number, purpose: string): StbError {
+  return new StbError('E_INPUT', `${name}: ${sessions} session${sessions === 1 ? '' : 's'} — too few ${purpose} (at least ${needed} needed)`, { hint: 'Use a longer trace' });
 }
 
 async function* arrayEvents(events: readonly TraceEvent[]): AsyncGenerator<TraceEvent> {

@@ -5,9 +5,9 @@ export interface ScoredHistory {
 }
 
 /**
- * What a sequence model predicts next: for each history, a probability per template and for
- * END (index = number of templates). Every strategy offers one, so models are compared on the
- * same held-out sessions.
+ * What a sequence model predicts next: for each history, a probability per template (and, for a
+ * model that predicts session ends, one for END at index = number of templates). Every strategy
+ * offers one, so models are compared on the same held-out sessions.
  */
 export interface NextTemplateScorer {
   /** The model's templates in state order. */

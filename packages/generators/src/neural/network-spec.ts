@@ -3,9 +3,9 @@ import { GAP_BUCKETS } from './gap-bucket';
 export type NeuralKind = 'lstm' | 'transformer';
 
 /**
- * The shape of a sequence network. Inputs are `templates + 2` tokens (the templates, END, and PAD
- * = `templates + 1` for positions before a session's start) beside an idle-time bucket; outputs
- * are `templates + 1` classes (the templates and END = `templates`).
+ * The shape of a sequence network. Inputs are `templates + 2` tokens (the templates, an unused
+ * slot, and PAD = `templates + 1` for positions before a session's start) beside an idle-time
+ * bucket; outputs are the `templates` (session ends are the shared session-end model's).
  */
 export interface NetworkSpec {
   readonly kind: NeuralKind;
@@ -44,7 +44,7 @@ export function weightShapes(spec: NetworkSpec): Map<string, WeightShape> {
     shapes.set('lstm.bias', { shape: [4 * h], init: 'lstm-bias' });
     shapes.set('hidden.kernel', { shape: [h, h], init: 'glorot' });
     shapes.set('hidden.bias', { shape: [h], init: 'zeros' });
-    shapes.set('output.kernel', { shape: [h, v + 1], init: 'glorot' });
+    shapes.set('output.kernel', { shape: [h, v], init: 'glorot' });
   } else {
     const f = spec.units;
     shapes.set('position.embedding', { shape: [spec.window, e], init: 'embedding' });
@@ -60,9 +60,9 @@ export function weightShapes(spec: NetworkSpec): Map<string, WeightShape> {
     }
     shapes.set('final.norm.gamma', { shape: [e], init: 'ones' });
     shapes.set('final.norm.beta', { shape: [e], init: 'zeros' });
-    shapes.set('output.kernel', { shape: [e, v + 1], init: 'glorot' });
+    shapes.set('output.kernel', { shape: [e, v], init: 'glorot' });
   }
-  shapes.set('output.bias', { shape: [v + 1], init: 'zeros' });
+  shapes.set('output.bias', { shape: [v], init: 'zeros' });
   return shapes;
 }
 

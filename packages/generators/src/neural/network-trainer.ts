@@ -73,8 +73,7 @@ function positiveInteger(name: string, value: number): number {
 }
 
 /**
- * Trains a network to predict each session's next template (or its end) from the window before
- * it, with Adam on mini-batches, keeping the weights of the epoch with the best loss on held-out
+ * Trains a network to predict each session's next template from the window before it, with Adam on mini-batches, keeping the weights of the epoch with the best loss on held-out
  * sessions and stopping when that loss stops improving.
  */
 export async function trainNetwork(tf: TensorFlow, network: SequenceNetwork, sequences: SessionSequences, settings: NetworkTrainingSettings = {}, callbacks: TrainingCallbacks = {}): Promise<NetworkTrainingSummary> {
@@ -87,7 +86,6 @@ export async function trainNetwork(tf: TensorFlow, network: SequenceNetwork, seq
   const seed = settings.seed ?? 1;
   const { window, templates } = network.spec;
   const pad = templates + 1;
-  const end = templates;
 
   const { train, holdout } = sequences.split(settings.holdout ?? 0.1, seed);
   const trainWindows = sequences.windows(train);
@@ -96,7 +94,7 @@ export async function trainNetwork(tf: TensorFlow, network: SequenceNetwork, seq
   const heldOrder = shuffled(heldWindows.session.length, prng.fork('holdout'));
   const heldCount = Math.min(VALIDATION_WINDOWS, heldOrder.length);
   const heldBatches: WindowBatch[] = [];
-  for (let from = 0; from < heldCount; from += EVALUATION_BATCH) heldBatches.push(sequences.batch(heldWindows, heldOrder, from, Math.min(EVALUATION_BATCH, heldCount - from), window, pad, end));
+  for (let from = 0; from < heldCount; from += EVALUATION_BATCH) heldBatches.push(sequences.batch(heldWindows, heldOrder, from, Math.min(EVALUATION_BATCH, heldCount - from), window, pad));
 
   const optimizer = tf.train.adam(learningRate);
   const variables = network.variables();
@@ -114,9 +112,9 @@ export async function trainNetwork(tf: TensorFlow, network: SequenceNetwork, seq
       let lossSum = 0;
       for (let from = 0; from < total; from += batchSize) {
         if (settings.signal?.aborted) throw new StbError('E_USAGE', 'training aborted');
-        const batch = sequences.batch(trainWindows, order, from, Math.min(batchSize, total - from), window, pad, end);
+        const batch = sequences.batch(trainWindows, order, from, Math.min(batchSize, total - from), window, pad);
         const loss = tf.tidy(() => {
-          const value = optimizer.minimize(() => tf.losses.softmaxCrossEntropy(tf.oneHot(tf.tensor1d(batch.targets, 'int32'), templates + 1), logitsOf(tf, network, batch)), true, variables);
+          const value = optimizer.minimize(() => tf.losses.softmaxCrossEntropy(tf.oneHot(tf.tensor1d(batch.targets, 'int32'), templates), logitsOf(tf, network, batch)), true, variables);
           return value!.dataSync()[0]!;
         });
         if (!Number.isFinite(loss)) throw new StbError('E_MODEL', `training diverged (loss ${loss}) in epoch ${epoch}`, { hint: 'Lower --learning-rate' });
@@ -167,7 +165,7 @@ function evaluate(tf: TensorFlow, network: SequenceNetwork, batches: readonly Wi
     const [l, h] = tf.tidy(() => {
       const logits = logitsOf(tf, network, batch);
       const targets = tf.tensor1d(batch.targets, 'int32');
-      const nll = tf.neg(tf.sum(tf.mul(tf.oneHot(targets, network.spec.templates + 1), tf.logSoftmax(logits))));
+      const nll = tf.neg(tf.sum(tf.mul(tf.oneHot(targets, network.spec.templates), tf.logSoftmax(logits))));
       const correct = tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), targets), 'int32'));
       return [nll.dataSync()[0]!, correct.dataSync()[0]!];
     });

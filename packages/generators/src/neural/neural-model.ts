@@ -22,6 +22,12 @@ export interface NeuralModelJson {
   /** Template ids in the network's token order (the profile's template order). */
   readonly vocabulary: readonly string[];
   readonly network: { readonly spec: NetworkSpec; readonly weights: readonly WeightJson[] };
+  /**
+   * Sessions that began with each template. A session's first statement is drawn from these
+   * counts, not the network: starts are one window per session, too rare for it to learn well
+   * in traces with long sessions.
+   */
+  readonly starts: readonly number[];
   readonly training: NeuralTrainingJson;
   readonly profile: WorkloadProfileJson;
   readonly warnings: readonly string[];
@@ -36,6 +42,7 @@ export class NeuralModel implements WorkloadModel {
     readonly profile: WorkloadProfileJson,
     readonly spec: NetworkSpec,
     readonly weights: NetworkWeights,
+    readonly starts: readonly number[],
     readonly training: NeuralTrainingJson,
     readonly warnings: readonly string[] = [],
   ) {}
@@ -46,6 +53,7 @@ export class NeuralModel implements WorkloadModel {
       kind: this.strategy,
       vocabulary: this.profile.templates.map((t) => t.id),
       network: { spec: this.spec, weights: weightsToJson(this.weights) },
+      starts: this.starts,
       training: this.training,
       profile: this.profile,
       warnings: this.warnings,
@@ -80,8 +88,12 @@ export class NeuralModel implements WorkloadModel {
         throw new RangeError('the vocabulary does not match the profile’s templates');
       }
       const weights = weightsFromJson(json.network?.weights, spec);
+      const starts = json.starts;
+      if (!Array.isArray(starts) || starts.length !== spec.templates || !starts.every((c) => Number.isInteger(c) && c >= 0) || !starts.some((c) => c > 0)) {
+        throw new RangeError('the session-start counts are missing or invalid');
+      }
       if (typeof json.training !== 'object' || json.training === null) throw new RangeError('the training summary is missing');
-      return new NeuralModel(kind, profile, spec, weights, json.training, Array.isArray(json.warnings) ? json.warnings.map(String) : []);
+      return new NeuralModel(kind, profile, spec, weights, starts, json.training, Array.isArray(json.warnings) ? json.warnings.map(String) : []);
     } catch (error) {
       if (error instanceof StbError) throw error;
       throw new StbError('E_MODEL', `${source}: the ${kind} model is damaged (${(error as Error).message})`, { ...retrain, cause: error });

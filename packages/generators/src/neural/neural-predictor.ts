@@ -6,6 +6,18 @@ import type { SequenceNetwork } from './sequence-network';
 
 const CACHE_LIMIT = 100_000;
 
+export interface PredictorOptions {
+  /** 1 = as learned; lower favours the likeliest template. */
+  readonly temperature?: number;
+  /**
+   * Templates the network gives less than this are not drawn (unless nothing else is allowed):
+   * a softmax never says "never", a count table does.
+   */
+  readonly minProbability?: number;
+  /** Sessions that began with each template: a session's first statement is drawn from these. */
+  readonly starts: readonly number[];
+}
+
 /**
  * Draws next templates from a network's predictions with a temperature (1 = as learned, lower
  * = more often the likeliest), from the project's seeded PRNG. Workloads repeat themselves, so
@@ -21,12 +33,19 @@ export class NeuralPredictor implements NextStatePredictor, NextTemplateScorer {
   /** Network runs and cache hits, for the generation summary. */
   readonly stats = { predictions: 0, cached: 0 };
 
+  readonly #floor: number;
+  readonly #starts: Float32Array;
+
   constructor(
     network: SequenceNetwork,
     readonly templateIds: readonly string[],
-    temperature = 1,
+    options: PredictorOptions,
   ) {
+    const { temperature = 1, minProbability = 1e-3, starts } = options;
     this.#network = network;
+    this.#floor = minProbability;
+    const total = starts.reduce((a, b) => a + b, 0);
+    this.#starts = Float32Array.from(starts, (c) => c / total);
     this.historyLength = network.spec.window;
     this.#exponent = 1 / temperature;
     this.#templates = network.spec.templates;
@@ -34,13 +53,17 @@ export class NeuralPredictor implements NextStatePredictor, NextTemplateScorer {
   }
 
   next(history: readonly number[], prng: Prng, allowed: (state: number) => boolean, gaps: readonly number[]): number | undefined {
-    const p = this.#predict(history, gaps);
+    const start = history.length === 0;
+    const p = start ? this.#starts : this.#predict(history, gaps);
     const weights = this.#weights;
     let total = 0;
-    for (let s = 0; s < this.#templates; s++) {
-      const w = allowed(s) ? (this.#exponent === 1 ? p[s]! : Math.pow(p[s]!, this.#exponent)) : 0;
-      weights[s] = w;
-      total += w;
+    for (let pass = 0; pass < 2 && !(total > 0); pass++) {
+      const floor = pass === 0 && !start ? this.#floor : 0;
+      for (let s = 0; s < this.#templates; s++) {
+        const w = allowed(s) && p[s]! >= floor ? (this.#exponent === 1 ? p[s]! : Math.pow(p[s]!, this.#exponent)) : 0;
+        weights[s] = w;
+        total += w;
+      }
     }
     if (!(total > 0)) return undefined;
     let r = prng.next() * total;
@@ -73,7 +96,7 @@ export class NeuralPredictor implements NextStatePredictor, NextTemplateScorer {
 
   score(histories: readonly ScoredHistory[]): Float32Array[] {
     const { window } = this.#network.spec;
-    const width = this.#templates + 1;
+    const width = this.#templates;
     const size = histories.length;
     const tokens = new Int32Array(size * window);
     const gaps = new Int32Array(size * window);

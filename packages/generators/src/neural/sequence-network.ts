@@ -32,7 +32,7 @@ export abstract class SequenceNetwork {
     }) as (table: Tensor, indices: Tensor) => Tensor2D;
   }
 
-  /** Logits over the templates and END ([batch × templates+1]) for windows of tokens and gap buckets ([batch × window], int32). */
+  /** Logits over the templates ([batch × templates]) for windows of tokens and gap buckets ([batch × window], int32). */
   abstract logits(tokens: Tensor2D, gaps: Tensor2D): Tensor2D;
 
   protected weight(name: string): Variable {
@@ -47,7 +47,7 @@ export abstract class SequenceNetwork {
     return tf.add(this.#gather(this.weight('token.embedding'), tokens.flatten()), this.#gather(this.weight('gap.embedding'), gaps.flatten()));
   }
 
-  /** Next-step probabilities for `size` windows, [size × templates+1] row-major. */
+  /** Next-template probabilities for `size` windows, [size × templates] row-major. */
   probabilities(tokens: Int32Array, gaps: Int32Array, size: number): Float32Array {
     const tf = this.tf;
     const w = this.spec.window;

@@ -60,7 +60,7 @@ export interface WindowBatch {
   readonly tokens: Int32Array;
   /** [size × window] idle-time buckets (0 where padded). */
   readonly gaps: Int32Array;
-  /** [size] the next template, or `templates` for END. */
+  /** [size] the next template. */
   readonly targets: Int32Array;
   readonly size: number;
 }
@@ -77,6 +77,13 @@ export class SessionSequences {
     return this.offsets.length - 1;
   }
 
+  /** How many sessions began with each template. */
+  starts(templates: number): number[] {
+    const counts = new Array<number>(templates).fill(0);
+    for (let s = 0; s < this.sessions; s++) if (this.offsets[s + 1]! > this.offsets[s]!) counts[this.states[this.offsets[s]!]!]!++;
+    return counts;
+  }
+
   /**
    * Splits whole sessions into a training and a held-out part (about `fraction` of the sessions,
    * at least one), seeded. Returns the session numbers of each.
@@ -89,17 +96,19 @@ export class SessionSequences {
 
   /**
    * Every window of the given sessions as (session, position) pairs: position p predicts the
-   * statement at p (p = 0: the first, from an empty history) or END (p = the session's length).
+   * statement at p (p = 0: the first, from an empty history). A session's end is not a target:
+   * the shared session-end model decides where sessions end, so the network learns what comes
+   * next given that the session goes on (as the Markov chain's draws renormalize without END).
    */
   windows(sessions: readonly number[]): { session: Int32Array; position: Int32Array } {
     let total = 0;
-    for (const s of sessions) total += this.offsets[s + 1]! - this.offsets[s]! + 1;
+    for (const s of sessions) total += this.offsets[s + 1]! - this.offsets[s]!;
     const session = new Int32Array(total);
     const position = new Int32Array(total);
     let k = 0;
     for (const s of sessions) {
       const length = this.offsets[s + 1]! - this.offsets[s]!;
-      for (let p = 0; p <= length; p++, k++) {
+      for (let p = 0; p < length; p++, k++) {
         session[k] = s;
         position[k] = p;
       }
@@ -108,16 +117,15 @@ export class SessionSequences {
   }
 
   /** Fills a batch from windows `order[from … from+size)` of `windows`. */
-  batch(windows: { session: Int32Array; position: Int32Array }, order: Int32Array, from: number, size: number, window: number, pad: number, end: number): WindowBatch {
+  batch(windows: { session: Int32Array; position: Int32Array }, order: Int32Array, from: number, size: number, window: number, pad: number): WindowBatch {
     const tokens = new Int32Array(size * window).fill(pad);
     const gaps = new Int32Array(size * window);
     const targets = new Int32Array(size);
     for (let b = 0; b < size; b++) {
       const w = order[from + b]!;
       const start = this.offsets[windows.session[w]!]!;
-      const length = this.offsets[windows.session[w]! + 1]! - start;
       const p = windows.position[w]!;
-      targets[b] = p < length ? this.states[start + p]! : end;
+      targets[b] = this.states[start + p]!;
       const first = Math.max(0, p - window);
       for (let i = first, j = b * window + window - (p - first); i < p; i++, j++) {
         tokens[j] = this.states[start + i]!;

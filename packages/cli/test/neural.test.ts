@@ -1,0 +1,90 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TraceEvent } from '@sqltrace/core';
+import { bestAchievableAccuracy, secondOrderTrace } from '@sqltrace/fixtures/src/second-order-trace';
+import type { CompareModelsResult, GenerateResult, TrainResult } from '../src';
+
+// The neural strategies end to end through the built binary.
+const BIN = join(__dirname, '..', 'bin', 'run.js');
+const dir = mkdtempSync(join(tmpdir(), 'stb-neural-'));
+
+function stb(args: string[]) {
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', cwd: dir, env: { ...process.env, FORCE_COLOR: '0' }, timeout: 600_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function writeTrace(name: string, events: readonly TraceEvent[]): string {
+  const path = join(dir, name);
+  writeFileSync(path, `${JSON.stringify({ $trace: { version: 1, dialect: 'postgres' } })}\n${events.map((e) => JSON.stringify(e)).join('\n')}\n`);
+  return path;
+}
+
+// Each statement depends on the two before it (tools/fixtures/src/second-order-trace.ts).
+const train = writeTrace('second-order.jsonl', secondOrderTrace({ sessions: 400, seed: 'cli-train' }));
+const testEvents = secondOrderTrace({ sessions: 80, seed: 'cli-test' });
+const test = writeTrace('second-order-test.jsonl', testEvents);
+
+describe('stb with the lstm and transformer models', () => {
+  it('compare-models: both networks come within 2 points of the best achievable next-template accuracy, first-order Markov 20+ points below', () => {
+    const r = stb(['compare-models', train, '--test', test, '--window', '4', '--epochs', '20', '--patience', '3', '--json']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const result = JSON.parse(r.stdout) as CompareModelsResult;
+    const best = bestAchievableAccuracy(testEvents);
+    const byName = Object.fromEntries(result.models.map((m) => [m.name, m]));
+    expect(Object.keys(byName)).toEqual(['markov', 'lstm', 'transformer']);
+    expect(result.test).toEqual({ sessions: 80, events: testEvents.length });
+    expect(byName.markov!.predictions).toBe(testEvents.length - 80);
+    expect(byName.markov!.accuracy).toBeLessThan(best - 0.2);
+    expect(byName.lstm!.accuracy).toBeGreaterThan(best - 0.02);
+    expect(byName.transformer!.accuracy).toBeGreaterThan(best - 0.02);
+    expect(byName.lstm!.logLoss).toBeLessThan(byName.markov!.logLoss);
+    for (const m of result.models) {
+      expect(m).toEqual(expect.objectContaining({ fidelity: expect.any(Number), trainSeconds: expect.any(Number), eventsPerSecond: expect.any(Number), bytes: expect.any(Number) }));
+      expect(m.fidelity).toBeGreaterThan(0);
+      expect(m.fidelity).toBeLessThanOrEqual(1);
+    }
+  }, 600_000);
+
+  it('train --model transformer: a summary of the training, a model that generates, and the backend that ran', () => {
+    const model = join(dir, 'transformer.json');
+    const r = stb(['train', train, '--model', 'transformer', '--window', '4', '--epochs', '2', '--windows-per-epoch', '2000', '-o', model, '--json']);
+    expect(r.code).toBe(0);
+    const trained = JSON.parse(r.stdout) as TrainResult;
+    expect(trained).toMatchObject({ strategy: 'transformer', templates: 12, sessions: 400, training: { epochs: 2, backend: 'wasm', trainSessions: 360, holdoutSessions: 40 } });
+    const human = stb(['train', train, '--model', 'lstm', '--window', '4', '--epochs', '1', '--windows-per-epoch', '1000', '-o', join(dir, 'lstm.json')]);
+    expect(human.stdout).toMatch(/network: 1 epoch, best at epoch 1: held-out loss [\d.]+, accuracy [\d.]+% on 40 held-out sessions; [\d,]+ sequences\/s on the wasm backend/);
+    const out = join(dir, 'synthetic.jsonl');
+    const g = stb(['generate', model, '-o', out, '--events', '2000', '--temperature', '0.8', '--json']);
+    expect(g.code).toBe(0);
+    expect(JSON.parse(g.stdout) as GenerateResult).toMatchObject({ strategy: 'transformer', backend: 'wasm' });
+    expect(readFileSync(out, 'utf8').trim().split('\n').length).toBeGreaterThan(2000);
+  }, 300_000);
+
+  it('bad input: too few sessions, a damaged model, an unavailable backend — one clear line, exit 2', () => {
+    const tiny = writeTrace('tiny.jsonl', secondOrderTrace({ sessions: 3, seed: 'tiny' }));
+    const t = stb(['train', tiny, '--model', 'lstm', '-o', join(dir, 'x.json')]);
+    expect(t.code).toBe(2);
+    expect(t.stderr).toBe(`stb train: error: ${tiny}: 3 sessions — too few to train the lstm model, which holds out whole sessions to decide when to stop and needs at least 4\n  Use a longer trace, or \`--model markov\`\n`);
+    const c = stb(['compare-models', tiny]);
+    expect(c.code).toBe(2);
+    expect(c.stderr).toMatch(/3 sessions — too few to compare models/);
+
+    const model = JSON.parse(readFileSync(join(dir, 'transformer.json'), 'utf8'));
+    model.model.network.weights = model.model.network.weights.filter((w: { name: string }) => w.name !== 'block0.attention.query');
+    const damaged = join(dir, 'damaged.json');
+    writeFileSync(damaged, JSON.stringify(model));
+    const d = stb(['generate', damaged, '-o', join(dir, 'y.jsonl')]);
+    expect(d.code).toBe(2);
+    expect(d.stderr).toBe(`stb generate: error: ${damaged}: the transformer model is damaged (the network is missing weight "block0.attention.query")\n  Retrain it with \`stb train --model transformer\`\n`);
+
+    const b = stb(['train', train, '--model', 'lstm', '--backend', 'tensorflow', '-o', join(dir, 'z.json')]);
+    expect(b.code).toBe(2);
+    expect(b.stderr).toMatch(/the TensorFlow.js backend "tensorflow" is not available \(tensorflow: @tensorflow\/tfjs-node is not installed\)\n\s+Install it with `npm install @tensorflow\/tfjs-node`, or use --backend wasm/);
+    const u = stb(['train', train, '--model', 'lstm', '--backend', 'gpu', '-o', join(dir, 'z.json')]);
+    expect(u.code).toBe(2);
+    expect(u.stderr).toMatch(/Expected --backend=gpu to be one of: auto, tensorflow, wasm, cpu/);
+  }, 300_000);
+});
