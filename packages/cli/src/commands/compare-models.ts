@@ -11,7 +11,7 @@ export type CompareModelsResult = ModelComparison;
 
 export default class CompareModels extends StbCommand<CompareModelsResult> {
   static override summary = 'Train several workload models on one trace and compare them on held-out sessions.';
-  static override description = `Splits the trace's sessions into train and test (--test-fraction), trains each model on the train split, and reports on the test split: next-template top-1 accuracy and log-loss (each statement after a session's first, predicted from those before it), the validator's fidelity score of a trace each model generates (as many events as the test split), training time, generation speed and model size.
+  static override description = `Splits the trace's sessions into train and test (--test-fraction), trains each model on the train split, and reports on the test split: next-template top-1 accuracy and log-loss (each statement after a session's first, predicted from those before it), the validator's fidelity score of traces each model generates (as many events as the test split; mean of --fidelity-runs seeds), training time, generation speed and model size.
 The trace is held in memory. Neural flags apply to lstm and transformer; --order to markov.`;
   static override examples = [
     '<%= config.bin %> compare-models trace.jsonl',
@@ -31,6 +31,7 @@ The trace is held in memory. Neural flags apply to lstm and transformer; --order
     'min-value-count': Flags.integer({ summary: 'Keep a literal value only if it occurred at least this many times.', default: 5 }),
     dialect: Flags.string({ summary: 'Dialect when the trace header does not say (default postgres).', options: ['postgres', 'mysql', 'sqlite'] }),
     temperature: Flags.string({ summary: '[lstm, transformer] Sampling temperature when generating.', default: '1' }),
+    'fidelity-runs': Flags.integer({ summary: 'Traces generated per model for the fidelity score (their mean is shown).', default: 3 }),
     ...neuralFlags,
   };
 
@@ -42,7 +43,7 @@ The trace is held in memory. Neural flags apply to lstm and transformer; --order
     for (const m of models) registry.create(m); // unknown names fail before the trace is read
     const validator = new WorkloadValidator();
     const comparison = await compareModels(new TraceFileSource(args.trace), {
-      registry, models, seed: flags.seed,
+      registry, models, seed: flags.seed, fidelityRuns: flags['fidelity-runs'],
       testFraction: Number(flags['test-fraction']),
       ...(flags.test !== undefined ? { testTrace: new TraceFileSource(flags.test) } : {}),
       settings: { minValueCount: flags['min-value-count'], ...(flags.dialect ? { dialect: flags.dialect } : {}) },
@@ -66,7 +67,7 @@ The trace is held in memory. Neural flags apply to lstm and transformer; --order
       new Set([1, 2, 3, 4, 5, 6]),
     ));
     this.say();
-    this.say(`accuracy: next template top-1 on ${int(comparison.models[0]?.predictions ?? 0)} test predictions; fidelity: the validator's score (0–1) of a generated trace against the test sessions`);
+    this.say(`accuracy: next template top-1 on ${int(comparison.models[0]?.predictions ?? 0)} test predictions; fidelity: the validator's score (0–1) against the test sessions, mean of ${flags['fidelity-runs']} generated trace${flags['fidelity-runs'] === 1 ? '' : 's'}`);
     return comparison;
   }
 }

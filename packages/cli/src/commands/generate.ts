@@ -45,6 +45,7 @@ The same --seed gives the same bytes.`;
     seed: Flags.string({ summary: 'Random seed: the same seed gives the same bytes.', default: '1' }),
     style: Flags.string({ summary: 'How values are written: as the trace had them, bound parameters, or inline literals.', options: ['auto', 'params', 'inline'], default: 'auto' }),
     temperature: Flags.string({ summary: '[lstm, transformer] Sampling temperature: 1 as learned, lower favours the likeliest next template.', default: '1' }),
+    'min-probability': Flags.string({ summary: '[lstm, transformer] Templates the network predicts below this probability are not drawn.', default: '0.000001' }),
     backend: Flags.string({ summary: '[lstm, transformer] TensorFlow.js backend: auto picks tfjs-node if installed, else wasm, else cpu.', options: ['auto', 'tensorflow', 'wasm', 'cpu'], default: 'auto' }),
   };
 
@@ -62,7 +63,7 @@ The same --seed gives the same bytes.`;
       ...(flags.sessions !== undefined ? { sessions: Number(flags.sessions) } : {}),
       speed: Number(flags.speed),
       style: flags.style as 'auto' | 'params' | 'inline',
-      settings: { temperature: Number(flags.temperature), backend: flags.backend, onBackend: (name: string) => (backend = name) },
+      settings: { temperature: Number(flags.temperature), minProbability: Number(flags['min-probability']), backend: flags.backend, onBackend: (name: string) => (backend = name) },
     };
     const events = generator.generate(model, options);
     const sink = new TraceFileSink(flags.output);

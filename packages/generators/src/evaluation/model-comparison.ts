@@ -31,6 +31,11 @@ export interface ModelComparisonOptions {
   /** Training settings for every model, and per model name on top. */
   readonly settings?: Readonly<Record<string, unknown>>;
   readonly modelSettings?: Readonly<Record<string, object>>;
+  /**
+   * Traces generated per model for the fidelity score (seeds seed, seed+1, …; default 3): one
+   * generated trace's score varies by a few hundredths from seed to seed.
+   */
+  readonly fidelityRuns?: number;
   /** Generation settings (temperature, backend). */
   readonly generateSettings?: Readonly<Record<string, unknown>>;
   readonly signal?: AbortSignal;
@@ -42,8 +47,10 @@ export interface ModelComparisonRow {
   /** Next-template top-1 accuracy on the test sessions. */
   readonly accuracy: number;
   readonly logLoss: number;
-  /** The validator's score of a generated trace against the test sessions. */
+  /** The validator's score of a generated trace against the test sessions (mean over the runs). */
   readonly fidelity: number;
+  /** Each generated trace's score. */
+  readonly fidelityRuns: readonly number[];
   readonly trainSeconds: number;
   /** Generation speed (events/s). */
   readonly eventsPerSecond: number;
@@ -76,6 +83,8 @@ export async function compareModels(trace: TraceSource, options: ModelComparison
   if (!(fraction > 0 && fraction < 1)) throw new StbError('E_USAGE', `--test-fraction must be between 0 and 1, got ${fraction}`);
   if (options.models.length === 0) throw new StbError('E_USAGE', 'no models to compare', { hint: 'Pass --models markov,lstm,transformer' });
   const generators = options.models.map((name) => options.registry.create(name));
+  const runs = options.fidelityRuns ?? 3;
+  if (!Number.isInteger(runs) || runs < 1) throw new StbError('E_USAGE', `--fidelity-runs must be a whole number ≥ 1, got ${runs}`);
 
   const header = await trace.header?.({ signal: options.signal });
   const dialect = ((options.settings as { dialect?: string } | undefined)?.dialect ?? header?.dialect ?? 'postgres') as Dialect;
@@ -133,21 +142,25 @@ export async function compareModels(trace: TraceSource, options: ModelComparison
       }
     }
 
-    options.onStage?.(name, 'generate');
-    const synthetic: TraceEvent[] = [];
-    const generateStarted = performance.now();
-    for await (const event of generator.generate(model, {
-      seed, events: testEvents.length, signal: options.signal, settings: options.generateSettings,
-      // As many sessions at a time as the test sessions had, not the training ones.
-      ...(concurrency > 0 ? { sessions: concurrency } : {}),
-    })) {
-      synthetic.push(event);
+    const fidelityRuns: number[] = [];
+    let eventsPerSecond = 0;
+    for (let run = 0; run < runs; run++) {
+      options.onStage?.(name, 'generate');
+      const synthetic: TraceEvent[] = [];
+      const generateStarted = performance.now();
+      for await (const event of generator.generate(model, {
+        seed: runs === 1 ? seed : `${seed}.${run}`, events: testEvents.length, signal: options.signal, settings: options.generateSettings,
+        // As many sessions at a time as the test sessions had, not the training ones.
+        ...(concurrency > 0 ? { sessions: concurrency } : {}),
+      })) {
+        synthetic.push(event);
+      }
+      if (run === 0) eventsPerSecond = synthetic.length / Math.max((performance.now() - generateStarted) / 1000, 1e-9);
+      options.onStage?.(name, 'validate');
+      fidelityRuns.push(await options.fidelity(testEvents, synthetic));
     }
-    const eventsPerSecond = synthetic.length / Math.max((performance.now() - generateStarted) / 1000, 1e-9);
-
-    options.onStage?.(name, 'validate');
-    const fidelity = await options.fidelity(testEvents, synthetic);
-    rows.push({ name, accuracy: score.accuracy, logLoss: score.logLoss, fidelity, trainSeconds, eventsPerSecond, bytes, predictions: score.predictions, warnings: [...(model.warnings ?? [])] });
+    const fidelity = fidelityRuns.reduce((a, b) => a + b, 0) / runs;
+    rows.push({ name, accuracy: score.accuracy, logLoss: score.logLoss, fidelity, fidelityRuns, trainSeconds, eventsPerSecond, bytes, predictions: score.predictions, warnings: [...(model.warnings ?? [])] });
   }
   return {
     trace: trace.name, seed,

@@ -1,5 +1,6 @@
 import { Prng, StbError } from '@sqltrace/core';
 import type { SequenceNetwork } from './sequence-network';
+import type { Scalar } from '@tensorflow/tfjs';
 import type { SessionSequences, WindowBatch } from './session-sequences';
 import type { TensorFlow } from './tensorflow-backend';
 
@@ -10,7 +11,7 @@ export interface NetworkTrainingSettings {
   readonly batchSize?: number;
   /** Adam's learning rate (default 0.003; the strategies set their own). */
   readonly learningRate?: number;
-  /** At most this many windows per epoch, drawn afresh each epoch (default 20,000). */
+  /** At most this many windows per epoch, drawn afresh each epoch from the distinct ones (default 20,000). */
   readonly windowsPerEpoch?: number;
   /** Stop after this many epochs without a better held-out loss (default 2). */
   readonly patience?: number;
@@ -50,7 +51,9 @@ export interface NetworkTrainingSummary {
   readonly stoppedEarly: boolean;
   readonly trainSessions: number;
   readonly holdoutSessions: number;
+  /** Training windows (one per statement of the training sessions), and how many of them differ. */
   readonly trainWindows: number;
+  readonly distinctTrainWindows: number;
   readonly holdoutWindows: number;
   readonly validationLoss: number;
   readonly validationAccuracy: number;
@@ -88,8 +91,9 @@ export async function trainNetwork(tf: TensorFlow, network: SequenceNetwork, seq
   const pad = templates + 1;
 
   const { train, holdout } = sequences.split(settings.holdout ?? 0.1, seed);
-  const trainWindows = sequences.windows(train);
-  const heldWindows = sequences.windows(holdout);
+  const trainWindows = sequences.windows(train, window);
+  // Held-out windows keep their plain counts: the held-out loss and accuracy are the trace's own.
+  const heldWindows = sequences.windows(holdout, window, false);
   const prng = new Prng(seed).fork('batches');
   const heldOrder = shuffled(heldWindows.session.length, prng.fork('holdout'));
   const heldCount = Math.min(VALIDATION_WINDOWS, heldOrder.length);
@@ -107,14 +111,16 @@ export async function trainNetwork(tf: TensorFlow, network: SequenceNetwork, seq
     while (epoch < epochs) {
       epoch++;
       const epochStarted = performance.now();
-      const order = shuffled(trainWindows.session.length, prng);
-      const total = Math.min(perEpoch, order.length);
+      // An epoch is as many windows as the trace had (at most --windows-per-epoch): passes over
+      // the shuffled distinct windows until that many.
+      const total = Math.min(perEpoch, trainWindows.total);
+      const order = epochOrder(trainWindows.session.length, total, prng);
       let lossSum = 0;
       for (let from = 0; from < total; from += batchSize) {
         if (settings.signal?.aborted) throw new StbError('E_USAGE', 'training aborted');
         const batch = sequences.batch(trainWindows, order, from, Math.min(batchSize, total - from), window, pad);
         const loss = tf.tidy(() => {
-          const value = optimizer.minimize(() => tf.losses.softmaxCrossEntropy(tf.oneHot(tf.tensor1d(batch.targets, 'int32'), templates), logitsOf(tf, network, batch)), true, variables);
+          const value = optimizer.minimize(() => weightedLoss(tf, network, batch, templates), true, variables);
           return value!.dataSync()[0]!;
         });
         if (!Number.isFinite(loss)) throw new StbError('E_MODEL', `training diverged (loss ${loss}) in epoch ${epoch}`, { hint: 'Lower --learning-rate' });
@@ -145,10 +151,18 @@ export async function trainNetwork(tf: TensorFlow, network: SequenceNetwork, seq
   return {
     epochs: epoch, bestEpoch: best.epoch, stoppedEarly,
     trainSessions: train.length, holdoutSessions: holdout.length,
-    trainWindows: trainWindows.session.length, holdoutWindows: heldWindows.session.length,
+    trainWindows: trainWindows.total, distinctTrainWindows: trainWindows.session.length, holdoutWindows: heldWindows.total,
     validationLoss: best.loss, validationAccuracy: best.accuracy,
     sequencesPerSecond: trained / seconds, seconds,
   };
+}
+
+/** Cross-entropy averaged over the windows as they occurred (each distinct window weighted by its count). */
+function weightedLoss(tf: TensorFlow, network: SequenceNetwork, batch: WindowBatch, templates: number): Scalar {
+  const nll = tf.neg(tf.sum(tf.mul(tf.oneHot(tf.tensor1d(batch.targets, 'int32'), templates), tf.logSoftmax(logitsOf(tf, network, batch))), 1));
+  let total = 0;
+  for (const w of batch.weights) total += w;
+  return tf.div(tf.sum(tf.mul(nll, tf.tensor1d(batch.weights))), total);
 }
 
 function logitsOf(tf: TensorFlow, network: SequenceNetwork, batch: WindowBatch) {
@@ -165,15 +179,22 @@ function evaluate(tf: TensorFlow, network: SequenceNetwork, batches: readonly Wi
     const [l, h] = tf.tidy(() => {
       const logits = logitsOf(tf, network, batch);
       const targets = tf.tensor1d(batch.targets, 'int32');
-      const nll = tf.neg(tf.sum(tf.mul(tf.oneHot(targets, network.spec.templates), tf.logSoftmax(logits))));
-      const correct = tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), targets), 'int32'));
-      return [nll.dataSync()[0]!, correct.dataSync()[0]!];
+      const weights = tf.tensor1d(batch.weights);
+      const nll = tf.neg(tf.sum(tf.mul(tf.oneHot(targets, network.spec.templates), tf.logSoftmax(logits)), 1));
+      const correct = tf.cast(tf.equal(tf.argMax(logits, 1), targets), 'float32');
+      return [tf.sum(tf.mul(nll, weights)).dataSync()[0]!, tf.sum(tf.mul(correct, weights)).dataSync()[0]!];
     });
     loss += l;
     hits += h;
-    n += batch.size;
+    for (const w of batch.weights) n += w;
   }
   return n === 0 ? { loss: Number.NaN, accuracy: Number.NaN } : { loss: loss / n, accuracy: hits / n };
+}
+
+function epochOrder(distinct: number, total: number, prng: Prng): Int32Array {
+  const order = new Int32Array(total);
+  for (let from = 0; from < total; from += distinct) order.set(shuffled(distinct, prng).subarray(0, total - from), from);
+  return order;
 }
 
 function shuffled(n: number, prng: Prng): Int32Array {

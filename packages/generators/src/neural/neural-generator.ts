@@ -32,7 +32,7 @@ export interface NeuralTrainSettings extends ProfileSettings, Omit<NetworkTraini
 export interface NeuralGenerateSettings {
   /** Sampling temperature (default 1: as learned; lower favours the likeliest template). */
   readonly temperature?: number;
-  /** Templates predicted below this probability are not drawn (default 0.001). */
+  /** Templates predicted below this probability are not drawn (default 0.000001). */
   readonly minProbability?: number;
   readonly backend?: BackendChoice;
   readonly onBackend?: (backend: BackendName) => void;
@@ -84,7 +84,7 @@ export class NeuralGenerator implements TraceGenerator<NeuralModel> {
       const batchSize = settings.batchSize ?? 128;
       const learningRate = settings.learningRate ?? (transformer ? 0.005 : 0.01);
       const summary = await trainNetwork(tf, network, sequences, { ...settings, batchSize, learningRate, seed, signal: options.signal }, settings);
-      return new NeuralModel(this.name, profile, sized, network.snapshot(), sequences.starts(sized.templates), { ...summary, backend, batchSize, learningRate }, warnings);
+      return new NeuralModel(this.name, profile, sized, network.snapshot(), sequences.starts(sized.templates), sequences.successors(sized.templates), { ...summary, backend, batchSize, learningRate }, warnings);
     } finally {
       network.dispose();
     }
@@ -113,8 +113,8 @@ export class NeuralGenerator implements TraceGenerator<NeuralModel> {
     if (!(temperature > 0 && Number.isFinite(temperature))) throw new StbError('E_USAGE', `--temperature must be a positive number, got ${temperature}`);
     const { tf, backend } = await loadTensorFlow(settings.backend ?? 'auto');
     settings.onBackend?.(backend);
-    const minProbability = settings.minProbability ?? 1e-3;
+    const minProbability = settings.minProbability ?? 1e-6;
     if (!(minProbability >= 0 && minProbability < 1)) throw new StbError('E_USAGE', `the minimum probability must be in [0, 1), got ${minProbability}`);
-    return new NeuralPredictor(createNetwork(tf, model.spec, model.weights), model.profile.templates.map((t) => t.id), { temperature, minProbability, starts: model.starts });
+    return new NeuralPredictor(createNetwork(tf, model.spec, model.weights), model.profile.templates.map((t) => t.id), { temperature, minProbability, starts: model.starts, successors: model.successors });
   }
 }

@@ -28,6 +28,12 @@ export interface NeuralModelJson {
    * in traces with long sessions.
    */
   readonly starts: readonly number[];
+  /**
+   * For each template, the templates that followed it in training. Sampling keeps to these: a
+   * network fed its own output can wander where the trace never went (a loop, a jump), and the
+   * next template it picks should be one that was seen after the current one.
+   */
+  readonly successors: readonly (readonly number[])[];
   readonly training: NeuralTrainingJson;
   readonly profile: WorkloadProfileJson;
   readonly warnings: readonly string[];
@@ -43,6 +49,7 @@ export class NeuralModel implements WorkloadModel {
     readonly spec: NetworkSpec,
     readonly weights: NetworkWeights,
     readonly starts: readonly number[],
+    readonly successors: readonly (readonly number[])[],
     readonly training: NeuralTrainingJson,
     readonly warnings: readonly string[] = [],
   ) {}
@@ -54,6 +61,7 @@ export class NeuralModel implements WorkloadModel {
       vocabulary: this.profile.templates.map((t) => t.id),
       network: { spec: this.spec, weights: weightsToJson(this.weights) },
       starts: this.starts,
+      successors: this.successors,
       training: this.training,
       profile: this.profile,
       warnings: this.warnings,
@@ -92,8 +100,12 @@ export class NeuralModel implements WorkloadModel {
       if (!Array.isArray(starts) || starts.length !== spec.templates || !starts.every((c) => Number.isInteger(c) && c >= 0) || !starts.some((c) => c > 0)) {
         throw new RangeError('the session-start counts are missing or invalid');
       }
+      const successors = json.successors;
+      if (!Array.isArray(successors) || successors.length !== spec.templates || !successors.every((list) => Array.isArray(list) && list.every((t) => Number.isInteger(t) && t >= 0 && t < spec.templates))) {
+        throw new RangeError('the successor lists are missing or invalid');
+      }
       if (typeof json.training !== 'object' || json.training === null) throw new RangeError('the training summary is missing');
-      return new NeuralModel(kind, profile, spec, weights, starts, json.training, Array.isArray(json.warnings) ? json.warnings.map(String) : []);
+      return new NeuralModel(kind, profile, spec, weights, starts, successors, json.training, Array.isArray(json.warnings) ? json.warnings.map(String) : []);
     } catch (error) {
       if (error instanceof StbError) throw error;
       throw new StbError('E_MODEL', `${source}: the ${kind} model is damaged (${(error as Error).message})`, { ...retrain, cause: error });

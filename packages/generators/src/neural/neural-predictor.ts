@@ -16,6 +16,8 @@ export interface PredictorOptions {
   readonly minProbability?: number;
   /** Sessions that began with each template: a session's first statement is drawn from these. */
   readonly starts: readonly number[];
+  /** For each template, those seen after it: draws keep to them when any is allowed. */
+  readonly successors?: readonly (readonly number[])[];
 }
 
 /**
@@ -35,17 +37,24 @@ export class NeuralPredictor implements NextStatePredictor, NextTemplateScorer {
 
   readonly #floor: number;
   readonly #starts: Float32Array;
+  /** successors[prev × templates + next] = 1 when next followed prev in training. */
+  readonly #successors: Uint8Array | undefined;
 
   constructor(
     network: SequenceNetwork,
     readonly templateIds: readonly string[],
     options: PredictorOptions,
   ) {
-    const { temperature = 1, minProbability = 1e-3, starts } = options;
+    const { temperature = 1, minProbability = 1e-6, starts } = options;
     this.#network = network;
     this.#floor = minProbability;
     const total = starts.reduce((a, b) => a + b, 0);
     this.#starts = Float32Array.from(starts, (c) => c / total);
+    const templates = network.spec.templates;
+    if (options.successors !== undefined) {
+      this.#successors = new Uint8Array(templates * templates);
+      options.successors.forEach((list, prev) => list.forEach((next) => (this.#successors![prev * templates + next] = 1)));
+    }
     this.historyLength = network.spec.window;
     this.#exponent = 1 / temperature;
     this.#templates = network.spec.templates;
@@ -56,11 +65,14 @@ export class NeuralPredictor implements NextStatePredictor, NextTemplateScorer {
     const start = history.length === 0;
     const p = start ? this.#starts : this.#predict(history, gaps);
     const weights = this.#weights;
+    const previous = history[history.length - 1]!;
+    const seen = start || this.#successors === undefined || previous < 0 ? undefined : this.#successors.subarray(previous * this.#templates, (previous + 1) * this.#templates);
     let total = 0;
+    // First among the templates seen after the previous one and above the floor; then any allowed.
     for (let pass = 0; pass < 2 && !(total > 0); pass++) {
-      const floor = pass === 0 && !start ? this.#floor : 0;
+      const strict = pass === 0 && !start;
       for (let s = 0; s < this.#templates; s++) {
-        const w = allowed(s) && p[s]! >= floor ? (this.#exponent === 1 ? p[s]! : Math.pow(p[s]!, this.#exponent)) : 0;
+        const w = allowed(s) && (!strict || (p[s]! >= this.#floor && (seen === undefined || seen[s] === 1))) ? (this.#exponent === 1 ? p[s]! : Math.pow(p[s]!, this.#exponent)) : 0;
         weights[s] = w;
         total += w;
       }

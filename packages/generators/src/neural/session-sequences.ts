@@ -54,6 +54,18 @@ export class SessionSequenceCollector implements SequenceLearner {
   }
 }
 
+/** Distinct windows are merged up to this many; memory stays bounded on traces without repetition. */
+export const MAX_DISTINCT = 2_000_000;
+
+/** Distinct windows as (session, position) of their first occurrence, with their counts. */
+export interface Windows {
+  readonly session: Int32Array;
+  readonly position: Int32Array;
+  readonly weight: Float32Array;
+  /** Windows before merging. */
+  readonly total: number;
+}
+
 /** Windows to learn from: each is a position of a session whose next template (or END) is the target. */
 export interface WindowBatch {
   /** [size × window] template indexes, left-padded with the PAD token. */
@@ -62,6 +74,8 @@ export interface WindowBatch {
   readonly gaps: Int32Array;
   /** [size] the next template. */
   readonly targets: Int32Array;
+  /** [size] how many times each window occurred. */
+  readonly weights: Float32Array;
   readonly size: number;
 }
 
@@ -75,6 +89,15 @@ export class SessionSequences {
 
   get sessions(): number {
     return this.offsets.length - 1;
+  }
+
+  /** For each template, the templates that followed it somewhere in a session (sorted). */
+  successors(templates: number): number[][] {
+    const seen = Array.from({ length: templates }, () => new Set<number>());
+    for (let s = 0; s < this.sessions; s++) {
+      for (let i = this.offsets[s]! + 1; i < this.offsets[s + 1]!; i++) seen[this.states[i - 1]!]!.add(this.states[i]!);
+    }
+    return seen.map((set) => [...set].sort((a, b) => a - b));
   }
 
   /** How many sessions began with each template. */
@@ -95,34 +118,73 @@ export class SessionSequences {
   }
 
   /**
-   * Every window of the given sessions as (session, position) pairs: position p predicts the
-   * statement at p (p = 0: the first, from an empty history). A session's end is not a target:
-   * the shared session-end model decides where sessions end, so the network learns what comes
-   * next given that the session goes on (as the Markov chain's draws renormalize without END).
+   * The distinct windows of the given sessions, each once with a weight: position p of a session
+   * predicts the statement at p (p = 0: the first, from an empty history) from the `window`
+   * statements before it. Workloads repeat themselves, so an epoch over the distinct windows sees
+   * every pattern for a fraction of the work. (Beyond {@link MAX_DISTINCT} distinct windows,
+   * further ones are kept without merging, weight 1.)
+   *
+   * Weights: a window's count, scaled (when `balance`; held-out windows are not) by 1/√(count of its history). Within one history the
+   * targets keep their proportions (the learned next-template distribution is unchanged), but a
+   * history seen 10,000 times weighs 100 times one seen once, not 10,000 times: rare histories —
+   * a session's first statements, an occasional job — are learned too, instead of drowning in the
+   * few loops that make up most of a log.
+   *
+   * A session's end is not a target: the shared session-end model decides where sessions end,
+   * so the network learns what comes next given that the session goes on (as the Markov chain's
+   * draws renormalize without END).
    */
-  windows(sessions: readonly number[]): { session: Int32Array; position: Int32Array } {
+  windows(sessions: readonly number[], window: number, balance = true): Windows {
     let total = 0;
     for (const s of sessions) total += this.offsets[s + 1]! - this.offsets[s]!;
     const session = new Int32Array(total);
     const position = new Int32Array(total);
+    const weight = new Float32Array(total);
+    const context = new Int32Array(total).fill(-1);
+    const seen = new Map<string, number>();
+    const histories = new Map<string, number>();
+    const historyCounts: number[] = [];
     let k = 0;
     for (const s of sessions) {
-      const length = this.offsets[s + 1]! - this.offsets[s]!;
-      for (let p = 0; p < length; p++, k++) {
+      const start = this.offsets[s]!;
+      const length = this.offsets[s + 1]! - start;
+      for (let p = 0; p < length; p++) {
+        let history = '';
+        for (let i = Math.max(0, p - window); i < p; i++) history += `${this.states[start + i]}.${this.gaps[start + i]},`;
+        let h = histories.get(history);
+        if (h === undefined && histories.size < MAX_DISTINCT) {
+          h = historyCounts.length;
+          histories.set(history, h);
+          historyCounts.push(0);
+        }
+        if (h !== undefined) historyCounts[h]!++;
+        const key = `${history}|${this.states[start + p]}`;
+        const found = seen.get(key);
+        if (found !== undefined) {
+          weight[found]!++;
+          continue;
+        }
+        if (seen.size < MAX_DISTINCT) seen.set(key, k);
         session[k] = s;
         position[k] = p;
+        weight[k] = 1;
+        context[k] = h ?? -1;
+        k++;
       }
     }
-    return { session, position };
+    if (balance) for (let i = 0; i < k; i++) if (context[i]! >= 0) weight[i]! /= Math.sqrt(historyCounts[context[i]!]!);
+    return { session: session.subarray(0, k), position: position.subarray(0, k), weight: weight.subarray(0, k), total };
   }
 
   /** Fills a batch from windows `order[from … from+size)` of `windows`. */
-  batch(windows: { session: Int32Array; position: Int32Array }, order: Int32Array, from: number, size: number, window: number, pad: number): WindowBatch {
+  batch(windows: Windows, order: Int32Array, from: number, size: number, window: number, pad: number): WindowBatch {
     const tokens = new Int32Array(size * window).fill(pad);
     const gaps = new Int32Array(size * window);
     const targets = new Int32Array(size);
+    const weights = new Float32Array(size);
     for (let b = 0; b < size; b++) {
       const w = order[from + b]!;
+      weights[b] = windows.weight[w]!;
       const start = this.offsets[windows.session[w]!]!;
       const p = windows.position[w]!;
       targets[b] = this.states[start + p]!;
@@ -132,6 +194,6 @@ export class SessionSequences {
         gaps[j] = this.gaps[start + i]!;
       }
     }
-    return { tokens, gaps, targets, size };
+    return { tokens, gaps, targets, weights, size };
   }
 }
