@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import net from 'node:net';
 import pg from 'pg';
 import type { TraceEvent, TraceSource } from '@sqltrace/core';
 import { BenchmarkRunner } from '@sqltrace/bench';
@@ -72,9 +73,47 @@ describe('BenchmarkRunner on PostgreSQL', () => {
     expect(results.connections.lost).toBeGreaterThanOrEqual(1);
     expect(results.connections.reopened).toBe(results.connections.lost);
     expect(results.operations).toBe(80);
-    expect(results.errorsByClass.map((e) => e.errorClass)).toContain('57');
+    // Killed during a statement the server says why (SQLSTATE class 57, operator intervention);
+    // killed between statements the client only sees the connection end.
+    expect(results.errorsByClass.map((e) => e.errorClass).filter((c) => c === '57' || c === 'CONNECTION_ENDED').length).toBeGreaterThan(0);
     expect(results.endedEarly).toBeUndefined();
   }, 20_000);
+
+  pgIt('the database going away mid-run ends the run promptly with a clear message and the results so far', async () => {
+    // The run talks to PostgreSQL through a TCP proxy; shutting the proxy down is the server
+    // disappearing: open connections drop and new ones are refused.
+    const target = new globalThis.URL(URL);
+    const [upstreamPort, upstreamHost] = [Number(target.port || 5432), target.hostname];
+    const sockets = new Set<net.Socket>();
+    const proxy = net.createServer((client) => {
+      const upstream = net.connect(upstreamPort, upstreamHost);
+      for (const s of [client, upstream]) {
+        sockets.add(s);
+        s.on('error', () => undefined);
+        s.on('close', () => sockets.delete(s));
+      }
+      client.pipe(upstream).pipe(client);
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    const port = (proxy.address() as net.AddressInfo).port;
+    target.host = `127.0.0.1:${port}`;
+    const events: TraceEvent[] = Array.from({ length: 20 }, (_, i) => ({ ts: i, session: 's', sql: 'SELECT $1::int AS i', params: [i], templateId: 'tick' }));
+    const driver = new PostgresDriver({ url: target.toString(), connectTimeoutMs: 1_000 });
+    const started = performance.now();
+    const run = new BenchmarkRunner({ driver, target: 'pg', mode: 'closed', concurrency: 4, durationSeconds: 30 }).run(source(events));
+    await new Promise((r) => setTimeout(r, 1_500));
+    proxy.close();
+    for (const s of sockets) s.destroy();
+    const results = await run;
+    const seconds = (performance.now() - started) / 1000;
+    await driver.destroy();
+    expect(seconds).toBeLessThan(10);
+    expect(results.endedEarly).toMatch(new RegExp(`^the database cannot be reached: cannot connect to postgres://postgres@127\\.0\\.0\\.1:${port}/test: .*(ECONNREFUSED|timeout expired)`));
+    expect(results.operations).toBeGreaterThan(100);
+    expect(results.connections.lost).toBeGreaterThanOrEqual(1);
+    expect(results.throughput).toBeGreaterThan(0);
+    expect(results.responseTime.p50).toBeGreaterThan(0);
+  }, 30_000);
 
   pgIt('an unreachable database or wrong credentials end the run with a clear message and the results so far', async () => {
     const events: TraceEvent[] = [{ ts: 1, session: 'a', sql: 'SELECT 1' }];
