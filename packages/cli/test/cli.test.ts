@@ -17,7 +17,7 @@ describe('stb', () => {
   it('--help lists the commands a newcomer needs', () => {
     const r = stb(['--help']);
     expect(r.code).toBe(0);
-    for (const command of ['parse', 'templates', 'train', 'generate', 'validate', 'bench', 'compare', 'demo']) expect(r.stdout).toMatch(new RegExp(`\\b${command}\\b`));
+    for (const command of ['parse', 'templates', 'train', 'generate', 'validate', 'bench', 'compare', 'compare-models', 'demo']) expect(r.stdout).toMatch(new RegExp(`\\b${command}\\b`));
     const help = stb(['parse', '--help']);
     expect(help.stdout).toMatch(/--prefix/);
     expect(help.stdout).toMatch(/EXAMPLES/);

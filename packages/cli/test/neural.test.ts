@@ -64,6 +64,18 @@ describe('stb with the lstm and transformer models', () => {
     expect(readFileSync(out, 'utf8').trim().split('\n').length).toBeGreaterThan(2000);
   }, 300_000);
 
+  it('train on a terminal: a progress bar per epoch, then a line with its held-out loss and accuracy', () => {
+    // `script` gives the command a terminal (a pseudo-tty whose width may read as 0).
+    const command = `${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} train ${JSON.stringify(train)} --model lstm --window 4 --epochs 2 --windows-per-epoch 2000 -o ${JSON.stringify(join(dir, 'tty.json'))}`;
+    const r = spawnSync('script', ['-qec', command, '/dev/null'], { encoding: 'utf8', cwd: dir, timeout: 300_000 });
+    expect(r.status).toBe(0);
+    const screen = r.stdout.replace(/\r/g, '\n');
+    expect(screen).toMatch(/lstm epoch 1\/2 \[#*\.*\] loss [\d.]+ · [\d,]+ seq\/s · ETA \d+s/);
+    expect(screen).toMatch(/lstm epoch 2\/2: loss [\d.]+, held-out loss [\d.]+, accuracy [\d.]+%, [\d,]+ seq\/s, [\d.]+ s/);
+    expect(screen).toMatch(/network: 2 epochs/);
+    expect(screen).not.toMatch(/error/);
+  }, 300_000);
+
   it('bad input: too few sessions, a damaged model, an unavailable backend — one clear line, exit 2', () => {
     const tiny = writeTrace('tiny.jsonl', secondOrderTrace({ sessions: 3, seed: 'tiny' }));
     const t = stb(['train', tiny, '--model', 'lstm', '-o', join(dir, 'x.json')]);

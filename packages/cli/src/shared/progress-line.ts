@@ -17,7 +17,7 @@ export class ProgressLine {
     if (now - this.#last < 200) return;
     this.#last = now;
     const text = render();
-    const width = process.stderr.columns ?? 100;
+    const width = terminalWidth();
     process.stderr.write(`\r${text.slice(0, width - 1).padEnd(Math.min(width - 1, this.#shown ? width - 1 : text.length))}`);
     this.#shown = true;
   }
@@ -31,7 +31,13 @@ export class ProgressLine {
   }
 
   clear(): void {
-    if (this.#enabled && this.#shown) process.stderr.write(`\r${' '.repeat((process.stderr.columns ?? 100) - 1)}\r`);
+    if (this.#enabled && this.#shown) process.stderr.write(`\r${' '.repeat(terminalWidth() - 1)}\r`);
     this.#shown = false;
   }
+}
+
+/** The terminal's width; 100 when it does not say (0 or undefined, as under `script` or some CI runners). */
+function terminalWidth(): number {
+  const columns = process.stderr.columns;
+  return columns !== undefined && columns > 1 ? columns : 100;
 }
