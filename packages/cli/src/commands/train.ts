@@ -49,11 +49,11 @@ Privacy: a literal value is kept in the model only if it occurred at least --min
     const generator = defaultRegistry().create(flags.model);
     const progress = new ProgressLine();
     const started = performance.now();
-    const neural = generator.name !== 'markov';
     const model = await generator.train(new TraceFileSource(args.trace), {
       settings: {
         order: flags.order, minValueCount: flags['min-value-count'], dialect: flags.dialect,
-        ...(neural ? neuralSettings(flags, flags.model, progress) : {}),
+        // Each strategy reads its own settings (markov: order; lstm/transformer: the network's).
+        ...neuralSettings(flags, flags.model, progress),
       },
       onEvents: (events) => progress.update(() => `training ${flags.model}: ${int(events)} events read`),
     });

@@ -65,8 +65,7 @@ export class NeuralGenerator implements TraceGenerator<NeuralModel> {
     const problem = specProblem(spec);
     if (problem !== undefined) throw new StbError('E_USAGE', `invalid ${this.name} settings: ${problem}`);
     // Start the backend first: a bad --backend fails before the trace is read.
-    const loading = loadTensorFlow(settings.backend ?? 'auto');
-    const { tf, backend } = await loading;
+    const { tf, backend } = await loadTensorFlow(settings.backend ?? 'auto');
     settings.onBackend?.(backend);
 
     const collector = new SessionSequenceCollector();

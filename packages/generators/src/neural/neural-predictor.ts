@@ -5,6 +5,8 @@ import { gapBucket } from './gap-bucket';
 import type { SequenceNetwork } from './sequence-network';
 
 const CACHE_LIMIT = 100_000;
+/** Windows predicted in one run of the network when sessions are waiting. */
+const BATCH = 256;
 
 export interface PredictorOptions {
   /** 1 = as learned; lower favours the likeliest template. */
@@ -17,7 +19,7 @@ export interface PredictorOptions {
   /** Sessions that began with each template: a session's first statement is drawn from these. */
   readonly starts: readonly number[];
   /** For each template, those seen after it: draws keep to them when any is allowed. */
-  readonly successors?: readonly (readonly number[])[];
+  readonly successors: readonly (readonly number[])[];
 }
 
 /**
@@ -32,13 +34,11 @@ export class NeuralPredictor implements NextStatePredictor, NextTemplateScorer {
   readonly #cache = new Map<string, Float32Array>();
   readonly #templates: number;
   #weights: Float64Array;
-  /** Network runs and cache hits, for the generation summary. */
-  readonly stats = { predictions: 0, cached: 0 };
 
   readonly #floor: number;
   readonly #starts: Float32Array;
   /** successors[prev × templates + next] = 1 when next followed prev in training. */
-  readonly #successors: Uint8Array | undefined;
+  readonly #successors: Uint8Array;
 
   constructor(
     network: SequenceNetwork,
@@ -51,22 +51,20 @@ export class NeuralPredictor implements NextStatePredictor, NextTemplateScorer {
     const total = starts.reduce((a, b) => a + b, 0);
     this.#starts = Float32Array.from(starts, (c) => c / total);
     const templates = network.spec.templates;
-    if (options.successors !== undefined) {
-      this.#successors = new Uint8Array(templates * templates);
-      options.successors.forEach((list, prev) => list.forEach((next) => (this.#successors![prev * templates + next] = 1)));
-    }
+    this.#successors = new Uint8Array(templates * templates);
+    options.successors.forEach((list, prev) => list.forEach((next) => (this.#successors[prev * templates + next] = 1)));
     this.historyLength = network.spec.window;
     this.#exponent = 1 / temperature;
     this.#templates = network.spec.templates;
     this.#weights = new Float64Array(this.#templates);
   }
 
-  next(history: readonly number[], prng: Prng, allowed: (state: number) => boolean, gaps: readonly number[]): number | undefined {
+  next(history: readonly number[], prng: Prng, allowed: (state: number) => boolean, gaps: readonly number[], waiting?: () => Iterable<ScoredHistory>): number | undefined {
     const start = history.length === 0;
-    const p = start ? this.#starts : this.#predict(history, gaps);
+    const p = start ? this.#starts : this.#predict(history, gaps, waiting);
     const weights = this.#weights;
     const previous = history[history.length - 1]!;
-    const seen = start || this.#successors === undefined || previous < 0 ? undefined : this.#successors.subarray(previous * this.#templates, (previous + 1) * this.#templates);
+    const seen = start || previous < 0 ? undefined : this.#successors.subarray(previous * this.#templates, (previous + 1) * this.#templates);
     let total = 0;
     // First among the templates seen after the previous one and above the floor; then any allowed.
     for (let pass = 0; pass < 2 && !(total > 0); pass++) {
@@ -85,25 +83,6 @@ export class NeuralPredictor implements NextStatePredictor, NextTemplateScorer {
     }
     for (let s = this.#templates - 1; s >= 0; s--) if (weights[s]! > 0) return s;
     return undefined;
-  }
-
-  isReady(history: readonly number[], gaps: readonly number[]): boolean {
-    return this.#cache.has(this.#window(history, gaps).key);
-  }
-
-  /** Runs the network once for every history not yet predicted, and keeps the results. */
-  prefetch(histories: readonly ScoredHistory[]): void {
-    const missing = new Map<string, ScoredHistory>();
-    for (const h of histories) {
-      const { key } = this.#window(h.states, h.gaps);
-      if (!this.#cache.has(key)) missing.set(key, h);
-    }
-    if (missing.size === 0) return;
-    const scores = this.score([...missing.values()]);
-    if (this.#cache.size + missing.size > CACHE_LIMIT) this.#cache.clear();
-    let i = 0;
-    for (const key of missing.keys()) this.#cache.set(key, scores[i++]!);
-    this.stats.predictions += missing.size;
   }
 
   score(histories: readonly ScoredHistory[]): Float32Array[] {
@@ -132,18 +111,37 @@ export class NeuralPredictor implements NextStatePredictor, NextTemplateScorer {
     return { tokens, buckets, key };
   }
 
-  #predict(history: readonly number[], gaps: readonly number[]): Float32Array {
-    const { tokens, buckets, key } = this.#window(history, gaps);
-    let p = this.#cache.get(key);
-    if (p !== undefined) {
-      this.stats.cached++;
-      return p;
+  /**
+   * The cached prediction for this window; on a miss the network runs once for it and for the
+   * windows of waiting sessions not yet predicted (most of them will ask soon).
+   */
+  #predict(history: readonly number[], gaps: readonly number[], waiting?: () => Iterable<ScoredHistory>): Float32Array {
+    const first = this.#window(history, gaps);
+    const cached = this.#cache.get(first.key);
+    if (cached !== undefined) return cached;
+    const batch = new Map([[first.key, first]]);
+    for (const h of waiting?.() ?? []) {
+      if (batch.size >= BATCH) break;
+      const w = this.#window(h.states, h.gaps);
+      if (!this.#cache.has(w.key)) batch.set(w.key, w);
     }
-    this.stats.predictions++;
-    p = this.#network.probabilities(tokens, buckets, 1);
-    if (this.#cache.size >= CACHE_LIMIT) this.#cache.clear();
-    this.#cache.set(key, p);
-    return p;
+    const window = this.#network.spec.window;
+    const tokens = new Int32Array(batch.size * window);
+    const buckets = new Int32Array(batch.size * window);
+    let b = 0;
+    for (const w of batch.values()) {
+      tokens.set(w.tokens, b * window);
+      buckets.set(w.buckets, b * window);
+      b++;
+    }
+    const p = this.#network.probabilities(tokens, buckets, batch.size);
+    if (this.#cache.size + batch.size > CACHE_LIMIT) this.#cache.clear();
+    b = 0;
+    for (const key of batch.keys()) {
+      this.#cache.set(key, p.subarray(b * this.#templates, (b + 1) * this.#templates));
+      b++;
+    }
+    return this.#cache.get(first.key)!;
   }
 
   /** Writes a history into a window: left-padded, unknown templates as PAD. */

@@ -12,21 +12,14 @@ import { TemplateRenderer, type RecentValues } from './template-renderer';
 export interface NextStatePredictor {
   /**
    * `history` holds the session's most recent states (oldest first) and `gaps`, beside it, the
-   * idle time before each of them in µs (−1 before a session's first statement).
+   * idle time before each of them in µs (−1 before a session's first statement). `waiting`
+   * lists, on demand, the histories the sessions waiting to run will ask about next — a
+   * predictor that runs faster on a batch (a network) can predict them with this one.
    */
-  next(history: readonly number[], prng: Prng, allowed: (state: number) => boolean, gaps: readonly number[]): number | undefined;
+  next(history: readonly number[], prng: Prng, allowed: (state: number) => boolean, gaps: readonly number[], waiting?: () => Iterable<ScoredHistory>): number | undefined;
   /** How many recent states it wants in `history`. */
   readonly historyLength: number;
-  /**
-   * Optional, for predictors that run faster on a batch (networks): whether `next` after this
-   * history has what it needs, and a way to predict many histories at once beforehand.
-   */
-  isReady?(history: readonly number[], gaps: readonly number[]): boolean;
-  prefetch?(histories: readonly ScoredHistory[]): void;
 }
-
-/** Histories predicted together when a predictor prefetches. */
-const PREFETCH_BATCH = 256;
 
 export interface SynthesisOptions {
   readonly seed: string | number;
@@ -137,6 +130,7 @@ export class WorkloadSynthesizer {
     let draining = false;
     let batch: TraceEvent[] = [];
 
+    const waiting = () => nextHistories(heap, this.#predictor.historyLength);
     // First templates: the predictor's choice after an empty history, never a transaction end.
     const startAllowed = (s: number) => s >= 0 && this.#renderers[s]!.role !== 'end';
 
@@ -197,8 +191,7 @@ export class WorkloadSynthesizer {
         top.history.shift();
         top.gaps.shift();
       }
-      if (this.#predictor.prefetch !== undefined && !this.#predictor.isReady!(top.history, top.gaps)) this.#prefetch(top, heap);
-      const next = this.#nextState(top, prng);
+      const next = this.#nextState(top, prng, waiting);
       if (next === undefined) continue;
       top.recent.unshift({ state: top.state, values: drawn.values });
       if (top.recent.length > REUSE_WINDOW) top.recent.pop();
@@ -212,7 +205,7 @@ export class WorkloadSynthesizer {
   }
 
   /** The next template, keeping transactions well formed; undefined ends the session. */
-  #nextState(session: ActiveSession, prng: Prng): number | undefined {
+  #nextState(session: ActiveSession, prng: Prng, waiting: () => Iterable<ScoredHistory>): number | undefined {
     const renderers = this.#renderers;
     const inTransaction = session.inTransaction;
     // Far past a normal transaction's length: close it (the chain keeps missing its COMMIT).
@@ -222,30 +215,23 @@ export class WorkloadSynthesizer {
       const role = renderers[s]!.role;
       return inTransaction ? role !== 'begin' : role !== 'end';
     };
-    const next = this.#predictor.next(session.history, prng, allowed, session.gaps);
+    const next = this.#predictor.next(session.history, prng, allowed, session.gaps, waiting);
     if (next === undefined && inTransaction) return this.#forceClose();
     return next;
-  }
-
-  /**
-   * Predicts for this session and for the next step of the sessions waiting in the heap (their
-   * history plus their current statement) in one batch: most of them will ask soon.
-   */
-  #prefetch(session: ActiveSession, heap: SessionHeap): void {
-    const limit = this.#predictor.historyLength;
-    const histories: ScoredHistory[] = [{ states: session.history, gaps: session.gaps }];
-    for (const waiting of heap.items()) {
-      if (histories.length >= PREFETCH_BATCH) break;
-      const states = [...waiting.history, waiting.state];
-      const gaps = [...waiting.gaps, waiting.gap];
-      histories.push({ states: states.slice(Math.max(0, states.length - limit)), gaps: gaps.slice(Math.max(0, gaps.length - limit)) });
-    }
-    this.#predictor.prefetch!(histories);
   }
 
   #forceClose(): number {
     this.stats.forcedCommits++;
     return this.#closing;
+  }
+}
+
+/** The history each waiting session will ask about next (its history plus its current statement), as far as the caller reads. */
+function* nextHistories(heap: SessionHeap, limit: number): Generator<ScoredHistory> {
+  for (const waiting of heap.items()) {
+    const states = [...waiting.history, waiting.state];
+    const gaps = [...waiting.gaps, waiting.gap];
+    yield { states: states.slice(Math.max(0, states.length - limit)), gaps: gaps.slice(Math.max(0, gaps.length - limit)) };
   }
 }
 
