@@ -32,3 +32,5 @@ export type { DriverErrorDetails } from './errors/driver-error';
 export { DriverError, isDriverError } from './errors/driver-error';
 export { redactUrl } from './drivers/connection-url';
 export { runStatements } from './drivers/run-statements';
+export { ConnectionSession } from './drivers/connection-session';
+export { OpenSessions } from './drivers/open-sessions';

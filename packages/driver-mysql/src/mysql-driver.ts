@@ -1,5 +1,5 @@
 import mysql from 'mysql2/promise';
-import { DriverError, runStatements, redactUrl, type Driver, type DriverSession, type ExecuteResult, type ParamValue } from '@sqltrace/core';
+import { ConnectionSession, DriverError, OpenSessions, runStatements, redactUrl, type Driver, type DriverSession, type ExecuteResult, type ParamValue } from '@sqltrace/core';
 
 export interface MysqlDriverConfig {
   /** `mysql://user:password@host:port/database` (MySQL or MariaDB). */
@@ -19,7 +19,7 @@ export class MysqlDriver implements Driver {
   readonly name = 'mysql';
   readonly dialect = 'mysql';
   readonly #config: MysqlDriverConfig;
-  readonly #open = new Set<MysqlSession>();
+  readonly #open = new OpenSessions<MysqlSession>();
 
   constructor(config: MysqlDriverConfig) {
     this.#config = config;
@@ -36,9 +36,7 @@ export class MysqlDriver implements Driver {
     connection.on('error', (error: unknown) => {
       lost = translate(error, 'connection lost');
     });
-    const session = new MysqlSession(connection, () => lost, () => this.#open.delete(session));
-    this.#open.add(session);
-    return session;
+    return this.#open.add((release) => new MysqlSession(connection, () => lost, release));
   }
 
   async prepare(sql: readonly string[]): Promise<void> {
@@ -46,25 +44,19 @@ export class MysqlDriver implements Driver {
   }
 
   async destroy(): Promise<void> {
-    await Promise.all([...this.#open].map((s) => s.close()));
+    await this.#open.closeAll();
   }
 }
 
-class MysqlSession implements DriverSession {
+class MysqlSession extends ConnectionSession {
   readonly #connection: mysql.Connection;
-  readonly #lost: () => DriverError | undefined;
-  readonly #onClose: () => void;
-  #closed = false;
 
   constructor(connection: mysql.Connection, lost: () => DriverError | undefined, onClose: () => void) {
+    super(lost, onClose);
     this.#connection = connection;
-    this.#lost = lost;
-    this.#onClose = onClose;
   }
 
-  async execute(sql: string, params?: readonly ParamValue[]): Promise<ExecuteResult> {
-    const lost = this.#lost();
-    if (lost !== undefined) throw lost;
+  protected async run(sql: string, params?: readonly ParamValue[]): Promise<ExecuteResult> {
     try {
       const [result] = await this.#connection.query(sql, params as unknown[] | undefined);
       if (Array.isArray(result)) return { rowCount: result.length, rows: result as Record<string, unknown>[] };
@@ -74,10 +66,7 @@ class MysqlSession implements DriverSession {
     }
   }
 
-  async close(): Promise<void> {
-    if (this.#closed) return;
-    this.#closed = true;
-    this.#onClose();
+  protected async end(): Promise<void> {
     await this.#connection.end().catch(() => this.#connection.destroy());
   }
 }

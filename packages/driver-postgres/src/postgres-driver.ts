@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { DriverError, runStatements, redactUrl, type Driver, type DriverSession, type ExecuteResult, type ParamValue } from '@sqltrace/core';
+import { ConnectionSession, DriverError, OpenSessions, runStatements, redactUrl, type Driver, type DriverSession, type ExecuteResult, type ParamValue } from '@sqltrace/core';
 
 export interface PostgresDriverConfig {
   /** `postgres://user:password@host:port/database` (libpq-style URL). */
@@ -22,7 +22,7 @@ export class PostgresDriver implements Driver {
   readonly name = 'postgres';
   readonly dialect = 'postgres';
   readonly #config: PostgresDriverConfig;
-  readonly #open = new Set<PostgresSession>();
+  readonly #open = new OpenSessions<PostgresSession>();
 
   constructor(config: PostgresDriverConfig) {
     this.#config = config;
@@ -45,9 +45,7 @@ export class PostgresDriver implements Driver {
       await client.end().catch(() => undefined);
       throw translate(error, `cannot connect to ${redactUrl(this.#config.url)}`);
     }
-    const session = new PostgresSession(client, () => lost, () => this.#open.delete(session));
-    this.#open.add(session);
-    return session;
+    return this.#open.add((release) => new PostgresSession(client, () => lost, release));
   }
 
   async prepare(sql: readonly string[]): Promise<void> {
@@ -55,25 +53,19 @@ export class PostgresDriver implements Driver {
   }
 
   async destroy(): Promise<void> {
-    await Promise.all([...this.#open].map((s) => s.close()));
+    await this.#open.closeAll();
   }
 }
 
-class PostgresSession implements DriverSession {
+class PostgresSession extends ConnectionSession {
   readonly #client: pg.Client;
-  readonly #lost: () => DriverError | undefined;
-  readonly #onClose: () => void;
-  #closed = false;
 
   constructor(client: pg.Client, lost: () => DriverError | undefined, onClose: () => void) {
+    super(lost, onClose);
     this.#client = client;
-    this.#lost = lost;
-    this.#onClose = onClose;
   }
 
-  async execute(sql: string, params?: readonly ParamValue[]): Promise<ExecuteResult> {
-    const lost = this.#lost();
-    if (lost !== undefined) throw lost;
+  protected async run(sql: string, params?: readonly ParamValue[]): Promise<ExecuteResult> {
     try {
       const result = params !== undefined && params.length > 0 ? await this.#client.query({ name: this.#statementName(sql), text: sql, values: params as unknown[] }) : await this.#client.query(sql);
       const last = Array.isArray(result) ? result[result.length - 1] : result;
@@ -83,10 +75,7 @@ class PostgresSession implements DriverSession {
     }
   }
 
-  async close(): Promise<void> {
-    if (this.#closed) return;
-    this.#closed = true;
-    this.#onClose();
+  protected async end(): Promise<void> {
     await this.#client.end().catch(() => undefined);
   }
 

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { DriverError, runStatements, type Driver, type DriverSession, type ExecuteResult, type ParamValue } from '@sqltrace/core';
+import { DriverError, OpenSessions, runStatements, type Driver, type DriverSession, type ExecuteResult, type ParamValue } from '@sqltrace/core';
 import { toSqlitePlaceholders } from './placeholders';
 import { noteInsert, registerPostgresFunctions, rewritePostgres } from './postgres-compat';
 
@@ -24,7 +24,7 @@ export class SqliteDriver implements Driver {
   readonly #busyTimeoutMs: number;
   readonly #postgres: boolean;
   #shared: Database.Database | undefined;
-  readonly #open = new Set<SqliteSession>();
+  readonly #open = new OpenSessions<SqliteSession>();
 
   constructor(config: SqliteDriverConfig) {
     this.#path = config.url.replace(/^sqlite:(\/\/)?/, '') || ':memory:';
@@ -39,9 +39,8 @@ export class SqliteDriver implements Driver {
     } else {
       db = this.#connect();
     }
-    const session = new SqliteSession(db, db !== this.#shared, this.#postgres, this.#busyTimeoutMs, () => this.#open.delete(session));
-    this.#open.add(session);
-    return session;
+    const owns = db !== this.#shared;
+    return this.#open.add((release) => new SqliteSession(db, owns, this.#postgres, this.#busyTimeoutMs, release));
   }
 
   async prepare(sql: readonly string[]): Promise<void> {
@@ -49,7 +48,7 @@ export class SqliteDriver implements Driver {
   }
 
   async destroy(): Promise<void> {
-    for (const session of [...this.#open]) await session.close();
+    await this.#open.closeAll();
     this.#shared?.close();
     this.#shared = undefined;
   }
