@@ -11,9 +11,10 @@ export const root = resolve(here, '../../..');
 export const STB = join(root, 'packages/cli/bin/run.js');
 export const out = join(here, '..', 'out');
 
-/** Stops with a clear message when the CLI has not been built (the npm scripts build it first). */
+/** Stops with a clear message when the CLI has not been built (the npm scripts build it first); makes the output folder. */
 export function requireBuiltCli(): void {
   if (!existsSync(join(root, 'packages/cli/dist/index.js'))) throw new Error('build first: npx nx run @sqltrace/cli:build');
+  mkdirSync(out, { recursive: true });
 }
 
 export function have(tool: string): boolean {

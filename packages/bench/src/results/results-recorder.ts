@@ -26,9 +26,11 @@ function triple(example = ''): Triple {
   return { response: new LatencyHistogram(), service: new LatencyHistogram(), lag: new LatencyHistogram(), operations: 0, errors: 0, example };
 }
 
-/** Aggregates operations into histograms (overall and per template), error classes and per-session lag. */
+/**
+ * Aggregates operations into histograms per template (the overall ones are their exact merge, made
+ * once at the end rather than recorded twice per operation), error classes and per-session lag.
+ */
 export class ResultsRecorder {
-  readonly overall = triple();
   readonly #templates = new Map<string, Triple>();
   readonly #errors = new Map<string, { count: number; codes: Map<string, number>; examples: string[] }>();
   readonly #sessions = new Map<string, { maxLagMs: number; operations: number }>();
@@ -47,18 +49,29 @@ export class ResultsRecorder {
     if (op.intended < this.#measureFrom) return;
     let t = this.#templates.get(op.template);
     if (t === undefined) this.#templates.set(op.template, (t = triple(example)));
-    for (const group of [this.overall, t]) {
-      group.response.recordMs(response);
-      group.service.recordMs(service);
-      group.lag.recordMs(lag);
-      group.operations++;
-      if (op.error !== undefined) group.errors++;
-    }
+    t.response.recordMs(response);
+    t.service.recordMs(service);
+    t.lag.recordMs(lag);
+    t.operations++;
+    if (op.error !== undefined) t.errors++;
     let s = this.#sessions.get(op.session);
     if (s === undefined) this.#sessions.set(op.session, (s = { maxLagMs: 0, operations: 0 }));
     s.operations++;
     if (lag > s.maxLagMs) s.maxLagMs = lag;
     if (op.error !== undefined) this.#recordError(op.error);
+  }
+
+  /** Every template's operations together (HDR histograms merge exactly). */
+  overall(): Triple {
+    const all = triple();
+    for (const t of this.#templates.values()) {
+      all.response.add(t.response);
+      all.service.add(t.service);
+      all.lag.add(t.lag);
+      all.operations += t.operations;
+      all.errors += t.errors;
+    }
+    return all;
   }
 
   #recordError(error: unknown): void {

@@ -78,7 +78,7 @@ export class BenchmarkRunner {
     o.metrics?.setProgress(1);
     const end = performance.now();
     const measured = Math.max(1e-9, (end - context.start) / 1000 - warmup);
-    const overall = context.recorder.overall;
+    const overall = context.recorder.overall();
     const errors = overall.errors;
     const loop = context.loopDelay;
     return {

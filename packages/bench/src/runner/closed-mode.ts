@@ -15,7 +15,8 @@ export async function closedLoop(pool: readonly TraceEvent[], context: RunContex
       while (connection !== undefined && !context.stopped && performance.now() < endAt) {
         const event = pool[i++ % pool.length]!;
         connection = await context.execute(connection, event, performance.now());
-        await context.breathe();
+        const pause = context.breathe();
+        if (pause) await pause;
       }
       await context.close(connection);
     }),

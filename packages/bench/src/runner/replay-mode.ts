@@ -64,7 +64,8 @@ export async function replay(trace: TraceSource, context: RunContext, settings: 
       }
       if (intended !== undefined) await waitUntil(intended);
       s.connection = await context.execute(s.connection, event, intended ?? performance.now());
-      await context.breathe();
+      const pause = context.breathe();
+      if (pause) await pause;
     }
     if (context.stopped) {
       context.dropped += s.queue.length;

@@ -33,12 +33,13 @@ export class RunContext {
   /**
    * Gives the event loop a turn every 5 ms: an embedded driver (SQLite) resolves at once, and a
    * loop of them would otherwise starve timers, the metrics endpoint and every other session.
+   * Returns a promise only when it yields (`if (b) await b`): no promise per operation otherwise.
    */
-  async breathe(): Promise<void> {
+  breathe(): Promise<void> | undefined {
     const now = performance.now();
-    if (now - this.#lastYield < 5) return;
+    if (now - this.#lastYield < 5) return undefined;
     this.#lastYield = now;
-    await new Promise((resolve) => setImmediate(resolve));
+    return new Promise((resolve) => setImmediate(resolve));
   }
 
   /** True once the run must stop: aborted, or the database went away. */

@@ -18,10 +18,9 @@ export abstract class ConnectionSession implements DriverSession {
     this.#onClose = onClose;
   }
 
-  async execute(sql: string, params?: readonly ParamValue[]): Promise<ExecuteResult> {
+  execute(sql: string, params?: readonly ParamValue[]): Promise<ExecuteResult> {
     const lost = this.#lost();
-    if (lost !== undefined) throw lost;
-    return this.run(sql, params);
+    return lost !== undefined ? Promise.reject(lost) : this.run(sql, params);
   }
 
   async close(): Promise<void> {
