@@ -1,7 +1,8 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { LatencyHistogram } from '@sqltrace/bench';
 
 // End to end through the built binary, as a user runs it (the test target depends on the build).
 const BIN = join(__dirname, '..', 'bin', 'run.js');
@@ -125,6 +126,49 @@ describe('stb', () => {
     expect(readFileSync(join(dir, 'pg.json'), 'utf8')).not.toContain('hunter2-secret');
     expect(p.code).toBe(0);
     expect(JSON.parse(readFileSync(join(dir, 'pg.json'), 'utf8'))).toMatchObject({ driver: 'postgres', operations: 300, errors: 0 });
+  });
+
+  it('bench --threads spreads a closed or open run over threads: results and live metrics add up across them', async () => {
+    const trace = join(dir, 'threads-trace.jsonl');
+    const events = Array.from({ length: 200 }, (_, i) => ({ ts: 1_700_000_000_000_000 + i * 1_000, session: `s${i % 5}`, sql: 'SELECT $1::int AS v', params: [i], templateId: 'v' }));
+    writeFileSync(trace, `{"$trace":{"version":1,"dialect":"postgres"}}\n` + events.map((e) => JSON.stringify(e)).join('\n') + '\n');
+    const pgUrl = process.env.STB_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+    const closed = stb(['bench', trace, '--driver', 'postgres', '--url', pgUrl, '--mode', 'closed', '-c', '4', '--threads', '2', '--duration', '1s', '--json']);
+    expect(closed.code).toBe(0);
+    const c = JSON.parse(closed.stdout);
+    expect(c.settings).toMatchObject({ threads: 2, workers: 4 });
+    expect(c.connections).toEqual({ opened: 4, lost: 0, reopened: 0, peak: 4 });
+    expect(c.errors).toBe(0);
+    expect(c.operations).toBeGreaterThan(200);
+    expect(c.templates.reduce((n: number, t: { operations: number }) => n + t.operations, 0)).toBe(c.operations);
+    expect(LatencyHistogram.decode(c.histograms.responseTime).count).toBe(c.operations);
+
+    // Open loop on an SQLite file: 200 regular arrivals a second split over two threads (a connection each), scraped while it runs.
+    const child = spawn(process.execPath, [BIN, 'bench', trace, '--driver', 'sqlite', '--url', `sqlite:${join(dir, 'threads.db')}`, '--mode', 'open', '--rate', '200', '--arrivals', 'regular', '-c', '2', '-j', '2', '--duration', '3s', '--metrics-port', '0', '--json'], { cwd: dir });
+    let stdout = '', stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d));
+    child.stderr.on('data', (d: Buffer) => (stderr += d));
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    while (!/metrics on (\S+)/.test(stderr) && child.exitCode === null) await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, 1_500));
+    const scraped = await (await fetch(/metrics on (\S+)/.exec(stderr)![1]!)).text();
+    expect(await exited).toBe(0);
+    const o = JSON.parse(stdout);
+    expect(o.settings).toMatchObject({ threads: 2, connections: 2, rate: 200 });
+    expect(o.operations).toBeGreaterThanOrEqual(570);
+    expect(o.operations).toBeLessThanOrEqual(630);
+    expect(o.dropped).toBe(0);
+    expect(Number(/^stb_sessions_active (\d+)/m.exec(scraped)?.[1])).toBe(2); // one connection in each thread
+    const counted = [...scraped.matchAll(/^stb_queries_total\{[^}]*status="ok"[^}]*\} (\d+)/gm)].reduce((n, m) => n + Number(m[1]), 0);
+    expect(counted).toBeGreaterThan(150);
+    expect(counted).toBeLessThan(o.operations);
+
+    const memory = stb(['bench', trace, '--driver', 'sqlite', '--mode', 'closed', '-j', '2']);
+    expect(memory.code).toBe(2);
+    expect(memory.stderr).toMatch(/--threads with an in-memory SQLite database would give every thread a database of its own/);
+    const replay = stb(['bench', trace, '--driver', 'sqlite', '--url', `sqlite:${join(dir, 'threads.db')}`, '-j', '2']);
+    expect(replay.code).toBe(2);
+    expect(replay.stderr).toMatch(/--threads applies to the closed and open modes/);
   });
 
   it('bench and compare refuse bad input with one clear line, and write results for what ran', () => {

@@ -1,20 +1,24 @@
+import type { ParamValue } from '@sqltrace/core';
+
 /** Execute (unnamed portal, all rows) then Sync: the same bytes after every Bind. */
 const EXECUTE_SYNC = Buffer.from([0x45, 0, 0, 0, 9, 0, 0, 0, 0, 0, 0x53, 0, 0, 0, 4]);
 
 /**
  * The messages that run a statement already prepared on the connection, in one buffer: Bind (the
- * unnamed portal, every parameter as text or NULL, results as text), Execute, Sync — what
+ * unnamed portal, every parameter as text — as it was logged — or NULL, results as text), Execute, Sync — what
  * libpq's PQexecPrepared sends. No Describe: the caller knows the result's columns from the first
  * execution. One buffer means one write, where pg's serializer makes one buffer per message and
  * the socket gathers them.
  */
-export function executePreparedMessage(statement: string, values: readonly (string | null)[]): Buffer {
+export function executePreparedMessage(statement: string, params: readonly ParamValue[]): Buffer {
   const nameBytes = Buffer.byteLength(statement);
   let length = 4 + 1 + nameBytes + 1 + 2 + 2 + 2;
-  const sizes = new Array<number>(values.length);
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    sizes[i] = v === null ? -1 : Buffer.byteLength(v!);
+  const values = new Array<string | null>(params.length);
+  const sizes = new Array<number>(params.length);
+  for (let i = 0; i < params.length; i++) {
+    const p = params[i];
+    const v = (values[i] = p === null || p === undefined ? null : String(p));
+    sizes[i] = v === null ? -1 : Buffer.byteLength(v);
     length += 4 + Math.max(0, sizes[i]!);
   }
   const out = Buffer.allocUnsafe(1 + length + EXECUTE_SYNC.length);

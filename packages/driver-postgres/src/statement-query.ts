@@ -90,7 +90,7 @@ export class StatementQuery implements pg.Submittable {
     const shape = name === '' ? undefined : this.#shapes!.get(name);
     if (shape !== undefined && c.parsedStatements[name] !== undefined) {
       this.#fields = shape;
-      c.stream.write(executePreparedMessage(name, this.#values!.map(toText)));
+      c.stream.write(executePreparedMessage(name, this.#values!));
       return;
     }
     c.stream.cork?.();

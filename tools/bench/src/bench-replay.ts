@@ -1,8 +1,9 @@
 /**
  * `npm run bench:replay`: on this machine's PostgreSQL (STB_PG_URL, default 127.0.0.1:5432/test),
  * in the same run:
- *  1. the select-only pgbench workload: `stb bench --mode closed -c 8` beside `pgbench -S -c 8 -j 2`
- *     (goal: at least 0.8 of pgbench's transactions per second);
+ *  1. the select-only pgbench workload: `stb bench --mode closed -c 8 -j 2` beside `pgbench -S -c 8 -j 2`
+ *     (two threads each, goal: at least 0.8 of pgbench's transactions per second), and stb on one
+ *     thread (-j 1) for reference;
  *  2. a select-only log in pgbench's shape (log_statement=all, '%m|%u|%d|%c|', 8 sessions) replayed
  *     as fast as the database allows: `stb bench --speed max` beside `pgreplay -r -s 100`
  *     (goal: 1.5× pgreplay's statements per second);
@@ -59,16 +60,18 @@ async function main(): Promise<void> {
   const trace = join(out, 'select-only.jsonl');
   const next = lcg(3);
   writeFileSync(trace, '{"$trace":{"version":1,"dialect":"postgres"}}\n' + Array.from({ length: 100_000 }, (_, i) => JSON.stringify({ ts: i, session: `s${i % 8}`, sql: 'SELECT abalance FROM pgbench_accounts WHERE aid = $1', params: [1 + Math.floor(next() * 100_000)], templateId: 'select-only' })).join('\n') + '\n');
-  const pgbenchTps: number[] = [], stbTps: number[] = [], stbPeak: number[] = [];
+  const pgbenchTps: number[] = [], stbTps: number[] = [], stbPeak: number[] = [], stbOneThread: number[] = [];
   for (let r = 0; r < RUNS; r++) {
     const p = await measure('pgbench', ['-S', '-c', '8', '-j', '2', '-T', String(SECONDS), '-n', ...pgArgs, database]);
     const tps = /tps = ([\d.]+) \(without initial connection time\)/.exec(p.stdout);
     if (!tps) throw new Error(`pgbench printed no tps: ${p.stdout.slice(-400)} ${p.stderr.slice(-400)}`);
     pgbenchTps.push(Number(tps[1]));
-    const s = await stbJson(['bench', trace, '--driver', 'postgres', '--url', URL_, '--mode', 'closed', '-c', '8', '--duration', `${SECONDS}s`]);
+    const s = await stbJson(['bench', trace, '--driver', 'postgres', '--url', URL_, '--mode', 'closed', '-c', '8', '-j', '2', '--duration', `${SECONDS}s`]);
     stbTps.push(s.json.goodput as number);
     stbPeak.push(s.peakMB);
-    process.stderr.write(`  closed run ${r + 1}/${RUNS}: pgbench ${tps[1]} tps, stb ${(s.json.goodput as number).toFixed(0)} ops/s\n`);
+    const one = await stbJson(['bench', trace, '--driver', 'postgres', '--url', URL_, '--mode', 'closed', '-c', '8', '-j', '1', '--duration', `${SECONDS}s`]);
+    stbOneThread.push(one.json.goodput as number);
+    process.stderr.write(`  closed run ${r + 1}/${RUNS}: pgbench ${tps[1]} tps, stb -j 2 ${(s.json.goodput as number).toFixed(0)} ops/s, stb -j 1 ${(one.json.goodput as number).toFixed(0)} ops/s\n`);
   }
 
   // 2. Replay a select-only log as fast as possible.
@@ -103,7 +106,8 @@ async function main(): Promise<void> {
   console.log(`\nbench:replay — PostgreSQL at ${u.hostname}:${u.port || 5432}, medians of ${RUNS} runs\n`);
   console.log(`select-only, closed loop, 8 connections, ${SECONDS} s:`);
   console.log(`  pgbench -S -c 8 -j 2        ${median(pgbenchTps).toFixed(0)} tps`);
-  console.log(`  stb bench --mode closed -c 8 ${median(stbTps).toFixed(0)} ops/s (peak ${Math.max(...stbPeak).toFixed(0)} MB)   ratio ${closedRatio.toFixed(2)} (goal ≥ 0.8: ${closedRatio >= 0.8 ? 'met' : 'NOT met'})`);
+  console.log(`  stb bench --mode closed -c 8 -j 2  ${median(stbTps).toFixed(0)} ops/s (peak ${Math.max(...stbPeak).toFixed(0)} MB)   ratio ${closedRatio.toFixed(2)} (goal ≥ 0.8: ${closedRatio >= 0.8 ? 'met' : 'NOT met'})`);
+  console.log(`  stb bench --mode closed -c 8 -j 1  ${median(stbOneThread).toFixed(0)} ops/s   ratio ${(median(stbOneThread) / median(pgbenchTps)).toFixed(2)} (one thread, for reference)`);
   console.log(`\nselect-only log (${LOG_STATEMENTS.toLocaleString('en')} statements, 8 sessions) replayed as fast as possible (process start included):`);
   console.log(`  stb bench --speed max       ${median(stbReplay).toFixed(0)} statements/s`);
   if (pgreplayRate.length > 0) {
@@ -112,7 +116,7 @@ async function main(): Promise<void> {
   } else console.log('  pgreplay                    not installed (apt-get install pgreplay)');
   const ceil = median(ceiling.map((c) => c.throughput));
   console.log(`\nrunner ceiling (closed loop, 8 workers, driver that does nothing, one process): ${ceil.toFixed(0)} ops/s, peak ${Math.max(...ceiling.map((c) => c.peakMB)).toFixed(0)} MB (goal ≥ 50,000: ${ceil >= 50_000 ? 'met' : 'NOT met'})`);
-  writeFileSync(join(out, 'bench-replay.json'), JSON.stringify({ runs: RUNS, pgbenchTps, stbTps, stbReplay, pgreplayRate, ceiling }, null, 2));
+  writeFileSync(join(out, 'bench-replay.json'), JSON.stringify({ runs: RUNS, pgbenchTps, stbTps, stbOneThread, stbReplay, pgreplayRate, ceiling }, null, 2));
 }
 
 main().catch((error: unknown) => {

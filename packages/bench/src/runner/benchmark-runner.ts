@@ -18,6 +18,8 @@ export interface BenchmarkOptions {
   /** open: arrivals per second, Poisson (default) or regular. */
   readonly rate?: number;
   readonly arrivals?: 'poisson' | 'regular';
+  /** open, regular arrivals: the first arrival's offset as a fraction of the interval (default 0). */
+  readonly arrivalPhase?: number;
   /** Stop after this long (closed and open: default 10 s; replay: the whole trace). */
   readonly durationSeconds?: number;
   /** Run but do not record the first seconds (default 0). */
@@ -68,7 +70,7 @@ export class BenchmarkRunner {
           await closedLoop(pool, context, o.concurrency ?? 8, duration);
         } else {
           settings = { rate: o.rate!, arrivals: o.arrivals ?? 'poisson', connections: o.concurrency ?? 8, durationSeconds: duration, statements: pool.length };
-          await openLoop(pool, context, { rate: o.rate!, arrivals: o.arrivals ?? 'poisson', connections: o.concurrency ?? 8, durationSeconds: duration, seed: o.seed ?? 1 });
+          await openLoop(pool, context, { rate: o.rate!, arrivals: o.arrivals ?? 'poisson', connections: o.concurrency ?? 8, durationSeconds: duration, seed: o.seed ?? 1, ...(o.arrivalPhase !== undefined ? { phase: o.arrivalPhase } : {}) });
         }
       }
     } finally {

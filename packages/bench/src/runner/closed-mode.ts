@@ -12,11 +12,16 @@ export async function closedLoop(pool: readonly TraceEvent[], context: RunContex
     Array.from({ length: workers }, async (_, w) => {
       let connection = await context.open();
       let i = Math.floor((w * pool.length) / workers);
-      while (connection !== undefined && !context.stopped && performance.now() < endAt) {
+      let now = performance.now();
+      while (connection !== undefined && !context.stopped && now < endAt) {
         const event = pool[i++ % pool.length]!;
-        connection = await context.execute(connection, event, performance.now());
-        const pause = context.breathe();
-        if (pause) await pause;
+        connection = await context.execute(connection, event, now);
+        now = performance.now();
+        const pause = context.breathe(now);
+        if (pause) {
+          await pause;
+          now = performance.now();
+        }
       }
       await context.close(connection);
     }),

@@ -11,6 +11,8 @@ export interface OpenLoopSettings {
   readonly connections: number;
   readonly durationSeconds: number;
   readonly seed: string | number;
+  /** Regular arrivals: the first one's offset, as a fraction of the interval (generators sharing a rate take 0, 1/N, …). */
+  readonly phase?: number;
 }
 
 /**
@@ -27,7 +29,7 @@ export async function openLoop(pool: readonly TraceEvent[], context: RunContext,
   const endAt = context.start + settings.durationSeconds * 1000;
   const maxWaiting = settings.connections * 100;
   const inFlight = new Set<Promise<void>>();
-  let at = context.start;
+  let at = context.start + (settings.arrivals === 'regular' ? (settings.phase ?? 0) * (1000 / settings.rate) : 0);
   let i = 0;
   while (!context.stopped) {
     at += settings.arrivals === 'poisson' ? prng.exponential(settings.rate) * 1000 : 1000 / settings.rate;

@@ -35,8 +35,7 @@ export class RunContext {
    * loop of them would otherwise starve timers, the metrics endpoint and every other session.
    * Returns a promise only when it yields (`if (b) await b`): no promise per operation otherwise.
    */
-  breathe(): Promise<void> | undefined {
-    const now = performance.now();
+  breathe(now = performance.now()): Promise<void> | undefined {
     if (now - this.#lastYield < 5) return undefined;
     this.#lastYield = now;
     return new Promise((resolve) => setImmediate(resolve));

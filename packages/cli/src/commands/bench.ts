@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { Args, Flags } from '@oclif/core';
 import { StbError, TraceFileSource, redactUrl } from '@sqltrace/core';
-import { BenchmarkRunner, PrometheusMetrics, loadDriver, renderResultsSummary, type BenchResults } from '@sqltrace/bench';
+import { BenchmarkRunner, PrometheusMetrics, ThreadedBenchmarkRunner, loadDriver, renderResultsSummary, type BenchResults } from '@sqltrace/bench';
 import { parseDuration } from '../shared/duration';
 import { EXIT, StbCommand } from '../shared/stb-command';
 
@@ -15,7 +15,7 @@ export default class Bench extends StbCommand<BenchResults> {
   static override summary = 'Run a trace against a database with honest latency: replay, closed or open loop.';
   static override description = `Every operation is timed three times — intended, sent, done: response time (done − intended, free of coordinated omission), service time (done − sent) and schedule lag (sent − intended), in HDR histograms per template and overall.
 replay: the trace's own timing (--speed X, or max), one connection per traced session, sessions independent (a session waiting on a lock never stalls the others).
-closed: --concurrency workers back to back for --duration. open: --rate arrivals per second (--arrivals poisson|regular) on --concurrency connections; arrivals that cannot be served are dropped and counted.
+closed: --concurrency workers back to back for --duration (--threads N spreads them over N threads). open: --rate arrivals per second (--arrivals poisson|regular) on --concurrency connections; arrivals that cannot be served are dropped and counted.
 Results (JSON, schema sqltrace-bench-results v1) go to -o; passwords in --url are never printed or written.`;
   static override examples = [
     '<%= config.bin %> bench trace.jsonl --driver sqlite --url sqlite:bench.db -o results.json',
@@ -36,6 +36,7 @@ Results (JSON, schema sqltrace-bench-results v1) go to -o; passwords in --url ar
     rate: Flags.string({ summary: 'open: arrivals per second.' }),
     arrivals: Flags.string({ summary: 'open: arrival process.', options: ['poisson', 'regular'], default: 'poisson' }),
     concurrency: Flags.integer({ char: 'c', summary: 'closed: workers; open: connections; replay: most sessions at once.' }),
+    threads: Flags.integer({ char: 'j', summary: 'closed/open: spread the connections over this many threads, each with its own event loop and driver (like pgbench -j).', default: 1 }),
     duration: Flags.string({ char: 'd', summary: 'Stop after this long, e.g. 60s, 5m (closed/open default 10s; replay: the whole trace).' }),
     warmup: Flags.string({ summary: 'Run but do not record the first part, e.g. 10s.' }),
     'metrics-port': Flags.integer({ summary: 'Serve Prometheus metrics on this port (/metrics) while the run goes.' }),
@@ -49,7 +50,12 @@ Results (JSON, schema sqltrace-bench-results v1) go to -o; passwords in --url ar
     const speed = flags.speed === 'max' ? Infinity : Number(flags.speed);
     // The trace's dialect lets a driver adapt (SQLite runs PostgreSQL traces with a compatibility layer).
     const header = await new TraceFileSource(args.trace).header().catch(() => undefined);
-    const driver = await loadDriver(flags.driver, { url, ...(header?.dialect ? { sourceDialect: header.dialect } : {}) });
+    const driverConfig = { url, ...(header?.dialect ? { sourceDialect: header.dialect } : {}) };
+    const driver = await loadDriver(flags.driver, driverConfig);
+    if (flags.threads > 1 && flags.driver === 'sqlite' && /:memory:/.test(url)) {
+      await driver.destroy().catch(() => undefined);
+      throw new StbError('E_USAGE', '--threads with an in-memory SQLite database would give every thread a database of its own', { hint: 'Use a file (--url sqlite:bench.db) or drop --threads' });
+    }
     const metrics = flags['metrics-port'] !== undefined ? new PrometheusMetrics() : undefined;
     if (metrics) {
       const port = await metrics.listen(flags['metrics-port']!);
@@ -57,8 +63,8 @@ Results (JSON, schema sqltrace-bench-results v1) go to -o; passwords in --url ar
     }
     let results: BenchResults;
     try {
-      const runner = new BenchmarkRunner({
-        driver, target: redactUrl(url), mode: flags.mode as 'replay', speed,
+      const common = {
+        target: redactUrl(url), mode: flags.mode as 'replay', speed,
         ...(flags.concurrency !== undefined ? { concurrency: flags.concurrency } : {}),
         ...(flags.rate !== undefined ? { rate: Number(flags.rate) } : {}),
         arrivals: flags.arrivals as 'poisson',
@@ -66,7 +72,10 @@ Results (JSON, schema sqltrace-bench-results v1) go to -o; passwords in --url ar
         ...(flags.warmup !== undefined ? { warmupSeconds: parseDuration(flags.warmup, '--warmup') } : {}),
         ...(metrics ? { metrics } : {}),
         ...(flags.label !== undefined ? { label: flags.label } : {}),
-      });
+      };
+      const runner = flags.threads > 1
+        ? new ThreadedBenchmarkRunner({ ...common, threads: flags.threads, driver: { name: flags.driver, config: driverConfig } })
+        : new BenchmarkRunner({ ...common, driver });
       results = await runner.run(new TraceFileSource(args.trace));
     } finally {
       await driver.destroy().catch(() => undefined);
