@@ -77,8 +77,8 @@ async function main(): Promise<void> {
     settings: {
       ...size, epochs: 1, batchSize: batch, windowsPerEpoch: (STEPS + 1) * batch, learningRate: 0.003,
       backend: baseline ? 'cpu' : 'auto',
-      onBackend: (b) => (backend = b),
-      onBatch: (p) => stamps.push({ at: performance.now(), done: p.done }),
+      onBackend: (b: string) => (backend = b),
+      onBatch: (p: { done: number }) => stamps.push({ at: performance.now(), done: p.done }),
     },
   });
   // From the end of the first (warm-up) step to the end of the last.
