@@ -73,14 +73,28 @@ export function scanSql(input: string, dialect: ScanDialect, bindParams?: readon
   // never sliced while growing — that would flatten it each time, quadratic on a 100k-row INSERT —
   // so the text inside list parentheses is captured separately as it is emitted.
   let out = '';
+  // Most of a statement comes out as it went in (words, punctuation, single spaces): such a stretch
+  // is kept as a range of the input, `runFrom`–`runTo` (−1: none), logically after `out`, and
+  // copied in one slice when something else must be written. Fewer, larger pieces make the output
+  // cheaper to build and to flatten (the template cache hashes it). Not used inside captures.
+  let runFrom = -1;
+  let runTo = -1;
+  const flush = () => {
+    if (runTo > runFrom) out += input.slice(runFrom, runTo);
+    runFrom = runTo = -1;
+  };
+  /** The output's length, the pending run included. */
+  const outLength = () => out.length + (runTo - runFrom);
   const captures: Paren[] = [];
   /** Appends to the output and to every open capture (`captured` when the two differ). */
   const append = (text: string, captured = text) => {
+    if (runTo >= 0) flush();
     out += text;
     for (let k = 0; k < captures.length; k++) captures[k]!.capture += captured;
   };
   /** Takes back the keyword of a typed literal (`DATE '…'`) just emitted, with the space before it. */
   const dropLastWord = (word: string) => {
+    flush();
     const cut = (t: string) => {
       const u = t.endsWith(word) ? t.slice(0, t.length - word.length) : t;
       return u.endsWith(' ') ? u.slice(0, -1) : u;
@@ -131,12 +145,15 @@ export function scanSql(input: string, dialect: ScanDialect, bindParams?: readon
     return true;
   };
 
+  /** Canonical spacing: none after `(`/`[`, none before `,`/`)`/`]`, one after `,`, else as written. */
+  const spaceBefore = (code: number): boolean => {
+    if (outLength() === 0) return false;
+    if (code === 44 || code === 41 || code === 93) return false;
+    if (lastChar === 40 || lastChar === 91) return false;
+    return lastChar === 44 || pendingSpace;
+  };
   const sep = (code: number) => {
-    // Canonical spacing: none after `(`/`[`, none before `,`/`)`/`]`, one after `,`, else as written.
-    if (out.length === 0) return;
-    if (code === 44 || code === 41 || code === 93) return;
-    if (lastChar === 40 || lastChar === 91) return;
-    if (lastChar === 44 || pendingSpace) append(' ');
+    if (spaceBefore(code)) append(' ');
   };
 
   const endValues = () => {
@@ -180,10 +197,24 @@ export function scanSql(input: string, dialect: ScanDialect, bindParams?: readon
     pendingSpace = false;
   };
 
-  const emitText = (text: string, category: number) => {
-    sep(text.charCodeAt(0));
-    append(text);
-    lastChar = text.charCodeAt(text.length - 1);
+  /** Emits `input[start, end)` as written (a word, a quoted identifier, punctuation). */
+  const emitInput = (start: number, end: number, category: number) => {
+    const space = spaceBefore(input.charCodeAt(start));
+    if (captures.length === 0) {
+      // The pending run goes on when the input between it and this token is exactly the separator.
+      if (runTo >= 0 && (space ? start === runTo + 1 && input.charCodeAt(runTo) === 32 : start === runTo)) {
+        runTo = end;
+      } else {
+        if (space) append(' ');
+        else flush();
+        runFrom = start;
+        runTo = end;
+      }
+    } else {
+      if (space) append(' ');
+      append(input.slice(start, end));
+    }
+    lastChar = input.charCodeAt(end - 1);
     prev = category;
     pendingSpace = false;
   };
@@ -217,7 +248,7 @@ export function scanSql(input: string, dialect: ScanDialect, bindParams?: readon
       const marker = input.charCodeAt(i + 2);
       if (marker === 43 || (mysql && marker === 33)) {
         // Optimizer hints (`/*+ … */`) and MySQL executable comments (`/*! … */`) change the plan: keep them.
-        emitText(input.slice(i, end), T_OP);
+        emitInput(i, end, T_OP);
         pendingSpace = true;
       } else {
         pendingSpace = true;
@@ -244,7 +275,7 @@ export function scanSql(input: string, dialect: ScanDialect, bindParams?: readon
       // A typed literal (`DATE '2024-01-01'`) takes no placeholder: PostgreSQL gets `$1::DATE`,
       // MySQL `CAST(? AS DATE)`.
       const typed = prev === T_WORD && (type === 'datetime' || (pg && type === 'interval')) && !isCastNext(input, end) &&
-        out.endsWith(input.slice(wordStart, wordEnd));
+        (flush(), out.endsWith(input.slice(wordStart, wordEnd)));
       if (typed && pg) {
         const word = input.slice(wordStart, wordEnd);
         dropLastWord(word);
@@ -275,7 +306,7 @@ export function scanSql(input: string, dialect: ScanDialect, bindParams?: readon
     // Quoted identifiers.
     if ((c === 34 && pg) || (c === 96 && mysql)) {
       const end = findStringEnd(input, i, c, false);
-      emitText(input.slice(i, end), T_VALUE);
+      emitInput(i, end, T_VALUE);
       i = end;
       continue;
     }
@@ -288,13 +319,13 @@ export function scanSql(input: string, dialect: ScanDialect, bindParams?: readon
         let e = end;
         while (e < n && isIdentPart(input.charCodeAt(e))) e++;
         wordStart = i; wordEnd = e;
-        emitText(input.slice(i, e), T_WORD);
+        emitInput(i, e, T_WORD);
         i = e;
         continue;
       }
       if (keepsNumbers || (parens.length > 0 && parens[parens.length - 1]!.role === 4) || isOrdinal(i, end)) {
         // Type modifiers (varchar(50)), GROUP/ORDER BY ordinals and FETCH counts are syntax, not values.
-        emitText(input.slice(i, end), T_VALUE);
+        emitInput(i, end, T_VALUE);
         i = end;
         continue;
       }
@@ -354,7 +385,7 @@ export function scanSql(input: string, dialect: ScanDialect, bindParams?: readon
       beforeWord = prev;
       wordStart = i;
       wordEnd = e;
-      emitText(input.slice(i, e), T_WORD);
+      emitInput(i, e, T_WORD);
       i = e;
       continue;
     }
@@ -402,8 +433,8 @@ export function scanSql(input: string, dialect: ScanDialect, bindParams?: readon
       } else if (role === 2) {
         values!.state = 2;
       }
-      emitText(c === 40 ? '(' : '[', T_OPEN);
-      const paren: Paren = { textStart: out.length, pStart: params.length, role, capture: '' };
+      emitInput(i, i + 1, T_OPEN);
+      const paren: Paren = { textStart: outLength(), pStart: params.length, role, capture: '' };
       parens.push(paren);
       if (role !== 0 && role !== 4) captures.push(paren);
       i++;
@@ -417,17 +448,17 @@ export function scanSql(input: string, dialect: ScanDialect, bindParams?: readon
         if (captures[captures.length - 1] === open) captures.pop();
         const count = params.length - open.pStart;
         if (open.role === 2 && values !== undefined) {
-          emitText(')', T_CLOSE);
+          emitInput(i, i + 1, T_CLOSE);
           const rowText = inner;
           if (values.rows === 0) {
-            values.firstRowEnd = out.length;
+            values.firstRowEnd = outLength();
             values.firstRowPEnd = params.length;
             values.firstRowText = rowText;
           } else if (rowText !== values.firstRowText) {
             values.uniform = false;
           }
           values.rows++;
-          values.lastRowEnd = out.length;
+          values.lastRowEnd = outLength();
           values.lastRowPEnd = params.length;
           values.state = 0;
           i++;
@@ -436,17 +467,17 @@ export function scanSql(input: string, dialect: ScanDialect, bindParams?: readon
         const element = count > 0 ? plainListElement(inner, count, pg) : undefined;
         if (element !== undefined) {
           (spans ??= []).push({
-            start: open.textStart, end: out.length, pStart: open.pStart, pEnd: params.length,
+            start: open.textStart, end: outLength(), pStart: open.pStart, pEnd: params.length,
             replacement: `${element} /*, ... */`, count,
           });
         }
       }
-      emitText(c === 41 ? ')' : ']', T_CLOSE);
+      emitInput(i, i + 1, T_CLOSE);
       i++;
       continue;
     }
     if (c === 44) {
-      emitText(',', T_COMMA);
+      emitInput(i, i + 1, T_COMMA);
       i++;
       continue;
     }
@@ -455,7 +486,7 @@ export function scanSql(input: string, dialect: ScanDialect, bindParams?: readon
       let e = i + 1;
       while (e < n && (isSpace(input.charCodeAt(e)) || input.charCodeAt(e) === 59)) e++;
       if (e >= n) break;
-      emitText(';', T_OP);
+      emitInput(i, i + 1, T_OP);
       i++;
       continue;
     }
@@ -465,11 +496,12 @@ export function scanSql(input: string, dialect: ScanDialect, bindParams?: readon
       i++;
       continue;
     }
-    emitText(CHAR_STRINGS[c] ?? input[i]!, T_OP);
+    emitInput(i, i + 1, T_OP);
     i++;
   }
   if (values !== undefined) endValues();
 
+  flush();
   const sql = out;
   if (spans === undefined) {
     return { sql, params, types, templateText: sql, templateParams: params, templateTypes: types, firstWord };
@@ -501,8 +533,6 @@ export function scanSql(input: string, dialect: ScanDialect, bindParams?: readon
   return { sql, params, types, templateText, templateParams: tParams, templateTypes: tTypes, firstWord };
 }
 
-/** One-character strings by code, so punctuation never allocates. */
-const CHAR_STRINGS: string[] = Array.from({ length: 128 }, (_, c) => String.fromCharCode(c));
 
 const TYPE_MODIFIER_WORDS = new Set([
   'varchar', 'char', 'character', 'nchar', 'nvarchar', 'numeric', 'decimal', 'dec', 'varbinary', 'binary', 'bit', 'varbit',
