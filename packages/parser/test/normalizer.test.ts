@@ -155,3 +155,28 @@ describe('normalizer: templates', () => {
     expect([scan.sql, scan.templateText, scan.templateParams]).toEqual([n.sql, n.template.text, n.templateParams]);
   });
 });
+
+describe('normalizer: the template cache', () => {
+  it('keeps templates apart whose texts differ in a single character anywhere, asked in any order', () => {
+    const base = 'SELECT abc FROM tabx WHERE idy = 1 AND flag = 2';
+    const variants: string[] = [];
+    for (let k = 0; k < base.length; k++) {
+      if (/[a-z]/.test(base[k]!)) variants.push(base.slice(0, k) + (base[k] === 'q' ? 'r' : 'q') + base.slice(k + 1));
+    }
+    const fresh = (sql: string) => new Normalizer({ dialect: 'mysql' }).normalize(sql).template;
+    const cached = new Normalizer({ dialect: 'mysql', cacheSize: 1_000 });
+    for (const round of [0, 1]) {
+      for (const sql of round === 0 ? variants : [...variants].reverse()) {
+        const template = cached.normalize(sql).template;
+        expect(template.text).toBe(fresh(sql).text);
+        expect(template.id).toBe(fresh(sql).id);
+      }
+    }
+    expect(new Set(variants.map((sql) => cached.normalize(sql).template.id)).size).toBe(variants.length);
+  });
+
+  it('starts over when full, and still answers right', () => {
+    const small = new Normalizer({ dialect: 'postgres', cacheSize: 3 });
+    for (let k = 0; k < 20; k++) expect(small.normalize(`SELECT c${k % 7} FROM t WHERE id = ${k}`).template.text).toBe(`SELECT c${k % 7} FROM t WHERE id = $1`);
+  });
+});

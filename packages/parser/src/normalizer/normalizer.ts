@@ -32,7 +32,13 @@ export interface NormalizerOptions {
  */
 export class Normalizer {
   readonly dialect: ScanDialect;
-  readonly #cache = new Map<string, Template>();
+  /**
+   * Templates by a cheap key (the text's length and a few of its characters), each bucket checked
+   * with `===`: cheaper than a Map keyed by the text, which would hash every new template text in
+   * full on every statement.
+   */
+  readonly #cache = new Map<number, Template[]>();
+  #cached = 0;
   readonly #cacheSize: number;
   readonly #analyze: boolean;
 
@@ -44,11 +50,28 @@ export class Normalizer {
 
   normalize(sql: string, bindParams?: readonly ParamValue[]): NormalizedStatement {
     const scan = scanSql(sql, this.dialect, bindParams);
-    let template = this.#cache.get(scan.templateText);
+    const text = scan.templateText;
+    const key = cacheKey(text);
+    let bucket = this.#cache.get(key);
+    let template: Template | undefined;
+    if (bucket !== undefined) {
+      for (let k = 0; k < bucket.length; k++) {
+        if (bucket[k]!.text === text) {
+          template = bucket[k];
+          break;
+        }
+      }
+    }
     if (template === undefined) {
-      template = this.#makeTemplate(scan.templateText, scan.templateTypes, scan.firstWord);
-      if (this.#cache.size >= this.#cacheSize) this.#cache.clear();
-      this.#cache.set(scan.templateText, template);
+      template = this.#makeTemplate(text, scan.templateTypes, scan.firstWord);
+      if (this.#cached >= this.#cacheSize) {
+        this.#cache.clear();
+        this.#cached = 0;
+        bucket = undefined;
+      }
+      if (bucket === undefined) this.#cache.set(key, [template]);
+      else bucket.push(template);
+      this.#cached++;
     }
     return { sql: scan.sql, params: scan.params, types: scan.types, template, templateParams: scan.templateParams };
   }
@@ -62,4 +85,19 @@ export class Normalizer {
       id, text, dialect: this.dialect, kind: analysis.kind, tables: Object.freeze(analysis.tables), slots: Object.freeze(slots),
     });
   }
+}
+
+/**
+ * A number from a template text's length and five of its characters (a cache bucket, not an
+ * identity), kept a small integer so the Map never boxes it.
+ */
+function cacheKey(text: string): number {
+  const n = text.length;
+  let h = n;
+  h = (Math.imul(h, 31) + (text.charCodeAt(7) | 0)) | 0;
+  h = (Math.imul(h, 31) + (text.charCodeAt(n >> 2) | 0)) | 0;
+  h = (Math.imul(h, 31) + (text.charCodeAt(n >> 1) | 0)) | 0;
+  h = (Math.imul(h, 31) + (text.charCodeAt((3 * n) >> 2) | 0)) | 0;
+  h = (Math.imul(h, 31) + (text.charCodeAt(n - 1) | 0)) | 0;
+  return h & 0x3fffffff;
 }

@@ -163,7 +163,7 @@ export function scanSql(input: string, dialect: ScanDialect, bindParams?: readon
     if (g.rows >= 1 && g.uniform) {
       (spans ??= []).push({
         start: g.firstRowEnd, end: g.lastRowEnd, pStart: g.firstRowPEnd, pEnd: g.lastRowPEnd,
-        replacement: ` /*, ... (${MARK} rows) */`, count: g.rows,
+        replacement: ` /*, ... (${pg ? MARK : '?'} rows) */`, count: g.rows,
       });
     }
   };
@@ -529,7 +529,8 @@ export function scanSql(input: string, dialect: ScanDialect, bindParams?: readon
   }
   text += out.slice(at);
   copy(params.length);
-  const templateText = pg ? renumber(text) : text.split(MARK).join('?');
+  // MySQL text has no marks (its slots are all `?`, the row count's too); PostgreSQL's are numbered now.
+  const templateText = pg ? renumber(text) : text;
   return { sql, params, types, templateText, templateParams: tParams, templateTypes: tTypes, firstWord };
 }
 
@@ -559,7 +560,7 @@ function plainListElement(inner: string, count: number, pg: boolean): string | u
     if (inner.slice(k, k + element.length) !== element) return undefined;
     if (k + element.length < inner.length && inner.slice(k + element.length, k + element.length + 2) !== sep) return undefined;
   }
-  return MARK + element.slice(1);
+  return pg ? MARK + element.slice(1) : element;
 }
 
 /**
