@@ -180,3 +180,11 @@ describe('normalizer: the template cache', () => {
     for (let k = 0; k < 20; k++) expect(small.normalize(`SELECT c${k % 7} FROM t WHERE id = ${k}`).template.text).toBe(`SELECT c${k % 7} FROM t WHERE id = $1`);
   });
 });
+
+describe('normalizer: number values', () => {
+  it('keeps a decimal as a number exactly when the number prints back as written, else as its text', () => {
+    const n = my.normalize('SELECT 118.33, 42.00, -7.25, 0.5, 0.05, 123456789012.5, 1.0e3, 00.5, 9007199254740993, 12345678901234.56, 1.12345678901234567');
+    expect(n.params).toEqual([118.33, '42.00', -7.25, 0.5, 0.05, 123456789012.5, '1.0e3', '00.5', '9007199254740993', 12345678901234.56, '1.12345678901234567']);
+    expect(n.types).toEqual(['float', 'float', 'float', 'float', 'float', 'float', 'float', 'float', 'int', 'float', 'float']);
+  });
+});

@@ -734,6 +734,7 @@ function scanNumberEnd(input: string, start: number): number {
 /** The value of a numeric literal: a number when it round-trips exactly, else the literal text. */
 function numberValue(text: string, pg: boolean): [ParamValue, SlotType] {
   // Fast path: a plain decimal integer of at most 15 digits without a leading zero is exact.
+  // (`len` counts the sign and the point too: at most 15 digits either way.)
   const len = text.length;
   if (len <= 15) {
     let k = text.charCodeAt(0) === 45 ? 1 : 0;
@@ -746,6 +747,18 @@ function numberValue(text: string, pg: boolean): [ParamValue, SlotType] {
         value = value * 10 + d;
       }
       if (k === len) return [text.charCodeAt(0) === 45 ? -value || 0 : value, 'int'];
+      // A plain decimal (`118.33`): at most 15 digits, at least 0.1, no trailing zero, is exactly
+      // what a double prints back; with a trailing zero (`42.00`) it is kept as written.
+      if (text.charCodeAt(k) === 46 && k + 1 < len) {
+        const point = k;
+        for (k++; k < len; k++) {
+          const d = text.charCodeAt(k) - 48;
+          if (d < 0 || d > 9) break;
+        }
+        if (k === len && (first !== 48 || text.charCodeAt(point + 1) !== 48)) {
+          return [text.charCodeAt(len - 1) === 48 ? text : Number(text), 'float'];
+        }
+      }
     }
   }
   return numberValueSlow(text, pg);
