@@ -30,12 +30,14 @@ export function parseLogTimestamp(text: string, defaultOffsetMinutes = 0, onUnkn
       }
     }
     if (same) {
+      // The fraction's digits (microseconds: the first six, scaled), then the same zone text.
       let e = 20;
-      while (e < text.length && text.charCodeAt(e) >= 48 && text.charCodeAt(e) <= 57) e++;
-      if (text.slice(e) === lastText.slice(e)) {
-        const frac = +text.slice(20, Math.min(e, 26)).padEnd(6, '0');
-        return lastValue + frac;
-      }
+      let frac = 0;
+      for (let d = text.charCodeAt(e) - 48; e < text.length && d >= 0 && d <= 9; d = text.charCodeAt(++e) - 48) if (e < 26) frac = frac * 10 + d;
+      for (let k = Math.min(e, 26); k < 26; k++) frac *= 10;
+      let k = e;
+      while (k < text.length && text.charCodeAt(k) === lastText.charCodeAt(k)) k++;
+      if (k === text.length) return lastValue + frac;
     }
   }
   const value = parseUncached(text, defaultOffsetMinutes, onUnknownZone);

@@ -9,7 +9,7 @@ export interface PgCsvOptions {
 
 // csvlog columns (stable positions from 9.0 to 17; 13 added backend_type, 14 leader_pid and query_id).
 const LOG_TIME = 0, USER = 1, DATABASE = 2, PID = 3, SESSION = 5, SEVERITY = 11, SQLSTATE = 12, MESSAGE = 13, DETAIL = 14, QUERY = 19, APPLICATION = 22;
-const USED_COLUMNS = new Set([LOG_TIME, USER, DATABASE, PID, SESSION, SEVERITY, SQLSTATE, MESSAGE, DETAIL, QUERY, APPLICATION]);
+const USED = columnMask([LOG_TIME, USER, DATABASE, PID, SESSION, SEVERITY, SQLSTATE, MESSAGE, DETAIL, QUERY, APPLICATION]);
 
 /**
  * PostgreSQL csvlog. A record may span lines (quoted newlines); fields are RFC 4180 with `""`
@@ -32,26 +32,31 @@ export class PgCsvReader implements LogReader {
   }
 
   push(line: string, lineNo: number): void {
-    // Only the quote parity is tracked while a record spans lines: re-splitting the growing
-    // text on every line would be quadratic in a long multi-line statement.
+    if (this.#partial === undefined) {
+      // Most records are one line: split it at once. Only a line that leaves a quoted field open
+      // starts a multi-line record, whose later lines are tracked by quote parity alone
+      // (re-splitting the growing text on every line would be quadratic in a long statement).
+      const fields = splitCsvColumns(line, USED);
+      if (fields !== undefined) return this.#record(fields, line, lineNo, 1);
+      this.#partial = [line];
+      this.#partialLine = lineNo;
+      this.#open = true;
+      return;
+    }
     let quotes = 0;
     for (let k = line.indexOf('"'); k !== -1; k = line.indexOf('"', k + 1)) quotes++;
-    const open = this.#open !== (quotes % 2 === 1);
-    if (this.#partial !== undefined || open) {
-      if (this.#partial === undefined) {
-        this.#partial = [];
-        this.#partialLine = lineNo;
-      }
-      this.#partial.push(line);
-      this.#open = open;
-      if (open) return;
-    }
-    const first = this.#partial === undefined ? lineNo : this.#partialLine;
-    const count = this.#partial === undefined ? 1 : this.#partial.length;
-    const text = this.#partial === undefined ? line : this.#partial.join('\n');
+    this.#open = this.#open !== (quotes % 2 === 1);
+    this.#partial.push(line);
+    if (this.#open) return;
+    const text = this.#partial.join('\n');
+    const first = this.#partialLine, count = this.#partial.length;
     this.#partial = undefined;
-    const fields = splitCsv(text, USED_COLUMNS);
+    const fields = splitCsvColumns(text, USED);
     if (fields === undefined) return this.#sink.skipped(first, count, 'malformed csvlog record (unbalanced quotes)');
+    this.#record(fields, text, first, count);
+  }
+
+  #record(fields: string[], text: string, first: number, count: number): void {
     if (text.length === 0) return this.#sink.skipped(first, count, 'empty line');
     if (fields.length < 22) return this.#sink.skipped(first, count, `csvlog record with ${fields.length} columns (expected 22 to 26)`);
     this.#assembler.process({
@@ -86,11 +91,22 @@ export class PgCsvReader implements LogReader {
  * With `keep`, other columns are skipped without building their strings (they come back as '').
  */
 export function splitCsv(text: string, keep?: ReadonlySet<number>): string[] | undefined {
+  return splitCsvColumns(text, keep === undefined ? undefined : columnMask([...keep]));
+}
+
+/** Column numbers as a lookup table (index → 1 when kept). */
+function columnMask(columns: readonly number[]): Uint8Array {
+  const mask = new Uint8Array(Math.max(0, ...columns) + 1);
+  for (const c of columns) mask[c] = 1;
+  return mask;
+}
+
+function splitCsvColumns(text: string, keep: Uint8Array | undefined): string[] | undefined {
   const fields: string[] = [];
   const n = text.length;
   let i = 0;
   for (;;) {
-    const wanted = keep === undefined || keep.has(fields.length);
+    const wanted = keep === undefined || keep[fields.length] === 1;
     if (text.charCodeAt(i) === 34) {
       let value = '';
       let k = i + 1;
