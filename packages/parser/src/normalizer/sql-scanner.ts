@@ -434,7 +434,7 @@ export function scanSql(input: string, dialect: ScanDialect, bindParams?: readon
     if (c === 40 || c === 91) {
       let role = 0;
       if (c === 40) {
-        if (prev === T_WORD && TYPE_MODIFIER_WORDS.has(input.slice(wordStart, wordEnd).toLowerCase())) role = 4;
+        if (prev === T_WORD && isTypeModifierWord(input, wordStart, wordEnd)) role = 4;
         else if (lastWordIs('in')) role = 1;
         else if (lastWordIs('values') && beforeWord !== T_OP && beforeWord !== T_COMMA && beforeWord !== T_OPEN) role = 2;
         else if (values !== undefined && values.state === 1) role = 2;
@@ -548,11 +548,24 @@ export function scanSql(input: string, dialect: ScanDialect, bindParams?: readon
 }
 
 
-const TYPE_MODIFIER_WORDS = new Set([
+const TYPE_MODIFIER_WORDS = [
   'varchar', 'char', 'character', 'nchar', 'nvarchar', 'numeric', 'decimal', 'dec', 'varbinary', 'binary', 'bit', 'varbit',
   'time', 'timestamp', 'timestamptz', 'timetz', 'interval', 'float', 'double', 'datetime', 'int', 'integer', 'tinyint',
   'smallint', 'mediumint', 'bigint', 'year', 'real', 'varying',
-]);
+];
+/** The type words by length: a word before `(` is compared with those of its length only, case-insensitively, without slicing it. */
+const TYPE_MODIFIERS_BY_LENGTH: string[][] = [];
+for (const word of TYPE_MODIFIER_WORDS) (TYPE_MODIFIERS_BY_LENGTH[word.length] ??= []).push(word);
+
+function isTypeModifierWord(input: string, start: number, end: number): boolean {
+  const candidates = TYPE_MODIFIERS_BY_LENGTH[end - start];
+  if (candidates === undefined) return false;
+  next: for (const word of candidates) {
+    for (let k = 0; k < word.length; k++) if ((input.charCodeAt(start + k) | 0x20) !== word.charCodeAt(k)) continue next;
+    return true;
+  }
+  return false;
+}
 
 /** Words that end a GROUP BY / ORDER BY list. */
 const ORDINAL_LIST_END = new Set(['limit', 'offset', 'having', 'window', 'union', 'except', 'intersect', 'for', 'fetch', 'returning', 'into', 'select', 'from', 'where']);
