@@ -4,8 +4,9 @@
  * tools people use today on the same files in the same run when they are installed (pgbadger,
  * pgreplay, pt-query-digest, pt-fingerprint). Prints medians and ratios; writes out/bench-parse.json.
  *
- * Options (environment): STB_BENCH_MB (size of each log, default 200), STB_BENCH_RUNS (default 3),
- * STB_BENCH_BASELINE_RUNS (default 1: pgbadger alone takes minutes on 200 MB).
+ * Options (environment): STB_BENCH_MB (size of each log, default 200), STB_BENCH_RUNS (default 3;
+ * pgreplay and pt-fingerprint, a few seconds a run, run as often, pgreplay paired run by run with
+ * stb), STB_BENCH_BASELINE_RUNS (default 1, for pgbadger and pt-query-digest, which take minutes).
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -47,11 +48,39 @@ function record(tool: string, input: { path: string; bytes: number }, statements
   return row;
 }
 
-async function stbParse(input: { path: string; bytes: number }, threads: number): Promise<Row> {
+/** Ratios of stb to a baseline measured back to back, run by run (see `stbParse`). */
+const pairedRatios = new Map<string, number>();
+
+/**
+ * `stb parse` RUNS times. With a baseline (a few seconds a run), each stb run is followed by a
+ * baseline run: the median of those per-run ratios is steadier on a shared machine whose speed
+ * drifts between runs than a ratio of medians (it is what the goals use).
+ */
+async function stbParse(input: { path: string; bytes: number }, threads: number, baseline?: { tool: string; args: string[]; note?: (m: Measurement) => string }): Promise<Row> {
   const output = join(out, 'parsed.jsonl');
-  const r = await repeat(RUNS, () => measure(process.execPath, [STB, 'parse', input.path, '-o', output, '--json', '--threads', String(threads)]), `stb parse --threads ${threads} ${input.path.split('/').pop()}`);
-  const statements = (JSON.parse(r.last.stdout) as { events: number }).events;
-  return record(`stb parse${threads === 0 ? ' (1 thread)' : ''}`, input, statements, r, RUNS);
+  const name = input.path.split('/').pop()!;
+  const stbTimes: number[] = [], stbPeaks: number[] = [], baseTimes: number[] = [], basePeaks: number[] = [];
+  let last: Measurement | undefined, baseLast: Measurement | undefined;
+  for (let r = 0; r < RUNS; r++) {
+    const one = await repeat(1, () => measure(process.execPath, [STB, 'parse', input.path, '-o', output, '--json', '--threads', String(threads)]), `stb parse --threads ${threads} ${name} (${r + 1}/${RUNS})`);
+    stbTimes.push(one.seconds);
+    stbPeaks.push(one.peakMB);
+    last = one.last;
+    if (baseline !== undefined) {
+      const b = await repeat(1, () => measure(baseline.tool, baseline.args), `${baseline.tool} ${name} (${r + 1}/${RUNS})`);
+      baseTimes.push(b.seconds);
+      basePeaks.push(b.peakMB);
+      baseLast = b.last;
+    }
+  }
+  const statements = (JSON.parse(last!.stdout) as { events: number }).events;
+  const row = record(`stb parse${threads === 0 ? ' (1 thread)' : ''}`, input, statements, { seconds: median(stbTimes), peakMB: Math.max(...stbPeaks) }, RUNS);
+  if (baseline !== undefined) {
+    const tool = `${baseline.tool} ${baseline.args.filter((a) => a.startsWith('-') && a !== '-o').join(' ')}`;
+    record(tool, input, statements, { seconds: median(baseTimes), peakMB: Math.max(...basePeaks) }, RUNS, baseline.note?.(baseLast!));
+    pairedRatios.set(tool, median(baseTimes.map((b, i) => b / stbTimes[i]!)));
+  }
+  return row;
 }
 
 async function main(): Promise<void> {
@@ -60,25 +89,18 @@ async function main(): Promise<void> {
   const pgCsv = await ensureLog('pg-csv', 'bench-csv', MB);
   const mysql = await ensureLog('mysql-general', 'bench-mysql', MB);
 
-  // PostgreSQL stderr: stb vs pgbadger.
-  const stbStderr = await stbParse(pgStderr, 1);
+  // PostgreSQL stderr: stb beside pgreplay's parser (-f: parse to a replay file), run by run, and pgbadger.
+  const counted = (m: Measurement) => `pgreplay counted ${pgreplayCount(m)} statements`;
+  const stbStderr = await stbParse(pgStderr, 1, have('pgreplay') ? { tool: 'pgreplay', args: ['-f', '-o', join(out, 'pgreplay-stderr.replay'), pgStderr.path], note: counted } : undefined);
   await stbParse(pgStderr, 0);
   if (have('pgbadger')) {
     const r = await repeat(BASELINE_RUNS, () => measure('pgbadger', ['-f', 'stderr', '--prefix', PREFIX, '-j', '1', '-q', '-o', join(out, 'pgbadger.txt'), '-x', 'text', pgStderr.path]), 'pgbadger');
     record('pgbadger', pgStderr, stbStderr.statements, r, BASELINE_RUNS);
   } else rows.push({ tool: 'pgbadger', input: 'not installed (apt-get install pgbadger)', statements: 0, seconds: NaN, mbPerSecond: NaN, statementsPerSecond: NaN, peakMB: NaN, runs: 0 });
-  if (have('pgreplay')) {
-    const r = await repeat(BASELINE_RUNS, () => measure('pgreplay', ['-f', '-o', join(out, 'pgreplay-stderr.replay'), pgStderr.path]), 'pgreplay -f (stderr)');
-    record('pgreplay -f', pgStderr, stbStderr.statements, r, BASELINE_RUNS, `pgreplay counted ${pgreplayCount(r.last)} statements`);
-  }
 
-  // PostgreSQL csvlog: stb vs pgreplay's parser (-f: parse to a replay file).
-  const stbCsv = await stbParse(pgCsv, 1);
+  // PostgreSQL csvlog: stb beside pgreplay's parser, run by run.
+  const stbCsv = await stbParse(pgCsv, 1, have('pgreplay') ? { tool: 'pgreplay', args: ['-f', '-c', '-o', join(out, 'pgreplay.replay'), pgCsv.path], note: counted } : undefined);
   await stbParse(pgCsv, 0);
-  if (have('pgreplay')) {
-    const r = await repeat(BASELINE_RUNS, () => measure('pgreplay', ['-f', '-c', '-o', join(out, 'pgreplay.replay'), pgCsv.path]), 'pgreplay -f -c');
-    record('pgreplay -f -c', pgCsv, stbCsv.statements, r, BASELINE_RUNS, `pgreplay counted ${pgreplayCount(r.last)} statements`);
-  }
 
   // MySQL general log: stb vs pt-query-digest.
   const stbMysql = await stbParse(mysql, 1);
@@ -123,14 +145,15 @@ async function main(): Promise<void> {
   }
   const ratio = (a: Row | undefined, b: Row | undefined) => (a && b && Number.isFinite(b.seconds) ? a.statementsPerSecond / b.statementsPerSecond : NaN);
   const find = (tool: string, input?: string) => rows.find((r) => r.tool === tool && (input === undefined || r.input.startsWith(input)));
+  const paired = (tool: string) => pairedRatios.get(tool) ?? NaN;
   const goals = [
-    ['stb parse / pgreplay -f (pg stderr)', ratio(stbStderr, find('pgreplay -f')), 1],
+    ['stb parse / pgreplay -f (pg stderr)', paired('pgreplay -f'), 1],
     ['stb parse / pgbadger (pg stderr)', ratio(stbStderr, find('pgbadger')), 20],
-    ['stb parse / pgreplay -f (pg csvlog)', ratio(stbCsv, find('pgreplay -f -c')), 1],
+    ['stb parse / pgreplay -f (pg csvlog)', paired('pgreplay -f -c'), 1],
     ['stb parse / pt-query-digest (mysql general)', ratio(stbMysql, find('pt-query-digest --type genlog')), 1],
     ['stb normalizer / pt-fingerprint', ratio(normRow, find('pt-fingerprint')), 3],
   ] as const;
-  console.log('\nratios (statements/s, higher is better)');
+  console.log('\nratios (statements/s, higher is better; against pgreplay: the median of per-run ratios, each pair measured back to back)');
   for (const [name, value, goal] of goals) {
     console.log(`  ${name.padEnd(46)} ${Number.isFinite(value) ? value.toFixed(2).padStart(7) : '      -'}   goal ≥ ${goal}  ${Number.isFinite(value) ? (value >= goal ? 'met' : 'NOT met') : ''}`);
   }
