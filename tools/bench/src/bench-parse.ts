@@ -138,7 +138,7 @@ async function main(): Promise<void> {
 
   // Report.
   const fmt = (n: number, d = 0) => (Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d }) : '-');
-  console.log(`\nbench:parse — ${MB} MB logs, median of ${RUNS} runs for stb, ${BASELINE_RUNS} for baselines (${new Date().toISOString()}, node ${process.version})\n`);
+  console.log(`\nbench:parse — ${MB} MB logs, median of ${RUNS} runs for stb, pgreplay and pt-fingerprint, ${BASELINE_RUNS} for pgbadger and pt-query-digest (${new Date().toISOString()}, node ${process.version})\n`);
   console.log(['tool'.padEnd(32), 'input'.padEnd(26), 'statements'.padStart(11), 'seconds'.padStart(8), 'MB/s'.padStart(7), 'stmts/s'.padStart(10), 'peak MB'.padStart(8)].join('  '));
   for (const r of rows) {
     console.log([r.tool.padEnd(32), r.input.slice(0, 26).padEnd(26), fmt(r.statements).padStart(11), fmt(r.seconds, 2).padStart(8), fmt(r.mbPerSecond, 1).padStart(7), fmt(r.statementsPerSecond).padStart(10), fmt(r.peakMB).padStart(8), r.note ?? ''].join('  ').trimEnd());
