@@ -33,4 +33,5 @@ export { DriverError, isDriverError } from './errors/driver-error';
 export { redactUrl } from './drivers/connection-url';
 export { runStatements } from './drivers/run-statements';
 export { ConnectionSession } from './drivers/connection-session';
+export { siblingScript } from './threads/sibling-script';
 export { OpenSessions } from './drivers/open-sessions';

@@ -1,7 +1,5 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { StbError, type MetricsSink, type StbErrorCode, type TraceSource } from '@sqltrace/core';
+import { StbError, siblingScript, type MetricsSink, type StbErrorCode, type TraceSource } from '@sqltrace/core';
 import type { BenchResults } from '../results/bench-results';
 import { mergeResults } from '../results/merge-results';
 import type { BenchmarkOptions } from '../runner/benchmark-runner';
@@ -114,11 +112,5 @@ function forward(metrics: MetricsSink | undefined, m: Extract<WorkerMessage, { t
 
 /** The ESM build first: p-limit is ESM only, and the CommonJS bundle cannot load it on every Node 20. */
 function workerScript(): string | undefined {
-  const here = typeof __dirname === 'string' ? __dirname : undefined;
-  if (here === undefined) return undefined;
-  for (const name of ['bench-worker.js', 'bench-worker.cjs']) {
-    const path = join(here, name);
-    if (existsSync(path)) return path;
-  }
-  return undefined;
+  return siblingScript(typeof __dirname === 'string' ? __dirname : undefined, ['bench-worker.js', 'bench-worker.cjs']);
 }

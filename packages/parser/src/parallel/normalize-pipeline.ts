@@ -1,7 +1,5 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { StbError, type TraceEvent, type TraceHeader, TraceFileSink, encodeTraceHeader } from '@sqltrace/core';
+import { StbError, siblingScript, type TraceEvent, type TraceHeader, TraceFileSink, encodeTraceHeader } from '@sqltrace/core';
 import { Normalizer } from '../normalizer/normalizer';
 import { normalizeAndEncode } from './normalize-event';
 
@@ -120,11 +118,5 @@ export class NormalizePipeline {
 
 /** The built worker next to this bundle (dist/normalize-worker.cjs or .js), if there is one. */
 function workerScript(): string | undefined {
-  const here = typeof __dirname === 'string' ? __dirname : undefined;
-  if (here === undefined) return undefined;
-  for (const name of ['normalize-worker.cjs', 'normalize-worker.js']) {
-    const path = join(here, name);
-    if (existsSync(path)) return path;
-  }
-  return undefined;
+  return siblingScript(typeof __dirname === 'string' ? __dirname : undefined, ['normalize-worker.cjs', 'normalize-worker.js']);
 }

@@ -1,0 +1,16 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+/**
+ * The first of `names` that exists in `directory` — how a package finds the worker-thread entry
+ * its build put next to its bundle. Pass the bundle's `__dirname` (tsup's shim gives one in ESM
+ * too); undefined when there is none (running from TypeScript sources) or no such file.
+ */
+export function siblingScript(directory: string | undefined, names: readonly string[]): string | undefined {
+  if (directory === undefined) return undefined;
+  for (const name of names) {
+    const path = join(directory, name);
+    if (existsSync(path)) return path;
+  }
+  return undefined;
+}
