@@ -169,6 +169,9 @@ describe('stb', () => {
     const replay = stb(['bench', trace, '--driver', 'sqlite', '--url', `sqlite:${join(dir, 'threads.db')}`, '-j', '2']);
     expect(replay.code).toBe(2);
     expect(replay.stderr).toMatch(/--threads applies to the closed and open modes/);
+    const zero = stb(['bench', trace, '--driver', 'sqlite', '--mode', 'closed', '-j', '0']);
+    expect(zero.code).toBe(2);
+    expect(zero.stderr).toMatch(/--threads must be a whole number ≥ 1, got 0/);
   });
 
   it('bench and compare refuse bad input with one clear line, and write results for what ran', () => {

@@ -48,6 +48,7 @@ Results (JSON, schema sqltrace-bench-results v1) go to -o; passwords in --url ar
     const { args, flags } = await this.parse(Bench);
     const url = flags.url ?? DEFAULT_URLS[flags.driver]?.() ?? '';
     const speed = flags.speed === 'max' ? Infinity : Number(flags.speed);
+    if (!(flags.threads >= 1)) throw new StbError('E_USAGE', `--threads must be a whole number ≥ 1, got ${flags.threads}`);
     // The trace's dialect lets a driver adapt (SQLite runs PostgreSQL traces with a compatibility layer).
     const header = await new TraceFileSource(args.trace).header().catch(() => undefined);
     const driverConfig = { url, ...(header?.dialect ? { sourceDialect: header.dialect } : {}) };
