@@ -199,7 +199,7 @@ describe('stb', () => {
     const model = join(dir, 'validate-model.json');
     stb(['train', trace, '-o', model]);
     const synthetic = join(dir, 'validate-synthetic.jsonl');
-    stb(['generate', model, '-o', synthetic, '--seed', '3']);
+    stb(['generate', model, '-o', synthetic, '--seed', '4']);
     const ok = stb(['validate', trace, synthetic, '--html', join(dir, 'r.html')]);
     expect(ok.stdout).toMatch(/property\s+effect\s+threshold\s+p \(Holm\)\s+verdict/);
     expect(ok.stdout).toMatch(/score 0\.\d{3} — PASS/);
