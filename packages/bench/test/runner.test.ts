@@ -45,7 +45,11 @@ describe('BenchmarkRunner on SQLite', () => {
     expect(results.errors).toBe(0);
     expect(wall).toBeGreaterThan(450); // the trace spans 0.47 s at speed 1
     expect(results.templates[0]).toMatchObject({ template: 'bump', operations: 200 });
-    expect(results.scheduleLag.p99).toBeLessThan(100); // (the strict bound is replay-fidelity.test.ts, run alone)
+    // Loose: this runs beside every other suite (neural training included) on two cores, where a
+    // 100 ms stall happens; a replay that fell behind its schedule (sessions queued behind each
+    // other) would show hundreds of ms here. The strict bound (p99 ≤ 2 ms) is
+    // replay-fidelity.test.ts, run alone.
+    expect(results.scheduleLag.p99).toBeLessThan(250);
     expect(results.connections).toMatchObject({ opened: 20, peak: 20, lost: 0 });
     expect(renderResultsSummary(results)).toMatch(/response time \(done − intended\)\s+200/);
     const fast = await new BenchmarkRunner({ driver: await sqlite(), target: 'sqlite', mode: 'replay', speed: Infinity }).run(source(events));
