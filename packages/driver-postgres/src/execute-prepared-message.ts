@@ -1,5 +1,10 @@
 import type { ParamValue } from '@sqltrace/core';
 
+/** A parameter as the server receives it: as text, as it was logged (the server infers its type), or NULL. */
+export function parameterText(value: unknown): string | null {
+  return value === null || value === undefined ? null : String(value);
+}
+
 /** Execute (unnamed portal, all rows) then Sync: the same bytes after every Bind. */
 const EXECUTE_SYNC = Buffer.from([0x45, 0, 0, 0, 9, 0, 0, 0, 0, 0, 0x53, 0, 0, 0, 4]);
 
@@ -17,7 +22,7 @@ export function executePreparedMessage(statement: string, params: readonly Param
   const sizes = new Array<number>(params.length);
   for (let i = 0; i < params.length; i++) {
     const p = params[i];
-    const v = (values[i] = p === null || p === undefined ? null : String(p));
+    const v = (values[i] = parameterText(p));
     sizes[i] = v === null ? -1 : Buffer.byteLength(v);
     length += 4 + Math.max(0, sizes[i]!);
   }

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { ExecuteResult, ParamValue } from '@sqltrace/core';
-import { executePreparedMessage } from './execute-prepared-message';
+import { executePreparedMessage, parameterText } from './execute-prepared-message';
 
 /** The part of pg's protocol connection a custom query drives (pg-cursor and pg-query-stream use the same). */
 interface ProtocolConnection {
@@ -99,7 +99,7 @@ export class StatementQuery implements pg.Submittable {
         c.parse({ text: this.#text, name });
         if (name !== '') c.submittedNamedStatements[name] = this.#text;
       }
-      c.bind({ statement: name, values: this.#values!, valueMapper: toText });
+      c.bind({ statement: name, values: this.#values!, valueMapper: parameterText });
       c.describe({ type: 'P', name: '' });
       this.#describing = name !== '';
       c.execute({ portal: '' });
@@ -154,11 +154,6 @@ export class StatementQuery implements pg.Submittable {
     if (this.#describing) this.#shapes!.set(this.#name!, this.#fields);
     this.#settle(undefined, new StatementResult(this.#rowCount ?? this.#raw.length, this.#fields, this.#raw, this.#typeParser));
   }
-}
-
-/** Parameters are sent as text, as they were logged; the server infers their types. */
-function toText(value: unknown): string | null {
-  return value === null || value === undefined ? null : String(value);
 }
 
 /** The last result of a statement; rows become objects (with the client's type parsers) when read. */

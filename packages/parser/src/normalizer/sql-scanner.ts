@@ -199,38 +199,34 @@ export function scanSql(input: string, dialect: ScanDialect, bindParams?: readon
 
   /** Emits `input[start, end)` as written (a word, a quoted identifier, punctuation). */
   const emitInput = (start: number, end: number, category: number) => {
+    // The pending run goes on when the input between it and this token is exactly the separator
+    // `sep` would write: nothing (right after the run, unless after a comma), or one space
+    // (unless after `(`/`[` or before `,` `)` `]`).
+    let extend = false;
     if (captures.length === 0 && runTo >= 0) {
-      // The pending run goes on when the input between it and this token is exactly the separator
-      // `sep` would write: nothing (right after the run, unless after a comma), or one space
-      // (unless after `(`/`[` or before `,` `)` `]`).
-      let extend = false;
       if (start === runTo) extend = lastChar !== 44;
       else if (start === runTo + 1 && input.charCodeAt(runTo) === 32) {
         const code = input.charCodeAt(start);
         extend = code !== 44 && code !== 41 && code !== 93 && lastChar !== 40 && lastChar !== 91;
       }
-      if (extend) {
-        runTo = end;
-        lastChar = input.charCodeAt(end - 1);
-        prev = category;
-        pendingSpace = false;
-        return;
-      }
     }
-    const space = spaceBefore(input.charCodeAt(start));
-    if (captures.length === 0) {
-      if (space) append(' ');
-      else flush();
-      runFrom = start;
+    if (extend) {
       runTo = end;
     } else {
-      if (space) append(' ');
-      append(input.slice(start, end));
+      if (spaceBefore(input.charCodeAt(start))) append(' ');
+      if (captures.length === 0) {
+        flush();
+        runFrom = start;
+        runTo = end;
+      } else {
+        append(input.slice(start, end));
+      }
     }
     lastChar = input.charCodeAt(end - 1);
     prev = category;
     pendingSpace = false;
   };
+
 
   while (i < n) {
     const c = input.charCodeAt(i);

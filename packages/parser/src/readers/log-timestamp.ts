@@ -30,25 +30,33 @@ export function parseLogTimestamp(text: string, defaultOffsetMinutes = 0, onUnkn
       }
     }
     if (same) {
-      // The fraction's digits (microseconds: the first six, scaled), then the same zone text.
-      let e = 20;
-      let frac = 0;
-      for (let d = text.charCodeAt(e) - 48; e < text.length && d >= 0 && d <= 9; d = text.charCodeAt(++e) - 48) if (e < 26) frac = frac * 10 + d;
-      for (let k = Math.min(e, 26); k < 26; k++) frac *= 10;
-      let k = e;
+      // The same second: the fraction, then the same zone text.
+      const micros = readFraction(text, 20);
+      let k = fractionEnd;
       while (k < text.length && text.charCodeAt(k) === lastText.charCodeAt(k)) k++;
-      if (k === text.length) return lastValue + frac;
+      if (k === text.length) return lastValue + micros;
     }
   }
   const value = parseUncached(text, defaultOffsetMinutes, onUnknownZone);
   if (text.charCodeAt(19) === 46 && !Number.isNaN(value)) {
-    let e = 20;
-    while (e < text.length && text.charCodeAt(e) >= 48 && text.charCodeAt(e) <= 57) e++;
     lastText = text;
     lastOffset = defaultOffsetMinutes;
-    lastValue = value - +text.slice(20, Math.min(e, 26)).padEnd(6, '0');
+    lastValue = value - readFraction(text, 20);
   }
   return value;
+}
+
+/** Where the digits read by the last {@link readFraction} ended. */
+let fractionEnd = 0;
+
+/** The fraction of a second whose digits start at `from`, in µs (digits past the sixth dropped); sets `fractionEnd`. */
+function readFraction(text: string, from: number): number {
+  let e = from;
+  let micros = 0;
+  for (let d = text.charCodeAt(e) - 48; e < text.length && d >= 0 && d <= 9; d = text.charCodeAt(++e) - 48) if (e < from + 6) micros = micros * 10 + d;
+  for (let k = Math.min(e, from + 6); k < from + 6; k++) micros *= 10;
+  fractionEnd = e;
+  return micros;
 }
 
 function parseUncached(text: string, defaultOffsetMinutes: number, onUnknownZone?: (zone: string) => void): number {
@@ -81,11 +89,8 @@ function parseUncached(text: string, defaultOffsetMinutes: number, onUnknownZone
   let j = colon + 6;
   let micros = 0;
   if (text.charCodeAt(j) === 46) {
-    let k = j + 1;
-    while (k < text.length && text.charCodeAt(k) >= 48 && text.charCodeAt(k) <= 57) k++;
-    const frac = text.slice(j + 1, Math.min(k, j + 7)).padEnd(6, '0');
-    micros = +frac;
-    j = k;
+    micros = readFraction(text, j + 1);
+    j = fractionEnd;
   }
   let offset = defaultOffsetMinutes;
   if (j < text.length) {
