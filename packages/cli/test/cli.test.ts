@@ -152,7 +152,7 @@ describe('stb', () => {
     while (!/metrics on (\S+)/.test(stderr) && child.exitCode === null) await new Promise((r) => setTimeout(r, 50));
     await new Promise((r) => setTimeout(r, 1_500));
     const scraped = await (await fetch(/metrics on (\S+)/.exec(stderr)![1]!)).text();
-    expect(await exited).toBe(0);
+    expect({ exit: await exited, stderr }).toEqual({ exit: 0, stderr: expect.any(String) }); // stderr shows why, should it fail
     const o = JSON.parse(stdout);
     expect(o.settings).toMatchObject({ threads: 2, connections: 2, rate: 200 });
     expect(o.operations).toBeGreaterThanOrEqual(570);

@@ -2,11 +2,12 @@ import Database from 'better-sqlite3';
 import { DriverError, OpenSessions, runStatements, type Driver, type DriverSession, type ExecuteResult, type ParamValue } from '@sqltrace/core';
 import { toSqlitePlaceholders } from './placeholders';
 import { noteInsert, registerPostgresFunctions, rewritePostgres } from './postgres-compat';
+import { whileBusy } from './while-busy';
 
 export interface SqliteDriverConfig {
   /** `sqlite::memory:`, `sqlite:/path/to/file.db`, `file.db` or `:memory:`. */
   readonly url: string;
-  /** How long a statement waits for a lock held by another connection (default 5,000 ms). */
+  /** How long opening the file or running a statement waits for a lock held by another connection (default 5,000 ms). */
   readonly busyTimeoutMs?: number;
   /** The dialect the trace was captured in: `postgres` turns on the PostgreSQL compatibility layer. */
   readonly sourceDialect?: string;
@@ -37,7 +38,8 @@ export class SqliteDriver implements Driver {
     if (this.#path === ':memory:') {
       db = this.#shared ??= this.#connect();
     } else {
-      db = this.#connect();
+      // Switching a new file to WAL takes its lock: another thread or process opening it at the same moment waits.
+      db = await whileBusy(() => this.#connect(), this.#busyTimeoutMs);
     }
     const owns = db !== this.#shared;
     return this.#open.add((release) => new SqliteSession(db, owns, this.#postgres, this.#busyTimeoutMs, release));
@@ -54,14 +56,15 @@ export class SqliteDriver implements Driver {
   }
 
   #connect(): Database.Database {
+    // No busy wait inside SQLite (timeout 0): a locked database is retried asynchronously (whileBusy).
+    let db: Database.Database | undefined;
     try {
-      // No busy wait inside SQLite: it would block the whole process (and with it the session
-      // holding the lock). A locked database is retried asynchronously instead (see execute).
-      const db = new Database(this.#path, { timeout: 0 });
+      db = new Database(this.#path, { timeout: 0 });
       if (this.#path !== ':memory:') db.pragma('journal_mode = WAL');
       if (this.#postgres) registerPostgresFunctions(db);
       return db;
     } catch (error) {
+      db?.close();
       throw translate(error, `cannot open ${this.#path}`);
     }
   }
@@ -85,18 +88,9 @@ class SqliteSession implements DriverSession {
     this.#onClose = onClose;
   }
 
-  async execute(sql: string, params?: readonly ParamValue[]): Promise<ExecuteResult> {
-    if (this.#closed) throw new DriverError('the session is closed', { code: 'SESSION_CLOSED', connectionLost: true });
-    // Another connection holds the lock: let the event loop run it, and retry until the timeout.
-    const deadline = performance.now() + this.#busyTimeoutMs;
-    for (let wait = 0.25; ; wait = Math.min(wait * 2, 2)) {
-      try {
-        return this.#run(sql, params);
-      } catch (error) {
-        if (!(error instanceof DriverError) || !/^SQLITE_(BUSY|LOCKED)/.test(error.sqlState) || performance.now() >= deadline) throw error;
-      }
-      await new Promise((resolve) => setTimeout(resolve, wait));
-    }
+  execute(sql: string, params?: readonly ParamValue[]): Promise<ExecuteResult> {
+    if (this.#closed) return Promise.reject(new DriverError('the session is closed', { code: 'SESSION_CLOSED', connectionLost: true }));
+    return whileBusy(() => this.#run(sql, params), this.#busyTimeoutMs);
   }
 
   #run(sql: string, params?: readonly ParamValue[]): ExecuteResult {

@@ -1,6 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { describeDriverContract } from '@sqltrace/driver-contract';
 import { SqliteDriver, toSqlitePlaceholders } from '@sqltrace/driver-sqlite';
 
@@ -49,5 +50,30 @@ describe('PostgreSQL compatibility (traces captured on PostgreSQL, run on SQLite
     expect((await s.execute("SELECT date_trunc($1, '2024-06-03 09:41:12') AS d", ['day'])).rows).toEqual([{ d: '2024-06-03 00:00:00' }]);
     expect((await s.execute('SELECT count(*) AS n FROM o WHERE at >= $1::date', ['2000-01-01'])).rows).toEqual([{ n: 1 }]);
     await driver.destroy();
+  });
+});
+
+describe('SQLite locks held by another connection', () => {
+  it('opening a file another connection has locked waits for the lock instead of failing', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'stb-sqlite-')), 'locked.db');
+    const other = new Database(path);
+    other.exec('CREATE TABLE t (x INTEGER); BEGIN EXCLUSIVE; INSERT INTO t VALUES (1)');
+    setTimeout(() => other.exec('COMMIT'), 150);
+    const driver = new SqliteDriver({ url: `sqlite:${path}` });
+    const session = await driver.open();
+    expect((await session.execute('SELECT x FROM t')).rows).toEqual([{ x: 1 }]);
+    expect((await session.execute('PRAGMA journal_mode')).rows).toEqual([{ journal_mode: 'wal' }]);
+    await driver.destroy();
+    other.close();
+  });
+
+  it('gives up after the busy timeout with the lock error, naming the file', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'stb-sqlite-')), 'held.db');
+    const other = new Database(path);
+    other.exec('CREATE TABLE t (x INTEGER); BEGIN EXCLUSIVE; INSERT INTO t VALUES (1)');
+    const driver = new SqliteDriver({ url: `sqlite:${path}`, busyTimeoutMs: 100 });
+    await expect(driver.open()).rejects.toMatchObject({ message: `cannot open ${path}: database is locked`, sqlState: 'SQLITE_BUSY' });
+    other.exec('COMMIT');
+    other.close();
   });
 });
