@@ -4,13 +4,17 @@
  *  1. the select-only pgbench workload: `stb bench --mode closed -c 8 -j 2` beside `pgbench -S -c 8 -j 2`
  *     (two threads each, goal: at least 0.8 of pgbench's transactions per second), and stb on one
  *     thread (-j 1) for reference;
- *  2. a select-only log in pgbench's shape (log_statement=all, '%m|%u|%d|%c|', 8 sessions) replayed
- *     as fast as the database allows: `stb bench --speed max` beside `pgreplay -r -s 100`
- *     (goal: 1.5× pgreplay's statements per second);
+ *  2. a select-only log captured from `pgbench -S -c 8 -j 2` (log_statement=all for pgbench's sessions
+ *     only, through PGOPTIONS, read from the server's stderr log) replayed as fast as the database
+ *     allows: `stb bench --speed max` beside `pgreplay -r -s 100` (goal: 1.5× pgreplay's statements
+ *     per second). When the server's log cannot be read (STB_PG_LOG names it; Debian's
+ *     /var/log/postgresql/postgresql-<major>-main.log is tried), a log written in pgbench's shape is
+ *     used instead, and the output says so;
  *  3. the runner's own ceiling against a driver that does nothing (goal: 50,000 operations/s on one core).
  * Medians of STB_BENCH_RUNS (default 3); writes out/bench-replay.json.
  */
-import { writeFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, readSync, statSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { have, here, out, requireBuiltCli, STB } from './bench-inputs';
 import { measure, median } from './measure';
@@ -44,6 +48,60 @@ function writeSelectLog(path: string): void {
   writeFileSync(path, lines.join('\n') + '\n');
 }
 
+/** The server's stderr log, when this machine's PostgreSQL writes one that can be read. */
+async function serverLog(): Promise<string | undefined> {
+  if (process.env.STB_PG_LOG) return process.env.STB_PG_LOG;
+  const v = await measure('psql', ['-At', '-c', 'SHOW server_version_num', ...pgArgs, database]);
+  const path = `/var/log/postgresql/postgresql-${Math.floor(Number(v.stdout.trim()) / 10_000)}-main.log`;
+  return v.code === 0 && existsSync(path) ? path : undefined;
+}
+
+/**
+ * Captures `pgbench -S -c 8 -j 2` with log_statement=all set for its own sessions (PGOPTIONS) and
+ * writes two copies of what the server logged: as logged (Debian's '%m [%p] %q%u@%d ', which stb
+ * parses), and in the one form pgreplay reads ('%m|%u|%d|%c|', a connection line opening each
+ * session, the session id made from the pid). False when the log cannot be read or has another form.
+ */
+async function captureSelectLog(captured: string, forPgreplay: string): Promise<boolean> {
+  const log = await serverLog();
+  if (log === undefined) return false;
+  let from: number;
+  try {
+    from = statSync(log).size;
+  } catch {
+    return false;
+  }
+  const run = await new Promise<number | null>((resolve) => {
+    const child = spawn('pgbench', ['-S', '-c', '8', '-j', '2', '-t', String(Math.ceil(LOG_STATEMENTS / 8)), '-n', ...pgArgs, database], {
+      stdio: 'ignore', env: { ...process.env, PGOPTIONS: '-c log_statement=all' },
+    });
+    child.on('close', resolve);
+  });
+  if (run !== 0) return false;
+  const fd = openSync(log, 'r');
+  const bytes = Buffer.alloc(statSync(log).size - from);
+  readSync(fd, bytes, 0, bytes.length, from);
+  closeSync(fd);
+  const lines = bytes.toString('utf8').split('\n').filter((l) => l.length > 0);
+  const line = /^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} \S+) \[(\d+)\] (\S*)@(\S*) (\w+:  .*)$/;
+  if (lines.filter((l) => / statement: SELECT abalance/.test(l)).length < LOG_STATEMENTS || !line.test(lines[0]!)) return false;
+  const seen = new Set<string>();
+  const stamped = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d/;
+  const rewritten = lines.flatMap((l) => {
+    const m = line.exec(l);
+    if (m === null) return stamped.test(l) ? [] : [l]; // a background process's line (no user@db), or a statement's continuation line
+    const [, stamp, pid, user, db, rest] = m;
+    const session = `6563a0b0.${Number(pid).toString(16)}`;
+    const prefix = `${stamp}|${user}|${db}|${session}|`;
+    const opening = seen.has(session) ? '' : `${prefix}LOG:  connection authorized: user=${user} database=${db}\n`;
+    seen.add(session);
+    return [opening + prefix + rest];
+  });
+  writeFileSync(captured, lines.join('\n') + '\n');
+  writeFileSync(forPgreplay, rewritten.join('\n') + '\n');
+  return true;
+}
+
 async function stbJson(args: string[]): Promise<{ seconds: number; peakMB: number; json: Record<string, unknown> }> {
   const m = await measure(process.execPath, [STB, ...args, '--json']);
   if (m.code !== 0) throw new Error(`stb ${args[0]} failed: ${m.stderr.slice(0, 400)} ${m.stdout.slice(0, 400)}`);
@@ -74,9 +132,16 @@ async function main(): Promise<void> {
     process.stderr.write(`  closed run ${r + 1}/${RUNS}: pgbench ${tps[1]} tps, stb -j 2 ${(s.json.goodput as number).toFixed(0)} ops/s, stb -j 1 ${(one.json.goodput as number).toFixed(0)} ops/s\n`);
   }
 
-  // 2. Replay a select-only log as fast as possible.
-  const log = join(out, 'select-only.log');
-  writeSelectLog(log);
+  // 2. Replay a select-only log as fast as possible: captured from pgbench when the server's log can be read.
+  let log = join(out, 'select-only-captured.log');
+  let pgreplayLog = join(out, 'select-only-captured.pgreplay.log');
+  const captured = await captureSelectLog(log, pgreplayLog);
+  if (!captured) {
+    process.stderr.write(`  the server's log cannot be read (set STB_PG_LOG): replaying a log written in pgbench's shape instead\n`);
+    log = pgreplayLog = join(out, 'select-only.log');
+    writeSelectLog(log);
+  }
+  const logStatements = readFileSync(log, 'utf8').split('\n').filter((l) => / statement: /.test(l)).length;
   const replayTrace = join(out, 'select-only-log.jsonl');
   await stbJson(['parse', log, '-o', replayTrace]);
   const stbReplay: number[] = [], pgreplayRate: number[] = [];
@@ -86,9 +151,9 @@ async function main(): Promise<void> {
     if (have('pgreplay')) {
       // pgreplay parses the log into a replay file (-f), then replays it (-r), as its documentation runs it.
       const replayFile = join(out, 'select-only.replay');
-      if (r === 0) await measure('pgreplay', ['-f', '-o', replayFile, log]);
+      if (r === 0) await measure('pgreplay', ['-f', '-o', replayFile, pgreplayLog]);
       const p = await measure('pgreplay', ['-r', '-s', '100', '-h', u.hostname, '-p', u.port || '5432', replayFile]);
-      if (p.code === 0) pgreplayRate.push(LOG_STATEMENTS / p.seconds);
+      if (p.code === 0) pgreplayRate.push(logStatements / p.seconds);
       else process.stderr.write(`pgreplay failed: ${p.stderr.slice(0, 300)}\n`);
     }
     process.stderr.write(`  replay run ${r + 1}/${RUNS}: stb ${stbReplay[r]!.toFixed(0)} st/s${pgreplayRate[r] ? `, pgreplay ${pgreplayRate[r]!.toFixed(0)} st/s` : ''}\n`);
@@ -110,7 +175,7 @@ async function main(): Promise<void> {
   console.log(`  pgbench -S -c 8 -j 2        ${median(pgbenchTps).toFixed(0)} tps`);
   console.log(`  stb bench --mode closed -c 8 -j 2  ${median(stbTps).toFixed(0)} ops/s (peak ${Math.max(...stbPeak).toFixed(0)} MB)   ratio ${closedRatio.toFixed(2)} (median of per-run ratios; goal ≥ 0.8: ${closedRatio >= 0.8 ? 'met' : 'NOT met'})`);
   console.log(`  stb bench --mode closed -c 8 -j 1  ${median(stbOneThread).toFixed(0)} ops/s   ratio ${median(stbOneThread.map((t, i) => t / pgbenchTps[i]!)).toFixed(2)} (one thread, for reference)`);
-  console.log(`\nselect-only log (${LOG_STATEMENTS.toLocaleString('en')} statements, 8 sessions) replayed as fast as possible (process start included):`);
+  console.log(`\nselect-only log ${captured ? 'captured from pgbench -S -c 8 -j 2' : "written in pgbench's shape"} (${logStatements.toLocaleString('en')} statements) replayed as fast as possible (process start included):`);
   console.log(`  stb bench --speed max       ${median(stbReplay).toFixed(0)} statements/s`);
   if (pgreplayRate.length > 0) {
     const ratio = pgreplayRate.length === stbReplay.length ? median(stbReplay.map((t, i) => t / pgreplayRate[i]!)) : median(stbReplay) / median(pgreplayRate);
@@ -118,7 +183,7 @@ async function main(): Promise<void> {
   } else console.log('  pgreplay                    not installed (apt-get install pgreplay)');
   const ceil = median(ceiling.map((c) => c.throughput));
   console.log(`\nrunner ceiling (closed loop, 8 workers, driver that does nothing, one process): ${ceil.toFixed(0)} ops/s, peak ${Math.max(...ceiling.map((c) => c.peakMB)).toFixed(0)} MB (goal ≥ 50,000: ${ceil >= 50_000 ? 'met' : 'NOT met'})`);
-  writeFileSync(join(out, 'bench-replay.json'), JSON.stringify({ runs: RUNS, pgbenchTps, stbTps, stbOneThread, stbReplay, pgreplayRate, ceiling }, null, 2));
+  writeFileSync(join(out, 'bench-replay.json'), JSON.stringify({ runs: RUNS, capturedLog: captured, logStatements, pgbenchTps, stbTps, stbOneThread, stbReplay, pgreplayRate, ceiling }, null, 2));
 }
 
 main().catch((error: unknown) => {
