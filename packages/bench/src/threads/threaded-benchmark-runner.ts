@@ -110,7 +110,7 @@ function forward(metrics: MetricsSink | undefined, m: Extract<WorkerMessage, { t
   metrics.setProgress(Math.min(...progress));
 }
 
-/** The ESM build first: p-limit is ESM only, and the CommonJS bundle cannot load it on every Node 20. */
+/** The ESM build first (the CommonJS one serves when only it ships). */
 function workerScript(): string | undefined {
   return siblingScript(typeof __dirname === 'string' ? __dirname : undefined, ['bench-worker.js', 'bench-worker.cjs']);
 }
