@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -52,5 +52,17 @@ describe('the published packages', () => {
     expect(out.open.errors).toBe(0);
     expect(out.open.operations).toBeGreaterThanOrEqual(30);
     expect(out.threaded).toEqual({ threads: 2, errors: 0, ran: true });
+  });
+
+  it('parse a log on worker threads from CommonJS and from ESM into the same trace', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'stb-parse-'));
+    const log = join(__dirname, '..', 'assets', 'demo', 'shop-postgres.log');
+    const call = (output: string) => `parseLogsToTrace([${JSON.stringify(log)}], { output: ${JSON.stringify(output)}, threads: 2 }).then((r) => console.log(r.inputs[0].events), (e) => { console.error(e); process.exit(1); })`;
+    const cjs = node(['-e', `const { parseLogsToTrace } = require('@sqltrace/parser'); ${call(join(dir, 'cjs.jsonl'))}`]);
+    const esm = node(['--input-type=module', '-e', `import { parseLogsToTrace } from '@sqltrace/parser'; ${call(join(dir, 'esm.jsonl'))}`]);
+    expect({ code: cjs.code, stderr: cjs.stderr, events: cjs.stdout.trim() }).toEqual({ code: 0, stderr: '', events: '1500' });
+    expect({ code: esm.code, stderr: esm.stderr, events: esm.stdout.trim() }).toEqual({ code: 0, stderr: '', events: '1500' });
+    const events = (file: string) => readFileSync(join(dir, file), 'utf8').split('\n').slice(1); // (the header holds the time it was written)
+    expect(events('cjs.jsonl')).toEqual(events('esm.jsonl'));
   });
 });
