@@ -9,6 +9,10 @@ export type { BenchResults, ErrorClassResults, LatencyTriple, TemplateResults } 
 export { RESULTS_SCHEMA, RESULTS_VERSION } from './results/bench-results';
 export { renderResultsSummary } from './results/results-summary';
 export { renderComparison } from './results/compare-results';
+export type { ResultMetric } from './results/result-metrics';
+export { RESULT_METRICS } from './results/result-metrics';
+export type { BudgetViolation, RegressionBudget } from './results/regression-budget';
+export { checkRegressionBudgets, parseRegressionBudget } from './results/regression-budget';
 export { mergeResults } from './results/merge-results';
 export { PrometheusMetrics } from './metrics/prometheus-metrics';
 export { loadDriver } from './drivers/load-driver';

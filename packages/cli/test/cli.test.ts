@@ -128,6 +128,21 @@ describe('stb', () => {
     expect(JSON.parse(readFileSync(join(dir, 'pg.json'), 'utf8'))).toMatchObject({ driver: 'postgres', operations: 300, errors: 0 });
   });
 
+  it('compare --fail-on gates on budgets: exit 1 naming each figure over budget, 0 within, 2 for a budget it cannot read', () => {
+    // (a.json: a replay of 300 statements at their traced pace; b.json: a closed loop, far faster — from the test above.)
+    const within = stb(['compare', join(dir, 'a.json'), join(dir, 'a.json'), '--fail-on', 'throughput=5%', '--fail-on', 'errors=0']);
+    expect(within.code).toBe(0);
+    expect(within.stdout).toMatch(/within budget: throughput=5%, errors=0/);
+    const slower = stb(['compare', join(dir, 'b.json'), join(dir, 'a.json'), '--fail-on', 'throughput=5%', '--fail-on', 'dropped=0', '--json']);
+    expect(slower.code).toBe(1);
+    expect(slower.stderr).toMatch(/^over budget: sqlite replay: throughput \d+ ops\/s against \d+ ops\/s in b \(\d+\.\d% worse; budget throughput=5%\)$/m);
+    const json = JSON.parse(slower.stdout);
+    expect(json.violations).toEqual([expect.objectContaining({ run: 'sqlite replay', metric: 'throughput', budget: 'throughput=5%' })]);
+    const bad = stb(['compare', join(dir, 'a.json'), join(dir, 'b.json'), '--fail-on', 'p99<10ms']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/not a budget: "p99<10ms"[\s\S]*response-p99/);
+  });
+
   it('bench --threads spreads a closed or open run over threads: results and live metrics add up across them', async () => {
     const trace = join(dir, 'threads-trace.jsonl');
     const events = Array.from({ length: 200 }, (_, i) => ({ ts: 1_700_000_000_000_000 + i * 1_000, session: `s${i % 5}`, sql: 'SELECT $1::int AS v', params: [i], templateId: 'v' }));

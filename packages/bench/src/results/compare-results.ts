@@ -1,29 +1,16 @@
 import type { BenchResults } from './bench-results';
+import { RESULT_METRICS, relativeChange } from './result-metrics';
 
 /** Two or more runs side by side: throughput and the latency ladder, each later run with its change against the first. */
 export function renderComparison(runs: readonly { name: string; results: BenchResults }[]): string {
   const base = runs[0]!.results;
-  const metrics: [string, (r: BenchResults) => number, 'higher' | 'lower'][] = [
-    ['throughput (ops/s)', (r) => r.throughput, 'higher'],
-    ['goodput (ops/s)', (r) => r.goodput, 'higher'],
-    ['errors', (r) => r.errors, 'lower'],
-    ['dropped', (r) => r.dropped, 'lower'],
-    ['response p50 (ms)', (r) => r.responseTime.p50, 'lower'],
-    ['response p90 (ms)', (r) => r.responseTime.p90, 'lower'],
-    ['response p99 (ms)', (r) => r.responseTime.p99, 'lower'],
-    ['response p99.9 (ms)', (r) => r.responseTime.p999, 'lower'],
-    ['response max (ms)', (r) => r.responseTime.max, 'lower'],
-    ['service p99 (ms)', (r) => r.serviceTime.p99, 'lower'],
-    ['schedule lag p99 (ms)', (r) => r.scheduleLag.p99, 'lower'],
-  ];
   const header = ['', ...runs.map((r) => r.name)];
-  const rows = metrics.map(([name, get, better]) => [
-    name,
+  const rows = RESULT_METRICS.map(({ label, get, better }) => [
+    label,
     ...runs.map((run, i) => {
       const v = get(run.results);
       if (i === 0) return fmt(v);
-      const b = get(base);
-      const change = b === 0 ? (v === 0 ? 0 : Infinity) : (v - b) / b;
+      const change = relativeChange(get(base), v);
       const worse = better === 'higher' ? change < 0 : change > 0;
       return `${fmt(v)} (${change === Infinity ? 'new' : `${change >= 0 ? '+' : ''}${(change * 100).toFixed(1)}%`}${Math.abs(change) >= 0.05 ? (worse ? ' worse' : ' better') : ''})`;
     }),
