@@ -203,6 +203,7 @@ describe('stb', () => {
     const f = stb(['bench', failing, '--driver', 'sqlite', '--json']);
     expect(f.code).toBe(0);
     expect(JSON.parse(f.stdout)).toMatchObject({ operations: 1, errors: 1, errorsByClass: [{ errorClass: 'SQLITE_ERROR' }] });
+    expect(f.stderr).toMatch(/^warning: every operation failed \(e\.g\. statement failed: no such table: no_such_table\): does the target hold the schema/m);
     expect(stb(['compare', join(dir, 'a.json')]).stderr).toMatch(/compare needs at least two results files/);
     expect(stb(['compare', join(dir, 'a.json'), trace]).stderr).toMatch(/not (JSON|benchmark results)/);
     expect(stb(['bench', trace, '--mode', 'open']).stderr).toMatch(/open mode needs --rate/);

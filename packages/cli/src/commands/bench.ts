@@ -91,6 +91,10 @@ Results (JSON, schema sqltrace-bench-results v1) go to -o; passwords in --url ar
     }
     this.say(renderResultsSummary(results));
     if (flags.output !== undefined) this.say(`\nresults written to ${flags.output}`);
+    if (results.operations > 0 && results.errors === results.operations) {
+      const first = results.errorsByClass[0]?.examples[0];
+      this.warnLine(`every operation failed${first !== undefined ? ` (e.g. ${first})` : ''}: does the target hold the schema and data the trace needs? stb bench runs the trace's statements only`);
+    }
     if (results.endedEarly !== undefined) {
       this.warnLine(`the run ended early: ${results.endedEarly}${flags.output !== undefined ? ` (results so far in ${flags.output})` : ''}`);
       process.exitCode = EXIT.failed;
