@@ -10,7 +10,7 @@ const ROOT = join(__dirname, '..', '..', '..');
 const PACKAGES = ['core', 'parser', 'generators', 'validator', 'bench', 'driver-sqlite', 'driver-postgres', 'driver-mysql'];
 
 function node(args: string[]) {
-  const r = spawnSync(process.execPath, args, { cwd: ROOT, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, args, { cwd: ROOT, encoding: 'utf8', env: { ...process.env, FORCE_COLOR: '0' } });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -57,7 +57,7 @@ describe('the published packages', () => {
   it('parse a log on worker threads from CommonJS and from ESM into the same trace', () => {
     const dir = mkdtempSync(join(tmpdir(), 'stb-parse-'));
     const log = join(__dirname, '..', 'assets', 'demo', 'shop-postgres.log');
-    const call = (output: string) => `parseLogsToTrace([${JSON.stringify(log)}], { output: ${JSON.stringify(output)}, threads: 2 }).then((r) => console.log(r.inputs[0].events), (e) => { console.error(e); process.exit(1); })`;
+    const call = (output: string) => `parseLogsToTrace([${JSON.stringify(log)}], { output: ${JSON.stringify(output)}, threads: 2 }).then((r) => process.stdout.write(String(r.inputs[0].events)), (e) => { console.error(e); process.exit(1); })`;
     const cjs = node(['-e', `const { parseLogsToTrace } = require('@sqltrace/parser'); ${call(join(dir, 'cjs.jsonl'))}`]);
     const esm = node(['--input-type=module', '-e', `import { parseLogsToTrace } from '@sqltrace/parser'; ${call(join(dir, 'esm.jsonl'))}`]);
     expect({ code: cjs.code, stderr: cjs.stderr, events: cjs.stdout.trim() }).toEqual({ code: 0, stderr: '', events: '1500' });
