@@ -128,6 +128,21 @@ describe('stb', () => {
     expect(JSON.parse(readFileSync(join(dir, 'pg.json'), 'utf8'))).toMatchObject({ driver: 'postgres', operations: 300, errors: 0 });
   });
 
+  it('bench on a terminal shows a live line (time, operations, rate, errors, sessions, % of the run); off a terminal, none', () => {
+    const trace = join(dir, 'progress-trace.jsonl');
+    writeFileSync(trace, Array.from({ length: 50 }, (_, i) => JSON.stringify({ ts: i * 1_000, session: `s${i % 2}`, sql: 'SELECT ? AS v', params: [i], templateId: 'v' })).join('\n') + '\n');
+    const args = ['bench', trace, '--driver', 'sqlite', '--mode', 'closed', '-c', '2', '--duration', '1.5s'];
+    // `script` gives the command a terminal.
+    const tty = spawnSync('script', ['-qec', [process.execPath, BIN, ...args].map((a) => JSON.stringify(a)).join(' '), '/dev/null'], { encoding: 'utf8', cwd: dir, timeout: 60_000 });
+    expect(tty.status).toBe(0);
+    const screen = tty.stdout.replace(/\r/g, '\n');
+    expect(screen).toMatch(/^closed 0:0\d · [\d,]+ ops · [\d,]+ ops\/s · 0 errors · 2 sessions · \d+%/m);
+    expect(screen).toMatch(/closed run on sqlite .*: [\d,]+ operations in 1\.\d\d s/);
+    const piped = stb(args);
+    expect(piped.code).toBe(0);
+    expect(piped.stderr + piped.stdout).not.toMatch(/ops · /);
+  });
+
   it('compare --fail-on gates on budgets: exit 1 naming each figure over budget, 0 within, 2 for a budget it cannot read', () => {
     // (a.json: a replay of 300 statements at their traced pace; b.json: a closed loop, far faster — from the test above.)
     const within = stb(['compare', join(dir, 'a.json'), join(dir, 'a.json'), '--fail-on', 'throughput=5%', '--fail-on', 'errors=0']);

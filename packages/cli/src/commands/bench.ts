@@ -2,7 +2,9 @@ import { writeFileSync } from 'node:fs';
 import { Args, Flags } from '@oclif/core';
 import { StbError, TraceFileSource, redactUrl } from '@sqltrace/core';
 import { BenchmarkRunner, PrometheusMetrics, ThreadedBenchmarkRunner, loadDriver, renderResultsSummary, type BenchResults } from '@sqltrace/bench';
+import { BenchProgress } from '../shared/bench-progress';
 import { parseDuration } from '../shared/duration';
+import { ProgressLine } from '../shared/progress-line';
 import { EXIT, StbCommand } from '../shared/stb-command';
 
 const DEFAULT_URLS: Record<string, () => string> = {
@@ -57,11 +59,14 @@ Results (JSON, schema sqltrace-bench-results v1) go to -o; passwords in --url ar
       await driver.destroy().catch(() => undefined);
       throw new StbError('E_USAGE', '--threads with an in-memory SQLite database would give every thread a database of its own', { hint: 'Use a file (--url sqlite:bench.db) or drop --threads' });
     }
-    const metrics = flags['metrics-port'] !== undefined ? new PrometheusMetrics() : undefined;
-    if (metrics) {
-      const port = await metrics.listen(flags['metrics-port']!);
+    const prometheus = flags['metrics-port'] !== undefined ? new PrometheusMetrics() : undefined;
+    if (prometheus) {
+      const port = await prometheus.listen(flags['metrics-port']!);
       this.warnLine(`metrics on http://127.0.0.1:${port}/metrics`);
     }
+    // On a terminal, a live line (operations, rate, errors, sessions); off a terminal nothing per operation.
+    const line = new ProgressLine();
+    const metrics = line.enabled ? new BenchProgress(line, flags.mode, prometheus) : prometheus;
     let results: BenchResults;
     try {
       const common = {

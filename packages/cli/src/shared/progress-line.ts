@@ -11,6 +11,11 @@ export class ProgressLine {
     this.#enabled = enabled;
   }
 
+  /** Whether it draws at all (stderr is a terminal). */
+  get enabled(): boolean {
+    return this.#enabled;
+  }
+
   update(render: () => string): void {
     if (!this.#enabled) return;
     const now = performance.now();
