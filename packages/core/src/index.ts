@@ -17,7 +17,7 @@ export type { TraceSink, WriteOptions } from './ports/trace-sink';
 export type { GenerateOptions, TraceGenerator, TrainOptions, WorkloadModel } from './ports/trace-generator';
 export type { FidelityReport, PropertyResult, Validator } from './ports/validator';
 export type { Driver, DriverFactory, DriverSession, ExecuteOptions, ExecuteResult } from './ports/driver';
-export type { MetricsSink } from './ports/metrics-sink';
+export type { MetricsSink, OperationMetric } from './ports/metrics-sink';
 
 export { Prng } from './random/prng';
 

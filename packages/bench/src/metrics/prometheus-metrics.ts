@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { MetricsSink } from '@sqltrace/core';
+import type { MetricsSink, OperationMetric } from '@sqltrace/core';
 
 const BUCKETS = [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
@@ -39,7 +39,7 @@ export class PrometheusMetrics implements MetricsSink {
     this.#loop.enable();
   }
 
-  recordOperation(s: { template: string; kind: string; status: 'ok' | 'error'; responseSeconds: number; serviceSeconds: number; scheduleLagSeconds: number }): void {
+  recordOperation(s: OperationMetric): void {
     this.#queries.inc({ template: s.template, kind: s.kind, status: s.status });
     this.#duration.observe({ kind: s.kind }, s.responseSeconds);
     this.#lag.observe(s.scheduleLagSeconds);

@@ -12,7 +12,7 @@ import type { WorkerData, WorkerMessage } from './thread-messages';
  */
 async function main(): Promise<void> {
   const data = workerData as WorkerData;
-  const post = (message: WorkerMessage) => parentPort!.postMessage(message);
+  const post = (message: WorkerMessage, transfer?: ArrayBuffer[]) => parentPort!.postMessage(message, transfer);
   const controller = new AbortController();
   parentPort!.on('message', (m: { type: string }) => {
     if (m.type === 'abort') controller.abort();

@@ -4,6 +4,7 @@ import type { BenchResults } from '../results/bench-results';
 import { mergeResults } from '../results/merge-results';
 import type { BenchmarkOptions } from '../runner/benchmark-runner';
 import { statementPool } from '../runner/statement-pool';
+import { MetricsReceiver, type MetricsBatch } from './forwarded-metrics';
 import type { WorkerData, WorkerMessage } from './thread-messages';
 
 export interface ThreadedBenchmarkOptions extends Omit<BenchmarkOptions, 'driver'> {
@@ -41,6 +42,7 @@ export class ThreadedBenchmarkRunner {
     const threads = Math.min(o.threads, concurrency);
     const { threads: _threads, driver, metrics, signal, ...shared } = o;
 
+    const receivers = Array.from({ length: threads }, () => new MetricsReceiver());
     const active = new Array<number>(threads).fill(0);
     const progress = new Array<number>(threads).fill(0);
     const workers: Worker[] = [];
@@ -69,7 +71,7 @@ export class ThreadedBenchmarkRunner {
             workers.push(worker);
             let settled = false;
             worker.on('message', (m: WorkerMessage) => {
-              if (m.type === 'metrics') return forward(metrics, m, t, active, progress);
+              if (m.type === 'metrics') return forward(metrics, m, receivers[t]!, t, active, progress);
               settled = true;
               if (m.type === 'done') resolve(m.results);
               else {
@@ -101,9 +103,9 @@ function settingsOf(o: ThreadedBenchmarkOptions, concurrency: number): Record<st
   return o.mode === 'closed' ? { workers: concurrency } : { connections: concurrency, rate: o.rate! };
 }
 
-function forward(metrics: MetricsSink | undefined, m: Extract<WorkerMessage, { type: 'metrics' }>, thread: number, active: number[], progress: number[]): void {
+function forward(metrics: MetricsSink | undefined, m: MetricsBatch, receiver: MetricsReceiver, thread: number, active: number[], progress: number[]): void {
   if (metrics === undefined) return;
-  for (const op of m.operations) metrics.recordOperation(op);
+  receiver.apply(m, metrics);
   active[thread] = m.activeSessions;
   progress[thread] = m.progress;
   metrics.setActiveSessions(active.reduce((a, b) => a + b, 0));

@@ -1,7 +1,5 @@
-import type { MetricsSink } from '@sqltrace/core';
+import type { MetricsSink, OperationMetric } from '@sqltrace/core';
 import type { ProgressLine } from './progress-line';
-
-type Sample = Parameters<MetricsSink['recordOperation']>[0];
 
 /**
  * The live line `stb bench` shows on a terminal: time so far, operations, the rate over the last
@@ -29,7 +27,7 @@ export class BenchProgress implements MetricsSink {
     this.#timer.unref();
   }
 
-  recordOperation(sample: Sample): void {
+  recordOperation(sample: OperationMetric): void {
     this.#operations++;
     if (sample.status === 'error') this.#errors++;
     this.#next?.recordOperation(sample);
