@@ -227,7 +227,6 @@ export function scanSql(input: string, dialect: ScanDialect, bindParams?: readon
     pendingSpace = false;
   };
 
-
   while (i < n) {
     const c = input.charCodeAt(i);
 
@@ -542,7 +541,6 @@ export function scanSql(input: string, dialect: ScanDialect, bindParams?: readon
   const templateText = pg ? renumber(text) : text;
   return { sql, params, types, templateText, templateParams: tParams, templateTypes: tTypes, firstWord };
 }
-
 
 const TYPE_MODIFIER_WORDS = [
   'varchar', 'char', 'character', 'nchar', 'nvarchar', 'numeric', 'decimal', 'dec', 'varbinary', 'binary', 'bit', 'varbit',
