@@ -2,6 +2,7 @@ import { Worker } from 'node:worker_threads';
 import { StbError, siblingScript, type TraceEvent, type TraceHeader, TraceFileSink, encodeTraceHeader } from '@sqltrace/core';
 import { Normalizer } from '../normalizer/normalizer';
 import { normalizeAndEncode } from './normalize-event';
+import { packEvents, packedBuffers } from './packed-events';
 
 interface Pending {
   resolve: () => void;
@@ -78,8 +79,9 @@ export class NormalizePipeline {
     if (this.#sink) return this.#sink.writeEncoded(this.#encodeHere(events), events.length);
     if (this.#queuedBatches >= 4) return this.#send({ kind: 'text', text: this.#encodeHere(events), count: events.length });
     this.#queuedBatches++;
-    // Structured clone: measured cheaper for the (busier) main thread than packing into a string.
-    return this.#send({ kind: 'events', events }).finally(() => {
+    // Packed: cloning a few flat arrays costs both threads less than cloning an object per event.
+    const packed = packEvents(events);
+    return this.#send({ kind: 'events', packed }, packedBuffers(packed)).finally(() => {
       this.#queuedBatches--;
     });
   }
@@ -101,11 +103,11 @@ export class NormalizePipeline {
     return text;
   }
 
-  #send(message: Record<string, unknown>): Promise<void> {
+  #send(message: Record<string, unknown>, transfer?: ArrayBuffer[]): Promise<void> {
     const id = this.#nextId++;
     return new Promise((resolve, reject) => {
       this.#pending.set(id, { resolve, reject });
-      this.#worker!.postMessage({ ...message, id });
+      this.#worker!.postMessage({ ...message, id }, transfer);
     });
   }
 

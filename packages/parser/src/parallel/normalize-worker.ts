@@ -1,7 +1,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { TraceFileSink, type TraceEvent } from '@sqltrace/core';
+import { TraceFileSink } from '@sqltrace/core';
 import { Normalizer } from '../normalizer/normalizer';
 import { normalizeAndEncode } from './normalize-event';
+import { unpackEvents, type PackedEvents } from './packed-events';
 
 /**
  * Worker entry for NormalizePipeline: normalizes and encodes batches of raw events and writes
@@ -9,7 +10,7 @@ import { normalizeAndEncode } from './normalize-event';
  * order they arrive (postMessage is FIFO), so the main thread never encodes output bytes.
  */
 type Message =
-  | { kind: 'events'; id: number; events: TraceEvent[] }
+  | { kind: 'events'; id: number; packed: PackedEvents }
   | { kind: 'text'; id: number; text: string; count: number }
   | { kind: 'reset'; id: number }
   | { kind: 'close'; id: number };
@@ -38,8 +39,9 @@ parentPort!.on('message', (message: Message) => {
         parentPort!.postMessage({ id: message.id, newTemplates: [] });
         return;
       }
-      const { text, newTemplates } = normalizeAndEncode(message.events, normalizer, seen);
-      await sink.writeEncoded(text, message.events.length);
+      const events = unpackEvents(message.packed);
+      const { text, newTemplates } = normalizeAndEncode(events, normalizer, seen);
+      await sink.writeEncoded(text, events.length);
       parentPort!.postMessage({ id: message.id, newTemplates });
     } catch (error) {
       const e = error as Error & { hint?: string; code?: string };

@@ -6,7 +6,10 @@ export type PrefixField = 'ts' | 'epoch' | 'pid' | 'user' | 'database' | 'applic
 /** A `log_line_prefix` turned into a regular expression over whole log lines. */
 export interface CompiledPrefix {
   readonly prefix: string;
-  /** Matches prefix + severity + message; groups are `fields` in order, then severity, then message. */
+  /**
+   * Matches a line's prefix and severity, up to the message (which is the rest of the line:
+   * `line.slice(match[0].length)`); groups are `fields` in order, then the severity.
+   */
   readonly regex: RegExp;
   readonly fields: readonly PrefixField[];
   /** For the generic fallback: group 1 is the whole prefix, read field by field. */
@@ -79,7 +82,7 @@ export function compilePrefix(prefix: string): CompiledPrefix {
     if (entry[1] !== undefined) fields.push(entry[1]);
   }
   pattern += ')?'.repeat(optionalOpen);
-  const regex = new RegExp(`^${pattern}\\s*(${SEVERITIES}):  ?(.*)$`, 's');
+  const regex = new RegExp(`^${pattern}\\s*(${SEVERITIES}):  ?`, 's');
   return { prefix, regex, fields };
 }
 
@@ -130,7 +133,7 @@ export const COMMON_PREFIXES: readonly string[] = [
  */
 export const GENERIC_PREFIX: CompiledPrefix = {
   prefix: '(generic)',
-  regex: new RegExp(`^(.*?)\\b(${SEVERITIES}):  ?(.*)$`, 's'),
+  regex: new RegExp(`^(.*?)\\b(${SEVERITIES}):  ?`, 's'),
   fields: [],
   generic: true,
 };

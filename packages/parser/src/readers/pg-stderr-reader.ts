@@ -131,7 +131,7 @@ export class PgStderrReader implements LogReader {
         application: g.application,
         severity: m[2]!,
         sqlstate: undefined,
-        message: m[3]!,
+        message: line.slice(m[0].length),
       };
       return;
     }
@@ -154,7 +154,7 @@ export class PgStderrReader implements LogReader {
       application: f.application ? m[f.application] : undefined,
       severity: m[groups + 1]!,
       sqlstate: f.sqlstate ? m[f.sqlstate] : undefined,
-      message: m[groups + 2]!,
+      message: line.slice(m[0].length),
     };
   }
 
