@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LatencyHistogram } from '@sqltrace/bench';
+import { SqliteDriver } from '@sqltrace/driver-sqlite';
 
 // End to end through the built binary, as a user runs it (the test target depends on the build).
 const BIN = join(__dirname, '..', 'bin', 'run.js');
@@ -196,12 +197,39 @@ describe('stb', () => {
     const memory = stb(['bench', trace, '--driver', 'sqlite', '--mode', 'closed', '-j', '2']);
     expect(memory.code).toBe(2);
     expect(memory.stderr).toMatch(/--threads with an in-memory SQLite database would give every thread a database of its own/);
-    const replay = stb(['bench', trace, '--driver', 'sqlite', '--url', `sqlite:${join(dir, 'threads.db')}`, '-j', '2']);
-    expect(replay.code).toBe(2);
-    expect(replay.stderr).toMatch(/--threads applies to the closed and open modes/);
     const zero = stb(['bench', trace, '--driver', 'sqlite', '--mode', 'closed', '-j', '0']);
     expect(zero.code).toBe(2);
     expect(zero.stderr).toMatch(/--threads must be a whole number ≥ 1, got 0/);
+  });
+
+  it('bench --threads deals a replay\'s sessions out over threads that keep one schedule', async () => {
+    // Four sessions starting 300 ms apart, five statements each 100 ms apart; each statement
+    // records when it ran. Round-robin puts the sessions starting at 300 and 900 ms on the second
+    // thread: were its clock started from its own first statement, they would run 300 ms early.
+    const db = join(dir, 'threaded-replay.db');
+    const setup = await new SqliteDriver({ url: `sqlite:${db}` }).open();
+    await setup.execute('CREATE TABLE hits (session TEXT, due REAL, at REAL)');
+    const trace = join(dir, 'threaded-replay.jsonl');
+    const t0 = 1_700_000_000_000_000;
+    const events = Array.from({ length: 4 }, (_, k) => Array.from({ length: 5 }, (_, i) => {
+      const due = 300 * k + 100 * i;
+      return { ts: t0 + due * 1000, session: `s${k}`, sql: `INSERT INTO hits VALUES ('s${k}', ${due}, (julianday('now') - 2440587.5) * 86400000.0)` };
+    })).flat().sort((a, b) => a.ts - b.ts);
+    writeFileSync(trace, `{"$trace":{"version":1}}\n` + events.map((e) => JSON.stringify(e)).join('\n') + '\n');
+    const run = stb(['bench', trace, '--driver', 'sqlite', '--url', `sqlite:${db}`, '--threads', '2', '--json']);
+    expect({ exit: run.code, stderr: run.stderr }).toEqual({ exit: 0, stderr: expect.any(String) });
+    const r = JSON.parse(run.stdout);
+    expect(r.settings).toMatchObject({ threads: 2, speed: 1 });
+    expect(r).toMatchObject({ mode: 'replay', operations: 20, errors: 0, dropped: 0 });
+    expect(r.connections.opened).toBe(4); // one per traced session
+    expect(r.sessionsBehind.map((s: { session: string }) => s.session).sort()).toEqual(['s0', 's1', 's2', 's3']);
+    const hits = (await setup.execute('SELECT session, due, at FROM hits ORDER BY due')).rows as { session: string; due: number; at: number }[];
+    await setup.close();
+    expect(hits).toHaveLength(20);
+    const start = hits[0]!.at;
+    // Every statement ran at its time on the one schedule (50 ms of slack for a loaded CI machine).
+    const offSchedule = hits.map((h) => ({ session: h.session, due: h.due, ranAt: Math.round(h.at - start) })).filter((h) => Math.abs(h.ranAt - h.due) > 50);
+    expect(offSchedule).toEqual([]);
   });
 
   it('bench and compare refuse bad input with one clear line, and write results for what ran', () => {

@@ -27,7 +27,7 @@ describe('the published packages', () => {
     expect(cjs.bench).toEqual(expect.arrayContaining(['BenchmarkRunner', 'ThreadedBenchmarkRunner', 'mergeResults']));
   });
 
-  it('run a replay, an open loop and a threaded closed loop from CommonJS (p-limit, which ships ESM only, is in the bundle)', () => {
+  it('run a replay, an open loop, a threaded closed loop and a threaded replay from CommonJS (p-limit, which ships ESM only, is in the bundle)', () => {
     const db = join(mkdtempSync(join(tmpdir(), 'stb-cjs-')), 'cjs.db');
     const script = `
       const { BenchmarkRunner, ThreadedBenchmarkRunner } = require('@sqltrace/bench');
@@ -43,6 +43,8 @@ describe('the published packages', () => {
         }
         const t = await new ThreadedBenchmarkRunner({ driver: { name: 'sqlite', config: { url: 'sqlite:${db}' } }, target: 'file', mode: 'closed', threads: 2, concurrency: 2, durationSeconds: 0.3 }).run(trace);
         out.threaded = { threads: t.settings.threads, errors: t.errors, ran: t.operations > 0 };
+        const tr = await new ThreadedBenchmarkRunner({ driver: { name: 'sqlite', config: { url: 'sqlite:${db}' } }, target: 'file', mode: 'replay', speed: Infinity, threads: 2 }).run(trace);
+        out.threadedReplay = { threads: tr.settings.threads, operations: tr.operations, errors: tr.errors, connections: tr.connections.opened };
         console.log(JSON.stringify(out));
       })().catch((e) => { console.error(e && e.stack || e); process.exit(1); });`;
     const r = node(['-e', script]);
@@ -52,6 +54,7 @@ describe('the published packages', () => {
     expect(out.open.errors).toBe(0);
     expect(out.open.operations).toBeGreaterThanOrEqual(30);
     expect(out.threaded).toEqual({ threads: 2, errors: 0, ran: true });
+    expect(out.threadedReplay).toEqual({ threads: 2, operations: 40, errors: 0, connections: 4 });
   });
 
   it('parse a log on worker threads from CommonJS and from ESM into the same trace', () => {

@@ -34,4 +34,6 @@ export { redactUrl } from './drivers/connection-url';
 export { runStatements } from './drivers/run-statements';
 export { ConnectionSession } from './drivers/connection-session';
 export { siblingScript } from './threads/sibling-script';
+export type { PackedEvents } from './threads/packed-events';
+export { packEvents, packedBuffers, unpackEvents } from './threads/packed-events';
 export { OpenSessions } from './drivers/open-sessions';

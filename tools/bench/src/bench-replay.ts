@@ -6,8 +6,8 @@
  *     thread (-j 1) for reference;
  *  2. a select-only log captured from `pgbench -S -c 8 -j 2` (log_statement=all for pgbench's sessions
  *     only, through PGOPTIONS, read from the server's stderr log) replayed as fast as the database
- *     allows: `stb bench --speed max` beside `pgreplay -r -s 100` (goal: 1.5× pgreplay's statements
- *     per second). When the server's log cannot be read (STB_PG_LOG names it; Debian's
+ *     allows: `stb bench --speed max` (and with -j 2) beside `pgreplay -r -s 100` (goal: 1.5×
+ *     pgreplay's statements per second). When the server's log cannot be read (STB_PG_LOG names it; Debian's
  *     /var/log/postgresql/postgresql-<major>-main.log is tried), a log written in pgbench's shape is
  *     used instead, and the output says so;
  *  3. the runner's own ceiling against a driver that does nothing (goal: 50,000 operations/s on one core).
@@ -144,10 +144,12 @@ async function main(): Promise<void> {
   const logStatements = readFileSync(log, 'utf8').split('\n').filter((l) => / statement: /.test(l)).length;
   const replayTrace = join(out, 'select-only-log.jsonl');
   await stbJson(['parse', log, '-o', replayTrace]);
-  const stbReplay: number[] = [], pgreplayRate: number[] = [];
+  const stbReplay: number[] = [], stbReplayThreads: number[] = [], pgreplayRate: number[] = [];
   for (let r = 0; r < RUNS; r++) {
     const s = await stbJson(['bench', replayTrace, '--driver', 'postgres', '--url', URL_, '--speed', 'max']);
     stbReplay.push((s.json.operations as number) / s.seconds);
+    const threaded = await stbJson(['bench', replayTrace, '--driver', 'postgres', '--url', URL_, '--speed', 'max', '-j', '2']);
+    stbReplayThreads.push((threaded.json.operations as number) / threaded.seconds);
     if (have('pgreplay')) {
       // pgreplay parses the log into a replay file (-f), then replays it (-r), as its documentation runs it.
       const replayFile = join(out, 'select-only.replay');
@@ -156,7 +158,7 @@ async function main(): Promise<void> {
       if (p.code === 0) pgreplayRate.push(logStatements / p.seconds);
       else process.stderr.write(`pgreplay failed: ${p.stderr.slice(0, 300)}\n`);
     }
-    process.stderr.write(`  replay run ${r + 1}/${RUNS}: stb ${stbReplay[r]!.toFixed(0)} st/s${pgreplayRate[r] ? `, pgreplay ${pgreplayRate[r]!.toFixed(0)} st/s` : ''}\n`);
+    process.stderr.write(`  replay run ${r + 1}/${RUNS}: stb ${stbReplay[r]!.toFixed(0)} st/s, stb -j 2 ${stbReplayThreads[r]!.toFixed(0)} st/s${pgreplayRate[r] ? `, pgreplay ${pgreplayRate[r]!.toFixed(0)} st/s` : ''}\n`);
   }
 
   // 3. The runner's ceiling.
@@ -177,13 +179,15 @@ async function main(): Promise<void> {
   console.log(`  stb bench --mode closed -c 8 -j 1  ${median(stbOneThread).toFixed(0)} ops/s   ratio ${median(stbOneThread.map((t, i) => t / pgbenchTps[i]!)).toFixed(2)} (one thread, for reference)`);
   console.log(`\nselect-only log ${captured ? 'captured from pgbench -S -c 8 -j 2' : "written in pgbench's shape"} (${logStatements.toLocaleString('en')} statements) replayed as fast as possible (process start included):`);
   console.log(`  stb bench --speed max       ${median(stbReplay).toFixed(0)} statements/s`);
+  console.log(`  stb bench --speed max -j 2  ${median(stbReplayThreads).toFixed(0)} statements/s (the sessions on two threads)`);
   if (pgreplayRate.length > 0) {
-    const ratio = pgreplayRate.length === stbReplay.length ? median(stbReplay.map((t, i) => t / pgreplayRate[i]!)) : median(stbReplay) / median(pgreplayRate);
-    console.log(`  pgreplay -r -s 100          ${median(pgreplayRate).toFixed(0)} statements/s   ratio ${ratio.toFixed(2)} (goal ≥ 1.5: ${ratio >= 1.5 ? 'met' : 'NOT met'})`);
+    const ratioOf = (rates: number[]) => (pgreplayRate.length === rates.length ? median(rates.map((t, i) => t / pgreplayRate[i]!)) : median(rates) / median(pgreplayRate));
+    const ratio = ratioOf(stbReplay);
+    console.log(`  pgreplay -r -s 100          ${median(pgreplayRate).toFixed(0)} statements/s   ratio ${ratio.toFixed(2)} (goal ≥ 1.5: ${ratio >= 1.5 ? 'met' : 'NOT met'}); -j 2: ${ratioOf(stbReplayThreads).toFixed(2)}`);
   } else console.log('  pgreplay                    not installed (apt-get install pgreplay)');
   const ceil = median(ceiling.map((c) => c.throughput));
   console.log(`\nrunner ceiling (closed loop, 8 workers, driver that does nothing, one process): ${ceil.toFixed(0)} ops/s, peak ${Math.max(...ceiling.map((c) => c.peakMB)).toFixed(0)} MB (goal ≥ 50,000: ${ceil >= 50_000 ? 'met' : 'NOT met'})`);
-  writeFileSync(join(out, 'bench-replay.json'), JSON.stringify({ runs: RUNS, capturedLog: captured, logStatements, pgbenchTps, stbTps, stbOneThread, stbReplay, pgreplayRate, ceiling }, null, 2));
+  writeFileSync(join(out, 'bench-replay.json'), JSON.stringify({ runs: RUNS, capturedLog: captured, logStatements, pgbenchTps, stbTps, stbOneThread, stbReplay, stbReplayThreads, pgreplayRate, ceiling }, null, 2));
 }
 
 main().catch((error: unknown) => {

@@ -28,6 +28,13 @@ export interface BenchmarkOptions {
   readonly signal?: AbortSignal;
   readonly label?: string;
   readonly seed?: string | number;
+  /**
+   * replay: a schedule shared with other runners replaying parts of the same trace at the same
+   * time (the threads of one run, or several machines): the wall-clock time it starts, in ms
+   * since the epoch as `performance.timeOrigin + performance.now()` gives it, and the trace time
+   * (µs) due then. Default: a moment from now, and the first event's time.
+   */
+  readonly schedule?: { readonly startAt: number; readonly firstTs: number };
 }
 
 /**
@@ -53,14 +60,20 @@ export class BenchmarkRunner {
     const startedAt = new Date().toISOString();
     // A replay on the trace's clock starts a little ahead, so the first connections are open when the first statements are due.
     const timed = o.mode === 'replay' && Number.isFinite(o.speed ?? 1);
-    const context = new RunContext(o.driver, warmup, o.metrics, o.signal, timed ? 250 : 0);
+    const start = o.schedule !== undefined ? o.schedule.startAt - performance.timeOrigin : performance.now() + (timed ? 250 : 0);
+    const context = new RunContext(o.driver, warmup, o.metrics, o.signal, start);
     const progress = o.durationSeconds !== undefined && o.metrics ? setInterval(() => o.metrics!.setProgress(Math.min(1, (performance.now() - context.start) / 1000 / o.durationSeconds!)), 500) : undefined;
     let settings: Record<string, number | string | boolean>;
     try {
       if (o.mode === 'replay') {
         const speed = o.speed ?? 1;
         settings = { speed: Number.isFinite(speed) ? speed : 'max', maxConnections: o.concurrency ?? 10_000 };
-        await replay(trace, context, { speed, maxConnections: o.concurrency ?? 10_000, ...(o.durationSeconds !== undefined ? { durationSeconds: o.durationSeconds } : {}) });
+        await replay(trace, context, {
+          speed,
+          maxConnections: o.concurrency ?? 10_000,
+          ...(o.durationSeconds !== undefined ? { durationSeconds: o.durationSeconds } : {}),
+          ...(o.schedule !== undefined ? { firstTs: o.schedule.firstTs } : {}),
+        });
       } else {
         const pool = await statementPool(trace);
         if (pool.length === 0) throw new StbError('E_INPUT', `${trace.name}: the trace has no statements to run`);

@@ -11,6 +11,8 @@ export interface ReplaySettings {
   readonly durationSeconds?: number;
   /** Disconnect a session idle for this long, ms (default 2,000). */
   readonly idleCloseMs?: number;
+  /** The trace time (µs) due at the context's start (default: the first event's). */
+  readonly firstTs?: number;
 }
 
 interface Pending {
@@ -45,7 +47,7 @@ export async function replay(trace: TraceSource, context: RunContext, settings: 
     release?.();
   };
   const endAt = settings.durationSeconds === undefined ? Infinity : context.start + settings.durationSeconds * 1000;
-  let firstTs: number | undefined;
+  let firstTs = settings.firstTs;
   let lastIntended = context.start;
   let queued = 0;
 

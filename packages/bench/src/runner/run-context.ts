@@ -17,12 +17,12 @@ export class RunContext {
   readonly #metrics: MetricsSink | undefined;
   readonly #signal: AbortSignal | undefined;
 
-  /** `leadMs`: how long before the first statement is due (time to open the first connections). */
-  constructor(driver: Driver, warmupSeconds: number, metrics: MetricsSink | undefined, signal: AbortSignal | undefined, leadMs = 0) {
+  /** `start`: when the run's clock starts (`performance.now()` time; a replay's first statement is due then). */
+  constructor(driver: Driver, warmupSeconds: number, metrics: MetricsSink | undefined, signal: AbortSignal | undefined, start = performance.now()) {
     this.#driver = driver;
     this.#metrics = metrics;
     this.#signal = signal;
-    this.start = performance.now() + leadMs;
+    this.start = start;
     this.recorder = new ResultsRecorder(warmupSeconds > 0 ? this.start + warmupSeconds * 1000 : -Infinity, metrics);
     this.loopDelay = monitorEventLoopDelay({ resolution: 10 });
     this.loopDelay.enable();

@@ -1,106 +1,219 @@
 import { Worker } from 'node:worker_threads';
-import { StbError, siblingScript, type MetricsSink, type StbErrorCode, type TraceSource } from '@sqltrace/core';
+import { StbError, packEvents, packedBuffers, siblingScript, type MetricsSink, type StbErrorCode, type TraceEvent, type TraceSource } from '@sqltrace/core';
 import type { BenchResults } from '../results/bench-results';
 import { mergeResults } from '../results/merge-results';
 import type { BenchmarkOptions } from '../runner/benchmark-runner';
 import { statementPool } from '../runner/statement-pool';
 import { MetricsReceiver, type MetricsBatch } from './forwarded-metrics';
-import type { WorkerData, WorkerMessage } from './thread-messages';
+import type { ParentMessage, WorkerData, WorkerMessage } from './thread-messages';
 
-export interface ThreadedBenchmarkOptions extends Omit<BenchmarkOptions, 'driver'> {
-  /** Threads to spread the connections over (each with its own event loop and driver). */
+export interface ThreadedBenchmarkOptions extends Omit<BenchmarkOptions, 'driver' | 'schedule'> {
+  /** Threads to spread the connections (replay: the sessions) over, each with its own event loop and driver. */
   readonly threads: number;
   /** The driver each thread loads for itself: a name or package, as `loadDriver` takes it. */
   readonly driver: { readonly name: string; readonly config: { readonly url: string; readonly [key: string]: unknown } };
 }
 
+/** Replay: events sent to a thread in one message, and messages a thread may have unread. */
+const BATCH = 256;
+const IN_FLIGHT = 8;
+
+/** One benchmark thread as the parent sees it. */
+interface Thread {
+  readonly worker: Worker;
+  readonly results: Promise<BenchResults>;
+  /** replay: the driver is loaded. */
+  readonly ready: Promise<void>;
+  /** replay: batches sent and not yet taken. */
+  inFlight: number;
+  /** Resolves the parent's wait for the thread to take a batch (or to finish). */
+  wake: (() => void) | undefined;
+  finished: boolean;
+}
+
 /**
- * A closed- or open-loop run spread over worker threads: the connections (and, open loop, the
- * arrival rate) are split between the threads; each runs a BenchmarkRunner with its own driver on
- * the trace's statement mix, and the results merge exactly ({@link mergeResults}). Metrics reach
- * the caller's sink from every thread. Why: a load generator whose one thread spends microseconds
- * per statement is descheduled every time it wakes the database, and on the database's own
- * machine one event loop cannot keep the server busy; two can.
+ * A run spread over worker threads, each running a BenchmarkRunner with its own driver; the
+ * results merge exactly ({@link mergeResults}) and metrics reach the caller's sink from every
+ * thread. Closed and open loop: the connections (and the arrival rate) are split between the
+ * threads, each running the trace's statement mix. Replay: the traced sessions are dealt out
+ * between the threads as they first appear (each session stays on one thread, in order), this
+ * thread reads the trace and sends each its sessions' events, and all share one schedule — the
+ * same start and the same trace time at it — so every statement is due when it would be on one
+ * thread. Why: a load generator whose one thread spends microseconds per statement is
+ * descheduled every time it wakes the database, and on the database's own machine one event loop
+ * cannot keep the server busy; two can.
  */
 export class ThreadedBenchmarkRunner {
   readonly #o: ThreadedBenchmarkOptions;
 
   constructor(options: ThreadedBenchmarkOptions) {
     if (!(Number.isInteger(options.threads) && options.threads >= 1)) throw new StbError('E_USAGE', `--threads must be a positive whole number, got ${options.threads}`);
-    if (options.mode === 'replay') throw new StbError('E_USAGE', '--threads applies to the closed and open modes', { hint: 'A replay runs one connection per traced session on one thread; drop --threads' });
     if (options.mode === 'open' && options.rate === undefined) throw new StbError('E_USAGE', 'open mode needs --rate (arrivals per second)');
     this.#o = options;
   }
 
   async run(trace: TraceSource): Promise<BenchResults> {
+    return this.#o.mode === 'replay' ? this.#replay(trace) : this.#loop(trace);
+  }
+
+  /** Closed and open loop: each thread gets its share of the connections and the statement mix. */
+  async #loop(trace: TraceSource): Promise<BenchResults> {
     const o = this.#o;
     const pool = await statementPool(trace);
     if (pool.length === 0) throw new StbError('E_INPUT', `${trace.name}: the trace has no statements to run`);
-    const script = workerScript();
-    if (script === undefined) throw new StbError('E_INTERNAL', 'the benchmark thread script (bench-worker.js) is missing next to @sqltrace/bench', { hint: 'Use the built package, or run without --threads' });
     const concurrency = o.concurrency ?? 8;
     const threads = Math.min(o.threads, concurrency);
     const { threads: _threads, driver, metrics, signal, ...shared } = o;
+    return this.#withThreads(threads, trace.name, (t) => {
+      const connections = share(concurrency, threads, t);
+      // Each thread starts elsewhere in the statement mix, as the workers of one thread do.
+      const offset = Math.floor((t * pool.length) / threads);
+      return {
+        options: {
+          ...shared,
+          concurrency: connections,
+          ...(o.rate !== undefined ? { rate: (o.rate * connections) / concurrency } : {}),
+          ...(o.mode === 'open' ? { arrivalPhase: t / threads, seed: `${o.seed ?? 1}/${t}` } : {}),
+        },
+        pool: offset === 0 ? pool : [...pool.slice(offset), ...pool.slice(0, offset)],
+        replay: false,
+      };
+    }, (parts) => Promise.all(parts), o.mode === 'closed' ? { workers: concurrency } : { connections: concurrency, rate: o.rate! });
+  }
 
-    const receivers = Array.from({ length: threads }, () => new MetricsReceiver());
-    const active = new Array<number>(threads).fill(0);
-    const progress = new Array<number>(threads).fill(0);
-    const workers: Worker[] = [];
-    const abort = () => workers.forEach((w) => w.postMessage({ type: 'abort' }));
-    signal?.addEventListener('abort', abort, { once: true });
+  /** Replay: sessions dealt out to the threads, events sent as the trace is read, one schedule. */
+  async #replay(trace: TraceSource): Promise<BenchResults> {
+    const o = this.#o;
+    const signal = o.signal;
+    const cap = o.concurrency ?? 10_000;
+    const threads = Math.min(o.threads, cap);
+    const { threads: _threads, driver, metrics, signal: _signal, ...shared } = o;
+    const events = trace.events({ ...(signal ? { signal } : {}) })[Symbol.asyncIterator]();
+    const first = await events.next();
+    if (first.done) throw new StbError('E_INPUT', `${trace.name}: the trace has no statements to run`);
+    const firstTs = first.value.ts;
+    const timed = Number.isFinite(o.speed ?? 1);
+    return this.#withThreads(threads, trace.name, (t) => ({ options: { ...shared, concurrency: share(cap, threads, t) }, pool: [], replay: true }), async (parts, running) => {
+      await Promise.race([Promise.all(running.map((r) => r.ready)), Promise.all(parts)]);
+      // A timed replay starts a little ahead, so the first connections are open when the first statements are due.
+      const startAt = performance.timeOrigin + performance.now() + (timed ? 250 : 0);
+      for (const r of running) post(r, { type: 'start', startAt, firstTs });
+      const assigned = new Map<string, number>();
+      const buffers: TraceEvent[][] = running.map(() => []);
+      let sessions = 0;
+      const flush = (t: number) => {
+        const r = running[t]!;
+        const batch = buffers[t]!;
+        if (batch.length === 0) return;
+        buffers[t] = [];
+        if (r.finished) return; // its run ended (--duration, or the database went away): it reads no more
+        const packed = packEvents(batch);
+        r.inFlight++;
+        post(r, { type: 'events', packed }, packedBuffers(packed));
+      };
+      let event: TraceEvent | undefined = first.value;
+      let read = 0;
+      while (event !== undefined && !signal?.aborted) {
+        let t = assigned.get(event.session);
+        if (t === undefined) assigned.set(event.session, (t = sessions++ % threads));
+        buffers[t]!.push(event);
+        if (buffers[t]!.length >= BATCH || ++read % BATCH === 0) {
+          // Every thread gets what is read about as soon as the busiest does: a session on a
+          // quiet thread must not wait for its statements behind another thread's batch.
+          for (let k = 0; k < threads; k++) flush(k);
+          for (const r of running) {
+            while (r.inFlight >= IN_FLIGHT && !r.finished && !signal?.aborted) await new Promise<void>((resolve) => (r.wake = resolve));
+          }
+          if (running.every((r) => r.finished)) break;
+        }
+        const next = await events.next();
+        event = next.done ? undefined : next.value;
+      }
+      for (let k = 0; k < threads; k++) flush(k);
+      for (const r of running) post(r, { type: 'end' });
+      return Promise.all(parts);
+    }, { speed: timed ? o.speed ?? 1 : 'max', maxConnections: cap });
+  }
+
+  /**
+   * Starts `count` threads with the data `dataFor` gives each, lets `drive` feed them (it returns
+   * their results), and merges the results; the caller's metrics sink hears every thread, an
+   * abort reaches every thread, and one thread's failure stops the others.
+   */
+  async #withThreads(
+    count: number,
+    traceName: string,
+    dataFor: (thread: number) => Omit<WorkerData, 'driver' | 'traceName' | 'metrics'>,
+    drive: (parts: Promise<BenchResults>[], running: Thread[]) => Promise<BenchResults[]>,
+    settings: Record<string, number | string>,
+  ): Promise<BenchResults> {
+    const o = this.#o;
+    const script = workerScript();
+    if (script === undefined) throw new StbError('E_INTERNAL', 'the benchmark thread script (bench-worker.js) is missing next to @sqltrace/bench', { hint: 'Use the built package, or run without --threads' });
+    const metrics = o.metrics;
+    const receivers = Array.from({ length: count }, () => new MetricsReceiver());
+    const active = new Array<number>(count).fill(0);
+    const progress = new Array<number>(count).fill(0);
+    const running: Thread[] = [];
+    const abort = () => running.forEach((r) => post(r, { type: 'abort' }));
+    o.signal?.addEventListener('abort', abort, { once: true });
     try {
-      const parts = await Promise.all(
-        Array.from({ length: threads }, (_, t) => {
-          const connections = Math.floor(concurrency / threads) + (t < concurrency % threads ? 1 : 0);
-          // Each thread starts elsewhere in the statement mix, as the workers of one thread do.
-          const offset = Math.floor((t * pool.length) / threads);
-          const data: WorkerData = {
-            options: {
-              ...shared,
-              concurrency: connections,
-              ...(o.rate !== undefined ? { rate: (o.rate * connections) / concurrency } : {}),
-              ...(o.mode === 'open' ? { arrivalPhase: t / threads, seed: `${o.seed ?? 1}/${t}` } : {}),
-            },
-            driver,
-            traceName: trace.name,
-            pool: offset === 0 ? pool : [...pool.slice(offset), ...pool.slice(0, offset)],
-            metrics: metrics !== undefined,
+      for (let t = 0; t < count; t++) {
+        const data: WorkerData = { ...dataFor(t), driver: o.driver, traceName, metrics: metrics !== undefined };
+        const worker = new Worker(script, { workerData: data });
+        let markReady: () => void = () => undefined;
+        const ready = new Promise<void>((resolve) => (markReady = resolve));
+        const thread: Thread = { worker, ready, results: undefined!, inFlight: 0, wake: undefined, finished: false };
+        const wake = () => {
+          const w = thread.wake;
+          thread.wake = undefined;
+          w?.();
+        };
+        (thread as { results: Promise<BenchResults> }).results = new Promise<BenchResults>((resolve, reject) => {
+          const fail = (error: StbError) => {
+            thread.finished = true;
+            wake();
+            abort();
+            reject(error);
           };
-          return new Promise<BenchResults>((resolve, reject) => {
-            const worker = new Worker(script, { workerData: data });
-            workers.push(worker);
-            let settled = false;
-            worker.on('message', (m: WorkerMessage) => {
-              if (m.type === 'metrics') return forward(metrics, m, receivers[t]!, t, active, progress);
-              settled = true;
-              if (m.type === 'done') resolve(m.results);
-              else {
-                abort();
-                reject(new StbError((m.code as StbErrorCode | undefined) ?? 'E_INTERNAL', m.message, m.hint !== undefined ? { hint: m.hint } : {}));
-              }
-            });
-            worker.on('error', (error) => {
-              abort();
-              reject(new StbError('E_INTERNAL', `benchmark thread ${t + 1} failed: ${error.message}`, { cause: error }));
-            });
-            worker.on('exit', (code) => {
-              if (!settled) reject(new StbError('E_INTERNAL', `benchmark thread ${t + 1} exited (code ${code}) without results`));
-            });
+          worker.on('message', (m: WorkerMessage) => {
+            if (m.type === 'metrics') return forward(metrics, m, receivers[t]!, t, active, progress);
+            if (m.type === 'ready') return markReady();
+            if (m.type === 'consumed') {
+              thread.inFlight--;
+              return wake();
+            }
+            thread.finished = true;
+            wake();
+            if (m.type === 'done') resolve(m.results);
+            else fail(new StbError((m.code as StbErrorCode | undefined) ?? 'E_INTERNAL', m.message, m.hint !== undefined ? { hint: m.hint } : {}));
           });
-        }),
-      );
+          worker.on('error', (error) => fail(new StbError('E_INTERNAL', `benchmark thread ${t + 1} failed: ${error.message}`, { cause: error })));
+          worker.on('exit', (code) => {
+            if (!thread.finished) fail(new StbError('E_INTERNAL', `benchmark thread ${t + 1} exited (code ${code}) without results`));
+          });
+        });
+        // A failure is reported through `drive`'s result; this keeps an early one from going unhandled meanwhile.
+        thread.results.catch(() => undefined);
+        running.push(thread);
+      }
+      const parts = await drive(running.map((r) => r.results), running);
       const merged = mergeResults(parts);
-      return { ...merged, settings: { ...merged.settings, ...settingsOf(o, concurrency), threads } };
+      return { ...merged, settings: { ...merged.settings, ...settings, threads: count } };
     } finally {
-      signal?.removeEventListener('abort', abort);
-      await Promise.all(workers.map((w) => w.terminate()));
+      o.signal?.removeEventListener('abort', abort);
+      await Promise.all(running.map((r) => r.worker.terminate()));
     }
   }
 }
 
-/** The whole run's settings (each thread's results carry its own share). */
-function settingsOf(o: ThreadedBenchmarkOptions, concurrency: number): Record<string, number | string> {
-  return o.mode === 'closed' ? { workers: concurrency } : { connections: concurrency, rate: o.rate! };
+/** Thread `t`'s share of `total` (the first ones take the remainder). */
+function share(total: number, threads: number, t: number): number {
+  return Math.floor(total / threads) + (t < total % threads ? 1 : 0);
+}
+
+function post(thread: Thread, message: ParentMessage, transfer?: ArrayBuffer[]): void {
+  thread.worker.postMessage(message, transfer);
 }
 
 function forward(metrics: MetricsSink | undefined, m: MetricsBatch, receiver: MetricsReceiver, thread: number, active: number[], progress: number[]): void {

@@ -16,7 +16,7 @@ const DEFAULT_URLS: Record<string, () => string> = {
 export default class Bench extends StbCommand<BenchResults> {
   static override summary = 'Run a trace against a database with honest latency: replay, closed or open loop.';
   static override description = `Every operation is timed three times — intended, sent, done: response time (done − intended, free of coordinated omission), service time (done − sent) and schedule lag (sent − intended), in HDR histograms per template and overall.
-replay: the trace's own timing (--speed X, or max), one connection per traced session, sessions independent (a session waiting on a lock never stalls the others).
+replay: the trace's own timing (--speed X, or max), one connection per traced session, sessions independent (a session waiting on a lock never stalls the others); --threads N deals the sessions out over N threads on one schedule.
 closed: --concurrency workers back to back for --duration (--threads N spreads them over N threads). open: --rate arrivals per second (--arrivals poisson|regular) on --concurrency connections; arrivals that cannot be served are dropped and counted.
 Results (JSON, schema sqltrace-bench-results v1) go to -o; passwords in --url are never printed or written.`;
   static override examples = [
@@ -38,7 +38,7 @@ Results (JSON, schema sqltrace-bench-results v1) go to -o; passwords in --url ar
     rate: Flags.string({ summary: 'open: arrivals per second.' }),
     arrivals: Flags.string({ summary: 'open: arrival process.', options: ['poisson', 'regular'], default: 'poisson' }),
     concurrency: Flags.integer({ char: 'c', summary: 'closed: workers; open: connections; replay: most sessions at once.' }),
-    threads: Flags.integer({ char: 'j', summary: 'closed/open: spread the connections over this many threads, each with its own event loop and driver (like pgbench -j).', default: 1 }),
+    threads: Flags.integer({ char: 'j', summary: 'Spread the connections (replay: the sessions) over this many threads, each with its own event loop and driver (like pgbench -j).', default: 1 }),
     duration: Flags.string({ char: 'd', summary: 'Stop after this long, e.g. 60s, 5m (closed/open default 10s; replay: the whole trace).' }),
     warmup: Flags.string({ summary: 'Run but do not record the first part, e.g. 10s.' }),
     'metrics-port': Flags.integer({ summary: 'Serve Prometheus metrics on this port (/metrics) while the run goes.' }),

@@ -1,8 +1,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { TraceFileSink } from '@sqltrace/core';
+import { TraceFileSink, unpackEvents, type PackedEvents } from '@sqltrace/core';
 import { Normalizer } from '../normalizer/normalizer';
 import { normalizeAndEncode } from './normalize-event';
-import { unpackEvents, type PackedEvents } from './packed-events';
+
 
 /**
  * Worker entry for NormalizePipeline: normalizes and encodes batches of raw events and writes

@@ -1,8 +1,8 @@
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import type { TraceEvent } from '@sqltrace/core';
-import { packEvents, packedBuffers, unpackEvents, type PackedEvents } from '../src/parallel/packed-events';
+import { packEvents, packedBuffers, unpackEvents, type PackedEvents } from '@sqltrace/core';
 
-/** Sends a packed batch through a real message port, as the parse pipeline sends it to its normalizer thread. */
+/** Sends a packed batch through a real message port, as the parse pipeline sends it to its normalizer thread and a threaded replay to its benchmark threads. */
 function throughPort(packed: PackedEvents): Promise<PackedEvents> {
   const { port1, port2 } = new MessageChannel();
   return new Promise((resolve) => {
@@ -14,7 +14,7 @@ function throughPort(packed: PackedEvents): Promise<PackedEvents> {
   });
 }
 
-describe('events packed for the normalizer thread', () => {
+describe('events packed for another thread', () => {
   it('arrive field for field as they were sent, absent fields absent, across a message port', async () => {
     const events: TraceEvent[] = [
       { ts: 1_717_405_476_605_000, session: '66512cd6.12cd6', sql: 'SELECT 1' },
