@@ -56,6 +56,39 @@ describe('BenchmarkRunner on SQLite', () => {
     expect(fast.durationSeconds).toBeLessThan(results.durationSeconds);
   });
 
+  it('a replay stops at --duration by the clock: at --speed max, and when the database falls behind its schedule', async () => {
+    const t0 = 1_700_000_000_000_000;
+    let read = 0;
+    // At --speed max: a trace far longer than the run (it would take minutes).
+    const endless: TraceSource = {
+      name: 'endless',
+      events: async function* () {
+        for (let i = 0; i < 50_000_000; i++, read++) yield { ts: t0 + i, session: `s${i % 4}`, sql: 'SELECT n FROM items WHERE id = $1', params: [1 + (i % 1000)], templateId: 'get' };
+      },
+    };
+    const driver = await sqlite();
+    let started = performance.now();
+    const fast = await new BenchmarkRunner({ driver, target: 'sqlite', mode: 'replay', speed: Infinity, durationSeconds: 0.3 }).run(endless);
+    let wall = (performance.now() - started) / 1000;
+    expect(wall).toBeLessThan(0.3 + 1.5); // slack for a loaded CI machine; without the cap this runs for minutes
+    expect(fast.operations).toBeGreaterThan(100);
+    expect(read).toBeLessThan(50_000_000);
+    expect(fast.dropped).toBe(0); // nothing was due at a time
+
+    // At --speed 1: one statement due every millisecond, each taking several: the run falls behind,
+    // stops on time, and counts what was due and not run as dropped.
+    const slow = 'WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 100000) SELECT sum(x) FROM c';
+    const behind = Array.from({ length: 2_000 }, (_, i) => ({ ts: t0 + i * 1_000, session: 'a', sql: slow, templateId: 'slow' }));
+    started = performance.now();
+    const late = await new BenchmarkRunner({ driver, target: 'sqlite', mode: 'replay', durationSeconds: 0.5 }).run(source(behind));
+    wall = (performance.now() - started) / 1000;
+    await driver.destroy();
+    expect(wall).toBeLessThan(0.25 + 0.5 + 1.5); // lead-in, the cap, slack
+    expect(late.operations).toBeLessThan(250);
+    expect(late.dropped).toBeGreaterThan(100);
+    expect(late.operations + late.dropped).toBeLessThanOrEqual(501); // only what was due within the 0.5 s
+  });
+
   it('closed and open loops run for their duration and count errors by class with examples', async () => {
     const pool: TraceEvent[] = [
       { ts: 1, session: 'a', sql: 'SELECT n FROM items WHERE id = ?', params: [5] },

@@ -20,7 +20,10 @@ export interface BenchmarkOptions {
   readonly arrivals?: 'poisson' | 'regular';
   /** open, regular arrivals: the first arrival's offset as a fraction of the interval (default 0). */
   readonly arrivalPhase?: number;
-  /** Stop after this long (closed and open: default 10 s; replay: the whole trace). */
+  /**
+   * Stop after this long (closed and open: default 10 s; replay: default the whole trace —
+   * statements not started by then are not run, those already due count as dropped).
+   */
   readonly durationSeconds?: number;
   /** Run but do not record the first seconds (default 0). */
   readonly warmupSeconds?: number;

@@ -8,6 +8,7 @@ export interface ReplaySettings {
   readonly speed: number;
   /** At most this many sessions run at once; later ones queue (and their lag shows it). */
   readonly maxConnections: number;
+  /** Stop after this long (wall clock): statements not started by then are not run. */
   readonly durationSeconds?: number;
   /** Disconnect a session idle for this long, ms (default 2,000). */
   readonly idleCloseMs?: number;
@@ -58,6 +59,14 @@ export async function replay(trace: TraceSource, context: RunContext, settings: 
       s.connection = await context.open();
     }
     while (s.queue.length > 0 && !context.stopped) {
+      if (performance.now() >= endAt) {
+        // --duration is up: what is left is not run. Statements already due count as dropped
+        // (the run fell behind its schedule); at --speed max nothing is due at a time.
+        for (const p of s.queue) if (p.intended !== undefined) context.dropped++;
+        queued -= s.queue.length;
+        s.queue.length = 0;
+        break;
+      }
       const { event, intended } = s.queue.shift()!;
       queued--;
       if (s.connection === undefined) {
@@ -96,7 +105,7 @@ export async function replay(trace: TraceSource, context: RunContext, settings: 
   };
 
   for await (const event of trace.events()) {
-    if (context.stopped) break;
+    if (context.stopped || performance.now() >= endAt) break;
     firstTs ??= event.ts;
     const intended = Number.isFinite(settings.speed) ? context.start + (event.ts - firstTs) / 1000 / settings.speed : undefined;
     if (intended !== undefined && intended > endAt) break;
@@ -105,7 +114,7 @@ export async function replay(trace: TraceSource, context: RunContext, settings: 
       if (intended - performance.now() > LOOKAHEAD_MS) await waitUntil(intended - LOOKAHEAD_MS);
     } else if (queued > 10_000) {
       // As fast as possible: keep the read-ahead bounded.
-      while (queued > 5_000 && !context.stopped) await new Promise((r) => setTimeout(r, 1));
+      while (queued > 5_000 && !context.stopped && performance.now() < endAt) await new Promise((r) => setTimeout(r, 1));
     }
     let s = sessions.get(event.session);
     if (s === undefined) sessions.set(event.session, (s = { queue: [], running: undefined, connection: undefined, release: undefined, idle: undefined }));

@@ -39,7 +39,7 @@ Results (JSON, schema sqltrace-bench-results v1) go to -o; passwords in --url ar
     arrivals: Flags.string({ summary: 'open: arrival process.', options: ['poisson', 'regular'], default: 'poisson' }),
     concurrency: Flags.integer({ char: 'c', summary: 'closed: workers; open: connections; replay: most sessions at once.' }),
     threads: Flags.integer({ char: 'j', summary: 'Spread the connections (replay: the sessions) over this many threads, each with its own event loop and driver (like pgbench -j).', default: 1 }),
-    duration: Flags.string({ char: 'd', summary: 'Stop after this long, e.g. 60s, 5m (closed/open default 10s; replay: the whole trace).' }),
+    duration: Flags.string({ char: 'd', summary: 'Stop after this long, e.g. 60s, 5m (closed/open default 10s; replay: default the whole trace — statements not started by then are not run, and those already due count as dropped).' }),
     warmup: Flags.string({ summary: 'Run but do not record the first part, e.g. 10s.' }),
     'metrics-port': Flags.integer({ summary: 'Serve Prometheus metrics on this port (/metrics) while the run goes.' }),
     label: Flags.string({ summary: 'A name for this run in results and comparisons.' }),
