@@ -23,6 +23,12 @@ export interface LineBatchOptions {
   readonly onWarning?: (warning: LineWarning) => void;
   /** Bytes of the underlying (possibly compressed) file read so far, for progress. */
   readonly signal?: AbortSignal;
+  /**
+   * Give each line storage of its own (default true), so a line kept for long does not keep its
+   * whole read chunk alive. A reader that is done with each line at once (JSON.parse makes new
+   * strings) can skip the copy.
+   */
+  readonly detach?: boolean;
 }
 
 export const DEFAULT_MAX_LINE_LENGTH = 32 * 1024 * 1024;
@@ -52,6 +58,7 @@ export async function* readLineBatches(stream: Readable, options: LineBatchOptio
   let lineNo = 1;
   let skipping = false; // inside an over-long line: discard until its newline
   const warn = options.onWarning;
+  const copy = options.detach ?? true;
 
   const checkReplacement = (lines: string[], first: number) => {
     if (!warn) return;
@@ -88,7 +95,7 @@ export async function* readLineBatches(stream: Readable, options: LineBatchOptio
       while (nl !== -1) {
         // `detach`: a slice would keep the whole read chunk alive for as long as any piece of
         // the line is held (a statement pending in one of hundreds of open sessions).
-        let line = start === 0 && carry.length > 0 ? carry + text.slice(0, nl) : detach(text.slice(start, nl));
+        let line = start === 0 && carry.length > 0 ? carry + text.slice(0, nl) : copy ? detach(text.slice(start, nl)) : text.slice(start, nl);
         if (start === 0) carry = '';
         if (line.length > 0 && line.charCodeAt(line.length - 1) === 13) line = line.slice(0, -1);
         lines.push(line);

@@ -39,7 +39,8 @@ export class TraceFileSource implements TraceSource {
     const input = openInput(this.#path);
     let sawContent = false;
     try {
-      for await (const batch of readLineBatches(input.stream, { name: this.name, signal: options.signal })) {
+      // No per-line copy: each line is parsed at once, and the parse makes strings of its own.
+      for await (const batch of readLineBatches(input.stream, { name: this.name, signal: options.signal, detach: false })) {
         const { lines, firstLine } = batch;
         for (let i = 0; i < lines.length; i++) {
           const line = lines[i]!;
