@@ -21,7 +21,6 @@ const IN_FLIGHT = 8;
 /** One benchmark thread as the parent sees it. */
 interface Thread {
   readonly worker: Worker;
-  readonly results: Promise<BenchResults>;
   /** replay: the driver is loaded. */
   readonly ready: Promise<void>;
   /** replay: batches sent and not yet taken. */
@@ -155,6 +154,7 @@ export class ThreadedBenchmarkRunner {
     const active = new Array<number>(count).fill(0);
     const progress = new Array<number>(count).fill(0);
     const running: Thread[] = [];
+    const parts: Promise<BenchResults>[] = [];
     const abort = () => running.forEach((r) => post(r, { type: 'abort' }));
     o.signal?.addEventListener('abort', abort, { once: true });
     try {
@@ -163,13 +163,13 @@ export class ThreadedBenchmarkRunner {
         const worker = new Worker(script, { workerData: data });
         let markReady: () => void = () => undefined;
         const ready = new Promise<void>((resolve) => (markReady = resolve));
-        const thread: Thread = { worker, ready, results: undefined!, inFlight: 0, wake: undefined, finished: false };
+        const thread: Thread = { worker, ready, inFlight: 0, wake: undefined, finished: false };
         const wake = () => {
           const w = thread.wake;
           thread.wake = undefined;
           w?.();
         };
-        (thread as { results: Promise<BenchResults> }).results = new Promise<BenchResults>((resolve, reject) => {
+        const results = new Promise<BenchResults>((resolve, reject) => {
           const fail = (error: StbError) => {
             thread.finished = true;
             wake();
@@ -194,11 +194,11 @@ export class ThreadedBenchmarkRunner {
           });
         });
         // A failure is reported through `drive`'s result; this keeps an early one from going unhandled meanwhile.
-        thread.results.catch(() => undefined);
+        results.catch(() => undefined);
         running.push(thread);
+        parts.push(results);
       }
-      const parts = await drive(running.map((r) => r.results), running);
-      const merged = mergeResults(parts);
+      const merged = mergeResults(await drive(parts, running));
       return { ...merged, settings: { ...merged.settings, ...settings, threads: count } };
     } finally {
       o.signal?.removeEventListener('abort', abort);
