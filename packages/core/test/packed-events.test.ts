@@ -1,12 +1,11 @@
-import { MessageChannel, type MessagePort } from 'node:worker_threads';
-import type { TraceEvent } from '@sqltrace/core';
-import { packEvents, packedBuffers, unpackEvents, type PackedEvents } from '@sqltrace/core';
+import { MessageChannel } from 'node:worker_threads';
+import { packEvents, packedBuffers, unpackEvents, type PackedEvents, type TraceEvent } from '@sqltrace/core';
 
 /** Sends a packed batch through a real message port, as the parse pipeline sends it to its normalizer thread and a threaded replay to its benchmark threads. */
 function throughPort(packed: PackedEvents): Promise<PackedEvents> {
   const { port1, port2 } = new MessageChannel();
   return new Promise((resolve) => {
-    (port2 as MessagePort).once('message', (m: PackedEvents) => {
+    port2.once('message', (m: PackedEvents) => {
       port1.close();
       resolve(m);
     });

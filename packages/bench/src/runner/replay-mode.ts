@@ -48,6 +48,8 @@ export async function replay(trace: TraceSource, context: RunContext, settings: 
     release?.();
   };
   const endAt = settings.durationSeconds === undefined ? Infinity : context.start + settings.durationSeconds * 1000;
+  /** --duration is up (no clock read per statement when there is none). */
+  const timeUp = settings.durationSeconds === undefined ? () => false : () => performance.now() >= endAt;
   let firstTs = settings.firstTs;
   let lastIntended = context.start;
   let queued = 0;
@@ -58,15 +60,7 @@ export async function replay(trace: TraceSource, context: RunContext, settings: 
       s.release ??= await acquire();
       s.connection = await context.open();
     }
-    while (s.queue.length > 0 && !context.stopped) {
-      if (performance.now() >= endAt) {
-        // --duration is up: what is left is not run. Statements already due count as dropped
-        // (the run fell behind its schedule); at --speed max nothing is due at a time.
-        for (const p of s.queue) if (p.intended !== undefined) context.dropped++;
-        queued -= s.queue.length;
-        s.queue.length = 0;
-        break;
-      }
+    while (s.queue.length > 0 && !context.stopped && !timeUp()) {
       const { event, intended } = s.queue.shift()!;
       queued--;
       if (s.connection === undefined) {
@@ -78,8 +72,11 @@ export async function replay(trace: TraceSource, context: RunContext, settings: 
       const pause = context.breathe();
       if (pause) await pause;
     }
-    if (context.stopped) {
-      context.dropped += s.queue.length;
+    if (s.queue.length > 0) {
+      // Stopped, or --duration is up: what is left is not run. Dropped: all of it when stopped; at
+      // the duration, the statements already due (the run fell behind its schedule) — at --speed
+      // max nothing is due at a time.
+      for (const p of s.queue) if (context.stopped || p.intended !== undefined) context.dropped++;
       queued -= s.queue.length;
       s.queue.length = 0;
     }
@@ -105,7 +102,7 @@ export async function replay(trace: TraceSource, context: RunContext, settings: 
   };
 
   for await (const event of trace.events()) {
-    if (context.stopped || performance.now() >= endAt) break;
+    if (context.stopped || timeUp()) break;
     firstTs ??= event.ts;
     const intended = Number.isFinite(settings.speed) ? context.start + (event.ts - firstTs) / 1000 / settings.speed : undefined;
     if (intended !== undefined && intended > endAt) break;
@@ -114,7 +111,7 @@ export async function replay(trace: TraceSource, context: RunContext, settings: 
       if (intended - performance.now() > LOOKAHEAD_MS) await waitUntil(intended - LOOKAHEAD_MS);
     } else if (queued > 10_000) {
       // As fast as possible: keep the read-ahead bounded.
-      while (queued > 5_000 && !context.stopped && performance.now() < endAt) await new Promise((r) => setTimeout(r, 1));
+      while (queued > 5_000 && !context.stopped && !timeUp()) await new Promise((r) => setTimeout(r, 1));
     }
     let s = sessions.get(event.session);
     if (s === undefined) sessions.set(event.session, (s = { queue: [], running: undefined, connection: undefined, release: undefined, idle: undefined }));

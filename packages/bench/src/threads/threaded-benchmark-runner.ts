@@ -116,9 +116,9 @@ export class ThreadedBenchmarkRunner {
         let t = assigned.get(event.session);
         if (t === undefined) assigned.set(event.session, (t = sessions++ % threads));
         buffers[t]!.push(event);
-        if (buffers[t]!.length >= BATCH || ++read % BATCH === 0) {
-          // Every thread gets what is read about as soon as the busiest does: a session on a
-          // quiet thread must not wait for its statements behind another thread's batch.
+        if (++read % BATCH === 0) {
+          // Every thread gets what is read about as soon as the busiest does (no buffer holds more
+          // than BATCH): a session on a quiet thread must not wait behind another thread's batch.
           for (let k = 0; k < threads; k++) flush(k);
           for (const r of running) {
             while (r.inFlight >= IN_FLIGHT && !r.finished && !signal?.aborted) await new Promise<void>((resolve) => (r.wake = resolve));

@@ -1,4 +1,5 @@
 import type { MetricsSink, OperationMetric } from '@sqltrace/core';
+import { int } from './format';
 import type { ProgressLine } from './progress-line';
 
 /**
@@ -56,7 +57,6 @@ export class BenchProgress implements MetricsSink {
     const rate = this.#last.operations === 0 ? (this.#operations * 1000) / Math.max(1, now - this.#start) : this.#last.rate;
     const seconds = Math.floor((now - this.#start) / 1000);
     const clock = `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
-    const int = (n: number) => Math.round(n).toLocaleString('en');
     const parts = [`${this.#mode} ${clock}`, `${int(this.#operations)} ops`, `${int(rate)} ops/s`, `${int(this.#errors)} errors`, `${this.#sessions} sessions`];
     if (this.#ratio !== undefined) parts.push(`${Math.floor(this.#ratio * 100)}%`);
     return parts.join(' · ');

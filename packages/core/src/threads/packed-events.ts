@@ -3,9 +3,9 @@ import type { ParamValue, TraceEvent } from '../domain/trace-event';
 /**
  * A batch of events as another thread receives it (the parser's normalizer, a replay's benchmark
  * threads): numbers in one typed array, every string of the batch in one text with their lengths
- * in another, parameters in a sparse array — no object and no string per event. Structured cloning pays per object (every key, and the
- * object rebuilt property by property) and per string (a new string on the other side); one text
- * is one copy, and the receiver cuts the strings out of it.
+ * in another, parameters in a sparse array — no object and no string per event. Structured
+ * cloning pays per object (every key, and the object rebuilt property by property) and per string
+ * (a new string on the other side); one text is one copy, and the receiver cuts the strings out.
  */
 export interface PackedEvents {
   readonly count: number;

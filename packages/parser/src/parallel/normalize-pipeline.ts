@@ -1,8 +1,7 @@
 import { Worker } from 'node:worker_threads';
-import { StbError, siblingScript, type TraceEvent, type TraceHeader, TraceFileSink, encodeTraceHeader } from '@sqltrace/core';
+import { StbError, packEvents, packedBuffers, siblingScript, type TraceEvent, type TraceHeader, TraceFileSink, encodeTraceHeader } from '@sqltrace/core';
 import { Normalizer } from '../normalizer/normalizer';
 import { normalizeAndEncode } from './normalize-event';
-import { packEvents, packedBuffers } from '@sqltrace/core';
 
 interface Pending {
   resolve: () => void;

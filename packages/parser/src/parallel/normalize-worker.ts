@@ -3,7 +3,6 @@ import { TraceFileSink, unpackEvents, type PackedEvents } from '@sqltrace/core';
 import { Normalizer } from '../normalizer/normalizer';
 import { normalizeAndEncode } from './normalize-event';
 
-
 /**
  * Worker entry for NormalizePipeline: normalizes and encodes batches of raw events and writes
  * them — and the already-encoded batches the main thread did itself — to the output, in the
