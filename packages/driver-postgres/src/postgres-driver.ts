@@ -30,11 +30,27 @@ export class PostgresDriver implements Driver {
     this.#config = config;
   }
 
-  async open(): Promise<DriverSession> {
+  open(): Promise<DriverSession> {
+    return this.#connect(false);
+  }
+
+  /**
+   * A connection in pg's pipeline mode: each statement is written as soon as it is given (with
+   * its own Sync, so an error ends only that statement, as when sent alone), and the answers come
+   * back in order. One difference from sending them one at a time: when a statement's text fails to
+   * parse, those behind it with the same text were sent without their own Parse and fail with
+   * "prepared statement does not exist" (26000) instead of the syntax error.
+   */
+  openPipelined(): Promise<DriverSession> {
+    return this.#connect(true);
+  }
+
+  async #connect(pipeline: boolean): Promise<DriverSession> {
     const client = new pg.Client({
       connectionString: this.#config.url,
       connectionTimeoutMillis: this.#config.connectTimeoutMs ?? 10_000,
       application_name: this.#config.applicationName ?? 'stb',
+      pipeline,
     });
     // A connection killed between statements reports here; the next execute fails with it.
     let lost: DriverError | undefined;

@@ -1,4 +1,4 @@
-import type pg from 'pg';
+import pg from 'pg';
 import type { ExecuteResult, ParamValue } from '@sqltrace/core';
 import { executePreparedMessage, parameterText } from './execute-prepared-message';
 
@@ -155,6 +155,15 @@ export class StatementQuery implements pg.Submittable {
     this.#settle(undefined, new StatementResult(this.#rowCount ?? this.#raw.length, this.#fields, this.#raw, this.#typeParser));
   }
 }
+
+/**
+ * pg's pipeline mode refuses custom queries that are not pg Query objects, because a cursor-like
+ * one keeps a portal open across round trips and the statements written behind it would be answered
+ * out of that portal. A StatementQuery runs its statement to the end, with its own Sync, so it is
+ * safe there: it takes Query's prototype to pass that check — without Query's constructor, whose
+ * per-statement result object is part of the cost it exists to avoid. Every handler pg calls is its own.
+ */
+Object.setPrototypeOf(StatementQuery.prototype, (pg as unknown as { Query: { prototype: object } }).Query.prototype);
 
 /** The last result of a statement; rows become objects (with the client's type parsers) when read. */
 class StatementResult implements ExecuteResult {

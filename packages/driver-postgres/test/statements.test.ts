@@ -93,4 +93,34 @@ describe('PostgreSQL statements', () => {
     expect(isDriverError(copy) && copy.message).toMatch(/does not replay COPY FROM STDIN/);
     expect((await session.execute('SELECT 1 AS ok')).rows).toEqual([{ ok: 1 }]);
   });
+  pgIt('a pipelined connection runs statements given at once in order, each with its own answer; an error ends only its own statement', async () => {
+    const pipelined = await driver.openPipelined();
+    try {
+      await pipelined.execute('CREATE TEMP TABLE stb_pipe (id serial, n int)');
+      // Nothing awaited until every statement is given: they are all on the wire together.
+      const given = [
+        ...Array.from({ length: 30 }, (_, i) => pipelined.execute('INSERT INTO stb_pipe (n) VALUES ($1)', [i])),
+        pipelined.execute('SELECT 10 / $1::int AS q', [0]),
+        pipelined.execute('SELECT 10 / $1::int AS q', [5]),
+        pipelined.execute('SELECT 1 AS a; SELECT 2 AS b'),
+        pipelined.execute('BEGIN'),
+        pipelined.execute('SELECT 1 / 0'),
+        pipelined.execute('SELECT $1::int AS after_error', [1]),
+        pipelined.execute('ROLLBACK'),
+        pipelined.execute('SELECT n FROM stb_pipe ORDER BY id'),
+      ];
+      const outcomes = await Promise.allSettled(given);
+      const code = (o: PromiseSettledResult<unknown>) => (o.status === 'rejected' && isDriverError(o.reason) ? o.reason.sqlState : o.status);
+      expect(outcomes.slice(0, 30).map((o) => (o.status === 'fulfilled' ? o.value.rowCount : o.reason))).toEqual(Array(30).fill(1));
+      expect(code(outcomes[30]!)).toBe('22012');
+      expect(outcomes[31]).toEqual({ status: 'fulfilled', value: expect.objectContaining({ rows: [{ q: 2 }] }) });
+      expect(outcomes[32]).toEqual({ status: 'fulfilled', value: expect.objectContaining({ rows: [{ b: 2 }] }) });
+      // Inside a transaction, as when sent one at a time: the error aborts it, the next statement is refused, ROLLBACK ends it.
+      expect(outcomes.slice(33, 37).map(code)).toEqual(['fulfilled', '22012', '25P02', 'fulfilled']);
+      const order = outcomes[37]!;
+      expect(order.status === 'fulfilled' && order.value.rows!.map((r) => r['n'])).toEqual(Array.from({ length: 30 }, (_, i) => i));
+    } finally {
+      await pipelined.close();
+    }
+  });
 });

@@ -26,6 +26,13 @@ export interface Driver {
   readonly name: string;
   readonly dialect: string;
   open(options?: ExecuteOptions): Promise<DriverSession>;
+  /**
+   * Optional capability: open a connection that pipelines — it takes a statement while earlier
+   * ones are still running, sends it at once, and the server runs them in order, each on its own
+   * (an error in one does not touch the next, as when they are sent one at a time). A
+   * replay with `pipeline` above 1 needs it.
+   */
+  openPipelined?(options?: ExecuteOptions): Promise<DriverSession>;
   /** Releases pools and handles. */
   destroy(): Promise<void>;
   /** Optional capability: run setup SQL (schema, data) before a run. */
