@@ -79,6 +79,71 @@ describe('BenchmarkRunner on PostgreSQL', () => {
     expect(results.endedEarly).toBeUndefined();
   }, 20_000);
 
+  pgIt('a pipelined replay keeps each session in order, runs every statement, and an error ends only its own statement', async () => {
+    await admin((c) => c.query('DROP TABLE IF EXISTS stb_pipeline; CREATE TABLE stb_pipeline (id bigserial primary key, session text, n int)'));
+    const events: TraceEvent[] = [];
+    for (let n = 0; n < 300; n++) {
+      for (const s of ['a', 'b', 'c', 'd']) {
+        events.push({ ts: n, session: s, sql: 'INSERT INTO stb_pipeline (session, n) VALUES ($1, $2)', params: [s, n], templateId: 'insert' });
+        if (s === 'b' && n === 150) events.push({ ts: n, session: s, sql: 'SELECT 1 / $1::int', params: [0], templateId: 'fails' });
+      }
+    }
+    const driver = new PostgresDriver({ url: URL });
+    const results = await new BenchmarkRunner({ driver, target: 'pg', mode: 'replay', speed: Infinity, pipeline: 8 }).run(source(events));
+    await driver.destroy();
+    expect(results).toMatchObject({ operations: 1_201, errors: 1, dropped: 0, settings: { pipeline: 8 }, errorsByClass: [{ errorClass: '22' }] });
+    const rows = await admin((c) => c.query<{ session: string; n: number }>('SELECT session, n FROM stb_pipeline ORDER BY id'));
+    for (const s of ['a', 'b', 'c', 'd']) expect(rows.rows.filter((r) => r.session === s).map((r) => r.n)).toEqual(Array.from({ length: 300 }, (_, i) => i));
+  }, 20_000);
+
+  pgIt('a pipelined session given more statements while it waits for its last answers runs them too', async () => {
+    // The trace arrives in bursts: each comes while the session still waits for the answers to the one before.
+    const bursts: TraceSource = {
+      name: 'bursts',
+      events: async function* () {
+        for (let burst = 0; burst < 3; burst++) {
+          for (let i = 0; i < 4; i++) yield { ts: burst * 4 + i, session: 's', sql: 'SELECT pg_sleep($1::float8), $2::int AS i', params: [0.02, burst * 4 + i], templateId: 'sleep' };
+          await new Promise((r) => setTimeout(r, 30));
+        }
+      },
+    };
+    const driver = new PostgresDriver({ url: URL });
+    const results = await new BenchmarkRunner({ driver, target: 'pg', mode: 'replay', speed: Infinity, pipeline: 4 }).run(bursts);
+    await driver.destroy();
+    expect(results).toMatchObject({ operations: 12, errors: 0, dropped: 0 });
+  }, 20_000);
+
+  pgIt('pipelined, a statement is sent without waiting for the answers before it: its service time includes its wait behind them', async () => {
+    const sleeps: TraceEvent[] = Array.from({ length: 3 }, (_, i) => ({ ts: i, session: 's', sql: 'SELECT pg_sleep($1::float8)', params: [0.2], templateId: 'sleep' }));
+    const driver = new PostgresDriver({ url: URL });
+    const one = await new BenchmarkRunner({ driver, target: 'pg', mode: 'replay', speed: Infinity }).run(source(sleeps));
+    const three = await new BenchmarkRunner({ driver, target: 'pg', mode: 'replay', speed: Infinity, pipeline: 3 }).run(source(sleeps));
+    await driver.destroy();
+    // One at a time each statement is sent when the one before is answered, and takes its own 0.2 s;
+    // pipelined all three are sent at once, and the server runs them one after another.
+    expect(one.serviceTime.max).toBeLessThan(400);
+    expect(three.serviceTime.max).toBeGreaterThan(550);
+    expect([one.operations, one.errors, three.operations, three.errors]).toEqual([3, 0, 3, 0]);
+  }, 20_000);
+
+  pgIt('pipelined, a killed connection is counted and reopened once however many statements were in flight on it', async () => {
+    const t0 = 1_700_000_000_000_000;
+    const events: TraceEvent[] = [];
+    // Statements due every 20 ms that take 50 ms: each session falls behind and keeps several in flight.
+    for (let i = 0; i < 40; i++) for (const s of ['a', 'b']) events.push({ ts: t0 + i * 20_000, session: s, sql: 'SELECT pg_sleep(0.05), $1::int AS i', params: [i], templateId: 'tick' });
+    const driver = new PostgresDriver({ url: URL, applicationName: 'stb-kill-pipelined' });
+    const run = new BenchmarkRunner({ driver, target: 'pg', mode: 'replay', pipeline: 4 }).run(source(events));
+    await new Promise((r) => setTimeout(r, 800));
+    const killed = await admin((c) => c.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'stb-kill-pipelined'"));
+    const results = await run;
+    await driver.destroy();
+    expect(killed.rowCount).toBe(2);
+    expect(results.connections).toMatchObject({ lost: 2, reopened: 2 });
+    expect(results.operations).toBe(80);
+    expect(results.errors).toBeGreaterThanOrEqual(2);
+    expect(results.endedEarly).toBeUndefined();
+  }, 20_000);
+
   pgIt('the database going away mid-run ends the run promptly with a clear message and the results so far', async () => {
     // The run talks to PostgreSQL through a TCP proxy; shutting the proxy down is the server
     // disappearing: open connections drop and new ones are refused.

@@ -126,4 +126,22 @@ describe('BenchmarkRunner on SQLite', () => {
     await d.destroy();
     await expect(loadDriver('oracle-db-nope', { url: 'x' })).rejects.toThrow(/no driver "oracle-db-nope": package oracle-db-nope is not installed/);
   });
+  it('--pipeline is refused with a clear message outside a replay, on a driver that cannot pipeline, and when not a whole number', async () => {
+    const driver = await sqlite();
+    const refusal = (options: { mode?: 'replay' | 'closed' | 'open'; pipeline: number }) => {
+      try {
+        new BenchmarkRunner({ driver, target: 'x', mode: options.mode ?? 'replay', rate: 10, pipeline: options.pipeline });
+        return undefined;
+      } catch (error) {
+        return (error as Error).message;
+      }
+    };
+    expect(refusal({ pipeline: 4 })).toBe('--pipeline: the sqlite driver runs one statement at a time on a connection');
+    expect(refusal({ mode: 'closed', pipeline: 4 })).toBe('--pipeline applies to replay mode, not closed');
+    expect(refusal({ pipeline: 2.5 })).toBe('--pipeline must be a whole number ≥ 1, got 2.5');
+    expect(refusal({ pipeline: 0 })).toBe('--pipeline must be a whole number ≥ 1, got 0');
+    // 1 is the default: every driver and mode takes it.
+    expect(refusal({ mode: 'closed', pipeline: 1 })).toBeUndefined();
+    await driver.destroy();
+  });
 });

@@ -38,6 +38,15 @@ export interface BenchmarkOptions {
    * (µs) due then. Default: a moment from now, and the first event's time.
    */
   readonly schedule?: { readonly startAt: number; readonly firstTs: number };
+  /**
+   * replay: statements a session may have in flight (default 1: each waits for the answer to the
+   * one before, as the application did). Above 1, a session sends each statement when it is due
+   * without waiting, up to this many unanswered — the server still runs them in order, each on its
+   * own — so the replay is no longer held to one round trip per statement; a statement's service
+   * time then includes its wait behind those sent before it. Needs a driver that pipelines
+   * (`openPipelined`: postgres).
+   */
+  readonly pipeline?: number;
 }
 
 /**
@@ -55,6 +64,7 @@ export class BenchmarkRunner {
     }
     if (options.warmupSeconds !== undefined && !(options.warmupSeconds >= 0)) throw new StbError('E_USAGE', `--warmup must be ≥ 0, got ${options.warmupSeconds}`);
     if (options.mode === 'open' && options.rate === undefined) throw new StbError('E_USAGE', 'open mode needs --rate (arrivals per second)');
+    checkPipeline(options.pipeline, options.mode, options.driver);
   }
 
   async run(trace: TraceSource): Promise<BenchResults> {
@@ -64,18 +74,20 @@ export class BenchmarkRunner {
     // A replay on the trace's clock starts a little ahead, so the first connections are open when the first statements are due.
     const timed = o.mode === 'replay' && Number.isFinite(o.speed ?? 1);
     const start = o.schedule !== undefined ? o.schedule.startAt - performance.timeOrigin : performance.now() + (timed ? 250 : 0);
-    const context = new RunContext(o.driver, warmup, o.metrics, o.signal, start);
+    const pipeline = o.pipeline ?? 1;
+    const context = new RunContext(o.driver, warmup, o.metrics, o.signal, start, pipeline > 1);
     const progress = o.durationSeconds !== undefined && o.metrics ? setInterval(() => o.metrics!.setProgress(Math.min(1, (performance.now() - context.start) / 1000 / o.durationSeconds!)), 500) : undefined;
     let settings: Record<string, number | string | boolean>;
     try {
       if (o.mode === 'replay') {
         const speed = o.speed ?? 1;
-        settings = { speed: Number.isFinite(speed) ? speed : 'max', maxConnections: o.concurrency ?? 10_000 };
+        settings = { speed: Number.isFinite(speed) ? speed : 'max', maxConnections: o.concurrency ?? 10_000, ...(pipeline > 1 ? { pipeline } : {}) };
         await replay(trace, context, {
           speed,
           maxConnections: o.concurrency ?? 10_000,
           ...(o.durationSeconds !== undefined ? { durationSeconds: o.durationSeconds } : {}),
           ...(o.schedule !== undefined ? { firstTs: o.schedule.firstTs } : {}),
+          pipeline,
         });
       } else {
         const pool = await statementPool(trace);
@@ -126,5 +138,15 @@ export class BenchmarkRunner {
       templates: context.recorder.templates(),
       histograms: { responseTime: overall.response.encode(), serviceTime: overall.service.encode(), scheduleLag: overall.lag.encode() },
     };
+  }
+}
+
+/** A pipeline above 1 is a replay's, on a driver that pipelines. (`driver` undefined: checked where it is loaded.) */
+export function checkPipeline(pipeline: number | undefined, mode: BenchmarkOptions['mode'], driver: Driver | undefined): void {
+  if (pipeline === undefined || pipeline === 1) return;
+  if (!(Number.isInteger(pipeline) && pipeline > 1)) throw new StbError('E_USAGE', `--pipeline must be a whole number ≥ 1, got ${pipeline}`);
+  if (mode !== 'replay') throw new StbError('E_USAGE', `--pipeline applies to replay mode, not ${mode}`, { hint: 'Drop --pipeline, or replay with --mode replay' });
+  if (driver !== undefined && driver.openPipelined === undefined) {
+    throw new StbError('E_USAGE', `--pipeline: the ${driver.name} driver runs one statement at a time on a connection`, { hint: 'Use --driver postgres, or drop --pipeline' });
   }
 }

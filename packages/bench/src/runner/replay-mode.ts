@@ -14,6 +14,11 @@ export interface ReplaySettings {
   readonly idleCloseMs?: number;
   /** The trace time (µs) due at the context's start (default: the first event's). */
   readonly firstTs?: number;
+  /**
+   * Statements a session may have in flight (default 1: each waits for the previous one's
+   * result). Above 1 the context's connections must pipeline (RunContext `pipelined`).
+   */
+  readonly pipeline?: number;
 }
 
 interface Pending {
@@ -31,7 +36,9 @@ const LOOKAHEAD_MS = 500;
  * Replays a trace with its own timing: one connection per traced session, statements in order
  * within a session, every session independent of the others — a session waiting on a lock never
  * holds back the session that will release it (the global order of the log is not kept, as it
- * cannot be without deadlocks). Statement i is due at start + (ts_i − ts_0) / speed.
+ * cannot be without deadlocks). Statement i is due at start + (ts_i − ts_0) / speed. With a
+ * pipeline above 1 a session sends a statement when it is due without waiting for the answers to
+ * those before it, up to that many in flight; the server still runs them in order.
  */
 export async function replay(trace: TraceSource, context: RunContext, settings: ReplaySettings): Promise<{ lastIntended: number }> {
   const limit = pLimit(settings.maxConnections);
@@ -50,6 +57,7 @@ export async function replay(trace: TraceSource, context: RunContext, settings: 
   const endAt = settings.durationSeconds === undefined ? Infinity : context.start + settings.durationSeconds * 1000;
   /** --duration is up (no clock read per statement when there is none). */
   const timeUp = settings.durationSeconds === undefined ? () => false : () => performance.now() >= endAt;
+  const depth = settings.pipeline ?? 1;
   let firstTs = settings.firstTs;
   let lastIntended = context.start;
   let queued = 0;
@@ -60,7 +68,16 @@ export async function replay(trace: TraceSource, context: RunContext, settings: 
       s.release ??= await acquire();
       s.connection = await context.open();
     }
-    while (s.queue.length > 0 && !context.stopped && !timeUp()) {
+    // Pipelined: statements sent and not yet answered, and a wake-up for when one is.
+    let inFlight = 0;
+    let answered: (() => void) | undefined;
+    for (;;) {
+      if (s.queue.length === 0 || context.stopped || timeUp()) {
+        // Done — once what is in flight is answered (the reader may queue more meanwhile).
+        if (inFlight === 0) break;
+        await new Promise<void>((wake) => (answered = wake));
+        continue;
+      }
       const { event, intended } = s.queue.shift()!;
       queued--;
       if (s.connection === undefined) {
@@ -68,7 +85,18 @@ export async function replay(trace: TraceSource, context: RunContext, settings: 
         continue;
       }
       if (intended !== undefined) await waitUntil(intended);
-      s.connection = await context.execute(s.connection, event, intended ?? performance.now());
+      if (depth === 1) s.connection = await context.execute(s.connection, event, intended ?? performance.now());
+      else {
+        const connection = s.connection;
+        inFlight++;
+        void context.execute(connection, event, intended ?? performance.now()).then((next) => {
+          // Once lost, every statement in flight on it answers with the same replacement.
+          if (s.connection === connection) s.connection = next;
+          inFlight--;
+          answered?.();
+        });
+        while (inFlight >= depth) await new Promise<void>((wake) => (answered = wake));
+      }
       const pause = context.breathe();
       if (pause) await pause;
     }

@@ -16,10 +16,17 @@ export class RunContext {
   readonly #driver: Driver;
   readonly #metrics: MetricsSink | undefined;
   readonly #signal: AbortSignal | undefined;
+  readonly #pipelined: boolean;
+  /** A lost connection's replacement: the statements that were in flight on it (pipelined) share one reconnection. */
+  readonly #replacements = new WeakMap<DriverSession, Promise<DriverSession | undefined>>();
 
-  /** `start`: when the run's clock starts (`performance.now()` time; a replay's first statement is due then). */
-  constructor(driver: Driver, warmupSeconds: number, metrics: MetricsSink | undefined, signal: AbortSignal | undefined, start = performance.now()) {
+  /**
+   * `start`: when the run's clock starts (`performance.now()` time; a replay's first statement is
+   * due then). `pipelined`: connections are opened with the driver's `openPipelined`.
+   */
+  constructor(driver: Driver, warmupSeconds: number, metrics: MetricsSink | undefined, signal: AbortSignal | undefined, start = performance.now(), pipelined = false) {
     this.#driver = driver;
+    this.#pipelined = pipelined;
     this.#metrics = metrics;
     this.#signal = signal;
     this.start = start;
@@ -52,7 +59,7 @@ export class RunContext {
     const deadline = performance.now() + 10_000;
     for (;;) {
       try {
-        return this.#opened(await this.#driver.open());
+        return this.#opened(await (this.#pipelined ? this.#driver.openPipelined!() : this.#driver.open()));
       } catch (error) {
         const full = isDriverError(error) && (error.sqlState === '53300' || error.errno === 1040 || /too many (clients|connections)/i.test(error.message));
         if (!full || performance.now() > deadline || this.stopped) {
@@ -81,7 +88,8 @@ export class RunContext {
 
   /**
    * Runs one statement on `session` and records it; returns the session to use next — a new one
-   * when the connection was lost (counted and reopened), or undefined when the database is gone.
+   * when the connection was lost (counted and reopened once, however many statements were in
+   * flight on it), or undefined when the database is gone.
    */
   async execute(session: DriverSession, event: TraceEvent, intended: number): Promise<DriverSession | undefined> {
     const sent = performance.now();
@@ -97,12 +105,18 @@ export class RunContext {
     if (kind === undefined) this.#kinds.set(template, (kind = kindOfStatement(event.sql)));
     this.recorder.record({ template, kind, session: event.session, intended, sent, done, error }, event.sql);
     if (error !== undefined && isDriverError(error) && error.connectionLost) {
-      this.connections.lost++;
-      await this.close(session);
-      const fresh = await this.open();
-      if (fresh !== undefined) this.connections.reopened++;
-      return fresh;
+      let replacement = this.#replacements.get(session);
+      if (replacement === undefined) this.#replacements.set(session, (replacement = this.#reopen(session)));
+      return replacement;
     }
     return session;
+  }
+
+  async #reopen(lost: DriverSession): Promise<DriverSession | undefined> {
+    this.connections.lost++;
+    await this.close(lost);
+    const fresh = await this.open();
+    if (fresh !== undefined) this.connections.reopened++;
+    return fresh;
   }
 }

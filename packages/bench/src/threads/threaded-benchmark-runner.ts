@@ -2,7 +2,7 @@ import { Worker } from 'node:worker_threads';
 import { StbError, packEvents, packedBuffers, siblingScript, type MetricsSink, type StbErrorCode, type TraceEvent, type TraceSource } from '@sqltrace/core';
 import type { BenchResults } from '../results/bench-results';
 import { mergeResults } from '../results/merge-results';
-import type { BenchmarkOptions } from '../runner/benchmark-runner';
+import { checkPipeline, type BenchmarkOptions } from '../runner/benchmark-runner';
 import { statementPool } from '../runner/statement-pool';
 import { MetricsReceiver, type MetricsBatch } from './forwarded-metrics';
 import type { ParentMessage, WorkerData, WorkerMessage } from './thread-messages';
@@ -48,6 +48,7 @@ export class ThreadedBenchmarkRunner {
   constructor(options: ThreadedBenchmarkOptions) {
     if (!(Number.isInteger(options.threads) && options.threads >= 1)) throw new StbError('E_USAGE', `--threads must be a positive whole number, got ${options.threads}`);
     if (options.mode === 'open' && options.rate === undefined) throw new StbError('E_USAGE', 'open mode needs --rate (arrivals per second)');
+    checkPipeline(options.pipeline, options.mode, undefined);
     this.#o = options;
   }
 
@@ -131,7 +132,7 @@ export class ThreadedBenchmarkRunner {
       for (let k = 0; k < threads; k++) flush(k);
       for (const r of running) post(r, { type: 'end' });
       return Promise.all(parts);
-    }, { speed: timed ? o.speed ?? 1 : 'max', maxConnections: cap });
+    }, { speed: timed ? o.speed ?? 1 : 'max', maxConnections: cap, ...(o.pipeline !== undefined && o.pipeline > 1 ? { pipeline: o.pipeline } : {}) });
   }
 
   /**
