@@ -127,6 +127,11 @@ describe('stb', () => {
     expect(readFileSync(join(dir, 'pg.json'), 'utf8')).not.toContain('hunter2-secret');
     expect(p.code).toBe(0);
     expect(JSON.parse(readFileSync(join(dir, 'pg.json'), 'utf8'))).toMatchObject({ driver: 'postgres', operations: 300, errors: 0 });
+    // Pipelined, on two threads: every statement, each session in order on its thread.
+    const piped = stb(['bench', trace, '--driver', 'postgres', '--url', pgUrl, '--speed', 'max', '--pipeline', '8', '-j', '2', '-o', join(dir, 'piped.json')]);
+    expect(piped.code).toBe(0);
+    expect(piped.stdout).toMatch(/^replay run \(pipelined: up to 8 statements in flight per session\) on postgres .*: 300 operations/);
+    expect(JSON.parse(readFileSync(join(dir, 'piped.json'), 'utf8'))).toMatchObject({ operations: 300, errors: 0, settings: { pipeline: 8, threads: 2 } });
   });
 
   it('bench on a terminal shows a live line (time, operations, rate, errors, sessions, % of the run); off a terminal, none', () => {
@@ -250,6 +255,9 @@ describe('stb', () => {
     expect(stb(['compare', join(dir, 'a.json')]).stderr).toMatch(/compare needs at least two results files/);
     expect(stb(['compare', join(dir, 'a.json'), trace]).stderr).toMatch(/not (JSON|benchmark results)/);
     expect(stb(['bench', trace, '--mode', 'open']).stderr).toMatch(/open mode needs --rate/);
+    const pipelined = stb(['bench', trace, '--driver', 'sqlite', '--pipeline', '4']);
+    expect(pipelined.code).toBe(2);
+    expect(pipelined.stderr.trim()).toBe('stb bench: error: --pipeline: the sqlite driver runs one statement at a time on a connection\n  Use --driver postgres, or drop --pipeline');
   });
 
   it('validate: exit 0 when faithful, 1 when a property fails, 2 on bad input; --json and --html', () => {

@@ -38,6 +38,7 @@ Results (JSON, schema sqltrace-bench-results v1) go to -o; passwords in --url ar
     rate: Flags.string({ summary: 'open: arrivals per second.' }),
     arrivals: Flags.string({ summary: 'open: arrival process.', options: ['poisson', 'regular'], default: 'poisson' }),
     concurrency: Flags.integer({ char: 'c', summary: 'closed: workers; open: connections; replay: most sessions at once.' }),
+    pipeline: Flags.integer({ summary: 'replay: statements a session may have in flight (default 1: each waits for the previous answer). Above 1 a session sends each statement when due without waiting — the server still runs them in order; postgres only.' }),
     threads: Flags.integer({ char: 'j', summary: 'Spread the connections (replay: the sessions) over this many threads, each with its own event loop and driver (like pgbench -j).', default: 1 }),
     duration: Flags.string({ char: 'd', summary: 'Stop after this long, e.g. 60s, 5m (closed/open default 10s; replay: default the whole trace — statements not started by then are not run, and those already due count as dropped).' }),
     warmup: Flags.string({ summary: 'Run but do not record the first part, e.g. 10s.' }),
@@ -72,6 +73,7 @@ Results (JSON, schema sqltrace-bench-results v1) go to -o; passwords in --url ar
       const common = {
         target: redactUrl(url), mode: flags.mode as 'replay', speed,
         ...(flags.concurrency !== undefined ? { concurrency: flags.concurrency } : {}),
+        ...(flags.pipeline !== undefined ? { pipeline: flags.pipeline } : {}),
         ...(flags.rate !== undefined ? { rate: Number(flags.rate) } : {}),
         arrivals: flags.arrivals as 'poisson',
         ...(flags.duration !== undefined ? { durationSeconds: parseDuration(flags.duration, '--duration') } : {}),
