@@ -7,9 +7,12 @@
  *  2. a select-only log captured from `pgbench -S -c 8 -j 2` (log_statement=all for pgbench's sessions
  *     only, through PGOPTIONS, read from the server's stderr log) replayed as fast as the database
  *     allows: `stb bench --speed max` (and with -j 2) beside `pgreplay -r -s 100` (goal: 1.5×
- *     pgreplay's statements per second). When the server's log cannot be read (STB_PG_LOG names it; Debian's
- *     /var/log/postgresql/postgresql-<major>-main.log is tried), a log written in pgbench's shape is
- *     used instead, and the output says so;
+ *     pgreplay's statements per second); both send a session's next statement once the previous
+ *     one is answered. And `stb bench --speed max --pipeline 16`, whose sessions do not wait for
+ *     the answers (the server runs each session's statements in order all the same). When the
+ *     server's log cannot be read (STB_PG_LOG names it; Debian's
+ *     /var/log/postgresql/postgresql-<major>-main.log is tried), a log written in pgbench's shape
+ *     is used instead, and the output says so;
  *  3. the runner's own ceiling against a driver that does nothing (goal: 50,000 operations/s on one core).
  * Medians of STB_BENCH_RUNS (default 3); writes out/bench-replay.json.
  */
@@ -23,6 +26,8 @@ const URL_ = process.env.STB_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
 const RUNS = Number(process.env.STB_BENCH_RUNS ?? 3);
 const SECONDS = Number(process.env.STB_BENCH_SECONDS ?? 10);
 const LOG_STATEMENTS = Number(process.env.STB_BENCH_LOG_STATEMENTS ?? 200_000);
+/** Statements in flight per session in the pipelined replay. */
+const PIPELINE = 16;
 const u = new URL(URL_);
 const pgArgs = ['-h', u.hostname, '-p', u.port || '5432', '-U', decodeURIComponent(u.username || 'postgres')];
 const database = u.pathname.slice(1) || 'test';
@@ -144,12 +149,14 @@ async function main(): Promise<void> {
   const logStatements = readFileSync(log, 'utf8').split('\n').filter((l) => / statement: /.test(l)).length;
   const replayTrace = join(out, 'select-only-log.jsonl');
   await stbJson(['parse', log, '-o', replayTrace]);
-  const stbReplay: number[] = [], stbReplayThreads: number[] = [], pgreplayRate: number[] = [];
+  const stbReplay: number[] = [], stbReplayThreads: number[] = [], stbPipelined: number[] = [], pgreplayRate: number[] = [];
   for (let r = 0; r < RUNS; r++) {
     const s = await stbJson(['bench', replayTrace, '--driver', 'postgres', '--url', URL_, '--speed', 'max']);
     stbReplay.push((s.json.operations as number) / s.seconds);
     const threaded = await stbJson(['bench', replayTrace, '--driver', 'postgres', '--url', URL_, '--speed', 'max', '-j', '2']);
     stbReplayThreads.push((threaded.json.operations as number) / threaded.seconds);
+    const pipelined = await stbJson(['bench', replayTrace, '--driver', 'postgres', '--url', URL_, '--speed', 'max', '--pipeline', String(PIPELINE)]);
+    stbPipelined.push((pipelined.json.operations as number) / pipelined.seconds);
     if (have('pgreplay')) {
       // pgreplay parses the log into a replay file (-f), then replays it (-r), as its documentation runs it.
       const replayFile = join(out, 'select-only.replay');
@@ -158,7 +165,7 @@ async function main(): Promise<void> {
       if (p.code === 0) pgreplayRate.push(logStatements / p.seconds);
       else process.stderr.write(`pgreplay failed: ${p.stderr.slice(0, 300)}\n`);
     }
-    process.stderr.write(`  replay run ${r + 1}/${RUNS}: stb ${stbReplay[r]!.toFixed(0)} st/s, stb -j 2 ${stbReplayThreads[r]!.toFixed(0)} st/s${pgreplayRate[r] ? `, pgreplay ${pgreplayRate[r]!.toFixed(0)} st/s` : ''}\n`);
+    process.stderr.write(`  replay run ${r + 1}/${RUNS}: stb ${stbReplay[r]!.toFixed(0)} st/s, stb -j 2 ${stbReplayThreads[r]!.toFixed(0)} st/s, stb --pipeline ${PIPELINE} ${stbPipelined[r]!.toFixed(0)} st/s${pgreplayRate[r] ? `, pgreplay ${pgreplayRate[r]!.toFixed(0)} st/s` : ''}\n`);
   }
 
   // 3. The runner's ceiling.
@@ -178,16 +185,19 @@ async function main(): Promise<void> {
   console.log(`  stb bench --mode closed -c 8 -j 2  ${median(stbTps).toFixed(0)} ops/s (peak ${Math.max(...stbPeak).toFixed(0)} MB)   ratio ${closedRatio.toFixed(2)} (median of per-run ratios; goal ≥ 0.8: ${closedRatio >= 0.8 ? 'met' : 'NOT met'})`);
   console.log(`  stb bench --mode closed -c 8 -j 1  ${median(stbOneThread).toFixed(0)} ops/s   ratio ${median(stbOneThread.map((t, i) => t / pgbenchTps[i]!)).toFixed(2)} (one thread, for reference)`);
   console.log(`\nselect-only log ${captured ? 'captured from pgbench -S -c 8 -j 2' : "written in pgbench's shape"} (${logStatements.toLocaleString('en')} statements) replayed as fast as possible (process start included):`);
-  console.log(`  stb bench --speed max       ${median(stbReplay).toFixed(0)} statements/s`);
-  console.log(`  stb bench --speed max -j 2  ${median(stbReplayThreads).toFixed(0)} statements/s (the sessions on two threads)`);
+  console.log(`  stb bench --speed max              ${median(stbReplay).toFixed(0)} statements/s (each session waits for an answer before its next statement, as pgreplay does)`);
+  console.log(`  stb bench --speed max -j 2         ${median(stbReplayThreads).toFixed(0)} statements/s (the sessions on two threads)`);
+  console.log(`  stb bench --speed max --pipeline ${PIPELINE} ${median(stbPipelined).toFixed(0)} statements/s (up to ${PIPELINE} statements in flight per session)`);
   if (pgreplayRate.length > 0) {
     const ratioOf = (rates: number[]) => (pgreplayRate.length === rates.length ? median(rates.map((t, i) => t / pgreplayRate[i]!)) : median(rates) / median(pgreplayRate));
-    const ratio = ratioOf(stbReplay);
-    console.log(`  pgreplay -r -s 100          ${median(pgreplayRate).toFixed(0)} statements/s   ratio ${ratio.toFixed(2)} (goal ≥ 1.5: ${ratio >= 1.5 ? 'met' : 'NOT met'}); -j 2: ${ratioOf(stbReplayThreads).toFixed(2)}`);
-  } else console.log('  pgreplay                    not installed (apt-get install pgreplay)');
+    const [one, threads, pipelined] = [ratioOf(stbReplay), ratioOf(stbReplayThreads), ratioOf(stbPipelined)];
+    console.log(`  pgreplay -r -s 100                 ${median(pgreplayRate).toFixed(0)} statements/s`);
+    console.log(`  ratio to pgreplay (median of per-run ratios): ${one.toFixed(2)}; -j 2: ${threads.toFixed(2)}; --pipeline ${PIPELINE}: ${pipelined.toFixed(2)}`);
+    console.log(`  goal ≥ 1.5: ${pipelined >= 1.5 ? 'met' : 'NOT met'} with --pipeline ${PIPELINE}; ${one >= 1.5 ? 'met' : 'NOT met'} waiting for each answer as pgreplay does`);
+  } else console.log('  pgreplay                           not installed (apt-get install pgreplay)');
   const ceil = median(ceiling.map((c) => c.throughput));
   console.log(`\nrunner ceiling (closed loop, 8 workers, driver that does nothing, one process): ${ceil.toFixed(0)} ops/s, peak ${Math.max(...ceiling.map((c) => c.peakMB)).toFixed(0)} MB (goal ≥ 50,000: ${ceil >= 50_000 ? 'met' : 'NOT met'})`);
-  writeFileSync(join(out, 'bench-replay.json'), JSON.stringify({ runs: RUNS, capturedLog: captured, logStatements, pgbenchTps, stbTps, stbOneThread, stbReplay, stbReplayThreads, pgreplayRate, ceiling }, null, 2));
+  writeFileSync(join(out, 'bench-replay.json'), JSON.stringify({ runs: RUNS, capturedLog: captured, logStatements, pgbenchTps, stbTps, stbOneThread, stbReplay, stbReplayThreads, pipeline: PIPELINE, stbPipelined, pgreplayRate, ceiling }, null, 2));
 }
 
 main().catch((error: unknown) => {
