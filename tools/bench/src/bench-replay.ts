@@ -8,7 +8,7 @@
  *     only, through PGOPTIONS, read from the server's stderr log) replayed as fast as the database
  *     allows: `stb bench --speed max` (and with -j 2) beside `pgreplay -r -s 100` (goal: 1.5×
  *     pgreplay's statements per second); both send a session's next statement once the previous
- *     one is answered. And `stb bench --speed max --pipeline 16`, whose sessions do not wait for
+ *     one is answered. And `stb bench --speed max --pipeline 64`, whose sessions do not wait for
  *     the answers (the server runs each session's statements in order all the same). When the
  *     server's log cannot be read (STB_PG_LOG names it; Debian's
  *     /var/log/postgresql/postgresql-<major>-main.log is tried), a log written in pgbench's shape
@@ -27,7 +27,7 @@ const RUNS = Number(process.env.STB_BENCH_RUNS ?? 3);
 const SECONDS = Number(process.env.STB_BENCH_SECONDS ?? 10);
 const LOG_STATEMENTS = Number(process.env.STB_BENCH_LOG_STATEMENTS ?? 200_000);
 /** Statements in flight per session in the pipelined replay. */
-const PIPELINE = 16;
+const PIPELINE = 64;
 const u = new URL(URL_);
 const pgArgs = ['-h', u.hostname, '-p', u.port || '5432', '-U', decodeURIComponent(u.username || 'postgres')];
 const database = u.pathname.slice(1) || 'test';
