@@ -25,6 +25,7 @@ export class SqliteDriver implements Driver {
   readonly #busyTimeoutMs: number;
   readonly #postgres: boolean;
   #shared: Database.Database | undefined;
+  #sharedStatements: StatementCache | undefined;
   readonly #open = new OpenSessions<SqliteSession>();
 
   constructor(config: SqliteDriverConfig) {
@@ -42,7 +43,12 @@ export class SqliteDriver implements Driver {
       db = await whileBusy(() => this.#connect(), this.#busyTimeoutMs);
     }
     const owns = db !== this.#shared;
-    return this.#open.add((release) => new SqliteSession(db, owns, this.#postgres, this.#busyTimeoutMs, release));
+    // Sessions on the shared in-memory handle share its prepared statements: a statement runs to the
+    // end before another starts (better-sqlite3 is synchronous), and one cache per handle keeps
+    // native memory flat however many sessions come and go — statements are freed only with
+    // their handle or by the garbage collector, which native memory does not prompt.
+    const statements = owns ? new Map() : (this.#sharedStatements ??= new Map());
+    return this.#open.add((release) => new SqliteSession(db, owns, statements, this.#postgres, this.#busyTimeoutMs, release));
   }
 
   async prepare(sql: readonly string[]): Promise<void> {
@@ -53,6 +59,7 @@ export class SqliteDriver implements Driver {
     await this.#open.closeAll();
     this.#shared?.close();
     this.#shared = undefined;
+    this.#sharedStatements = undefined;
   }
 
   #connect(): Database.Database {
@@ -70,19 +77,22 @@ export class SqliteDriver implements Driver {
   }
 }
 
+/** Prepared statements by SQL text, with whether they take numbered (`?n`) parameters. */
+type StatementCache = Map<string, { statement: Database.Statement; numbered: boolean }>;
+
 class SqliteSession implements DriverSession {
   readonly #db: Database.Database;
   readonly #owns: boolean;
   readonly #postgres: boolean;
   readonly #busyTimeoutMs: number;
   readonly #onClose: () => void;
-  /** Prepared statements by SQL text, with whether they take numbered (`?n`) parameters. */
-  readonly #statements = new Map<string, { statement: Database.Statement; numbered: boolean }>();
+  readonly #statements: StatementCache;
   #closed = false;
 
-  constructor(db: Database.Database, owns: boolean, postgres: boolean, busyTimeoutMs: number, onClose: () => void) {
+  constructor(db: Database.Database, owns: boolean, statements: StatementCache, postgres: boolean, busyTimeoutMs: number, onClose: () => void) {
     this.#db = db;
     this.#owns = owns;
+    this.#statements = statements;
     this.#postgres = postgres;
     this.#busyTimeoutMs = busyTimeoutMs;
     this.#onClose = onClose;
@@ -124,8 +134,10 @@ class SqliteSession implements DriverSession {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    this.#statements.clear();
-    if (this.#owns) this.#db.close();
+    if (this.#owns) {
+      this.#statements.clear();
+      this.#db.close();
+    }
     this.#onClose();
   }
 }
