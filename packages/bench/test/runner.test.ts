@@ -1,7 +1,7 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { TraceEvent, TraceSource } from '@sqltrace/core';
+import { TraceFileSource, type TraceEvent, type TraceSource } from '@sqltrace/core';
 import { BenchmarkRunner, LatencyHistogram, PrometheusMetrics, loadDriver, renderComparison, renderResultsSummary } from '@sqltrace/bench';
 import { SqliteDriver } from '@sqltrace/driver-sqlite';
 
@@ -144,4 +144,28 @@ describe('BenchmarkRunner on SQLite', () => {
     expect(refusal({ mode: 'closed', pipeline: 1 })).toBeUndefined();
     await driver.destroy();
   });
+  it('a log of many short sessions replays with the connections of those still going: idle in the trace\'s time, or when the cap is reached, a session disconnects', async () => {
+    // 10,000 sessions of two statements, one starting every 10 ms of the log: about 200 going in any
+    // two seconds of it. At --speed max the whole log replays in about a second of the clock, so
+    // idle time counted on the clock alone kept every session connected to the end.
+    const t0 = 1_700_000_000_000_000;
+    const events: TraceEvent[] = [];
+    for (let i = 0; i < 10_000; i++) for (const k of [0, 1]) events.push({ ts: t0 + i * 10_000 + k * 1_000, session: `c${i}`, sql: `SELECT ${k}`, templateId: `t${k}` });
+    const file = join(mkdtempSync(join(tmpdir(), 'stb-sessions-')), 'short-sessions.jsonl');
+    writeFileSync(file, events.map((e) => JSON.stringify(e)).join('\n') + '\n');
+    const driver = await sqlite();
+    const open = await new BenchmarkRunner({ driver, target: 'x', mode: 'replay', speed: Infinity }).run(new TraceFileSource(file));
+    expect(open).toMatchObject({ operations: 20_000, errors: 0, dropped: 0, connections: { opened: 10_000 } });
+    // Those of the last two seconds of the log read, and of what the reader has read ahead.
+    expect(open.connections.peak).toBeLessThan(2_500);
+    // A cap below the log's concurrency: the session idle longest makes room (before, each waited out
+    // two seconds of the clock — 10,000 sessions over 20 slots, over fifteen minutes).
+    const capped = await new BenchmarkRunner({ driver, target: 'x', mode: 'replay', speed: Infinity, concurrency: 20 }).run(new TraceFileSource(file));
+    expect(capped).toMatchObject({ operations: 20_000, errors: 0, dropped: 0, connections: { opened: 10_000, peak: 20 } });
+    expect(capped.durationSeconds).toBeLessThan(20);
+    // The report keeps the ten sessions furthest behind, sessions long gone among them.
+    expect(capped.sessionsBehind).toHaveLength(10);
+    expect(capped.sessionsBehind.every((s) => s.operations === 2)).toBe(true);
+    await driver.destroy();
+  }, 30_000);
 });

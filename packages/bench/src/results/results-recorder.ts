@@ -22,6 +22,23 @@ interface Triple {
   example: string;
 }
 
+interface SessionLag {
+  maxLagMs: number;
+  operations: number;
+}
+
+const SESSIONS_BEHIND = 10;
+
+/** The sessions furthest behind, one entry per session (a session that came back: its worst lag, all its operations). */
+function furthest(sessions: readonly (SessionLag & { session: string })[]): (SessionLag & { session: string })[] {
+  const bySession = new Map<string, SessionLag & { session: string }>();
+  for (const s of sessions) {
+    const seen = bySession.get(s.session);
+    bySession.set(s.session, seen === undefined ? { ...s } : { session: s.session, maxLagMs: Math.max(seen.maxLagMs, s.maxLagMs), operations: seen.operations + s.operations });
+  }
+  return [...bySession.values()].sort((a, b) => b.maxLagMs - a.maxLagMs).slice(0, SESSIONS_BEHIND);
+}
+
 function triple(example = ''): Triple {
   return { response: new LatencyHistogram(), service: new LatencyHistogram(), lag: new LatencyHistogram(), operations: 0, errors: 0, example };
 }
@@ -33,7 +50,10 @@ function triple(example = ''): Triple {
 export class ResultsRecorder {
   readonly #templates = new Map<string, Triple>();
   readonly #errors = new Map<string, { count: number; codes: Map<string, number>; examples: string[] }>();
-  readonly #sessions = new Map<string, { maxLagMs: number; operations: number }>();
+  /** Sessions still connected; those that ended are folded into {@link #furthestBehind} (bounded memory over millions of sessions). */
+  readonly #sessions = new Map<string, SessionLag>();
+  /** The ended sessions furthest behind schedule, at most {@link SESSIONS_BEHIND}. */
+  #furthestBehind: (SessionLag & { session: string })[] = [];
   readonly #metrics: MetricsSink | undefined;
   readonly #measureFrom: number;
 
@@ -99,7 +119,20 @@ export class ResultsRecorder {
     return [...this.#errors].sort((a, b) => b[1].count - a[1].count).map(([errorClass, e]) => ({ errorClass, count: e.count, codes: Object.fromEntries(e.codes), examples: e.examples }));
   }
 
+  /**
+   * A session disconnected (a replay's idle session): it leaves the per-session table, and stays in
+   * the report only if it is among the furthest behind. (Back later, it counts afresh from then.)
+   */
+  sessionEnded(session: string): void {
+    const s = this.#sessions.get(session);
+    if (s === undefined) return;
+    this.#sessions.delete(session);
+    this.#furthestBehind = furthest([...this.#furthestBehind, { session, ...s }]);
+  }
+
+  /** The sessions furthest behind schedule (most lag first), at most ten. */
   sessionsBehind(): { session: string; maxLagMs: number; operations: number }[] {
-    return [...this.#sessions].map(([session, s]) => ({ session, maxLagMs: Math.round(s.maxLagMs * 1000) / 1000, operations: s.operations })).sort((a, b) => b.maxLagMs - a.maxLagMs).slice(0, 10);
+    const all = [...this.#furthestBehind, ...[...this.#sessions].map(([session, s]) => ({ session, ...s }))];
+    return furthest(all).map((s) => ({ session: s.session, maxLagMs: Math.round(s.maxLagMs * 1000) / 1000, operations: s.operations }));
   }
 }

@@ -10,7 +10,7 @@ export interface ReplaySettings {
   readonly maxConnections: number;
   /** Stop after this long (wall clock): statements not started by then are not run. */
   readonly durationSeconds?: number;
-  /** Disconnect a session idle for this long, ms (default 2,000). */
+  /** Disconnect a session idle for this long, ms, on the clock or in the trace's time (default 2,000). */
   readonly idleCloseMs?: number;
   /** The trace time (µs) due at the context's start (default: the first event's). */
   readonly firstTs?: number;
@@ -26,7 +26,19 @@ interface Pending {
   readonly intended: number | undefined;
 }
 
-/** A session with nothing to run for this long (ms, wall clock) disconnects. */
+/** One traced session as it replays. */
+interface Session {
+  readonly id: string;
+  readonly queue: Pending[];
+  running: Promise<void> | undefined;
+  connection: DriverSession | undefined;
+  release: (() => void) | undefined;
+  idle: NodeJS.Timeout | undefined;
+  /** Its latest statement's trace time (µs). */
+  lastTs: number;
+}
+
+/** A session with nothing to run for this long (ms, on the clock or in the trace's time) disconnects. */
 const IDLE_CLOSE_MS = 2_000;
 
 /** How far ahead of the clock the reader queues statements (bounded memory on long traces). */
@@ -42,18 +54,31 @@ const LOOKAHEAD_MS = 500;
  */
 export async function replay(trace: TraceSource, context: RunContext, settings: ReplaySettings): Promise<{ lastIntended: number }> {
   const limit = pLimit(settings.maxConnections);
-  const sessions = new Map<string, { queue: Pending[]; running: Promise<void> | undefined; connection: DriverSession | undefined; release: (() => void) | undefined; idle: NodeJS.Timeout | undefined }>();
+  // Connected sessions, the one whose latest statement is oldest first.
+  const sessions = new Map<string, Session>();
   // The cap is on connections: a session takes a slot when it connects and gives it back when it
   // disconnects. (Gating each burst of work instead would let sessions waiting on a lock hold every
   // slot while the session that holds the lock — connected, mid-transaction — waits for one.)
   const acquire = () => new Promise<() => void>((granted) => void limit(() => new Promise<void>((release) => granted(release))));
-  const disconnect = async (s: { connection: DriverSession | undefined; release: (() => void) | undefined }) => {
+  const disconnect = async (s: Session) => {
     const connection = s.connection, release = s.release;
     s.connection = undefined;
     s.release = undefined;
     await context.close(connection);
     release?.();
   };
+  // An idle session leaves the table (its lag folded into the report) and disconnects: over a log of
+  // millions of short sessions the table holds only those still going.
+  const closing = new Set<Promise<void>>();
+  const retire = (s: Session) => {
+    if (s.idle !== undefined) clearTimeout(s.idle);
+    s.idle = undefined;
+    sessions.delete(s.id);
+    context.recorder.sessionEnded(s.id);
+    const closed = disconnect(s).finally(() => closing.delete(closed));
+    closing.add(closed);
+  };
+  const idleUs = (settings.idleCloseMs ?? IDLE_CLOSE_MS) * 1000;
   const endAt = settings.durationSeconds === undefined ? Infinity : context.start + settings.durationSeconds * 1000;
   /** --duration is up (no clock read per statement when there is none). */
   const timeUp = settings.durationSeconds === undefined ? () => false : () => performance.now() >= endAt;
@@ -62,9 +87,9 @@ export async function replay(trace: TraceSource, context: RunContext, settings: 
   let lastIntended = context.start;
   let queued = 0;
 
-  const run = async (id: string) => {
-    const s = sessions.get(id)!;
+  const run = async (s: Session) => {
     if (s.connection === undefined) {
+      if (s.release === undefined && limit.activeCount >= settings.maxConnections) makeRoom();
       s.release ??= await acquire();
       s.connection = await context.open();
     }
@@ -109,24 +134,46 @@ export async function replay(trace: TraceSource, context: RunContext, settings: 
       s.queue.length = 0;
     }
   };
-  const schedule = (id: string) => {
-    const s = sessions.get(id)!;
+  const schedule = (s: Session) => {
     if (s.idle !== undefined) clearTimeout(s.idle);
     s.idle = undefined;
     if (s.running !== undefined) return;
-    s.running = run(id).finally(() => {
+    s.running = run(s).finally(() => {
       s.running = undefined;
-      if (s.queue.length > 0) schedule(id);
+      if (s.queue.length > 0) schedule(s);
       // A session idle for a while disconnects (logs rarely record disconnections, and a long
       // trace has more sessions over time than a server takes connections); it reconnects if
-      // the trace has more for it.
-      else if (s.connection !== undefined) {
-        s.idle = setTimeout(() => {
-          s.idle = undefined;
-          void disconnect(s);
-        }, settings.idleCloseMs ?? IDLE_CLOSE_MS);
-      }
+      // the trace has more for it. Idle on the clock here; in the trace's time as it is read (at
+      // --speed max the clock hardly moves between one session's statements and the next's).
+      else if (s.connection !== undefined) s.idle = setTimeout(() => retire(s), settings.idleCloseMs ?? IDLE_CLOSE_MS);
     });
+  };
+  /**
+   * Every connection is taken and a session needs one: the session idle longest (connected, with
+   * nothing to run) disconnects now rather than at its idle time, as a pool would close an idle
+   * connection — else a log with more sessions going at once than the cap stalls on idle ones.
+   */
+  const makeRoom = () => {
+    let looked = 0;
+    for (const s of sessions.values()) {
+      if (s.connection !== undefined && s.running === undefined && s.queue.length === 0) return retire(s);
+      if (++looked === 64) return;
+    }
+  };
+  /** Retires the sessions whose latest statement is an idle time behind `ts` and that have nothing left to run. */
+  const retireIdle = (ts: number) => {
+    let busy = 0;
+    for (const s of sessions.values()) {
+      if (ts - s.lastTs < idleUs) return;
+      if (s.running === undefined && s.queue.length === 0) retire(s);
+      else {
+        // Busy this long after its latest statement (a long statement, a lock wait, connecting):
+        // to the back, so it does not hold up the idle ones behind it.
+        if (++busy > 8) return;
+        sessions.delete(s.id);
+        sessions.set(s.id, s);
+      }
+    }
   };
 
   for await (const event of trace.events()) {
@@ -142,23 +189,27 @@ export async function replay(trace: TraceSource, context: RunContext, settings: 
       while (queued > 5_000 && !context.stopped && !timeUp()) await new Promise((r) => setTimeout(r, 1));
     }
     let s = sessions.get(event.session);
-    if (s === undefined) sessions.set(event.session, (s = { queue: [], running: undefined, connection: undefined, release: undefined, idle: undefined }));
+    if (s === undefined) s = { id: event.session, queue: [], running: undefined, connection: undefined, release: undefined, idle: undefined, lastTs: event.ts };
+    else sessions.delete(event.session);
+    sessions.set(event.session, s); // now the most recent
+    s.lastTs = event.ts;
     s.queue.push({ event, intended });
     queued++;
-    schedule(event.session);
+    schedule(s);
+    retireIdle(event.ts);
   }
   // The trace is read: a session with nothing left closes its connection now — in a log cut
   // mid-transaction its open transaction (and its locks) must end, or the sessions waiting on
   // them never finish — and every other session closes as soon as it is done.
-  const closing: Promise<void>[] = [];
+  const ending: Promise<void>[] = [...closing];
   for (const s of sessions.values()) {
     const close = async () => {
       while (s.running !== undefined) await s.running;
       if (s.idle !== undefined) clearTimeout(s.idle);
       await disconnect(s);
     };
-    closing.push(close());
+    ending.push(close());
   }
-  await Promise.all(closing);
+  await Promise.all(ending);
   return { lastIntended };
 }
