@@ -237,6 +237,27 @@ describe('stb', () => {
     expect(offSchedule).toEqual([]);
   });
 
+  it('bench --threads keeps every session on one connection of one thread, past the first 10,000 sessions too', () => {
+    // Each session makes a table only its own connection sees, then reads it: an error if its second
+    // statement ran on another connection (another thread) or before its first.
+    const db = join(dir, 'many-sessions.db');
+    const trace = join(dir, 'many-sessions.jsonl');
+    const t0 = 1_700_000_000_000_000;
+    const lines: string[] = [];
+    for (let i = 0; i < 10_500; i++) {
+      lines.push(JSON.stringify({ ts: t0 + i * 1_000, session: `c${i}`, sql: 'CREATE TEMP TABLE mine (x)' }));
+      lines.push(JSON.stringify({ ts: t0 + i * 1_000 + 500, session: `c${i}`, sql: 'SELECT count(*) FROM mine' }));
+    }
+    writeFileSync(trace, `{"$trace":{"version":1}}\n` + lines.join('\n') + '\n');
+    const run = stb(['bench', trace, '--driver', 'sqlite', '--url', `sqlite:${db}`, '--speed', 'max', '-j', '2', '-o', join(dir, 'many.json')]);
+    expect(run.code).toBe(0);
+    const r = JSON.parse(readFileSync(join(dir, 'many.json'), 'utf8'));
+    expect(r).toMatchObject({ operations: 21_000, errors: 0, dropped: 0, connections: { opened: 10_500 }, settings: { threads: 2 } });
+    // A session idle for two seconds of the log disconnects: about 2,000 sessions going at once
+    // (one starts every millisecond), plus what each thread has read ahead.
+    expect(r.connections.peak).toBeLessThan(5_000);
+  }, 60_000);
+
   it('bench and compare refuse bad input with one clear line, and write results for what ran', () => {
     const trace = join(dir, 'bench-trace.jsonl');
     const unknown = stb(['bench', trace, '--driver', 'db2-nope']);
