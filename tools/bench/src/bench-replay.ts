@@ -13,7 +13,10 @@
  *     server's log cannot be read (STB_PG_LOG names it; Debian's
  *     /var/log/postgresql/postgresql-<major>-main.log is tried), a log written in pgbench's shape
  *     is used instead, and the output says so;
- *  3. the runner's own ceiling against a driver that does nothing (goal: 50,000 operations/s on one core).
+ *  3. the runner's own ceiling against a driver that does nothing (goal: 50,000 operations/s on one core);
+ *  4. session churn on embedded SQLite: 600,000 statements in 200,000 short sessions (one starting
+ *     every millisecond of the log, as pgbench -C writes them) beside the same statements in 8
+ *     sessions, at --speed max: time, peak memory, connections open at once.
  * Medians of STB_BENCH_RUNS (default 3); writes out/bench-replay.json.
  */
 import { closeSync, existsSync, openSync, readFileSync, readSync, statSync, writeFileSync } from 'node:fs';
@@ -51,6 +54,21 @@ function writeSelectLog(path: string): void {
   }
   sessions.forEach((id) => lines.push(`${stamp(t0 + 20 + LOG_STATEMENTS * 0.05)}|postgres|${database}|${id}|LOG:  disconnection: session time: 0:00:10.000 user=postgres database=${database} host=[local]`));
   writeFileSync(path, lines.join('\n') + '\n');
+}
+
+const CHURN_SESSIONS = 200_000;
+
+/** The same 600,000 statements in 200,000 sessions of three (one starting every ms of the log) and in 8 sessions. */
+function writeChurnTraces(churn: string, steady: string): void {
+  const header = '{"$trace":{"version":1,"dialect":"postgres"}}\n';
+  const t0 = 1_700_000_000_000_000;
+  const lines = (session: (i: number) => string) => {
+    const all: string[] = [];
+    for (let i = 0; i < CHURN_SESSIONS; i++) for (let k = 0; k < 3; k++) all.push(JSON.stringify({ ts: t0 + i * 1_000 + k * 100, session: session(i), sql: `SELECT ${k}`, templateId: `t${k}` }));
+    return header + all.join('\n') + '\n';
+  };
+  writeFileSync(churn, lines((i) => `c${i}`));
+  writeFileSync(steady, lines((i) => `s${i % 8}`));
 }
 
 /** The server's stderr log, when this machine's PostgreSQL writes one that can be read. */
@@ -176,6 +194,18 @@ async function main(): Promise<void> {
     ceiling.push(JSON.parse(m.stdout) as { throughput: number; peakMB: number });
   }
 
+  // 4. Session churn: many short sessions against the same statements in a few long ones.
+  const churnTrace = join(out, 'churn-200k-sessions.jsonl'), steadyTrace = join(out, 'churn-8-sessions.jsonl');
+  writeChurnTraces(churnTrace, steadyTrace);
+  const churn: { seconds: number; peakMB: number; peakConnections: number }[] = [], steady: typeof churn = [];
+  for (let r = 0; r < RUNS; r++) {
+    for (const [trace, into] of [[churnTrace, churn], [steadyTrace, steady]] as const) {
+      const m = await stbJson(['bench', trace, '--speed', 'max']);
+      if (m.json.operations !== CHURN_SESSIONS * 3) throw new Error(`${trace}: ${String(m.json.operations)} operations, expected ${CHURN_SESSIONS * 3}`);
+      into.push({ seconds: m.seconds, peakMB: m.peakMB, peakConnections: (m.json.connections as { peak: number }).peak });
+    }
+  }
+
   // Each run measures pgbench and stb back to back: the median of those ratios is steadier on a
   // shared machine whose speed drifts between runs than a ratio of medians.
   const closedRatio = median(stbTps.map((t, i) => t / pgbenchTps[i]!));
@@ -197,7 +227,11 @@ async function main(): Promise<void> {
   } else console.log('  pgreplay                           not installed (apt-get install pgreplay)');
   const ceil = median(ceiling.map((c) => c.throughput));
   console.log(`\nrunner ceiling (closed loop, 8 workers, driver that does nothing, one process): ${ceil.toFixed(0)} ops/s, peak ${Math.max(...ceiling.map((c) => c.peakMB)).toFixed(0)} MB (goal ≥ 50,000: ${ceil >= 50_000 ? 'met' : 'NOT met'})`);
-  writeFileSync(join(out, 'bench-replay.json'), JSON.stringify({ runs: RUNS, capturedLog: captured, logStatements, pgbenchTps, stbTps, stbOneThread, stbReplay, stbReplayThreads, pipeline: PIPELINE, stbPipelined, pgreplayRate, ceiling }, null, 2));
+  const [c, st] = [median(churn.map((x) => x.seconds)), median(steady.map((x) => x.seconds))];
+  console.log(`\nsession churn, embedded SQLite, --speed max (process start included), ${(CHURN_SESSIONS * 3).toLocaleString('en')} statements:`);
+  console.log(`  in 8 sessions                 ${st.toFixed(2)} s, peak ${Math.max(...steady.map((x) => x.peakMB)).toFixed(0)} MB, ${Math.max(...steady.map((x) => x.peakConnections))} connections at once`);
+  console.log(`  in ${CHURN_SESSIONS.toLocaleString('en')} sessions (3 each)   ${c.toFixed(2)} s, peak ${Math.max(...churn.map((x) => x.peakMB)).toFixed(0)} MB, ${Math.max(...churn.map((x) => x.peakConnections)).toLocaleString('en')} connections at once   ratio ${(c / st).toFixed(2)} (time; median of ${RUNS})`);
+  writeFileSync(join(out, 'bench-replay.json'), JSON.stringify({ runs: RUNS, capturedLog: captured, logStatements, pgbenchTps, stbTps, stbOneThread, stbReplay, stbReplayThreads, pipeline: PIPELINE, stbPipelined, pgreplayRate, ceiling, churn, steady }, null, 2));
 }
 
 main().catch((error: unknown) => {

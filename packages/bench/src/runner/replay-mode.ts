@@ -54,7 +54,7 @@ const LOOKAHEAD_MS = 500;
  */
 export async function replay(trace: TraceSource, context: RunContext, settings: ReplaySettings): Promise<{ lastIntended: number }> {
   const limit = pLimit(settings.maxConnections);
-  // Connected sessions, the one whose latest statement is oldest first.
+  // The sessions in play (connected, connecting or queued), the one whose latest statement is oldest first.
   const sessions = new Map<string, Session>();
   // The cap is on connections: a session takes a slot when it connects and gives it back when it
   // disconnects. (Gating each burst of work instead would let sessions waiting on a lock hold every
