@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import net from 'node:net';
 import pg from 'pg';
-import type { TraceEvent, TraceSource } from '@sqltrace/core';
+import type { MetricsSink, TraceEvent, TraceSource } from '@sqltrace/core';
 import { BenchmarkRunner } from '@sqltrace/bench';
 import { PostgresDriver } from '@sqltrace/driver-postgres';
 import { LogParser } from '@sqltrace/parser';
@@ -143,6 +143,35 @@ describe('BenchmarkRunner on PostgreSQL', () => {
     expect(results.errors).toBeGreaterThanOrEqual(2);
     expect(results.endedEarly).toBeUndefined();
   }, 20_000);
+
+  pgIt('a log with more sessions at once than the server takes goes on: at its limit, the session idle longest makes room', async () => {
+    // A role allowed 4 connections, and 40 sessions of three statements within half a second of the
+    // log; then the log goes quiet for three seconds of the clock (nothing read: no session idles out
+    // in the log's time, and the end of the trace closes none). Waiting out each idle session's two
+    // seconds on the clock, 4 sessions would get in every 2 s.
+    await admin(async (c) => {
+      await c.query('DROP ROLE IF EXISTS stb_four');
+      await c.query('CREATE ROLE stb_four LOGIN CONNECTION LIMIT 4');
+    });
+    let done = 0, doneBeforeQuietEnded = 0;
+    const counting: MetricsSink = { recordOperation: () => void done++, setActiveSessions: () => undefined, setProgress: () => undefined };
+    const trace: TraceSource = {
+      name: 'forty sessions',
+      events: async function* () {
+        for (let i = 0; i < 40; i++) for (let k = 0; k < 3; k++) yield { ts: i * 10_000 + k * 1_000, session: `c${i}`, sql: 'SELECT $1::int AS k', params: [k], templateId: 'k' };
+        await new Promise((r) => setTimeout(r, 3_000));
+        doneBeforeQuietEnded = done;
+        yield { ts: 1_000_000, session: 'last', sql: 'SELECT 1', templateId: 'last' };
+      },
+    };
+    const driver = new PostgresDriver({ url: URL.replace('postgres@', 'stb_four@') });
+    const results = await new BenchmarkRunner({ driver, target: 'pg', mode: 'replay', speed: Infinity, metrics: counting }).run(trace);
+    await driver.destroy();
+    expect(doneBeforeQuietEnded).toBe(120);
+    expect(results.endedEarly).toBeUndefined();
+    expect(results).toMatchObject({ operations: 121, errors: 0, dropped: 0, connections: { opened: 41 } });
+    expect(results.connections.peak).toBeLessThanOrEqual(4);
+  }, 30_000);
 
   pgIt('the database going away mid-run ends the run promptly with a clear message and the results so far', async () => {
     // The run talks to PostgreSQL through a TCP proxy; shutting the proxy down is the server

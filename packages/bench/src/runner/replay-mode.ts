@@ -91,7 +91,7 @@ export async function replay(trace: TraceSource, context: RunContext, settings: 
     if (s.connection === undefined) {
       if (s.release === undefined && limit.activeCount >= settings.maxConnections) makeRoom();
       s.release ??= await acquire();
-      s.connection = await context.open();
+      s.connection = await context.open(makeRoom);
     }
     // Pipelined: statements sent and not yet answered, and a wake-up for when one is.
     let inFlight = 0;
@@ -149,9 +149,10 @@ export async function replay(trace: TraceSource, context: RunContext, settings: 
     });
   };
   /**
-   * Every connection is taken and a session needs one: the session idle longest (connected, with
-   * nothing to run) disconnects now rather than at its idle time, as a pool would close an idle
-   * connection — else a log with more sessions going at once than the cap stalls on idle ones.
+   * Every connection is taken — the cap, or the server's limit — and a session needs one: the
+   * session idle longest (connected, with nothing to run) disconnects now rather than at its idle
+   * time, as a pool would close an idle connection — else a log with more sessions going at once
+   * than the limit stalls on idle ones.
    */
   const makeRoom = () => {
     let looked = 0;

@@ -54,18 +54,23 @@ export class RunContext {
     return this.endedEarly !== undefined;
   }
 
-  async open(): Promise<DriverSession | undefined> {
-    // A server at its connection limit (SQLSTATE 53300, MySQL 1040) is busy, not gone: wait for a slot.
+  /**
+   * Opens a connection. A server at its connection limit (SQLSTATE 53300, MySQL 1040) is busy, not
+   * gone: it waits for a slot (up to 10 s), calling `full` — which may close an idle connection —
+   * each time the server says so.
+   */
+  async open(full?: () => void): Promise<DriverSession | undefined> {
     const deadline = performance.now() + 10_000;
     for (;;) {
       try {
         return this.#opened(await (this.#pipelined ? this.#driver.openPipelined!() : this.#driver.open()));
       } catch (error) {
-        const full = isDriverError(error) && (error.sqlState === '53300' || error.errno === 1040 || /too many (clients|connections)/i.test(error.message));
-        if (!full || performance.now() > deadline || this.stopped) {
+        const atLimit = isDriverError(error) && (error.sqlState === '53300' || error.errno === 1040 || /too many (clients|connections)/i.test(error.message));
+        if (!atLimit || performance.now() > deadline || this.stopped) {
           this.endedEarly ??= `the database cannot be reached: ${error instanceof Error ? error.message : String(error)}`;
           return undefined;
         }
+        full?.();
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
     }
