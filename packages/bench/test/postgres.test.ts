@@ -23,6 +23,17 @@ async function admin<T>(run: (c: pg.Client) => Promise<T>): Promise<T> {
   }
 }
 
+/** Replays `events`, killing the run's connections (found by application name) `afterMs` into it. */
+async function replayKilledAt(afterMs: number, name: string, events: readonly TraceEvent[], options: { pipeline?: number } = {}) {
+  const driver = new PostgresDriver({ url: URL, applicationName: name });
+  const run = new BenchmarkRunner({ driver, target: 'pg', mode: 'replay', ...options }).run(source(events));
+  await new Promise((r) => setTimeout(r, afterMs));
+  const killed = await admin((c) => c.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1', [name]));
+  const results = await run;
+  await driver.destroy();
+  return { results, killed: killed.rowCount };
+}
+
 // Known before the tests are defined, so a missing server shows as skipped tests, never as passes.
 const up = (() => {
   const u = new globalThis.URL(URL);
@@ -64,12 +75,7 @@ describe('BenchmarkRunner on PostgreSQL', () => {
     const t0 = 1_700_000_000_000_000;
     const events: TraceEvent[] = [];
     for (let i = 0; i < 40; i++) for (const s of ['a', 'b']) events.push({ ts: t0 + i * 50_000, session: s, sql: 'SELECT $1::int AS i', params: [i], templateId: 'tick' });
-    const driver = new PostgresDriver({ url: URL, applicationName: 'stb-kill-test' });
-    const run = new BenchmarkRunner({ driver, target: 'pg', mode: 'replay' }).run(source(events));
-    await new Promise((r) => setTimeout(r, 1_000));
-    await admin((c) => c.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'stb-kill-test'"));
-    const results = await run;
-    await driver.destroy();
+    const { results } = await replayKilledAt(1_000, 'stb-kill-test', events);
     expect(results.connections.lost).toBeGreaterThanOrEqual(1);
     expect(results.connections.reopened).toBe(results.connections.lost);
     expect(results.operations).toBe(80);
@@ -131,13 +137,8 @@ describe('BenchmarkRunner on PostgreSQL', () => {
     const events: TraceEvent[] = [];
     // Statements due every 20 ms that take 50 ms: each session falls behind and keeps several in flight.
     for (let i = 0; i < 40; i++) for (const s of ['a', 'b']) events.push({ ts: t0 + i * 20_000, session: s, sql: 'SELECT pg_sleep(0.05), $1::int AS i', params: [i], templateId: 'tick' });
-    const driver = new PostgresDriver({ url: URL, applicationName: 'stb-kill-pipelined' });
-    const run = new BenchmarkRunner({ driver, target: 'pg', mode: 'replay', pipeline: 4 }).run(source(events));
-    await new Promise((r) => setTimeout(r, 800));
-    const killed = await admin((c) => c.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'stb-kill-pipelined'"));
-    const results = await run;
-    await driver.destroy();
-    expect(killed.rowCount).toBe(2);
+    const { results, killed } = await replayKilledAt(800, 'stb-kill-pipelined', events, { pipeline: 4 });
+    expect(killed).toBe(2);
     expect(results.connections).toMatchObject({ lost: 2, reopened: 2 });
     expect(results.operations).toBe(80);
     expect(results.errors).toBeGreaterThanOrEqual(2);

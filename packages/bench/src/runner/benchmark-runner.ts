@@ -1,5 +1,6 @@
 import { StbError, type Driver, type MetricsSink, type TraceSource } from '@sqltrace/core';
 import { RESULTS_SCHEMA, RESULTS_VERSION, type BenchResults } from '../results/bench-results';
+import { checkPipeline } from './check-pipeline';
 import { closedLoop } from './closed-mode';
 import { openLoop } from './open-mode';
 import { replay } from './replay-mode';
@@ -141,12 +142,3 @@ export class BenchmarkRunner {
   }
 }
 
-/** A pipeline above 1 is a replay's, on a driver that pipelines. (`driver` undefined: checked where it is loaded.) */
-export function checkPipeline(pipeline: number | undefined, mode: BenchmarkOptions['mode'], driver: Driver | undefined): void {
-  if (pipeline === undefined || pipeline === 1) return;
-  if (!(Number.isInteger(pipeline) && pipeline > 1)) throw new StbError('E_USAGE', `--pipeline must be a whole number ≥ 1, got ${pipeline}`);
-  if (mode !== 'replay') throw new StbError('E_USAGE', `--pipeline applies to replay mode, not ${mode}`, { hint: 'Drop --pipeline, or replay with --mode replay' });
-  if (driver !== undefined && driver.openPipelined === undefined) {
-    throw new StbError('E_USAGE', `--pipeline: the ${driver.name} driver runs one statement at a time on a connection`, { hint: 'Use --driver postgres, or drop --pipeline' });
-  }
-}
