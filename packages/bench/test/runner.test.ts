@@ -56,6 +56,20 @@ describe('BenchmarkRunner on SQLite', () => {
     expect(fast.durationSeconds).toBeLessThan(results.durationSeconds);
   });
 
+  it('a statement listed after later-starting ones (a log written as statements end) still starts on time', async () => {
+    // A duration log lists a statement when it ends: here one that started at 0.3 s and ran for
+    // 2.7 s comes after another session's statements up to 3 s.
+    const t0 = 1_700_000_000_000_000;
+    const events: TraceEvent[] = Array.from({ length: 31 }, (_, i) => ({ ts: t0 + i * 100_000, session: 'quick', sql: 'SELECT 1', templateId: 'quick' }));
+    events.push({ ts: t0 + 300_000, session: 'long', sql: 'SELECT 2', templateId: 'long' });
+    const driver = await sqlite();
+    const results = await new BenchmarkRunner({ driver, target: 'x', mode: 'replay', speed: 1 }).run(source(events));
+    await driver.destroy();
+    expect(results).toMatchObject({ operations: 32, errors: 0, dropped: 0 });
+    const long = results.sessionsBehind.find((s) => s.session === 'long');
+    expect(long!.maxLagMs).toBeLessThan(50); // read 2.7 s after its start: with a 0.5 s read-ahead it ran 2.2 s late
+  }, 20_000);
+
   it('a replay stops at --duration by the clock: at --speed max, and when the database falls behind its schedule', async () => {
     const t0 = 1_700_000_000_000_000;
     let read = 0;

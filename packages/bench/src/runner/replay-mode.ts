@@ -41,8 +41,14 @@ interface Session {
 /** A session with nothing to run for this long (ms, on the clock or in the trace's time) disconnects. */
 const IDLE_CLOSE_MS = 2_000;
 
-/** How far ahead of the clock the reader queues statements (bounded memory on long traces). */
-const LOOKAHEAD_MS = 500;
+/**
+ * How far ahead of the clock the reader queues statements, and at most how many (bounded memory).
+ * Not only a buffer: a log written as statements end (`log_min_duration_statement`) lists each one
+ * after those that started later and ended sooner, so a statement read up to this long (in the
+ * replay's time) after its start is still run on time.
+ */
+const LOOKAHEAD_MS = 5_000;
+const LOOKAHEAD_EVENTS = 50_000;
 
 /**
  * Replays a trace with its own timing: one connection per traced session, statements in order
@@ -183,8 +189,9 @@ export async function replay(trace: TraceSource, context: RunContext, settings: 
     const intended = Number.isFinite(settings.speed) ? context.start + (event.ts - firstTs) / 1000 / settings.speed : undefined;
     if (intended !== undefined && intended > endAt) break;
     if (intended !== undefined) {
-      lastIntended = intended;
+      if (intended > lastIntended) lastIntended = intended;
       if (intended - performance.now() > LOOKAHEAD_MS) await waitUntil(intended - LOOKAHEAD_MS);
+      while (queued > LOOKAHEAD_EVENTS && !context.stopped && !timeUp()) await new Promise((r) => setTimeout(r, 1));
     } else if (queued > 10_000) {
       // As fast as possible: keep the read-ahead bounded.
       while (queued > 5_000 && !context.stopped && !timeUp()) await new Promise((r) => setTimeout(r, 1));
