@@ -140,6 +140,7 @@ describe('BenchmarkRunner on SQLite', () => {
     await d.destroy();
     await expect(loadDriver('oracle-db-nope', { url: 'x' })).rejects.toThrow(/no driver "oracle-db-nope": package oracle-db-nope is not installed/);
   });
+
   it('--pipeline is refused with a clear message outside a replay, on a driver that cannot pipeline, and when not a whole number', async () => {
     const driver = await sqlite();
     const refusal = (options: { mode?: 'replay' | 'closed' | 'open'; pipeline: number }) => {
@@ -158,6 +159,7 @@ describe('BenchmarkRunner on SQLite', () => {
     expect(refusal({ mode: 'closed', pipeline: 1 })).toBeUndefined();
     await driver.destroy();
   });
+
   it('a log of many short sessions replays with the connections of those still going: idle in the trace\'s time, or when the cap is reached, a session disconnects', async () => {
     // 10,000 sessions of two statements, one starting every 10 ms of the log: about 200 going in any
     // two seconds of it. At --speed max the whole log replays in about a second of the clock, so

@@ -24,8 +24,8 @@ export class SqliteDriver implements Driver {
   readonly #path: string;
   readonly #busyTimeoutMs: number;
   readonly #postgres: boolean;
-  #shared: Database.Database | undefined;
-  #sharedStatements: StatementCache | undefined;
+  /** The in-memory database every session shares, with its prepared statements. */
+  #shared: { readonly db: Database.Database; readonly statements: StatementCache } | undefined;
   readonly #open = new OpenSessions<SqliteSession>();
 
   constructor(config: SqliteDriverConfig) {
@@ -37,17 +37,18 @@ export class SqliteDriver implements Driver {
   async open(): Promise<DriverSession> {
     let db: Database.Database;
     if (this.#path === ':memory:') {
-      db = this.#shared ??= this.#connect();
+      this.#shared ??= { db: this.#connect(), statements: new Map() };
+      db = this.#shared.db;
     } else {
       // Switching a new file to WAL takes its lock: another thread or process opening it at the same moment waits.
       db = await whileBusy(() => this.#connect(), this.#busyTimeoutMs);
     }
-    const owns = db !== this.#shared;
+    const owns = db !== this.#shared?.db;
     // Sessions on the shared in-memory handle share its prepared statements: a statement runs to the
     // end before another starts (better-sqlite3 is synchronous), and one cache per handle keeps
     // native memory flat however many sessions come and go — statements are freed only with
     // their handle or by the garbage collector, which native memory does not prompt.
-    const statements = owns ? new Map() : (this.#sharedStatements ??= new Map());
+    const statements: StatementCache = owns ? new Map() : this.#shared!.statements;
     return this.#open.add((release) => new SqliteSession(db, owns, statements, this.#postgres, this.#busyTimeoutMs, release));
   }
 
@@ -57,9 +58,8 @@ export class SqliteDriver implements Driver {
 
   async destroy(): Promise<void> {
     await this.#open.closeAll();
-    this.#shared?.close();
+    this.#shared?.db.close();
     this.#shared = undefined;
-    this.#sharedStatements = undefined;
   }
 
   #connect(): Database.Database {

@@ -10,8 +10,6 @@ export interface ReplaySettings {
   readonly maxConnections: number;
   /** Stop after this long (wall clock): statements not started by then are not run. */
   readonly durationSeconds?: number;
-  /** Disconnect a session idle for this long, ms, on the clock or in the trace's time (default 2,000). */
-  readonly idleCloseMs?: number;
   /** The trace time (µs) due at the context's start (default: the first event's). */
   readonly firstTs?: number;
   /**
@@ -49,6 +47,8 @@ const IDLE_CLOSE_MS = 2_000;
  */
 const LOOKAHEAD_MS = 5_000;
 const LOOKAHEAD_EVENTS = 50_000;
+/** At --speed max, statements read ahead of the sessions (more only makes more garbage to collect). */
+const READ_AHEAD_MAX_SPEED = 10_000;
 
 /**
  * Replays a trace with its own timing: one connection per traced session, statements in order
@@ -84,7 +84,7 @@ export async function replay(trace: TraceSource, context: RunContext, settings: 
     const closed = disconnect(s).finally(() => closing.delete(closed));
     closing.add(closed);
   };
-  const idleUs = (settings.idleCloseMs ?? IDLE_CLOSE_MS) * 1000;
+  const idleUs = IDLE_CLOSE_MS * 1000;
   const endAt = settings.durationSeconds === undefined ? Infinity : context.start + settings.durationSeconds * 1000;
   /** --duration is up (no clock read per statement when there is none). */
   const timeUp = settings.durationSeconds === undefined ? () => false : () => performance.now() >= endAt;
@@ -151,7 +151,7 @@ export async function replay(trace: TraceSource, context: RunContext, settings: 
       // trace has more sessions over time than a server takes connections); it reconnects if
       // the trace has more for it. Idle on the clock here; in the trace's time as it is read (at
       // --speed max the clock hardly moves between one session's statements and the next's).
-      else if (s.connection !== undefined) s.idle = setTimeout(() => retire(s), settings.idleCloseMs ?? IDLE_CLOSE_MS);
+      else if (s.connection !== undefined) s.idle = setTimeout(() => retire(s), IDLE_CLOSE_MS);
     });
   };
   /**
@@ -191,11 +191,10 @@ export async function replay(trace: TraceSource, context: RunContext, settings: 
     if (intended !== undefined) {
       if (intended > lastIntended) lastIntended = intended;
       if (intended - performance.now() > LOOKAHEAD_MS) await waitUntil(intended - LOOKAHEAD_MS);
-      while (queued > LOOKAHEAD_EVENTS && !context.stopped && !timeUp()) await new Promise((r) => setTimeout(r, 1));
-    } else if (queued > 10_000) {
-      // As fast as possible: keep the read-ahead bounded.
-      while (queued > 5_000 && !context.stopped && !timeUp()) await new Promise((r) => setTimeout(r, 1));
     }
+    // Bounded memory: past the read-ahead's size, read on once the sessions have taken half of it.
+    const readAhead = intended === undefined ? READ_AHEAD_MAX_SPEED : LOOKAHEAD_EVENTS;
+    if (queued > readAhead) while (queued > readAhead / 2 && !context.stopped && !timeUp()) await new Promise((r) => setTimeout(r, 1));
     let s = sessions.get(event.session);
     if (s === undefined) s = { id: event.session, queue: [], running: undefined, connection: undefined, release: undefined, idle: undefined, lastTs: event.ts };
     else sessions.delete(event.session);

@@ -138,7 +138,7 @@ export class ThreadedBenchmarkRunner {
       for (let k = 0; k < threads; k++) flush(k);
       for (const r of running) post(r, { type: 'end' });
       return Promise.all(parts);
-    }, { speed: timed ? o.speed ?? 1 : 'max', maxConnections: cap, ...(o.pipeline !== undefined && o.pipeline > 1 ? { pipeline: o.pipeline } : {}) });
+    }, { maxConnections: cap }); // speed and pipeline: each thread's settings already say them
   }
 
   /**

@@ -21,7 +21,7 @@ export interface LineBatchOptions {
   /** Longer lines are skipped (and reported) without ever being held in memory whole. */
   readonly maxLineLength?: number;
   readonly onWarning?: (warning: LineWarning) => void;
-  /** Bytes of the underlying (possibly compressed) file read so far, for progress. */
+  /** Stops the read when aborted. */
   readonly signal?: AbortSignal;
   /**
    * Give each line storage of its own (default true), so a line kept for long does not keep its
