@@ -1,0 +1,2 @@
+export { capturePgbench, type CaptureResult, type PgbenchCaptureOptions } from './capture-pgbench';
+export { captureSysbench, type SysbenchCaptureOptions } from './capture-sysbench';
