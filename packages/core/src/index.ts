@@ -2,6 +2,7 @@ export type { Dialect } from './domain/dialect';
 export { DIALECTS } from './domain/dialect';
 export type { ParamValue, TraceEvent, TraceHeader } from './domain/trace-event';
 export { TRACE_FORMAT_VERSION } from './domain/trace-event';
+export { CLOCK_GRIDS, ClockResolution, onClockGrid } from './domain/clock-resolution';
 export type { SlotType, StatementKind, Template, TemplateSlot, TemplateTables } from './domain/template';
 export { STATEMENT_KINDS } from './domain/template';
 export { kindOfFirstWord, kindOfStatement } from './domain/statement-kind';

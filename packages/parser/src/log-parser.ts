@@ -1,5 +1,5 @@
 import {
-  type LineBatch, StbError, type TraceEvent, type TraceSource, readLineBatches,
+  ClockResolution, type LineBatch, StbError, type TraceEvent, type TraceSource, readLineBatches,
 } from '@sqltrace/core';
 import { detectFormat } from './format/detect-format';
 import { dialectOf, type LogFormat } from './format/log-format';
@@ -43,6 +43,8 @@ export interface ParseLogOptions {
 }
 
 const MAX_WARNINGS = 100;
+const YEAR_2000_US = Date.UTC(2000, 0, 1) * 1000;
+const DAY_US = 86_400_000_000;
 
 /**
  * Parses one query log into trace events, streaming: {@link batches} yields arrays of events as
@@ -81,16 +83,29 @@ export class LogParser implements TraceSource {
       options.onWarning?.(warning);
     };
     let out: TraceEvent[] = [];
+    const clock = new ClockResolution();
+    let previousTs = NaN;
+    let badTimes = 0;
     let normalizer: Normalizer | undefined;
     const normalize = options.normalize !== false;
     const sink: ReaderSink = {
-      event: (event: TraceEvent, extended?: boolean) => {
+      event: (event: TraceEvent, extended?: boolean, line?: number) => {
         // Everything the summary counts, in the one place every event passes.
         summary.events++;
         if (event.params !== undefined) summary.eventsWithBindParams++;
         if (extended === true) summary.extendedEvents++;
         if (event.error !== undefined) summary.errors++;
         if (!Number.isFinite(event.ts)) event.ts = 0;
+        // A time before 2000 or a day away from the event before it is a clock or parse problem
+        // the user should see where it is (the trace keeps the event as logged).
+        if (event.ts < YEAR_2000_US || Math.abs(event.ts - previousTs) > DAY_US) {
+          if (event.ts < YEAR_2000_US || Number.isFinite(previousTs)) {
+            if (++badTimes <= 10) warn(line, `statement time ${new Date(event.ts / 1000).toISOString()} is ${event.ts < YEAR_2000_US ? 'before 2000-01-01' : 'more than a day from the statement before it'}: check the log's clock and time zone`);
+          }
+        }
+        previousTs = event.ts;
+        clock.add(event);
+        summary.resolutionUs = clock.resolutionUs;
         sessions.add(event.session);
         if (normalizer !== undefined) templates.add(normalizeEvent(event, normalizer).templateId!);
         out.push(event);
@@ -110,6 +125,7 @@ export class LogParser implements TraceSource {
         entry.lines += lines;
         if (entry.firstLines.length < samplePerReason) entry.firstLines.push(line);
       },
+      warning: (line, message) => warn(line, message),
     };
     const unknownZones = new Set<string>();
     const onUnknownZone = (zone: string) => {
@@ -153,6 +169,7 @@ export class LogParser implements TraceSource {
       }
       reader.end();
       if (out.length > 0) yield out;
+      if (badTimes > 10) warn(undefined, `${badTimes} statement times in all are before 2000-01-01 or a day from their neighbours (the first 10 are listed)`);
     } finally {
       input.raw.destroy();
       input.stream.destroy();

@@ -33,6 +33,7 @@ export async function parseLogsToTrace(paths: readonly string[], options: ParseL
   const summaries: ParseSummary[] = [];
   let events = 0;
   let wroteHeader = options.header === false;
+  let headerResolution: number | undefined;
   // Without normalization the events go straight to a sink; with it, through the pipeline,
   // which owns the output file (on its worker thread when one is available).
   const raw = options.normalize === false ? new TraceFileSink(options.output) : undefined;
@@ -58,9 +59,12 @@ export async function parseLogsToTrace(paths: readonly string[], options: ParseL
             version: TRACE_FORMAT_VERSION,
             source: format,
             dialect: dialectOf(format) ?? options.dialect ?? 'postgres',
+            // Known from the first batch's times; checked against the rest below.
+            ...(parser.summary.resolutionUs !== undefined ? { resolutionUs: parser.summary.resolutionUs } : {}),
             ...(options.generator ? { generator: options.generator } : {}),
             createdAt: new Date().toISOString(),
           };
+          headerResolution = header.resolutionUs;
           await (raw ? raw.writeHeader(header) : pipeline!.writeHeader(header));
         }
         events += batch.length;
@@ -73,6 +77,10 @@ export async function parseLogsToTrace(paths: readonly string[], options: ParseL
         while (inFlight.length > 6) await inFlight.shift();
       }
       while (inFlight.length > 0) await inFlight.shift();
+      const resolution = parser.summary.resolutionUs;
+      if (headerResolution !== undefined && resolution !== undefined && resolution < headerResolution) {
+        parser.summary.warnings.push({ file: parser.name, message: `times later in the log are finer (${resolution} µs) than its first lines showed: the trace header says resolutionUs ${headerResolution}` });
+      }
       if (pipeline !== undefined) parser.summary.templates = pipeline.templates;
     }
   } finally {

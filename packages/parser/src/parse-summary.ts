@@ -33,6 +33,8 @@ export interface ParseSummary {
   /** True when `sessions` is a HyperLogLog estimate (more than 100,000 sessions). */
   sessionsApproximate: boolean;
   templates: number;
+  /** The clock resolution of the log's times in µs (1,000 for milliseconds), once an event was read. */
+  resolutionUs: number | undefined;
   /** Skipped lines by reason, most frequent first when reported. */
   readonly skipped: SkipReason[];
   readonly warnings: ParseWarning[];
@@ -43,6 +45,6 @@ export interface ParseSummary {
 export function emptySummary(file: string): ParseSummary {
   return {
     file, format: undefined, formatReason: undefined, prefix: undefined, totalLines: 0, usedLines: 0, skippedLines: 0,
-    events: 0, eventsWithBindParams: 0, extendedEvents: 0, errors: 0, sessions: 0, sessionsApproximate: false, templates: 0, skipped: [], warnings: [], bytes: 0, seconds: 0,
+    events: 0, eventsWithBindParams: 0, extendedEvents: 0, errors: 0, sessions: 0, sessionsApproximate: false, templates: 0, resolutionUs: undefined, skipped: [], warnings: [], bytes: 0, seconds: 0,
   };
 }

@@ -35,6 +35,13 @@ export interface TraceHeader {
   timeZone?: string;
   /** Counts known when the file was written (events, sessions, templates…). */
   counts?: Record<string, number>;
+  /**
+   * The clock resolution of the times, µs: 1,000 for a millisecond log, 1,000,000 for a MariaDB
+   * general log. A time t stands for [t, t + resolutionUs). Absent means 1.
+   */
+  resolutionUs?: number;
+  /** For a synthetic trace: the resolution of the trace its model was learned from. */
+  learnedFromResolutionUs?: number;
   /** The tool and version that wrote it. */
   generator?: string;
   createdAt?: string;

@@ -11,7 +11,10 @@ const COMMANDS = 'Query|Execute|Connect|Quit|Init DB|Prepare|Close stmt|Reset st
 // `051007 21:55:24\t     42 Query\tSELECT …` (5.1–5.6, MariaDB), `\t\t     42 Query …` (same second),
 // `2016-06-07T19:07:02.558338Z    3 Query\tSELECT …` (5.7+, also with +08:00 offsets).
 const ENTRY = new RegExp(`^(\\d{6} [ \\d]\\d:\\d\\d:\\d\\d|\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(?:\\.\\d+)?(?:Z|[+-]\\d\\d:\\d\\d)?)?\\s+(\\d+) (${COMMANDS})(?:[\\t ]+(.*))?$`, 's');
-const SERVER_HEADER = /^(?:.+, Version: .* started with:|Tcp port: \d+ |TCP Port: \d+,|Time {5,}Id Command)/;
+const SERVER_HEADER = /^(?:.+, Version: .* started with:|Tcp port: \d+ |TCP Port: \d+,|Time\s+Id\s+Command)/;
+
+/** Statements held for the first timestamp at most (a log without any is given time 0 past that). */
+const MAX_UNTIMED = 200_000;
 
 interface Entry {
   line: number;
@@ -42,6 +45,12 @@ export class MysqlGeneralReader implements LogReader {
   #entries = 0;
   #entry: Entry | undefined;
   #lastTs = NaN;
+  /**
+   * Statements logged before the log's first timestamp (a general log prints the time only when
+   * the second changes, so a log switched on mid-second starts without one): they take the
+   * first timestamp when it comes.
+   */
+  #untimed: { event: TraceEvent; line: number }[] | undefined = [];
 
   constructor(sink: ReaderSink, options: MysqlGeneralOptions = {}) {
     this.#sink = sink;
@@ -52,7 +61,10 @@ export class MysqlGeneralReader implements LogReader {
     const m = ENTRY.exec(line);
     if (m !== null) {
       this.#finish();
-      if (m[1] !== undefined) this.#lastTs = parseLogTimestamp(m[1].replace('T', ' '), this.#offset);
+      if (m[1] !== undefined) {
+        this.#lastTs = parseLogTimestamp(m[1].replace('T', ' '), this.#offset);
+        if (this.#untimed !== undefined && Number.isFinite(this.#lastTs)) this.#releaseUntimed();
+      }
       this.#entry = { line: lineNo, lines: 1, ts: this.#lastTs, thread: m[2]!, command: m[3]!, argument: [m[4] ?? ''] };
       return;
     }
@@ -70,6 +82,22 @@ export class MysqlGeneralReader implements LogReader {
 
   end(): void {
     this.#finish();
+    if (this.#untimed !== undefined && this.#untimed.length > 0) {
+      this.#sink.warning?.(this.#untimed[0]!.line, `the log has no timestamp at all: its ${this.#untimed.length} statements are given time 0 (1970-01-01)`);
+      for (const { event, line } of this.#untimed) this.#sink.event({ ...event, ts: 0 }, false, line);
+    }
+    this.#untimed = undefined;
+  }
+
+  #releaseUntimed(): void {
+    const untimed = this.#untimed!;
+    this.#untimed = undefined;
+    if (untimed.length === 0) return;
+    this.#sink.warning?.(untimed[0]!.line, `${untimed.length} statements (lines ${untimed[0]!.line}–${untimed[untimed.length - 1]!.line}) come before the log's first timestamp: they take that time (${new Date(this.#lastTs / 1000).toISOString()})`);
+    for (const { event, line } of untimed) {
+      event.ts = this.#lastTs;
+      this.#sink.event(event, false, line);
+    }
   }
 
   /** Threads silent for ten minutes of log time are forgotten (their user and database with them). */
@@ -105,7 +133,8 @@ export class MysqlGeneralReader implements LogReader {
         const event: TraceEvent = { ts: entry.ts, session: thread.session, sql: argument };
         if (thread.user !== undefined) event.user = thread.user;
         if (thread.database !== undefined) event.database = thread.database;
-        this.#sink.event(event);
+        if (this.#untimed !== undefined && !Number.isFinite(entry.ts) && this.#untimed.length < MAX_UNTIMED) this.#untimed.push({ event, line: entry.line });
+        else this.#sink.event(event, false, entry.line);
         const use = /^use\s+`?([^`;\s]+)`?/i.exec(argument);
         if (use) thread.database = use[1];
         return;

@@ -7,6 +7,8 @@ import { SessionIds } from './session-ids';
 interface SessionState {
   id: string;
   pending: TraceEvent | undefined;
+  /** Where the pending statement starts in the log. */
+  pendingLine: number;
   /** The pending statement came from `execute` (the extended protocol). */
   pendingExtended: boolean;
   /** The pending statement came from `execute` and its DETAIL parameters may follow. */
@@ -98,6 +100,7 @@ export class PgEventAssembler {
       session = {
         id: r.session ?? this.#ids.current(key),
         pending: undefined,
+        pendingLine: 0,
         pendingExtended: false,
         awaitingParams: false,
         error: undefined,
@@ -112,7 +115,7 @@ export class PgEventAssembler {
   }
 
   #flush(session: SessionState): void {
-    if (session.pending) this.#sink.event(session.pending, session.pendingExtended);
+    if (session.pending) this.#sink.event(session.pending, session.pendingExtended, session.pendingLine);
     session.pending = undefined;
     session.awaitingParams = false;
   }
@@ -138,6 +141,7 @@ export class PgEventAssembler {
       if (params !== undefined) event.params = params;
     }
     session.pending = event;
+    session.pendingLine = r.line;
     session.pendingExtended = isExecute;
     session.awaitingParams = isExecute && event.params === undefined;
     this.#sink.used(r.lineCount);

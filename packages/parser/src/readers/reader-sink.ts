@@ -7,11 +7,14 @@ import type { TraceEvent } from '@sqltrace/core';
 export interface ReaderSink {
   /**
    * A complete statement, before normalization (no `templateId` yet). `extended` when it ran
-   * through the extended protocol (`execute <name>`) rather than as a simple query.
+   * through the extended protocol (`execute <name>`) rather than as a simple query; `line` is
+   * where it starts in the log, when the reader knows (for warnings about its time).
    */
-  event(event: TraceEvent, extended?: boolean): void;
+  event(event: TraceEvent, extended?: boolean, line?: number): void;
   used(lines: number): void;
   skipped(line: number, lines: number, reason: string): void;
+  /** Something the user should know about the input (it goes to the summary's warnings). */
+  warning?(line: number | undefined, message: string): void;
 }
 
 /** A push parser for one log format: lines in, events out through the sink. */
