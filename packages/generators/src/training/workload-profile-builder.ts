@@ -7,6 +7,7 @@ import { REUSE_WINDOW, type TemplateModelJson, type WorkloadProfileJson } from '
 import { isSecretSlot } from '../params/sensitive-value';
 import { SlotModelBuilder } from '../params/slot-model';
 import { SessionEndBuilder } from '../sessions/session-end-model';
+import { buildSessionPopulation, type SessionSpan } from '../sessions/session-population';
 import { transactionRole, type TransactionRole } from '../sessions/transaction-role';
 import { buildRateCurve } from '../timing/rate-curve';
 import { ThinkTimeBuilder } from '../timing/think-time-model';
@@ -34,7 +35,18 @@ export interface WorkloadProfileOptions {
   /** A literal is published only if seen at least this many times (default 5). */
   readonly minValueCount?: number;
   readonly name?: string;
+  /** The clock resolution of the trace's times, µs (default 1). */
+  readonly resolutionUs?: number;
 }
+
+/**
+ * Sessions whose first statement comes this soon after the trace's start also learn when to end
+ * apart from the rest (the sessions open at the start end by that): many were open before the log
+ * began (a pool), unlike the sessions that arrived while it ran.
+ */
+const EARLY_US = 1_000_000;
+/** The widest edge of a log within which a session counts as open before it began or after it ended. */
+const EDGE_US = 1_000_000;
 
 interface TemplateEntry {
   readonly id: string;
@@ -70,6 +82,10 @@ interface SessionState {
   recent: RecentStatement[];
   inTransaction: boolean;
   transactionLength: number;
+  /** The longest silence between two of its statements (µs). */
+  maxGap: number;
+  /** It began within the trace's first second: it learns when to end with the sessions open at the start. */
+  readonly early: boolean;
 }
 
 /**
@@ -86,6 +102,7 @@ export class WorkloadProfileBuilder {
   readonly #sessions = new Map<string, SessionState>();
   readonly #thinkTime = new ThinkTimeBuilder();
   readonly #ends = new SessionEndBuilder();
+  readonly #earlyEnds = new SessionEndBuilder();
   readonly #attributes = new CategoricalDistribution({ maxDistinct: 1_000 });
   #events = 0;
   #unaligned = 0;
@@ -98,7 +115,7 @@ export class WorkloadProfileBuilder {
   #transactionStatements = 0;
 
   constructor(options: WorkloadProfileOptions, learner: SequenceLearner) {
-    this.#options = { minValueCount: 5, name: 'trace', ...options };
+    this.#options = { minValueCount: 5, name: 'trace', resolutionUs: 1, ...options };
     this.#learner = learner;
     this.#normalizer = new Normalizer({ dialect: options.dialect });
   }
@@ -127,16 +144,21 @@ export class WorkloadProfileBuilder {
     let session = this.#sessions.get(event.session);
     let gapUs = -1;
     if (session === undefined) {
-      session = { ordinal: this.#sessions.size, first: event.ts, start: state, history: [], length: 0, lastState: -1, lastEnd: event.ts, recent: [], inTransaction: false, transactionLength: 0 };
+      session = {
+        ordinal: this.#sessions.size, first: event.ts, start: state, history: [], length: 0, lastState: -1, lastEnd: event.ts, recent: [],
+        inTransaction: false, transactionLength: 0, maxGap: 0, early: event.ts - this.#firstTs <= Math.max(EARLY_US, this.#options.resolutionUs),
+      };
       this.#sessions.set(event.session, session);
       this.#attributes.add(JSON.stringify([event.user ?? null, event.database ?? null, event.application ?? null]));
     } else {
       this.#ends.add(session.lastState, session.length, false);
+      if (session.early) this.#earlyEnds.add(session.lastState, session.length, false);
       this.#transitions++;
       // Logs write a statement when it ends: end times never step back within a session in a log
       // read in order (start times may, by a duration, when timestamps have coarse resolution).
       if (event.ts + (event.durationUs ?? 0) < session.lastEnd - 1_000) this.#outOfOrder++;
       gapUs = Math.max(0, event.ts - session.lastEnd);
+      if (gapUs > session.maxGap) session.maxGap = gapUs;
       this.#thinkTime.add(session.lastState, state, gapUs);
     }
     this.#learner.observe(session.history, state, { session: session.ordinal, gapUs });
@@ -239,12 +261,29 @@ export class WorkloadProfileBuilder {
   finish(): WorkloadProfileJson {
     const arrivals: number[] = [];
     let open = 0;
+    // A session is censored at an edge of the log when the silence between that edge and its
+    // first (last) statement is no longer than its own silences, the clock's resolution, or the
+    // log's first (last) 1% (at most a second, where clients still connect or have begun to
+    // leave as the log was cut): it may well have been open before the log began, or go on after.
+    const from = Number.isFinite(this.#firstTs) ? this.#firstTs : 0;
+    const to = Math.max(this.#lastTs, this.#lastEnd, from);
+    const edge = Math.max(this.#options.resolutionUs, Math.min(EDGE_US, (to - from) / 100));
+    const spans: SessionSpan[] = [];
     for (const session of this.#sessions.values()) {
-      this.#learner.observe(session.history, END, { session: session.ordinal, gapUs: -1 });
-      this.#ends.add(session.lastState, session.length, true);
-      arrivals.push(session.first);
+      // A censored end is no end: the chain does not learn one there either.
+      const slack = Math.max(edge, session.maxGap);
+      const openAtStart = session.first - from <= slack;
+      const openAtEnd = to - session.lastEnd <= slack;
+      if (!openAtEnd) {
+        this.#learner.observe(session.history, END, { session: session.ordinal, gapUs: -1 });
+        this.#ends.add(session.lastState, session.length, true);
+        if (session.early) this.#earlyEnds.add(session.lastState, session.length, true);
+      }
+      spans.push({ first: session.first, lastEnd: session.lastEnd, openAtStart, openAtEnd });
       open += session.lastEnd - session.first;
     }
+    const population = buildSessionPopulation(spans, from, to);
+    for (const i of population.arrivals) arrivals.push(spans[i]!.first);
     const span = Math.max(1, this.#lastTs - this.#firstTs);
     const k = this.#options.minValueCount;
     const templates = this.#templates.map((t): TemplateModelJson => {
@@ -283,13 +322,18 @@ export class WorkloadProfileBuilder {
         firstTs: Number.isFinite(this.#firstTs) ? this.#firstTs : 0,
         lastTs: Number.isFinite(this.#lastTs) ? this.#lastTs : 0,
         meanConcurrency: open / span,
+        resolutionUs: this.#options.resolutionUs,
+        initialSessions: population.json.initialCount,
+        censoredSessions: population.json.censoredAtEnd,
         unalignedEvents: this.#unaligned,
         outOfOrderEvents: this.#outOfOrder,
         transitions: this.#transitions,
       },
       templates,
       arrivals: buildRateCurve(arrivals, this.#firstTs, Math.max(this.#lastTs, this.#lastEnd)),
+      population: population.json,
       sessionEnds: this.#ends.toJSON(),
+      earlySessionEnds: this.#earlyEnds.toJSON(),
       thinkTime: this.#thinkTime.toJSON(),
       transactionLength: this.#transactions > 0 ? this.#transactionStatements / this.#transactions : 0,
       sessionAttributes: attributes.values.map(([key, count]) => [...(JSON.parse(String(key)) as [string | null, string | null, string | null]), count] as const),

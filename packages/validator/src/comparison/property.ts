@@ -3,6 +3,7 @@ import type { PropertyResult } from '@sqltrace/core';
 /** Properties the workload comparison measures. */
 export const PROPERTY_NAMES = [
   'template-mix', 'coverage', 'transitions', 'ngram-coverage', 'session-length', 'session-inter-arrival', 'think-time', 'parameters', 'arrival-rate', 'repetition',
+  'concurrency', 'session-duration',
 ] as const;
 export type PropertyName = (typeof PROPERTY_NAMES)[number];
 
@@ -20,6 +21,8 @@ export const DEFAULT_THRESHOLDS: Readonly<Record<PropertyName, number>> = {
   parameters: 0.15,
   'arrival-rate': 0.15,
   repetition: 0.05,
+  concurrency: 0.1,
+  'session-duration': 0.1,
 };
 
 /** A property's verdict with what it was computed from (for reports). */

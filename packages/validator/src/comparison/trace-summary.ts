@@ -1,6 +1,7 @@
 import { StbError, type ParamValue, type TraceEvent } from '@sqltrace/core';
 import { BloomFilter } from './bloom-filter';
 import { Reservoir } from './reservoir';
+import type { SessionSpanSample } from './session-spans';
 
 /** Per template: how often, in how many sessions, an example, and samples of its parameters. */
 export interface TemplateSummary {
@@ -40,6 +41,24 @@ export interface TraceSummary {
   readonly repetitionRate: number;
   /** Whether events carried template ids (otherwise the SQL text is the template). */
   readonly hasTemplateIds: boolean;
+  /** The clock the times were compared on (µs; 1 unless a trace's times were coarser). */
+  readonly resolutionUs: number;
+  /** Every session's span, for the concurrency and lifetime properties. */
+  readonly spans: readonly SessionSpanSample[];
+  /** The trace's first start and last end (µs). */
+  readonly from: number;
+  readonly to: number;
+}
+
+/** How a summary reads times. */
+export interface SummaryClock {
+  /**
+   * Compare on a clock of this resolution (µs): each event's logged time is cut down to its
+   * tick, as a log of that resolution would have printed it (default 1: as they are).
+   */
+  readonly resolutionUs?: number;
+  /** The coarse trace logged statements as they ended (its start times are end − duration). */
+  readonly loggedAtEnd?: boolean;
 }
 
 const SAMPLE = 100_000;
@@ -54,6 +73,7 @@ interface OpenSession {
   last: string;
   beforeLast: string;
   lastEnd: number;
+  maxGap: number;
   readonly templates: Set<string>;
 }
 
@@ -67,16 +87,31 @@ export class TraceSummaryBuilder {
   readonly #think = new Reservoir(SAMPLE, 'think');
   readonly #times = new Reservoir(SAMPLE, 'times');
   readonly #seen = new BloomFilter();
+  readonly #resolution: number;
+  readonly #atEnd: boolean;
   #events = 0;
   #repeated = 0;
   #withIds = 0;
+  #from = Infinity;
+  #to = -Infinity;
 
-  constructor(name: string) {
+  constructor(name: string, clock: SummaryClock = {}) {
     this.#name = name;
+    this.#resolution = clock.resolutionUs ?? 1;
+    this.#atEnd = clock.loggedAtEnd ?? false;
   }
 
   add(event: TraceEvent): void {
     this.#events++;
+    const duration = event.durationUs ?? 0;
+    let ts = event.ts;
+    if (this.#resolution > 1) {
+      // The time this trace would have had on the coarser clock.
+      const r = this.#resolution;
+      ts = this.#atEnd ? Math.floor((ts + duration) / r) * r - duration : Math.floor(ts / r) * r;
+    }
+    if (ts < this.#from) this.#from = ts;
+    if (ts + duration > this.#to) this.#to = ts + duration;
     if (event.templateId !== undefined) this.#withIds++;
     const key = event.templateId ?? event.sql;
     let t = this.#templates.get(key);
@@ -87,14 +122,16 @@ export class TraceSummaryBuilder {
     t.count++;
     this.#learnParams(t, event.params);
     if (this.#seen.testAndAdd(key + '\u0000' + (event.params === undefined ? '' : JSON.stringify(event.params)))) this.#repeated++;
-    this.#times.add(event.ts);
+    this.#times.add(ts);
 
     let s = this.#sessions.get(event.session);
     if (s === undefined) {
-      s = { first: event.ts, length: 0, last: '', beforeLast: '', lastEnd: event.ts, templates: new Set() };
+      s = { first: ts, length: 0, last: '', beforeLast: '', lastEnd: ts, maxGap: 0, templates: new Set() };
       this.#sessions.set(event.session, s);
     } else {
-      this.#think.add(Math.max(0, event.ts - s.lastEnd));
+      const gap = Math.max(0, ts - s.lastEnd);
+      if (gap > s.maxGap) s.maxGap = gap;
+      this.#think.add(gap);
       this.#count(s.last, key);
       if (s.beforeLast !== '' && (this.#trigrams.size < MAX_TRIGRAMS || this.#trigrams.has(`${s.beforeLast}>${s.last}>${key}`))) {
         const tri = `${s.beforeLast}>${s.last}>${key}`;
@@ -108,7 +145,7 @@ export class TraceSummaryBuilder {
     s.length++;
     s.beforeLast = s.last;
     s.last = key;
-    s.lastEnd = event.ts + (event.durationUs ?? 0);
+    s.lastEnd = ts + duration;
   }
 
   #count(from: string, to: string): void {
@@ -143,10 +180,12 @@ export class TraceSummaryBuilder {
     if (this.#events === 0) throw new StbError('E_INPUT', `${this.#name}: the trace has no events — there is nothing to compare`, { hint: 'Check that the file is the trace you meant (stb parse or stb generate output)' });
     const sessionLengths: number[] = [];
     const starts: number[] = [];
+    const spans: SessionSpanSample[] = [];
     for (const s of this.#sessions.values()) {
       this.#count(s.last, '$end');
       sessionLengths.push(s.length);
       starts.push(s.first);
+      spans.push({ first: s.first, lastEnd: s.lastEnd, maxGap: s.maxGap });
     }
     starts.sort((a, b) => a - b);
     const interArrivals: number[] = [];
@@ -164,6 +203,10 @@ export class TraceSummaryBuilder {
       eventTimes: this.#times.values,
       repetitionRate: this.#repeated / this.#events,
       hasTemplateIds: this.#withIds === this.#events,
+      resolutionUs: this.#resolution,
+      spans,
+      from: this.#from,
+      to: Math.max(this.#to, this.#from),
     };
   }
 }

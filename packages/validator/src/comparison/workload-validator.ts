@@ -6,14 +6,20 @@ import { coverage, templateMix } from './mix-properties';
 import { parameters } from './parameter-property';
 import { DEFAULT_THRESHOLDS, type PropertyName, type PropertyOutcome, type Thresholds } from './property';
 import { repetition } from './repetition-property';
+import { concurrency, sessionDuration } from './session-properties';
 import { ngramCoverage, transitions } from './sequence-properties';
 import { arrivalRate, sessionInterArrival, sessionLength, thinkTime } from './timing-properties';
-import { TraceSummaryBuilder, type TraceSummary } from './trace-summary';
+import { TraceSummaryBuilder, type SummaryClock, type TraceSummary } from './trace-summary';
 
 export interface ValidateOptions {
   readonly thresholds?: Thresholds;
   /** The overall score must be at least this for the report to pass (default 0: properties decide). */
   readonly failUnder?: number;
+  /**
+   * The clock resolution (µs) of traces given as events in memory, which have no header (files
+   * say theirs in the header). Timing is compared on the coarser clock of the two.
+   */
+  readonly resolutionUs?: number;
   readonly signal?: AbortSignal;
 }
 
@@ -31,6 +37,8 @@ const PROPERTIES: readonly [PropertyName, (o: TraceSummary, s: TraceSummary, thr
   ['parameters', parameters],
   ['arrival-rate', arrivalRate],
   ['repetition', repetition],
+  ['concurrency', concurrency],
+  ['session-duration', sessionDuration],
 ];
 
 /** Significance level for the noise guard on properties with a test. */
@@ -62,7 +70,13 @@ export class WorkloadValidator implements Validator {
 
   async compare(original: TraceInput, synthetic: TraceInput, options: { signal?: AbortSignal } = {}): Promise<FidelityReportJson> {
     const signal = options.signal ?? this.#options.signal;
-    const [o, s] = await Promise.all([summarize(original, 'original', signal), summarize(synthetic, 'synthetic', signal)]);
+    // Times known to a coarse clock are compared on it: a trace learned from a millisecond log
+    // is not failed for lacking the original's rounding.
+    const [ro, rs] = await Promise.all([resolutionOf(original, signal, this.#options.resolutionUs), resolutionOf(synthetic, signal, this.#options.resolutionUs)]);
+    const resolutionUs = Math.max(ro, rs);
+    const loggedAtEnd = resolutionUs > 1 && (await loggedAtEndOf(ro >= rs ? original : synthetic, resolutionUs, signal));
+    const clock = { resolutionUs, loggedAtEnd };
+    const [o, s] = await Promise.all([summarize(original, 'original', signal, clock), summarize(synthetic, 'synthetic', signal, clock)]);
     return this.compareSummaries(o, s);
   }
 
@@ -114,15 +128,42 @@ function propertyScore(p: PropertyOutcome): number {
   return Math.max(0, 1 - p.effectSize / (2 * p.threshold));
 }
 
-async function summarize(input: TraceInput, role: string, signal: AbortSignal | undefined): Promise<TraceSummary> {
+async function summarize(input: TraceInput, role: string, signal: AbortSignal | undefined, clock: SummaryClock): Promise<TraceSummary> {
   const name = Array.isArray(input) ? `${role} (in memory)` : (input as TraceSource).name;
-  const builder = new TraceSummaryBuilder(name);
+  const builder = new TraceSummaryBuilder(name, clock);
   if (Array.isArray(input)) {
     for (const event of input as readonly TraceEvent[]) builder.add(event);
   } else {
     for await (const event of (input as TraceSource).events({ signal })) builder.add(event);
   }
   return builder.finish();
+}
+
+/** A trace's clock resolution: its header's, or `given` for events in memory (default 1). */
+async function resolutionOf(input: TraceInput, signal: AbortSignal | undefined, given: number | undefined): Promise<number> {
+  if (Array.isArray(input)) return given ?? 1;
+  const header = await (input as TraceSource).header?.({ signal });
+  const r = header?.resolutionUs;
+  return typeof r === 'number' && r >= 1 ? r : 1;
+}
+
+/**
+ * Whether a coarse trace's times are its statements' ends (a log written as statements end):
+ * its first events lie on the clock at start + duration, not at the start.
+ */
+async function loggedAtEndOf(input: TraceInput, resolutionUs: number, signal: AbortSignal | undefined): Promise<boolean> {
+  let atEnd = 0, atStart = 0, seen = 0;
+  const look = (e: TraceEvent) => {
+    if (e.durationUs === undefined || e.durationUs % resolutionUs === 0) return;
+    if (e.ts % resolutionUs === 0) atStart++;
+    else if ((e.ts + e.durationUs) % resolutionUs === 0) atEnd++;
+  };
+  if (Array.isArray(input)) {
+    for (const e of input as readonly TraceEvent[]) if ((look(e), ++seen) >= 1_000) break;
+  } else {
+    for await (const e of (input as TraceSource).events({ signal })) if ((look(e), ++seen) >= 1_000) break;
+  }
+  return atEnd > atStart;
 }
 
 function facts(t: TraceSummary): TraceFacts {
