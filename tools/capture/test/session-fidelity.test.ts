@@ -1,0 +1,147 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { TRACE_FORMAT_VERSION, TraceFileSink, TraceFileSource, type TraceEvent } from '@sqltrace/core';
+import { MarkovGenerator } from '@sqltrace/generators';
+import { parseLogsToTrace } from '@sqltrace/parser';
+import { WorkloadValidator, type FidelityReportJson } from '@sqltrace/validator';
+import { capturePgbench, captureSysbench } from '../src/index';
+import { serversOrSkip } from './servers';
+
+/**
+ * Session fidelity on logs captured here and now on the machine's own servers: a benchmark
+ * client's fixed set of connections (pgbench TPC-B, sysbench), and one connection per
+ * transaction (pgbench -C). Train, generate as many events, validate with default thresholds.
+ */
+const dir = mkdtempSync(join(tmpdir(), 'stb-fidelity-'));
+const YEAR_2000_US = Date.UTC(2000, 0, 1) * 1000;
+const { describePg, describeMysql } = serversOrSkip();
+
+interface Pipeline {
+  readonly original: string;
+  readonly synthetic: string;
+  readonly originalEvents: number;
+  readonly syntheticEvents: number;
+  readonly report: FidelityReportJson;
+  readonly minTs: number;
+}
+
+async function pipeline(log: string, name: string): Promise<Pipeline> {
+  const original = join(dir, `${name}.jsonl`);
+  const parsed = await parseLogsToTrace([log], { output: original, threads: 0 });
+  const source = new TraceFileSource(original);
+  const generator = new MarkovGenerator();
+  const model = await generator.train(source);
+  const synthetic = join(dir, `${name}.synthetic.jsonl`);
+  const sink = new TraceFileSink(synthetic);
+  await sink.writeHeader({ version: TRACE_FORMAT_VERSION, source: 'synthetic', resolutionUs: 1, learnedFromResolutionUs: model.profile.trace.resolutionUs });
+  let batch: TraceEvent[] = [];
+  let minTs = Infinity;
+  for await (const event of generator.generate(model, { seed: 'fidelity', events: parsed.events })) {
+    if (event.ts < minTs) minTs = event.ts;
+    batch.push(event);
+    if (batch.length === 1_024) {
+      await sink.write(batch);
+      batch = [];
+    }
+  }
+  await sink.write(batch);
+  await sink.close();
+  for await (const event of source.events()) if (event.ts < minTs) minTs = event.ts;
+  const report = await new WorkloadValidator().compare(source, new TraceFileSource(synthetic));
+  return { original, synthetic, originalEvents: parsed.events, syntheticEvents: sink.count, report, minTs };
+}
+
+function verdict(report: FidelityReportJson, property: string): [string, boolean, number] {
+  const p = report.properties.find((x) => x.property === property)!;
+  return [property, p.passed, Number(p.effectSize.toFixed(3))];
+}
+
+describePg('pgbench -c 8 -j 2 -T 30 TPC-B on PostgreSQL (eight connections for the whole log)', () => {
+  let run: Pipeline;
+  beforeAll(async () => {
+    const log = join(dir, 'tpcb.log');
+    await capturePgbench({ output: log, clients: 8, threads: 2, seconds: 30 });
+    run = await pipeline(log, 'tpcb');
+  }, 240_000);
+
+  it('passes stb validate with default thresholds, the concurrency property included', () => {
+    expect(run.report.failed).toEqual([]);
+    const concurrency = run.report.properties.find((p) => p.property === 'concurrency')!;
+    expect(concurrency.details!.meanOriginal as number).toBeGreaterThan(7.5);
+    expect(Math.abs((concurrency.details!.meanSynthetic as number) - (concurrency.details!.meanOriginal as number))).toBeLessThan(0.5);
+  });
+
+  it('writes as many events as the log, within 1%, none before 2000', () => {
+    expect(run.originalEvents).toBeGreaterThan(100_000);
+    expect(Math.abs(run.syntheticEvents - run.originalEvents)).toBeLessThan(run.originalEvents / 100);
+    expect(run.minTs).toBeGreaterThan(YEAR_2000_US);
+  });
+
+  it('fails concurrency when the same sessions are made to arrive one by one over the first third', async () => {
+    // The defect of the earlier model: the eight connections opened one after another.
+    const events: TraceEvent[] = [];
+    for await (const e of new TraceFileSource(run.original).events()) events.push(e);
+    const from = events[0]!.ts;
+    const last = events.reduce((m, e) => Math.max(m, e.ts), 0);
+    const order = [...new Set(events.map((e) => e.session))];
+    const opens = new Map(order.map((s, k) => [s, from + ((last - from) / 3) * (k / order.length)]));
+    const staggered = events.filter((e) => e.ts >= opens.get(e.session)!);
+    const halves = new WorkloadValidator();
+    expect(verdict(await halves.compare(events, staggered), 'concurrency').slice(0, 2)).toEqual(['concurrency', false]);
+  }, 60_000);
+});
+
+describeMysql('sysbench oltp_read_write --threads=8 on MariaDB, general log switched on mid-run', () => {
+  let run: Pipeline;
+  beforeAll(async () => {
+    const log = join(dir, 'sysbench.log');
+    await captureSysbench({ output: log, threads: 8, seconds: 20, logAfterSeconds: 1.5 });
+    run = await pipeline(log, 'sysbench');
+  }, 240_000);
+
+  it('learns one-second times as intervals: no event before 2000, sessions and timing faithful', () => {
+    expect(run.minTs).toBeGreaterThan(YEAR_2000_US);
+    expect(Math.abs(run.syntheticEvents - run.originalEvents)).toBeLessThan(run.originalEvents / 100);
+    for (const property of ['concurrency', 'session-length', 'session-inter-arrival', 'think-time', 'arrival-rate', 'template-mix', 'transitions']) {
+      expect(verdict(run.report, property).slice(0, 2)).toEqual([property, true]);
+    }
+  });
+});
+
+describePg('pgbench -C -c 6 -T 20 on PostgreSQL (a new connection for every transaction)', () => {
+  let run: Pipeline;
+  beforeAll(async () => {
+    const log = join(dir, 'tpcb-C.log');
+    await capturePgbench({ output: log, clients: 6, threads: 2, seconds: 20, connectPerTransaction: true });
+    run = await pipeline(log, 'tpcb-C');
+  }, 240_000);
+
+  it('keeps the number of events, the sessions\' lifetimes and the mean number of open sessions', () => {
+    expect(run.report.original.sessions).toBeGreaterThan(1_000);
+    expect(Math.abs(run.syntheticEvents - run.originalEvents)).toBeLessThan(run.originalEvents / 100);
+    expect(verdict(run.report, 'session-duration').slice(0, 2)).toEqual(['session-duration', true]);
+    expect(verdict(run.report, 'session-length').slice(0, 2)).toEqual(['session-length', true]);
+    const concurrency = run.report.properties.find((p) => p.property === 'concurrency')!.details!;
+    expect(Math.abs((concurrency.meanSynthetic as number) / (concurrency.meanOriginal as number) - 1)).toBeLessThan(0.15);
+  });
+
+  it('passes concurrency between the two halves of the log in time, and fails it for sessions arriving as a Poisson stream', async () => {
+    const events: TraceEvent[] = [];
+    for await (const e of new TraceFileSource(run.original).events()) events.push(e);
+    const middle = (events[0]!.ts + events[events.length - 1]!.ts) / 2;
+    const firstSession = new Map<string, number>();
+    for (const e of events) if (!firstSession.has(e.session)) firstSession.set(e.session, e.ts);
+    const early = events.filter((e) => firstSession.get(e.session)! < middle);
+    const late = events.filter((e) => firstSession.get(e.session)! >= middle);
+    const validator = new WorkloadValidator({ resolutionUs: 1_000 });
+    expect(verdict(await validator.compare(early, late), 'concurrency').slice(0, 2)).toEqual(['concurrency', true]);
+    // The same sessions, each moved to start at a uniformly random time: arrivals independent of ends.
+    const span = events[events.length - 1]!.ts - events[0]!.ts;
+    let seed = 7;
+    const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+    const shift = new Map([...firstSession.keys()].map((s) => [s, events[0]!.ts + random() * span - firstSession.get(s)!]));
+    const poisson = events.map((e) => ({ ...e, ts: Math.round(e.ts + shift.get(e.session)!) })).sort((a, b) => a.ts - b.ts);
+    expect(verdict(await validator.compare(events, poisson), 'concurrency').slice(0, 2)).toEqual(['concurrency', false]);
+  }, 60_000);
+});
