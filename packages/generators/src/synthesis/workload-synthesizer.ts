@@ -141,11 +141,8 @@ export class WorkloadSynthesizer {
         for (; carry >= 1; carry--) initialOffsets.push(offset / speed);
       }
     }
-    if (limit < initialOffsets.length) {
-      throw new StbError('E_USAGE', `--events ${limit} is fewer than the ${initialOffsets.length} sessions open at the start of the trace${scale !== 1 ? ' (scaled by --sessions)' : ''}: each of them runs at least one statement`, {
-        hint: `Ask for at least ${initialOffsets.length} events, or for fewer --sessions`,
-      });
-    }
+    // Fewer events than sessions open at the start: the earliest of them run one statement each.
+    if (limit < initialOffsets.length) initialOffsets.length = Math.max(0, Math.floor(limit));
     const think = new ThinkTimeSampler(profile.thinkTime);
     const attributes = profile.sessionAttributes.map((a) => a[3]);
     const origin = profile.trace.firstTs;
