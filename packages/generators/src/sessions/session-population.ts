@@ -47,8 +47,8 @@ export interface LearnedPopulation {
 }
 
 /** Learns the population from every session's span over the trace [from, to] (µs). */
-export function buildSessionPopulation(spans: readonly SessionSpan[], from: number, to: number): LearnedPopulation {
-  const reconnects = closedLoop(spans, from, to) ? matchReconnects(spans) : undefined;
+export function buildSessionPopulation(spans: readonly SessionSpan[], from: number, to: number, resolutionUs = 1): LearnedPopulation {
+  const reconnects = closedLoop(spans, from, to) ? matchReconnects(spans, resolutionUs) : undefined;
   const initialOffsets: number[] = [];
   const arrivals: number[] = [];
   let censoredAtEnd = 0;
@@ -71,62 +71,90 @@ export function buildSessionPopulation(spans: readonly SessionSpan[], from: numb
   return { json, arrivals };
 }
 
-/** Whether the time-weighted count of open sessions is underdispersed: a fixed set of clients. */
+/** Slices of the trace in which the count of open sessions is judged (a workload may change its number of clients). */
+const DISPERSION_SLICES = 20;
+
+/**
+ * Whether the time-weighted count of open sessions is underdispersed within slices of the trace
+ * (pooled: Σ variance / Σ mean): a fixed set of clients, however many there are at each stage.
+ */
 function closedLoop(spans: readonly SessionSpan[], from: number, to: number): boolean {
   const changes: number[] = [];
   for (const s of spans) changes.push(s.first * 2 + 1, Math.max(s.first, s.lastEnd) * 2);
   changes.sort((a, b) => a - b);
-  let open = 0, at = from, total = 0, sum = 0, squares = 0;
-  for (const change of changes) {
-    const t = Math.floor(change / 2);
-    if (t > at) {
-      total += t - at;
-      sum += open * (t - at);
-      squares += open * open * (t - at);
-      at = t;
+  const slice = Math.max(1, (to - from) / DISPERSION_SLICES);
+  const time = new Float64Array(DISPERSION_SLICES), sum = new Float64Array(DISPERSION_SLICES), squares = new Float64Array(DISPERSION_SLICES);
+  let open = 0, at = from;
+  const spend = (until: number) => {
+    while (at < until) {
+      let k = Math.min(DISPERSION_SLICES - 1, Math.floor((at - from) / slice));
+      if (k < DISPERSION_SLICES - 1 && from + (k + 1) * slice <= at) k++;
+      const upTo = k === DISPERSION_SLICES - 1 ? until : Math.min(until, from + (k + 1) * slice);
+      const dt = upTo - at;
+      time[k] += dt;
+      sum[k] += open * dt;
+      squares[k] += open * open * dt;
+      at = upTo;
     }
+  };
+  for (const change of changes) {
+    spend(Math.floor(change / 2));
     open += change % 2 === 1 ? 1 : -1;
   }
-  if (to > at) total += to - at;
-  if (total <= 0) return false;
-  const mean = sum / total;
-  return mean > 0 && squares / total - mean * mean < CLOSED_LOOP_DISPERSION * mean;
+  spend(to);
+  let variance = 0, mean = 0;
+  for (let k = 0; k < DISPERSION_SLICES; k++) {
+    if (!(time[k]! > 0)) continue;
+    const m = sum[k]! / time[k]!;
+    mean += m;
+    variance += Math.max(0, squares[k]! / time[k]! - m * m);
+  }
+  return mean > 0 && variance < CLOSED_LOOP_DISPERSION * mean;
 }
 
 /**
  * Each session end is followed by a client's next session, matched first in, first out (the end
  * waiting longest goes with the next session to start). Sessions open at the start are never a
- * reconnect until some session has ended; an end at the trace's edge is no end.
+ * reconnect until some session has ended. Every end seen counts here, near the trace's edge too
+ * (its client's next session is in the log); an end after the last start could not be followed
+ * by one in the log, so it does not count against the reconnect probability.
  */
-function matchReconnects(spans: readonly SessionSpan[]): { sessions: Set<number>; probability: number; delays: EmpiricalDistribution } | undefined {
+function matchReconnects(spans: readonly SessionSpan[], resolutionUs: number): { sessions: Set<number>; probability: number; delays: EmpiricalDistribution } | undefined {
   const times: number[] = []; // time × 2 + (0 end | 1 start)
   const index: number[] = [];
+  let lastStart = -Infinity;
   spans.forEach((s, i) => {
     times.push(s.first * 2 + 1);
     index.push(i);
-    if (!s.openAtEnd) {
-      times.push(Math.max(s.first, s.lastEnd) * 2);
-      index.push(i);
-    }
+    // On a coarse clock the next session's first statement may show up to a tick before the
+    // last one ended: an end is matched as if it came a tick earlier.
+    times.push(Math.max(s.first - resolutionUs, s.lastEnd - resolutionUs) * 2);
+    index.push(i);
+    if (s.first > lastStart) lastStart = s.first;
   });
   const byTime = times.map((_, k) => k).sort((a, b) => times[a]! - times[b]! || index[a]! - index[b]!);
   const waiting: number[] = []; // end times, oldest first
   let head = 0;
-  let ends = 0;
+  let longest = 0;
   const sessions = new Set<number>();
   const delays = new EmpiricalDistribution({ capacity: 5_000, seed: 'reconnect' });
   for (const k of byTime) {
     const t = Math.floor(times[k]! / 2);
     if (times[k]! % 2 === 0) {
       waiting.push(t);
-      ends++;
     } else if (head < waiting.length) {
-      delays.add(t - waiting[head++]!);
+      const delay = t - waiting[head++]!;
+      if (delay > longest) longest = delay;
+      delays.add(Math.max(0, delay - resolutionUs));
       sessions.add(index[k]!);
     }
   }
-  if (ends === 0 || sessions.size === 0) return undefined;
-  return { sessions, probability: Math.min(1, sessions.size / ends), delays };
+  if (sessions.size === 0) return undefined;
+  // An end left unmatched is a client that left — unless the log ended before its next session
+  // could have come (within the longest delay seen before the last start).
+  let left = 0;
+  for (let i = head; i < waiting.length; i++) if (waiting[i]! < lastStart - longest) left++;
+  return { sessions, probability: sessions.size / (sessions.size + left), delays };
 }
 
 /** Reconnects during synthesis: which session ends are followed by a new session, and when. */

@@ -282,7 +282,7 @@ export class WorkloadProfileBuilder {
       spans.push({ first: session.first, lastEnd: session.lastEnd, openAtStart, openAtEnd });
       open += session.lastEnd - session.first;
     }
-    const population = buildSessionPopulation(spans, from, to);
+    const population = buildSessionPopulation(spans, from, to, this.#options.resolutionUs);
     for (const i of population.arrivals) arrivals.push(spans[i]!.first);
     const span = Math.max(1, this.#lastTs - this.#firstTs);
     const k = this.#options.minValueCount;
