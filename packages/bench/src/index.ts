@@ -6,6 +6,7 @@ export { ThreadedBenchmarkRunner } from './threads/threaded-benchmark-runner';
 export type { LatencySummary } from './latency/latency-histogram';
 export { LatencyHistogram } from './latency/latency-histogram';
 export type { BenchResults, ErrorClassResults, LatencyTriple, TemplateResults } from './results/bench-results';
+export type { RunTimelineJson } from './results/run-timeline';
 export { RESULTS_SCHEMA, RESULTS_VERSION } from './results/bench-results';
 export { renderResultsSummary } from './results/results-summary';
 export { renderComparison } from './results/compare-results';

@@ -1,3 +1,4 @@
+import type { RunTimelineJson } from './run-timeline';
 import type { LatencySummary } from '../latency/latency-histogram';
 
 export const RESULTS_SCHEMA = 'sqltrace-bench-results';
@@ -56,6 +57,8 @@ export interface BenchResults extends LatencyTriple {
   readonly connections: { readonly opened: number; readonly lost: number; readonly reopened: number; readonly peak: number };
   /** Per traced session (replay): how far behind schedule it fell at worst, ms — the 10 worst. */
   readonly sessionsBehind: readonly { readonly session: string; readonly maxLagMs: number; readonly operations: number }[];
+  /** Operations and open connections second by second (absent in results of earlier versions). */
+  readonly timeline?: RunTimelineJson;
   /** The load generator's own health: event-loop delay while the run went, ms. */
   readonly eventLoopDelay: { readonly p50: number; readonly p99: number; readonly max: number };
   /** Why the run ended early, when it did (the database went away, it was aborted). */

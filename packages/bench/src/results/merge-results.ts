@@ -1,6 +1,7 @@
 import { StbError } from '@sqltrace/core';
 import { LatencyHistogram, type LatencySummary } from '../latency/latency-histogram';
 import type { BenchResults, ErrorClassResults, TemplateResults } from './bench-results';
+import { mergeTimelines } from './run-timeline';
 
 interface HistogramTriple {
   readonly responseTime: LatencyHistogram;
@@ -106,6 +107,7 @@ export function mergeResults(parts: readonly BenchResults[]): BenchResults {
       reopened: sum((p) => p.connections.reopened),
       peak: sum((p) => p.connections.peak),
     },
+    ...(parts.some((p) => p.timeline !== undefined) ? { timeline: mergeTimelines(parts.map((p) => p.timeline))! } : {}),
     sessionsBehind: parts.flatMap((p) => p.sessionsBehind).sort((a, b) => b.maxLagMs - a.maxLagMs).slice(0, 10),
     eventLoopDelay: { p50: max((p) => p.eventLoopDelay.p50), p99: max((p) => p.eventLoopDelay.p99), max: max((p) => p.eventLoopDelay.max) },
     ...(endedEarly !== undefined ? { endedEarly } : {}),

@@ -4,8 +4,9 @@ import type { BenchResults } from './bench-results';
 /** The text summary: the run, then the percentile ladder (p50/p90/p99/p99.9/max) overall and per template. */
 export function renderResultsSummary(r: BenchResults, maxTemplates = 15): string {
   const lines: string[] = [];
-  const pipelined = typeof r.settings['pipeline'] === 'number' ? ` (pipelined: up to ${r.settings['pipeline']} statements in flight per session)` : '';
-  lines.push(`${r.mode} run${pipelined} on ${r.driver} (${r.target}): ${int(r.operations)} operations in ${r.durationSeconds.toFixed(2)} s = ${r.throughput.toFixed(1)} ops/s (goodput ${r.goodput.toFixed(1)}), ${int(r.errors)} errors, ${int(r.dropped)} dropped`);
+  const spread = typeof r.settings['spreadOverUs'] === 'number' ? `statements sharing a tick spread over its ${r.settings['spreadOverUs'] >= 1_000_000 ? `${r.settings['spreadOverUs'] / 1_000_000} s` : `${r.settings['spreadOverUs'] / 1_000} ms`}` : '';
+  const pipelined = [typeof r.settings['pipeline'] === 'number' ? `pipelined: up to ${r.settings['pipeline']} statements in flight per session` : '', spread].filter(Boolean).join('; ');
+  lines.push(`${r.mode} run${pipelined ? ` (${pipelined})` : ''} on ${r.driver} (${r.target}): ${int(r.operations)} operations in ${r.durationSeconds.toFixed(2)} s = ${r.throughput.toFixed(1)} ops/s (goodput ${r.goodput.toFixed(1)}), ${int(r.errors)} errors, ${int(r.dropped)} dropped`);
   lines.push(`connections: ${r.connections.opened} opened, peak ${r.connections.peak}, ${r.connections.lost} lost, ${r.connections.reopened} reopened; event loop delay p99 ${r.eventLoopDelay.p99.toFixed(2)} ms`);
   if (r.endedEarly) lines.push(`ENDED EARLY: ${r.endedEarly}`);
   lines.push('');

@@ -5,7 +5,15 @@ import { closedLoop } from './closed-mode';
 import { openLoop } from './open-mode';
 import { replay } from './replay-mode';
 import { RunContext } from './run-context';
+import { spreadTicks } from './spread-ticks';
 import { statementPool } from './statement-pool';
+
+/** A trace's clock resolution from its header (1 when it has none). */
+export async function clockResolution(trace: TraceSource, signal?: AbortSignal): Promise<number> {
+  const header = await trace.header?.(signal ? { signal } : {});
+  const r = header?.resolutionUs;
+  return typeof r === 'number' && Number.isInteger(r) && r > 1 ? r : 1;
+}
 
 export interface BenchmarkOptions {
   readonly driver: Driver;
@@ -48,6 +56,12 @@ export interface BenchmarkOptions {
    * (`openPipelined`: postgres).
    */
   readonly pipeline?: number;
+  /**
+   * replay: statements that share one tick of a coarse trace's clock (its header's
+   * `resolutionUs`: a second in a MariaDB general log) are spread evenly over the tick in log
+   * order (`auto`, the default), or all sent at its start (`off`).
+   */
+  readonly spread?: 'auto' | 'off';
 }
 
 /**
@@ -82,8 +96,9 @@ export class BenchmarkRunner {
     try {
       if (o.mode === 'replay') {
         const speed = o.speed ?? 1;
-        settings = { speed: Number.isFinite(speed) ? speed : 'max', maxConnections: o.concurrency ?? 10_000, ...(pipeline > 1 ? { pipeline } : {}) };
-        await replay(trace, context, {
+        const resolution = o.spread === 'off' ? 1 : await clockResolution(trace, o.signal);
+        settings = { speed: Number.isFinite(speed) ? speed : 'max', maxConnections: o.concurrency ?? 10_000, ...(pipeline > 1 ? { pipeline } : {}), ...(resolution > 1 ? { spreadOverUs: resolution } : {}), ...(o.spread === 'off' ? { spread: 'off' } : {}) };
+        await replay(resolution > 1 ? spreadTicks(trace, resolution) : trace, context, {
           speed,
           maxConnections: o.concurrency ?? 10_000,
           ...(o.durationSeconds !== undefined ? { durationSeconds: o.durationSeconds } : {}),
@@ -136,6 +151,7 @@ export class BenchmarkRunner {
       sessionsBehind: o.mode === 'replay' ? context.recorder.sessionsBehind() : [],
       eventLoopDelay: { p50: loop.percentile(50) / 1e6, p99: loop.percentile(99) / 1e6, max: loop.max / 1e6 },
       ...(context.endedEarly !== undefined ? { endedEarly: context.endedEarly } : {}),
+      timeline: context.timeline.toJSON(),
       templates: context.recorder.templates(),
       histograms: { responseTime: overall.response.encode(), serviceTime: overall.service.encode(), scheduleLag: overall.lag.encode() },
     };

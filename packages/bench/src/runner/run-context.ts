@@ -1,12 +1,15 @@
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import { DriverError, isDriverError, kindOfStatement, type Driver, type DriverSession, type MetricsSink, type TraceEvent } from '@sqltrace/core';
 import { ResultsRecorder } from '../results/results-recorder';
+import { RunTimeline } from '../results/run-timeline';
 
 /** What every mode shares: the clock, the recorder, connections (counted, reopened when lost), the stop signal. */
 export class RunContext {
   readonly start: number;
   readonly recorder: ResultsRecorder;
   readonly connections = { opened: 0, lost: 0, reopened: 0, peak: 0 };
+  /** Operations and open connections second by second. */
+  readonly timeline: RunTimeline;
   readonly loopDelay: IntervalHistogram;
   dropped = 0;
   endedEarly: string | undefined;
@@ -30,6 +33,7 @@ export class RunContext {
     this.#metrics = metrics;
     this.#signal = signal;
     this.start = start;
+    this.timeline = new RunTimeline(start);
     this.recorder = new ResultsRecorder(warmupSeconds > 0 ? this.start + warmupSeconds * 1000 : -Infinity, metrics);
     this.loopDelay = monitorEventLoopDelay({ resolution: 10 });
     this.loopDelay.enable();
@@ -81,6 +85,7 @@ export class RunContext {
     this.#open++;
     if (this.#open > this.connections.peak) this.connections.peak = this.#open;
     this.#metrics?.setActiveSessions(this.#open);
+    this.timeline.connections(this.#open, performance.now());
     return session;
   }
 
@@ -88,6 +93,7 @@ export class RunContext {
     if (session === undefined) return;
     this.#open--;
     this.#metrics?.setActiveSessions(this.#open);
+    this.timeline.connections(this.#open, performance.now());
     await session.close().catch(() => undefined);
   }
 
@@ -105,6 +111,7 @@ export class RunContext {
       error = isDriverError(e) ? e : new DriverError(e instanceof Error ? e.message : String(e), { code: 'internal', cause: e });
     }
     const done = performance.now();
+    this.timeline.operation(done);
     const template = event.templateId ?? event.sql;
     let kind = this.#kinds.get(template);
     if (kind === undefined) this.#kinds.set(template, (kind = kindOfStatement(event.sql)));

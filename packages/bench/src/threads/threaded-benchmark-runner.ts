@@ -2,7 +2,8 @@ import { Worker } from 'node:worker_threads';
 import { StbError, packEvents, packedBuffers, siblingScript, type MetricsSink, type StbErrorCode, type TraceEvent, type TraceSource } from '@sqltrace/core';
 import type { BenchResults } from '../results/bench-results';
 import { mergeResults } from '../results/merge-results';
-import type { BenchmarkOptions } from '../runner/benchmark-runner';
+import { clockResolution, type BenchmarkOptions } from '../runner/benchmark-runner';
+import { spreadTicks } from '../runner/spread-ticks';
 import { checkPipeline } from '../runner/check-pipeline';
 import { statementPool } from '../runner/statement-pool';
 import { MetricsReceiver, type MetricsBatch } from './forwarded-metrics';
@@ -91,7 +92,10 @@ export class ThreadedBenchmarkRunner {
     const cap = o.concurrency ?? 10_000;
     const threads = Math.min(o.threads, cap);
     const { threads: _threads, driver, metrics, signal: _signal, ...shared } = o;
-    const events = trace.events({ ...(signal ? { signal } : {}) })[Symbol.asyncIterator]();
+    // A coarse trace is spread over its ticks here, where it is read (the threads' feeds have no header).
+    const resolution = o.spread === 'off' ? 1 : await clockResolution(trace, signal);
+    const source = resolution > 1 ? spreadTicks(trace, resolution) : trace;
+    const events = source.events({ ...(signal ? { signal } : {}) })[Symbol.asyncIterator]();
     const first = await events.next();
     if (first.done) throw new StbError('E_INPUT', `${trace.name}: the trace has no statements to run`);
     const firstTs = first.value.ts;
@@ -138,7 +142,7 @@ export class ThreadedBenchmarkRunner {
       for (let k = 0; k < threads; k++) flush(k);
       for (const r of running) post(r, { type: 'end' });
       return Promise.all(parts);
-    }, { maxConnections: cap }); // speed and pipeline: each thread's settings already say them
+    }, { maxConnections: cap, ...(resolution > 1 ? { spreadOverUs: resolution } : {}) }); // speed and pipeline: each thread's settings already say them
   }
 
   /**
