@@ -188,3 +188,17 @@ describe('normalizer: number values', () => {
     expect(n.types).toEqual(['float', 'float', 'float', 'float', 'float', 'float', 'float', 'float', 'int', 'float', 'float']);
   });
 });
+
+describe('quoting that changes nothing for the server', () => {
+  // MariaDB's digest and pg_stat_statements' queryid group these as one statement.
+  it('groups `users` and users in MySQL, "users" and users in PostgreSQL, but not "Users" and users', () => {
+    const my = new Normalizer({ dialect: 'mysql' });
+    const pg = new Normalizer({ dialect: 'postgres' });
+    const id = (n: Normalizer, sql: string) => n.normalize(sql).template.id;
+    expect(id(my, 'SELECT * FROM `users` WHERE `id` = 8')).toBe(id(my, 'select * from users where id=42'));
+    expect(id(pg, 'SELECT * FROM "users" WHERE id = 1')).toBe(id(pg, 'SELECT * FROM users WHERE id = 2'));
+    expect(id(pg, 'SELECT * FROM "Users" WHERE id = 1')).not.toBe(id(pg, 'SELECT * FROM users WHERE id = 2'));
+    expect(id(pg, 'SELECT * FROM "my table" WHERE id = 1')).not.toBe(id(pg, 'SELECT * FROM my_table WHERE id = 2'));
+    expect(id(my, 'SELECT `a b` FROM t')).not.toBe(id(my, 'SELECT a FROM t'));
+  });
+});

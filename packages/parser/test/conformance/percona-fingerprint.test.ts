@@ -34,7 +34,12 @@ describeCorpora('Percona fingerprint conformance (GPL corpora, read in place)', 
       ['INSERT INTO test (id, value ) VALUES (1, 10) ON DUPLICATE KEY UPDATE value = VALUES(value ) + 5', 'white space never separates templates'],
       ['INSERT INTO t (ts) VALUES (NOW())', 'VALUES rows with function calls are not merged with rows of literals'],
     ]);
-    expect(unexplained(groupingMismatches('mysql', cases), excused)).toEqual([]);
+    // Better than go-mysql, as MariaDB's digest: quoting a plain identifier changes nothing for
+    // the server, so `Value` and Value are one template.
+    const mismatches = groupingMismatches('mysql', cases);
+    const quotingOnly = mismatches.filter((m) => m.kind === 'merged' && m.a.replace(/`/g, '') === m.b.replace(/`/g, ''));
+    expect(quotingOnly.length).toBeGreaterThan(0);
+    expect(unexplained(mismatches.filter((m) => !quotingOnly.includes(m)), excused)).toEqual([]);
   });
 
   it('matches the pt-fingerprint samples (slow-log snippets → fingerprint)', async () => {
