@@ -20,6 +20,8 @@ export interface GenerateResult {
   eventsPerSecond: number;
   /** lstm / transformer: the TensorFlow.js backend that ran. */
   backend?: string;
+  /** What the user should know about the trace (also printed to stderr). */
+  warnings: string[];
 }
 
 export default class Generate extends StbCommand<GenerateResult> {
@@ -58,6 +60,7 @@ The same --seed gives the same bytes.`;
     const dialect = profile?.dialect;
     const learnedFrom = profile?.trace?.resolutionUs;
     let backend: string | undefined;
+    const warnings: string[] = [];
     const options = {
       seed: flags.seed,
       ...(flags.events !== undefined ? { events: flags.events } : {}),
@@ -65,6 +68,7 @@ The same --seed gives the same bytes.`;
       ...(flags.sessions !== undefined ? { sessions: Number(flags.sessions) } : {}),
       speed: Number(flags.speed),
       style: flags.style as 'auto' | 'params' | 'inline',
+      onWarning: (message: string) => warnings.push(message),
       settings: { temperature: Number(flags.temperature), minProbability: Number(flags['min-probability']), backend: flags.backend, onBackend: (name: string) => (backend = name) },
     };
     const events = generator.generate(model, options);
@@ -99,7 +103,9 @@ The same --seed gives the same bytes.`;
       events: sink.count, sessions: sessions.size, spanSeconds: first === undefined ? 0 : (last - first) / 1e6,
       seconds, eventsPerSecond: sink.count / Math.max(seconds, 1e-9),
       ...(backend !== undefined ? { backend } : {}),
+      warnings,
     };
+    for (const warning of warnings) process.stderr.write(`warning: ${warning}\n`);
     if (flags.output !== '-') {
       this.say(`generated ${int(result.events)} events in ${int(result.sessions)} sessions covering ${result.spanSeconds.toFixed(1)} s of synthetic time (seed ${flags.seed})`);
       this.say(`written to ${flags.output} in ${seconds.toFixed(2)} s (${int(result.eventsPerSecond)} events/s${backend !== undefined ? `; the ${file.strategy} network ran on the ${backend} backend` : ''})`);

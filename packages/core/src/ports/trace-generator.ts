@@ -22,6 +22,8 @@ export interface GenerateOptions {
   readonly style?: 'auto' | 'params' | 'inline';
   /** Strategy-specific settings (temperature, backend, …). */
   readonly settings?: object;
+  /** Hears what the caller should know about the generated trace (e.g. sessions it could not start). */
+  readonly onWarning?: (message: string) => void;
 }
 
 /** A trained workload model, serializable to a versioned file. */

@@ -35,7 +35,11 @@ export interface SynthesisOptions {
   /** `auto` (default) writes each template as the trace carried it. */
   readonly style?: RenderStyle | 'auto';
   readonly signal?: AbortSignal;
+  /** Hears what the caller should know about the trace being generated. */
+  readonly onWarning?: (message: string) => void;
 }
+
+const int = (n: number) => Math.round(n).toLocaleString('en-US');
 
 export interface SynthesisStats {
   events: number;
@@ -142,7 +146,10 @@ export class WorkloadSynthesizer {
       }
     }
     // Fewer events than sessions open at the start: the earliest of them run one statement each.
-    if (limit < initialOffsets.length) initialOffsets.length = Math.max(0, Math.floor(limit));
+    if (limit < initialOffsets.length) {
+      this.#options.onWarning?.(`${int(limit)} events are fewer than the ${int(initialOffsets.length)} sessions open at the start of the trace${scale !== 1 ? ' (as scaled)' : ''}: only the first ${int(limit)} of them run, one statement each — ask for more events to see them all`);
+      initialOffsets.length = Math.max(0, Math.floor(limit));
+    }
     const think = new ThinkTimeSampler(profile.thinkTime);
     const attributes = profile.sessionAttributes.map((a) => a[3]);
     const origin = profile.trace.firstTs;

@@ -11,7 +11,7 @@ interface Run {
 /**
  * Times known only to a clock tick of `resolutionUs` become times within their tick: the
  * statements of a session that share one tick are spread over it in order — the k-th of n at
- * tick + (k + u)·resolution/n, u uniform — so the gaps learned from a millisecond or a
+ * tick + (k + ½ + (u − ½)/n)·resolution/n, u uniform — so the gaps learned from a millisecond or a
  * one-second log are neither negative nor piled up on the grid, and their mean is kept. A
  * session's run is held until its next tick begins (memory: one tick per session).
  *
@@ -50,7 +50,10 @@ function* spread(run: Run, resolutionUs: number, prng: Prng): Generator<TraceEve
   const n = run.events.length;
   for (let k = 0; k < n; k++) {
     const event = run.events[k]!;
-    const logged = run.tick + Math.floor(((k + prng.next()) * resolutionUs) / n);
+    // The middle of its share of the tick, moved at random by up to half a share over n: a lone
+    // statement lands anywhere in its tick, many keep their spacing (random shares would swing
+    // each gap between none and two shares, and the gaps clamped at 0 would pile up there).
+    const logged = run.tick + Math.floor(((k + 0.5 + (prng.next() - 0.5) / n) * resolutionUs) / n);
     yield { ...event, ts: run.atEnd ? logged - event.durationUs! : logged };
   }
 }

@@ -1,0 +1,123 @@
+import { isStbError, type TraceEvent, type TraceHeader, type TraceSource } from '@sqltrace/core';
+import { MarkovGenerator } from '@sqltrace/generators';
+import { collect } from './helpers';
+
+const T0 = 1_765_000_000_000_000;
+
+function trace(events: readonly TraceEvent[], header: Partial<TraceHeader> = {}): TraceSource {
+  return { name: 'test.jsonl', header: async () => ({ version: 1, dialect: 'postgres', ...header }), events: async function* () { yield* events; } };
+}
+
+/** `clients` connections open for the whole trace, each running BEGIN / UPDATE / COMMIT every `everyUs`. */
+function pool(clients: number, seconds: number, everyUs = 10_000): TraceEvent[] {
+  const events: TraceEvent[] = [];
+  for (let c = 0; c < clients; c++) {
+    for (let t = c * 100; t < seconds * 1e6; t += everyUs) {
+      events.push({ ts: T0 + t, session: `p${c}`, sql: 'BEGIN', durationUs: 50 });
+      events.push({ ts: T0 + t + 100, session: `p${c}`, sql: `UPDATE accounts SET n = n + 1 WHERE id = ${(t / everyUs) % 7}`, durationUs: 200 });
+      events.push({ ts: T0 + t + 400, session: `p${c}`, sql: 'COMMIT', durationUs: 80 });
+    }
+  }
+  return events.sort((a, b) => a.ts - b.ts);
+}
+
+/** Clients that each open a new session for every transaction, 2 ms after the last one ended. */
+function reconnecting(clients: number, seconds: number): TraceEvent[] {
+  const events: TraceEvent[] = [];
+  let session = 0;
+  for (let c = 0; c < clients; c++) {
+    let t = c * 700;
+    while (t < seconds * 1e6) {
+      const id = `r${session++}`;
+      events.push({ ts: T0 + t, session: id, sql: 'BEGIN', durationUs: 50 });
+      events.push({ ts: T0 + t + 1_000, session: id, sql: 'SELECT n FROM accounts WHERE id = 3', durationUs: 300 });
+      events.push({ ts: T0 + t + 2_000, session: id, sql: 'COMMIT', durationUs: 100 });
+      t += 2_100 + 2_000 + ((c * 37 + session * 13) % 1_000); // the session, then 2–3 ms to reconnect
+    }
+  }
+  return events.sort((a, b) => a.ts - b.ts);
+}
+
+function openAt(events: readonly TraceEvent[], at: number): number {
+  const spans = new Map<string, [number, number]>();
+  for (const e of events) {
+    const s = spans.get(e.session);
+    if (s === undefined) spans.set(e.session, [e.ts, e.ts + (e.durationUs ?? 0)]);
+    else s[1] = e.ts + (e.durationUs ?? 0);
+  }
+  let open = 0;
+  for (const [first, last] of spans.values()) if (first <= at && at < last) open++;
+  return open;
+}
+
+describe('the session population', () => {
+  const generator = new MarkovGenerator();
+
+  it('opens a pool\'s connections at the start and keeps them open: a censored session is not a short one', async () => {
+    const original = pool(8, 3);
+    const model = await generator.train(trace(original));
+    expect(model.warnings.some((w) => w.includes('all 8 sessions were open from the trace\'s start to its end'))).toBe(true);
+    expect(model.profile.population).toMatchObject({ initialCount: 8, censoredAtEnd: 8 });
+    const synthetic = await collect(generator.generate(model, { seed: 1 }));
+    expect(Math.abs(synthetic.length - original.length)).toBeLessThanOrEqual(original.length / 100);
+    expect(new Set(synthetic.map((e) => e.session)).size).toBe(8);
+    const start = synthetic[0]!.ts;
+    const end = synthetic[synthetic.length - 1]!.ts;
+    for (const at of [0.01, 0.25, 0.5, 0.75, 0.95]) expect([at, openAt(synthetic, start + at * (end - start))]).toEqual([at, 8]);
+  });
+
+  it('runs longer than the trace with the pool still at its size (a pool does not arrive again)', async () => {
+    const model = await generator.train(trace(pool(8, 2)));
+    const synthetic = await collect(generator.generate(model, { seed: 2, durationSeconds: 5 }));
+    const start = synthetic[0]!.ts;
+    expect(new Set(synthetic.map((e) => e.session)).size).toBe(8);
+    expect(openAt(synthetic, start + 4.5e6)).toBe(8);
+  });
+
+  it('has clients that reconnect as a session ends keep their number, not arrive as a stream', async () => {
+    const original = reconnecting(6, 4);
+    const model = await generator.train(trace(original));
+    expect(model.profile.population?.reconnect?.probability).toBeGreaterThan(0.99);
+    const synthetic = await collect(generator.generate(model, { seed: 3 }));
+    const start = synthetic[0]!.ts, end = synthetic[synthetic.length - 1]!.ts;
+    let most = 0;
+    for (let k = 1; k < 200; k++) most = Math.max(most, openAt(synthetic, start + (k / 200) * (end - start)));
+    expect(most).toBeLessThanOrEqual(6); // six clients never hold seven sessions
+    expect(Math.abs(synthetic.length - original.length)).toBeLessThanOrEqual(original.length / 100);
+    expect((end - start) / 1e6).toBeGreaterThan(3.6); // the same pace: about the original's 4 s
+    expect((end - start) / 1e6).toBeLessThan(4.4);
+  });
+
+  it('warns, and runs the earliest, when asked for fewer events than the sessions open at the start', async () => {
+    const model = await generator.train(trace(pool(8, 1)));
+    const warnings: string[] = [];
+    const synthetic = await collect(generator.generate(model, { seed: 4, events: 3, onWarning: (w) => warnings.push(w) }));
+    expect(synthetic).toHaveLength(3);
+    expect(warnings).toEqual(['3 events are fewer than the 8 sessions open at the start of the trace: only the first 3 of them run, one statement each — ask for more events to see them all']);
+  });
+
+  it('refuses a header whose clock resolution the times contradict, naming the event', async () => {
+    const events = pool(2, 1).map((e, i) => (i === 5 ? { ...e, ts: e.ts + 123 } : { ...e, ts: Math.round(e.ts / 1000) * 1000, durationUs: 1000 }));
+    const error = await generator.train(trace(events, { resolutionUs: 1000 })).then(() => undefined, (e: unknown) => e);
+    expect(isStbError(error)).toBe(true);
+    expect((error as Error).message).toMatch(/^test\.jsonl: event 6 \(ts \d+\) is not on the 1000 µs clock the trace header claims \(resolutionUs\)$/);
+  });
+
+  it('learns think times from a millisecond clock as intervals: none negative, not piled on the grid', async () => {
+    // Statements 0.3 ms apart logged on a millisecond clock (as they ended): most share a tick.
+    const events: TraceEvent[] = [];
+    for (let i = 0; i < 3_000; i++) {
+      const end = T0 + i * 300 + 200;
+      events.push({ ts: Math.floor(end / 1000) * 1000 - 200, session: 's', sql: `SELECT ${i % 5}`, durationUs: 200 });
+    }
+    const model = await generator.train(trace(events, { resolutionUs: 1000 }));
+    const synthetic = await collect(generator.generate(model, { seed: 5 }));
+    const gaps: number[] = [];
+    for (let i = 1; i < synthetic.length; i++) gaps.push(synthetic[i]!.ts - synthetic[i - 1]!.ts - 200);
+    const mean = gaps.reduce((a, b) => a + b, 0) / gaps.length;
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(0);
+    expect(mean).toBeGreaterThan(60); // true gap 100 µs; the grid alone would give 0 or 800
+    expect(mean).toBeLessThan(140);
+    expect(gaps.filter((g) => g === 0).length / gaps.length).toBeLessThan(0.2);
+  });
+});
