@@ -43,6 +43,9 @@ describe('HTML report', () => {
     expect(html).toContain(escapeHtml(HOSTILE));
     expect(html).toMatch(/<svg/);
     expect(html).toMatch(/FAIL/);
+    // The open sessions over time of both traces, on one chart.
+    expect(html).toContain('<h2>Open sessions over time</h2>');
+    expect(html).toMatch(/aria-label="open sessions over time">[\s\S]*?<polyline class="original"[^>]*points="([\d.]+,[\d.]+ ){19}[\d.]+,[\d.]+"/);
   });
 
   (HAVE_CHROMIUM ? it : it.skip)('renders in headless Chromium without console errors, showing the query text as text', async () => {
@@ -66,6 +69,7 @@ describe('HTML report', () => {
       expect(await page.locator('body').innerText()).toContain('<script>alert("x")</script>');
       expect(await page.locator('svg').count()).toBeGreaterThan(3);
       expect(await page.locator('polyline').count()).toBeGreaterThan(0);
+      expect(await page.locator('svg[aria-label="open sessions over time"] polyline').count()).toBe(2);
       const screenshot = await page.screenshot({ fullPage: true });
       expect(screenshot.length).toBeGreaterThan(10_000);
       expect(problems).toEqual([]);

@@ -9,6 +9,7 @@ export function renderHtmlReport(report: FidelityReportJson): string {
   const verdict = report.passed ? 'PASS' : 'FAIL';
   const cdfs = report.properties.filter((p) => p.details?.original !== undefined && Array.isArray(p.details.original) && (p.details.original as unknown[]).length === 101);
   const mix = report.properties.find((p) => p.property === 'template-mix');
+  const concurrency = report.properties.find((p) => p.property === 'concurrency' && Array.isArray(p.details?.curveOriginal));
   return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Workload fidelity: ${escapeHtml(report.synthetic.name)} vs ${escapeHtml(report.original.name)}</title>
@@ -34,6 +35,7 @@ ${report.properties.map(propertyRow).join('\n')}
 <h2>Distributions</h2>
 <p class="legend"><span class="o">■ original</span><span class="s">■ synthetic</span></p>
 <div class="charts">${cdfs.map((p) => cdfChart(p)).join('\n')}</div>
+${concurrency ? `<h2>Open sessions over time</h2>${concurrencyChart(concurrency)}` : ''}
 ${mix ? `<h2>Template mix</h2>${mixChart(mix)}` : ''}
 <h2>Transitions between the most frequent templates</h2>
 ${heatmaps(report)}
@@ -68,6 +70,22 @@ function cdfChart(p: PropertyOutcome): string {
 <line x1="${PAD}" y1="${H - PAD}" x2="${W - 8}" y2="${H - PAD}" stroke="#99a"/><line x1="${PAD}" y1="8" x2="${PAD}" y2="${H - PAD}" stroke="#99a"/>
 <text x="${PAD}" y="${H - 12}" font-size="10">${escapeHtml(fmt(lo, 3))}</text><text x="${W - 8}" y="${H - 12}" font-size="10" text-anchor="end">${escapeHtml(fmt(hi, 3))}${log ? ' (log)' : ''}</text>
 <text x="4" y="14" font-size="10">1</text><text x="4" y="${H - PAD}" font-size="10">0</text>
+${line(a, 'original', '#3b6fd8')}${line(b, 'synthetic', '#e8710a')}</svg></figure>`;
+}
+
+/** Open sessions over each trace's span (20 slices), both traces on one chart. */
+function concurrencyChart(p: PropertyOutcome): string {
+  const a = p.details!.curveOriginal as number[], b = p.details!.curveSynthetic as number[];
+  const width = 700, top = Math.max(1e-9, ...a, ...b);
+  const tx = (i: number) => PAD + (i / Math.max(1, a.length - 1)) * (width - PAD - 8);
+  const ty = (v: number) => H - PAD - (v / top) * (H - PAD - 8);
+  const line = (values: number[], cls: string, color: string) => `<polyline class="${cls}" fill="none" stroke="${color}" stroke-width="2" points="${values.map((v, i) => `${tx(i).toFixed(1)},${ty(v).toFixed(1)}`).join(' ')}"/>`;
+  const d = p.details!;
+  return `<figure><figcaption>concurrency — mean open ${fmt(d.meanOriginal as number, 2)} (original) vs ${fmt(d.meanSynthetic as number, 2)} (synthetic); relative L1 ${fmt(d.relativeL1 as number, 3)}, TVD of levels ${fmt(d.levelsTvd as number, 3)}</figcaption>
+<svg width="${width}" height="${H}" viewBox="0 0 ${width} ${H}" role="img" aria-label="open sessions over time">
+<line x1="${PAD}" y1="${H - PAD}" x2="${width - 8}" y2="${H - PAD}" stroke="#99a"/><line x1="${PAD}" y1="8" x2="${PAD}" y2="${H - PAD}" stroke="#99a"/>
+<text x="${PAD}" y="${H - 12}" font-size="10">start</text><text x="${width - 8}" y="${H - 12}" font-size="10" text-anchor="end">end of each trace</text>
+<text x="4" y="14" font-size="10">${escapeHtml(fmt(top, 3))}</text><text x="4" y="${H - PAD}" font-size="10">0</text>
 ${line(a, 'original', '#3b6fd8')}${line(b, 'synthetic', '#e8710a')}</svg></figure>`;
 }
 
