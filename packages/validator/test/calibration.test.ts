@@ -132,3 +132,33 @@ describe('calibration and power on the shop workload (a MySQL general log with m
     expect((report.properties.find((p) => p.property === 'coverage')!.details!.missed as { template: string }[]).map((m) => m.template)).toEqual([victim]);
   });
 });
+
+describe('concurrency against the original\'s own variation', () => {
+  /** `levels[k]` sessions open through the k-th second: each session runs a statement every 10 ms for that second. */
+  function population(levels: readonly number[]): TraceEvent[] {
+    const events: TraceEvent[] = [];
+    levels.forEach((n, k) => {
+      for (let c = 0; c < n; c++) {
+        for (let t = 0; t < 1_000_000; t += 10_000) events.push({ ts: 1_765_000_000_000_000 + k * 1_000_000 + t + c * 50, session: `k${k}c${c}`, sql: 'SELECT 1', durationUs: 100 });
+      }
+    });
+    return events.sort((a, b) => a.ts - b.ts);
+  }
+  const validator = new WorkloadValidator();
+  // A workload that changes: 10 sessions open in its first half, 14 in its second.
+  const original = population([10, 10, 10, 10, 14, 14, 14, 14]);
+
+  it('passes a difference no larger than the original\'s between its halves, and says why', async () => {
+    // The same two stages the other way round: the same levels, at other times.
+    const p = (await validator.compare(original, population([14, 14, 14, 14, 10, 10, 10, 10]))).properties.find((x) => x.property === 'concurrency')!;
+    expect(p.effectSize).toBeGreaterThan(p.threshold);
+    expect(p.effectSize).toBeLessThanOrEqual(p.details!.originalHalves as number);
+    expect([p.passed, p.note]).toEqual([true, `within the original's own difference between its two halves (${(p.details!.originalHalves as number).toFixed(3)})`]);
+  });
+
+  it('fails one beyond it', async () => {
+    const p = (await validator.compare(original, population([30, 30, 30, 30, 30, 30, 30, 30]))).properties.find((x) => x.property === 'concurrency')!;
+    expect(p.effectSize).toBeGreaterThan(p.details!.originalHalves as number);
+    expect(p.passed).toBe(false);
+  });
+});

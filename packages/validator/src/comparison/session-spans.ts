@@ -25,7 +25,7 @@ export const CONCURRENCY_BINS = 20;
 /** The widest edge of a trace within which a session counts as cut by it. */
 const EDGE_US = 1_000_000;
 
-/** The sessions' spans swept in time order: open sessions over the trace [from, to]. */
+/** The sessions' spans swept in time order: open sessions over [from, to] (later ends are cut at `to`). */
 export function concurrencyProfile(spans: readonly SessionSpanSample[], from: number, to: number): ConcurrencyProfile {
   const span = Math.max(1, to - from);
   const changes: number[] = [];
@@ -49,7 +49,7 @@ export function concurrencyProfile(spans: readonly SessionSpanSample[], from: nu
     }
   };
   for (const change of changes) {
-    spend(Math.floor(change / 2));
+    spend(Math.min(to, Math.floor(change / 2)));
     open += change % 2 === 1 ? 1 : -1;
   }
   spend(from + span);

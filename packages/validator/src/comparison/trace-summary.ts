@@ -48,6 +48,8 @@ export interface TraceSummary {
   /** The trace's first start and last end (µs). */
   readonly from: number;
   readonly to: number;
+  /** Its last statement's start (µs): the end of the time the log saw statements begin. */
+  readonly lastStart: number;
 }
 
 /** How a summary reads times. */
@@ -73,6 +75,8 @@ interface OpenSession {
   last: string;
   beforeLast: string;
   lastEnd: number;
+  /** The latest end of any of its statements (a log written as statements end lists them by end). */
+  spanEnd: number;
   maxGap: number;
   readonly templates: Set<string>;
 }
@@ -94,6 +98,7 @@ export class TraceSummaryBuilder {
   #withIds = 0;
   #from = Infinity;
   #to = -Infinity;
+  #lastStart = -Infinity;
 
   constructor(name: string, clock: SummaryClock = {}) {
     this.#name = name;
@@ -112,6 +117,7 @@ export class TraceSummaryBuilder {
     }
     if (ts < this.#from) this.#from = ts;
     if (ts + duration > this.#to) this.#to = ts + duration;
+    if (ts > this.#lastStart) this.#lastStart = ts;
     if (event.templateId !== undefined) this.#withIds++;
     const key = event.templateId ?? event.sql;
     let t = this.#templates.get(key);
@@ -126,7 +132,7 @@ export class TraceSummaryBuilder {
 
     let s = this.#sessions.get(event.session);
     if (s === undefined) {
-      s = { first: ts, length: 0, last: '', beforeLast: '', lastEnd: ts, maxGap: 0, templates: new Set() };
+      s = { first: ts, length: 0, last: '', beforeLast: '', lastEnd: ts, spanEnd: ts, maxGap: 0, templates: new Set() };
       this.#sessions.set(event.session, s);
     } else {
       const gap = Math.max(0, ts - s.lastEnd);
@@ -146,6 +152,8 @@ export class TraceSummaryBuilder {
     s.beforeLast = s.last;
     s.last = key;
     s.lastEnd = ts + duration;
+    if (s.lastEnd > s.spanEnd) s.spanEnd = s.lastEnd;
+    if (ts < s.first) s.first = ts;
   }
 
   #count(from: string, to: string): void {
@@ -185,7 +193,7 @@ export class TraceSummaryBuilder {
       this.#count(s.last, '$end');
       sessionLengths.push(s.length);
       starts.push(s.first);
-      spans.push({ first: s.first, lastEnd: s.lastEnd, maxGap: s.maxGap });
+      spans.push({ first: s.first, lastEnd: s.spanEnd, maxGap: s.maxGap });
     }
     starts.sort((a, b) => a - b);
     const interArrivals: number[] = [];
@@ -207,6 +215,7 @@ export class TraceSummaryBuilder {
       spans,
       from: this.#from,
       to: Math.max(this.#to, this.#from),
+      lastStart: Math.max(this.#lastStart, this.#from),
     };
   }
 }
