@@ -121,3 +121,26 @@ describe('the session population', () => {
     expect(gaps.filter((g) => g === 0).length / gaps.length).toBeLessThan(0.2);
   });
 });
+
+describe('values bound to each other within a statement', () => {
+  it('keeps BETWEEN ? AND ? at its fixed width, so a range repeats as often as its start (sysbench\'s range queries)', async () => {
+    const events: TraceEvent[] = [];
+    for (let i = 0; i < 2_000; i++) {
+      const start = 4_000 + ((i * 7_919) % 200); // 200 distinct starts, each seen 10 times
+      events.push({ ts: T0 + i * 1_000, session: `s${i % 4}`, sql: 'SELECT c FROM sbtest1 WHERE id BETWEEN $1 AND $2', params: [String(start), String(start + 99)] });
+    }
+    const generator = new MarkovGenerator();
+    const model = await generator.train(trace(events));
+    expect(model.profile.templates[0]!.offsets).toEqual({ 2: [99, 1] });
+    const synthetic = await collect(generator.generate(model, { seed: 6 }));
+    expect(synthetic.every((e) => Number(e.params![1]) - Number(e.params![0]) === 99)).toBe(true);
+    expect(synthetic.every((e) => typeof e.params![1] === 'string')).toBe(true);
+  });
+
+  it('learns no offset for slots that are not bound to each other', async () => {
+    const events: TraceEvent[] = [];
+    for (let i = 0; i < 2_000; i++) events.push({ ts: T0 + i * 1_000, session: 's', sql: 'SELECT c FROM t WHERE a = $1 AND b = $2', params: [String(i % 50), String((i * 31) % 47)] });
+    const model = await new MarkovGenerator().train(trace(events));
+    expect(model.profile.templates[0]!.offsets).toBeUndefined();
+  });
+});

@@ -29,6 +29,11 @@ export interface TemplateModelJson {
    * triples slot, earlier slot, count]. Slots are 1-based.
    */
   readonly reuse?: Readonly<Record<string, readonly number[]>>;
+  /**
+   * Slots whose value is the slot before plus a constant (`BETWEEN ? AND ?` with a fixed width):
+   * slot (1-based) → [the constant, the share of executions drawn that way].
+   */
+  readonly offsets?: Readonly<Record<string, readonly [number, number]>>;
 }
 
 /**

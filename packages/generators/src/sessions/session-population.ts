@@ -150,11 +150,12 @@ function matchReconnects(spans: readonly SessionSpan[], resolutionUs: number): {
     }
   }
   if (sessions.size === 0) return undefined;
-  // An end left unmatched is a client that left — unless the log ended before its next session
-  // could have come (within the longest delay seen before the last start).
-  let left = 0;
-  for (let i = head; i < waiting.length; i++) if (waiting[i]! < lastStart - longest) left++;
-  return { sessions, probability: sessions.size / (sessions.size + left), delays };
+  // Every end the log went on long enough to follow (by the longest delay seen) counts: a start
+  // that found no end waiting is a client joining, and joins are balanced by ends that go
+  // unfollowed at the same rate — else each join would add a client for good.
+  let followable = 0;
+  for (const t of waiting) if (t < lastStart - longest) followable++;
+  return { sessions, probability: Math.min(1, sessions.size / Math.max(1, followable)), delays };
 }
 
 /** Reconnects during synthesis: which session ends are followed by a new session, and when. */

@@ -20,6 +20,13 @@ export interface DrawnStatement {
   readonly values: ParamValue[];
 }
 
+/** `value` + `by` in the value's own form (bind parameters are text), or undefined when it is not an integer. */
+function shifted(value: ParamValue, by: number): ParamValue | undefined {
+  if (typeof value === 'number') return Number.isInteger(value) ? value + by : undefined;
+  if (typeof value === 'string' && /^-?\d{1,15}$/.test(value)) return String(Number(value) + by);
+  return undefined;
+}
+
 /** Renders one template with values drawn from its slot models, reusing values of the session's recent statements as the trace did. */
 export class TemplateRenderer {
   readonly id: string;
@@ -31,6 +38,8 @@ export class TemplateRenderer {
   /** earlier state × REUSE_WINDOW + distance − 1 → per slot (0-based) a list of [earlier slot (0-based), probability]. */
   readonly #reuse = new Map<number, [number, number][][]>();
   readonly #style: RenderStyle;
+  /** slot index (0-based) → [constant, share]: the value is the slot before plus the constant. */
+  readonly #offsets = new Map<number, readonly [number, number]>();
 
   constructor(json: TemplateModelJson, dialect: Dialect, style: RenderStyle | 'auto') {
     this.id = json.id;
@@ -54,6 +63,11 @@ export class TemplateRenderer {
       const [state, distance] = where.split(':').map(Number);
       if (!(distance! >= 1 && distance! <= REUSE_WINDOW)) throw new RangeError(`template ${json.id} has a damaged reuse table`);
       this.#reuse.set(state! * REUSE_WINDOW + distance! - 1, bySlot);
+    }
+    for (const [slot, offset] of Object.entries(json.offsets ?? {})) {
+      const s = Number(slot) - 1;
+      if (!(s >= 1 && s < json.slots.length) || !Array.isArray(offset) || !Number.isFinite(offset[0]) || !(offset[1]! >= 0 && offset[1]! <= 1)) throw new RangeError(`template ${json.id} has a damaged offset table`);
+      this.#offsets.set(s, offset);
     }
     this.#style = style === 'auto' ? json.style : style;
   }
@@ -79,6 +93,8 @@ export class TemplateRenderer {
           }
         }
       }
+      const offset = this.#offsets.get(s);
+      if (value === undefined && offset !== undefined && prng.next() < offset[1]) value = shifted(values[s - 1]!, offset[0]);
       if (value === undefined) value = this.#samplers[s]!.sample(prng);
       if (slots[s] === 'list-length') value = Math.max(1, Math.round(Number(value)) || 1);
       values[s] = value;

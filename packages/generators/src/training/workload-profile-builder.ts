@@ -62,7 +62,14 @@ interface TemplateEntry {
   withParams: number;
   /** earlier template × REUSE_WINDOW + distance − 1 → { n: times seen there, hits: slot × 65536 + earlier slot → count } */
   readonly reuse: Map<number, { n: number; hits: Map<number, number> }>;
+  /** slot (1-based, from 2) → its numeric value minus the slot before it: how often each difference came (undefined once too varied). */
+  readonly offsets: Map<number, { pairs: number; differences: Map<number, number> | undefined }>;
 }
+
+/** Differences tracked per slot pair before it counts as unrelated. */
+const MAX_DIFFERENCES = 16;
+/** A slot is drawn as the slot before it plus a constant when that held this often (and at least 20 times). */
+const OFFSET_SHARE = 0.9;
 
 interface RecentStatement {
   readonly state: number;
@@ -208,6 +215,7 @@ export class WorkloadProfileBuilder {
       count: 0,
       withParams: 0,
       reuse: new Map(),
+      offsets: new Map(),
     };
   }
 
@@ -231,6 +239,8 @@ export class WorkloadProfileBuilder {
       return table;
     });
     const values = new Map<string, number>();
+    let previous: number | undefined; // the numeric value of the slot before, when it was one
+    let previousSlot = 0;
     for (let i = 0; i < refs.length; i++) {
       const ref = refs[i]!;
       const value = params[i]!;
@@ -242,6 +252,10 @@ export class WorkloadProfileBuilder {
       }
       slot.add(value);
       if (ref.role !== 'slot') continue;
+      const number = numericValue(value);
+      if (previous !== undefined && number !== undefined && ref.slot === previousSlot + 1) countOffset(t, ref.slot, number - previous);
+      previous = number;
+      previousSlot = ref.slot;
       const key = reuseKey(value);
       if (key === undefined) continue;
       if (!values.has(key)) values.set(key, ref.slot);
@@ -294,6 +308,13 @@ export class WorkloadProfileBuilder {
         for (const [hit, count] of [...hits].sort((a, b) => a[0] - b[0])) if (count >= 3) flat.push(Math.floor(hit / 65_536), hit % 65_536, count);
         if (flat.length > 1) reuse[`${Math.floor(key / REUSE_WINDOW)}:${(key % REUSE_WINDOW) + 1}`] = flat;
       }
+      const offsets: Record<string, [number, number]> = {};
+      for (const [slot, { pairs, differences }] of [...t.offsets].sort((a, b) => a[0] - b[0])) {
+        if (differences === undefined || pairs < 20) continue;
+        let best = 0, count = 0;
+        for (const [d, c] of differences) if (c > count) [best, count] = [d, c];
+        if (count / pairs >= OFFSET_SHARE) offsets[slot] = [best, count / t.count];
+      }
       return {
         id: t.id,
         text: t.text,
@@ -305,6 +326,7 @@ export class WorkloadProfileBuilder {
         ...(t.durations.count > 0 ? { durations: t.durations.toJSON(101) } : {}),
         params: t.slots.map((s) => s.toJSON(k)),
         ...(Object.keys(reuse).length > 0 ? { reuse } : {}),
+        ...(Object.keys(offsets).length > 0 ? { offsets } : {}),
       };
     });
     // A trace that opens transactions but never closes one still needs a way to close them.
@@ -339,6 +361,23 @@ export class WorkloadProfileBuilder {
       sessionAttributes: attributes.values.map(([key, count]) => [...(JSON.parse(String(key)) as [string | null, string | null, string | null]), count] as const),
     };
   }
+}
+
+/** A value as a number when it is an integer (bind parameters are text): the slot-offset model's. */
+function numericValue(value: ParamValue): number | undefined {
+  if (typeof value === 'number') return Number.isInteger(value) ? value : undefined;
+  if (typeof value === 'string' && value.length > 0 && value.length < 16 && /^-?\d+$/.test(value)) return Number(value);
+  return undefined;
+}
+
+function countOffset(t: TemplateEntry, slot: number, difference: number): void {
+  let entry = t.offsets.get(slot);
+  if (entry === undefined) t.offsets.set(slot, (entry = { pairs: 0, differences: new Map() }));
+  entry.pairs++;
+  const differences = entry.differences;
+  if (differences === undefined) return;
+  differences.set(difference, (differences.get(difference) ?? 0) + 1);
+  if (differences.size > MAX_DIFFERENCES) entry.differences = undefined;
 }
 
 /**

@@ -70,7 +70,8 @@ const MAX_STRINGS = 500;
 const MAX_TRIGRAMS = 200_000;
 
 interface OpenSession {
-  readonly first: number;
+  /** Its earliest statement start (a log written as statements end lists them by end). */
+  first: number;
   length: number;
   last: string;
   beforeLast: string;
