@@ -14,8 +14,9 @@ import type { TraceSummary } from './trace-summary';
 export function concurrency(o: TraceSummary, s: TraceSummary, threshold: number): PropertyOutcome {
   const measure = 'max of relative L1 distance of open sessions over time and TVD of the share of time at each number open';
   if (!(o.lastStart > o.from) || !(s.lastStart > s.from)) return skipped('concurrency', measure, threshold, 'a trace spans no time (one instant)');
-  // From the first statement's start to the last one's: a long statement at the very end would
-  // otherwise stand for a stretch of the log with nothing else in it.
+  // From the first statement's start to the time 99% had started: a long statement at the very
+  // end, or transactions finishing once a synthesis stopped, would otherwise stand for a stretch
+  // of the trace with nothing else going on.
   const a = concurrencyProfile(o.spans, o.from, o.lastStart);
   const b = concurrencyProfile(s.spans, s.from, s.lastStart);
   const d = concurrencyDistance(a, b);

@@ -48,7 +48,10 @@ export interface TraceSummary {
   /** The trace's first start and last end (µs). */
   readonly from: number;
   readonly to: number;
-  /** Its last statement's start (µs): the end of the time the log saw statements begin. */
+  /**
+   * When 99% of its statements had started (µs): the end of its body. The last 1% is where a log
+   * was cut or a synthesis stopped (transactions finishing after the event budget was reached).
+   */
   readonly lastStart: number;
 }
 
@@ -80,6 +83,13 @@ interface OpenSession {
   spanEnd: number;
   maxGap: number;
   readonly templates: Set<string>;
+}
+
+/** The time by which 99% of the (sampled) statements had started. */
+function bodyEnd(times: readonly number[], last: number): number {
+  if (times.length < 100) return last;
+  const sorted = Float64Array.from(times).sort();
+  return sorted[Math.floor(sorted.length * 0.99)]!;
 }
 
 /** Streams a trace into a {@link TraceSummary}. */
@@ -216,7 +226,7 @@ export class TraceSummaryBuilder {
       spans,
       from: this.#from,
       to: Math.max(this.#to, this.#from),
-      lastStart: Math.max(this.#lastStart, this.#from),
+      lastStart: Math.max(bodyEnd(this.#times.values, this.#lastStart), this.#from),
     };
   }
 }
