@@ -19,6 +19,8 @@ export interface PgbenchCaptureOptions {
   readonly connectPerTransaction?: boolean;
   /** `pgbench -S`: the select-only script instead of TPC-B. */
   readonly selectOnly?: boolean;
+  /** `pgbench -R`: transactions per second in all (default: as fast as the server goes). */
+  readonly rate?: number;
 }
 
 export interface CaptureResult {
@@ -66,6 +68,7 @@ export async function capturePgbench(options: PgbenchCaptureOptions): Promise<Ca
     const args = ['-c', String(options.clients ?? 8), '-j', String(options.threads ?? 2), '-T', String(options.seconds ?? 30)];
     if (options.connectPerTransaction) args.push('-C');
     if (options.selectOnly) args.push('-S');
+    if (options.rate !== undefined) args.push('-R', String(options.rate));
     const run = await runProgram('pgbench', [...args, database], env);
     await admin.query(`ALTER DATABASE ${database} RESET log_min_duration_statement`);
     // The last backends write their lines as they exit: give them a moment.

@@ -1,11 +1,10 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TRACE_FORMAT_VERSION, TraceFileSink, TraceFileSource, type TraceEvent } from '@sqltrace/core';
-import { MarkovGenerator } from '@sqltrace/generators';
-import { parseLogsToTrace } from '@sqltrace/parser';
+import { TraceFileSource, type TraceEvent } from '@sqltrace/core';
 import { WorkloadValidator, type FidelityReportJson } from '@sqltrace/validator';
 import { capturePgbench, captureSysbench } from '../src/index';
+import { pipeline, type Pipeline } from './pipeline';
 import { serversOrSkip } from './servers';
 
 /**
@@ -17,41 +16,6 @@ const dir = mkdtempSync(join(tmpdir(), 'stb-fidelity-'));
 const YEAR_2000_US = Date.UTC(2000, 0, 1) * 1000;
 const { describePg, describeMysql } = serversOrSkip();
 
-interface Pipeline {
-  readonly original: string;
-  readonly synthetic: string;
-  readonly originalEvents: number;
-  readonly syntheticEvents: number;
-  readonly report: FidelityReportJson;
-  readonly minTs: number;
-}
-
-async function pipeline(log: string, name: string): Promise<Pipeline> {
-  const original = join(dir, `${name}.jsonl`);
-  const parsed = await parseLogsToTrace([log], { output: original, threads: 0 });
-  const source = new TraceFileSource(original);
-  const generator = new MarkovGenerator();
-  const model = await generator.train(source);
-  const synthetic = join(dir, `${name}.synthetic.jsonl`);
-  const sink = new TraceFileSink(synthetic);
-  await sink.writeHeader({ version: TRACE_FORMAT_VERSION, source: 'synthetic', resolutionUs: 1, learnedFromResolutionUs: model.profile.trace.resolutionUs });
-  let batch: TraceEvent[] = [];
-  let minTs = Infinity;
-  for await (const event of generator.generate(model, { seed: 'fidelity', events: parsed.events })) {
-    if (event.ts < minTs) minTs = event.ts;
-    batch.push(event);
-    if (batch.length === 1_024) {
-      await sink.write(batch);
-      batch = [];
-    }
-  }
-  await sink.write(batch);
-  await sink.close();
-  for await (const event of source.events()) if (event.ts < minTs) minTs = event.ts;
-  const report = await new WorkloadValidator().compare(source, new TraceFileSource(synthetic));
-  return { original, synthetic, originalEvents: parsed.events, syntheticEvents: sink.count, report, minTs };
-}
-
 function verdict(report: FidelityReportJson, property: string): [string, boolean, number] {
   const p = report.properties.find((x) => x.property === property)!;
   return [property, p.passed, Number(p.effectSize.toFixed(3))];
@@ -62,7 +26,7 @@ describePg('pgbench -c 8 -j 2 -T 30 TPC-B on PostgreSQL (eight connections for t
   beforeAll(async () => {
     const log = join(dir, 'tpcb.log');
     await capturePgbench({ output: log, clients: 8, threads: 2, seconds: 30 });
-    run = await pipeline(log, 'tpcb');
+    run = await pipeline(log, 'tpcb', dir);
   }, 240_000);
 
   it('passes stb validate with default thresholds, the concurrency property included', () => {
@@ -97,7 +61,7 @@ describeMysql('sysbench oltp_read_write --threads=8 on MariaDB, general log swit
   beforeAll(async () => {
     const log = join(dir, 'sysbench.log');
     await captureSysbench({ output: log, threads: 8, seconds: 20, logAfterSeconds: 1.5 });
-    run = await pipeline(log, 'sysbench');
+    run = await pipeline(log, 'sysbench', dir);
   }, 240_000);
 
   it('learns one-second times as intervals: no event before 2000, sessions and timing faithful', () => {
@@ -114,7 +78,7 @@ describePg('pgbench -C -c 6 -T 20 on PostgreSQL (a new connection for every tran
   beforeAll(async () => {
     const log = join(dir, 'tpcb-C.log');
     await capturePgbench({ output: log, clients: 6, threads: 2, seconds: 20, connectPerTransaction: true });
-    run = await pipeline(log, 'tpcb-C');
+    run = await pipeline(log, 'tpcb-C', dir);
   }, 240_000);
 
   it('keeps the number of events, the sessions\' lifetimes and the number of open sessions over time', () => {

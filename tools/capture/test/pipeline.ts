@@ -1,0 +1,42 @@
+import { join } from 'node:path';
+import { TRACE_FORMAT_VERSION, TraceFileSink, TraceFileSource, type TraceEvent } from '@sqltrace/core';
+import { MarkovGenerator } from '@sqltrace/generators';
+import { parseLogsToTrace } from '@sqltrace/parser';
+import { WorkloadValidator, type FidelityReportJson } from '@sqltrace/validator';
+
+export interface Pipeline {
+  readonly original: string;
+  readonly synthetic: string;
+  readonly originalEvents: number;
+  readonly syntheticEvents: number;
+  readonly report: FidelityReportJson;
+  readonly minTs: number;
+}
+
+/** Parse, train (markov), generate as many events, validate: what a user runs with stb. */
+export async function pipeline(log: string, name: string, dir: string): Promise<Pipeline> {
+  const original = join(dir, `${name}.jsonl`);
+  const parsed = await parseLogsToTrace([log], { output: original, threads: 0 });
+  const source = new TraceFileSource(original);
+  const generator = new MarkovGenerator();
+  const model = await generator.train(source);
+  const synthetic = join(dir, `${name}.synthetic.jsonl`);
+  const sink = new TraceFileSink(synthetic);
+  await sink.writeHeader({ version: TRACE_FORMAT_VERSION, source: 'synthetic', resolutionUs: 1, learnedFromResolutionUs: model.profile.trace.resolutionUs });
+  let batch: TraceEvent[] = [];
+  let minTs = Infinity;
+  for await (const event of generator.generate(model, { seed: 'fidelity', events: parsed.events })) {
+    if (event.ts < minTs) minTs = event.ts;
+    batch.push(event);
+    if (batch.length === 1_024) {
+      await sink.write(batch);
+      batch = [];
+    }
+  }
+  await sink.write(batch);
+  await sink.close();
+  for await (const event of source.events()) if (event.ts < minTs) minTs = event.ts;
+  const report = await new WorkloadValidator().compare(source, new TraceFileSource(synthetic));
+  return { original, synthetic, originalEvents: parsed.events, syntheticEvents: sink.count, report, minTs };
+}
+
