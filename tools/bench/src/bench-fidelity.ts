@@ -13,16 +13,13 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import pg from 'pg';
-import { capturePgbench } from '@sqltrace/capture';
+import { capturePgbench, freshPgbenchDatabase } from '@sqltrace/capture';
 import { have, out, requireBuiltCli, STB } from './bench-inputs';
 import { measure, median } from './measure';
 
 const URL_ = process.env.STB_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const RUNS = Number(process.env.STB_BENCH_RUNS ?? 3);
 const TARGET = 'stb_fidelity_target';
-const u = new URL(URL_);
-const pgArgs = ['-h', u.hostname, '-p', u.port || '5432', '-U', decodeURIComponent(u.username || 'postgres')];
 
 interface Replay {
   readonly throughput: number;
@@ -38,24 +35,10 @@ async function stb(args: string[]): Promise<Record<string, unknown>> {
   return JSON.parse(m.stdout) as Record<string, unknown>;
 }
 
-async function freshTarget(): Promise<void> {
-  const admin = new pg.Client({ connectionString: URL_ });
-  await admin.connect();
-  try {
-    if ((await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [TARGET])).rowCount === 0) await admin.query(`CREATE DATABASE ${TARGET}`);
-  } finally {
-    await admin.end();
-  }
-  const init = await measure('pgbench', ['-i', '-q', '-s', '10', ...pgArgs, TARGET]);
-  if (init.code !== 0) throw new Error(`pgbench -i failed: ${init.stderr}`);
-}
-
 async function replay(trace: string, label: string): Promise<Replay> {
-  await freshTarget();
-  const target = new URL(URL_);
-  target.pathname = `/${TARGET}`;
+  const target = await freshPgbenchDatabase(URL_, TARGET);
   const results = join(out, `fidelity-${label}.json`);
-  const r = await stb(['bench', trace, '--driver', 'postgres', '--url', target.toString(), '--speed', '1', '--duration', '20s', '-o', results]);
+  const r = await stb(['bench', trace, '--driver', 'postgres', '--url', target, '--speed', '1', '--duration', '20s', '-o', results]);
   const timeline = r.timeline as { openConnections: number[] };
   const seconds = timeline.openConnections.slice(1, -1); // whole seconds inside the run
   return {

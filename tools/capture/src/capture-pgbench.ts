@@ -1,6 +1,7 @@
 import { closeSync, createWriteStream, fstatSync, openSync, readSync, readFileSync } from 'node:fs';
 import { once } from 'node:events';
 import pg from 'pg';
+import { freshPgbenchDatabase, pgEnvironment } from './pgbench-database';
 import { runProgram } from './run-program';
 
 export interface PgbenchCaptureOptions {
@@ -45,7 +46,6 @@ export async function capturePgbench(options: PgbenchCaptureOptions): Promise<Ca
   const started = performance.now();
   const url = new URL(options.url ?? process.env.STB_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test');
   const database = options.database ?? 'stb_capture_pgbench';
-  if (!/^[a-z_][a-z0-9_]*$/.test(database)) throw new Error(`database name "${database}" must be a plain lower-case identifier`);
   const admin = new pg.Client({ connectionString: url.toString() });
   await admin.connect();
   let logPath: string;
@@ -53,16 +53,15 @@ export async function capturePgbench(options: PgbenchCaptureOptions): Promise<Ca
     const prefix = (await admin.query<{ log_line_prefix: string }>('SHOW log_line_prefix')).rows[0]!.log_line_prefix;
     if (prefix !== PREFIX) throw new Error(`the server's log_line_prefix is '${prefix}', the capture needs '${PREFIX}' (set it in postgresql.conf and reload)`);
     logPath = await serverLogPath(admin);
-    const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
-    if (exists.rowCount === 0) await admin.query(`CREATE DATABASE ${database}`);
+    // Made and filled before statements are logged (the fill is not the workload).
+    await freshPgbenchDatabase(url.toString(), database, options.scale ?? 10);
     await admin.query(`ALTER DATABASE ${database} RESET log_min_duration_statement`);
   } catch (error) {
     await admin.end();
     throw error;
   }
-  const env = { PGHOST: url.hostname, PGPORT: url.port || '5432', PGUSER: decodeURIComponent(url.username || 'postgres'), PGPASSWORD: decodeURIComponent(url.password) };
+  const env = pgEnvironment(url);
   try {
-    await runProgram('pgbench', ['-i', '-q', '-s', String(options.scale ?? 10), database], env);
     await admin.query(`ALTER DATABASE ${database} SET log_min_duration_statement = 0`);
     const offset = fileSize(logPath);
     const args = ['-c', String(options.clients ?? 8), '-j', String(options.threads ?? 2), '-T', String(options.seconds ?? 30)];

@@ -1,2 +1,3 @@
 export { capturePgbench, type CaptureResult, type PgbenchCaptureOptions } from './capture-pgbench';
 export { captureSysbench, type SysbenchCaptureOptions } from './capture-sysbench';
+export { freshPgbenchDatabase, pgEnvironment } from './pgbench-database';

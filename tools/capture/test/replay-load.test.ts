@@ -1,12 +1,10 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { BenchmarkRunner, type BenchResults } from '@sqltrace/bench';
 import { TraceFileSource } from '@sqltrace/core';
 import { PostgresDriver } from '@sqltrace/driver-postgres';
-import { capturePgbench } from '../src/index';
-import { runProgram } from '../src/run-program';
+import { capturePgbench, freshPgbenchDatabase } from '../src/index';
 import { pipeline, type Pipeline } from './pipeline';
 import { serversOrSkip } from './servers';
 
@@ -20,22 +18,8 @@ const { describePg } = serversOrSkip();
 const URL_ = process.env.STB_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const TARGET = 'stb_capture_target';
 
-async function freshTarget(): Promise<string> {
-  const admin = new pg.Client({ connectionString: URL_ });
-  await admin.connect();
-  try {
-    if ((await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [TARGET])).rowCount === 0) await admin.query(`CREATE DATABASE ${TARGET}`);
-  } finally {
-    await admin.end();
-  }
-  const u = new URL(URL_);
-  await runProgram('pgbench', ['-i', '-q', '-s', '10', TARGET], { PGHOST: u.hostname, PGPORT: u.port || '5432', PGUSER: decodeURIComponent(u.username || 'postgres') });
-  u.pathname = `/${TARGET}`;
-  return u.toString();
-}
-
 async function replay(trace: string): Promise<BenchResults> {
-  const url = await freshTarget();
+  const url = await freshPgbenchDatabase(URL_, TARGET);
   const driver = new PostgresDriver({ url });
   try {
     return await new BenchmarkRunner({ driver, target: TARGET, mode: 'replay', speed: 1, durationSeconds: 10 }).run(new TraceFileSource(trace));

@@ -1,4 +1,4 @@
-import { StbError, type Driver, type MetricsSink, type TraceSource } from '@sqltrace/core';
+import { StbError, headerResolution, type Driver, type MetricsSink, type TraceSource } from '@sqltrace/core';
 import { RESULTS_SCHEMA, RESULTS_VERSION, type BenchResults } from '../results/bench-results';
 import { checkPipeline } from './check-pipeline';
 import { closedLoop } from './closed-mode';
@@ -10,9 +10,7 @@ import { statementPool } from './statement-pool';
 
 /** A trace's clock resolution from its header (1 when it has none). */
 export async function clockResolution(trace: TraceSource, signal?: AbortSignal): Promise<number> {
-  const header = await trace.header?.(signal ? { signal } : {});
-  const r = header?.resolutionUs;
-  return typeof r === 'number' && Number.isInteger(r) && r > 1 ? r : 1;
+  return headerResolution(await trace.header?.(signal ? { signal } : {}));
 }
 
 export interface BenchmarkOptions {

@@ -1,4 +1,4 @@
-import { onClockGrid, type TraceEvent, type TraceSource } from '@sqltrace/core';
+import { clockTick, type TraceEvent, type TraceSource } from '@sqltrace/core';
 
 /** The most statements of one tick held to spread them (a bigger tick is spread in parts). */
 const MAX_TICK_EVENTS = 200_000;
@@ -26,18 +26,17 @@ export function spreadTicks(trace: TraceSource, resolutionUs: number): TraceSour
         held = [];
       };
       for await (const event of trace.events(options)) {
-        if (!onClockGrid(event, resolutionUs)) {
+        const at = clockTick(event, resolutionUs);
+        if (at === undefined) {
           yield* release();
           yield event;
           continue;
         }
-        const atEnd = event.ts % resolutionUs !== 0;
-        const t = atEnd ? event.ts + event.durationUs! : event.ts;
-        if (t !== tick || held.length >= MAX_TICK_EVENTS) {
+        if (at.tick !== tick || held.length >= MAX_TICK_EVENTS) {
           yield* release();
-          tick = t;
+          tick = at.tick;
         }
-        held.push({ event, atEnd });
+        held.push({ event, atEnd: at.atEnd });
       }
       yield* release();
     },

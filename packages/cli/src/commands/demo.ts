@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TRACE_FORMAT_VERSION, TraceFileSink, TraceFileSource } from '@sqltrace/core';
+import { TraceFileSink, TraceFileSource } from '@sqltrace/core';
 import { MarkovGenerator, saveModelFile } from '@sqltrace/generators';
 import { WorkloadValidator, renderHtmlReport } from '@sqltrace/validator';
 import { BenchmarkRunner, renderResultsSummary } from '@sqltrace/bench';
@@ -12,6 +12,7 @@ import { renderSummary } from './validate';
 import { collectTemplateStats, parseLogsToTrace } from '@sqltrace/parser';
 import { int } from '../shared/format';
 import { StbCommand } from '../shared/stb-command';
+import { syntheticHeader } from '../shared/synthetic-header';
 import { renderTemplateTable } from './templates';
 
 export interface DemoResult {
@@ -67,7 +68,7 @@ Replay against embedded SQLite joins the demo when the bench stage lands.`;
     this.say(`4. generate  ${int(stats.events)} synthetic events (seed 1)`);
     const synthesizer = generator.synthesizer(model, { seed: 1, events: stats.events });
     const sink = new TraceFileSink(synthetic);
-    await sink.writeHeader({ version: TRACE_FORMAT_VERSION, source: 'synthetic', dialect: model.profile.dialect, generator: `stb ${this.config.version} (markov)`, seed: '1' });
+    await sink.writeHeader(syntheticHeader(model.profile, `stb ${this.config.version} (markov)`, '1'));
     const samples: string[] = [];
     for (const batch of synthesizer.batches()) {
       await sink.write(batch);

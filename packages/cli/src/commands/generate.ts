@@ -1,11 +1,12 @@
 import { Args, Flags } from '@oclif/core';
-import { TRACE_FORMAT_VERSION, TraceFileSink, type TraceEvent } from '@sqltrace/core';
+import { TraceFileSink, type TraceEvent } from '@sqltrace/core';
 import { defaultRegistry, loadModelFile } from '@sqltrace/generators';
 import { DistinctCounter } from '@sqltrace/parser';
 import { parseDuration } from '../shared/duration';
 import { int } from '../shared/format';
 import { ProgressLine } from '../shared/progress-line';
 import { StbCommand } from '../shared/stb-command';
+import { syntheticHeader } from '../shared/synthetic-header';
 
 export interface GenerateResult {
   model: string;
@@ -56,9 +57,7 @@ The same --seed gives the same bytes.`;
     const file = await loadModelFile(args.model);
     const generator = defaultRegistry().create(file.strategy);
     const model = generator.loadModel(file.model, args.model);
-    const profile = (file.model as { profile?: { dialect?: string; trace?: { resolutionUs?: number } } }).profile;
-    const dialect = profile?.dialect;
-    const learnedFrom = profile?.trace?.resolutionUs;
+    const profile = (file.model as { profile?: Parameters<typeof syntheticHeader>[0] }).profile;
     let backend: string | undefined;
     const warnings: string[] = [];
     const options = {
@@ -79,7 +78,7 @@ The same --seed gives the same bytes.`;
     let first: number | undefined;
     let last = 0;
     try {
-      await sink.writeHeader({ version: TRACE_FORMAT_VERSION, source: 'synthetic', ...(dialect ? { dialect } : {}), generator: `stb ${this.config.version} (${file.strategy})`, seed: flags.seed, resolutionUs: 1, ...(learnedFrom !== undefined ? { learnedFromResolutionUs: learnedFrom } : {}) });
+      await sink.writeHeader(syntheticHeader(profile, `stb ${this.config.version} (${file.strategy})`, flags.seed));
       let batch: TraceEvent[] = [];
       for await (const event of events) {
         batch.push(event);

@@ -62,7 +62,7 @@ export function renderSummary(report: FidelityReportJson): string {
     p.skipped ? '-' : p.effectSize.toFixed(4),
     String(p.threshold),
     p.pAdjusted === undefined ? '-' : p.pAdjusted < 1e-4 ? p.pAdjusted.toExponential(1) : p.pAdjusted.toFixed(4),
-    p.skipped ? `skipped (${p.skipped})` : p.passed ? (p.note ? `pass (${p.note.startsWith('within the original') ? 'within the original\'s own variation' : 'not significant'})` : 'pass') : 'FAIL',
+    p.skipped ? `skipped (${p.skipped})` : p.passed ? (p.passedAs === 'within-original-variation' ? 'pass (within the original\'s own variation)' : p.passedAs === 'not-significant' ? 'pass (not significant)' : 'pass') : 'FAIL',
   ]);
   const verdict = report.passed ? 'PASS' : `FAIL (${report.failed.length > 0 ? report.failed.join(', ') : `score under ${report.failUnder}`})`;
   return `${table(['property', 'effect', 'threshold', 'p (Holm)', 'verdict'], rows, new Set([1, 2, 3]))}\n\nscore ${report.score.toFixed(3)} — ${verdict}\n${report.original.events.toLocaleString('en')} original events vs ${report.synthetic.events.toLocaleString('en')} synthetic`;

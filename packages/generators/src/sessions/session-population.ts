@@ -1,4 +1,4 @@
-import type { Prng } from '@sqltrace/core';
+import { sweepOpenSessions, type Prng } from '@sqltrace/core';
 import { EmpiricalDistribution, type EmpiricalDistributionJson } from '../distributions/empirical-distribution';
 
 /**
@@ -22,7 +22,7 @@ export interface SessionPopulationJson {
 }
 
 /** Offsets of sessions open at the start kept in a model (beyond this, an even sample). */
-export const MAX_INITIAL = 10_000;
+const MAX_INITIAL = 10_000;
 /**
  * A population whose number of open sessions varies less than this share of its mean is a closed
  * loop (independent arrivals give a Poisson count: variance = mean; a fixed set of clients that
@@ -79,29 +79,12 @@ const DISPERSION_SLICES = 20;
  * (pooled: Σ variance / Σ mean): a fixed set of clients, however many there are at each stage.
  */
 function closedLoop(spans: readonly SessionSpan[], from: number, to: number): boolean {
-  const changes: number[] = [];
-  for (const s of spans) changes.push(s.first * 2 + 1, Math.max(s.first, s.lastEnd) * 2);
-  changes.sort((a, b) => a - b);
-  const slice = Math.max(1, (to - from) / DISPERSION_SLICES);
   const time = new Float64Array(DISPERSION_SLICES), sum = new Float64Array(DISPERSION_SLICES), squares = new Float64Array(DISPERSION_SLICES);
-  let open = 0, at = from;
-  const spend = (until: number) => {
-    while (at < until) {
-      let k = Math.min(DISPERSION_SLICES - 1, Math.floor((at - from) / slice));
-      if (k < DISPERSION_SLICES - 1 && from + (k + 1) * slice <= at) k++;
-      const upTo = k === DISPERSION_SLICES - 1 ? until : Math.min(until, from + (k + 1) * slice);
-      const dt = upTo - at;
-      time[k] += dt;
-      sum[k] += open * dt;
-      squares[k] += open * open * dt;
-      at = upTo;
-    }
-  };
-  for (const change of changes) {
-    spend(Math.floor(change / 2));
-    open += change % 2 === 1 ? 1 : -1;
-  }
-  spend(to);
+  sweepOpenSessions(spans, from, to, DISPERSION_SLICES, (k, open, us) => {
+    time[k] += us;
+    sum[k] += open * us;
+    squares[k] += open * open * us;
+  });
   let variance = 0, mean = 0;
   for (let k = 0; k < DISPERSION_SLICES; k++) {
     if (!(time[k]! > 0)) continue;

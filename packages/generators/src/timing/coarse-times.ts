@@ -1,4 +1,4 @@
-import { onClockGrid, Prng, StbError, type TraceEvent } from '@sqltrace/core';
+import { clockTick, Prng, StbError, type TraceEvent } from '@sqltrace/core';
 
 interface Run {
   /** The tick the run's logged times share (µs). */
@@ -28,13 +28,13 @@ export async function* spreadCoarseTimes(events: AsyncIterable<TraceEvent>, reso
   let index = 0;
   for await (const event of events) {
     index++;
-    if (!onClockGrid(event, resolutionUs)) {
+    const at = clockTick(event, resolutionUs);
+    if (at === undefined) {
       throw new StbError('E_INPUT', `${name}: event ${index} (ts ${event.ts}) is not on the ${resolutionUs} µs clock the trace header claims (resolutionUs)`, {
         hint: 'Correct or remove "resolutionUs" in the trace header, or parse the log again with stb parse',
       });
     }
-    const atEnd = event.ts % resolutionUs !== 0;
-    const tick = atEnd ? event.ts + event.durationUs! : event.ts;
+    const { tick, atEnd } = at;
     const run = runs.get(event.session);
     if (run !== undefined && run.tick === tick && run.atEnd === atEnd) {
       run.events.push(event);

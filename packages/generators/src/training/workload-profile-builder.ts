@@ -1,4 +1,4 @@
-import type { Dialect, ParamValue, SlotType, TraceEvent } from '@sqltrace/core';
+import { cutByEdges, edgeSlack, type Dialect, type ParamValue, type SlotType, type TraceEvent } from '@sqltrace/core';
 import { compileTemplatePlan, expandPlan, Normalizer, type TemplatePlan } from '@sqltrace/parser';
 import { CategoricalDistribution } from '../distributions/categorical-distribution';
 import { EmpiricalDistribution } from '../distributions/empirical-distribution';
@@ -45,8 +45,6 @@ export interface WorkloadProfileOptions {
  * began (a pool), unlike the sessions that arrived while it ran.
  */
 const EARLY_US = 1_000_000;
-/** The widest edge of a log within which a session counts as open before it began or after it ended. */
-const EDGE_US = 1_000_000;
 
 interface TemplateEntry {
   readonly id: string;
@@ -275,19 +273,14 @@ export class WorkloadProfileBuilder {
   finish(): WorkloadProfileJson {
     const arrivals: number[] = [];
     let open = 0;
-    // A session is censored at an edge of the log when the silence between that edge and its
-    // first (last) statement is no longer than its own silences, the clock's resolution, or the
-    // log's first (last) 1% (at most a second, where clients still connect or have begun to
-    // leave as the log was cut): it may well have been open before the log began, or go on after.
+    // A session the log's edges cut is censored: open before the log began, or still after it.
     const from = Number.isFinite(this.#firstTs) ? this.#firstTs : 0;
     const to = Math.max(this.#lastTs, this.#lastEnd, from);
-    const edge = Math.max(this.#options.resolutionUs, Math.min(EDGE_US, (to - from) / 100));
+    const slack = edgeSlack(from, to, this.#options.resolutionUs);
     const spans: SessionSpan[] = [];
     for (const session of this.#sessions.values()) {
       // A censored end is no end: the chain does not learn one there either.
-      const slack = Math.max(edge, session.maxGap);
-      const openAtStart = session.first - from <= slack;
-      const openAtEnd = to - session.lastEnd <= slack;
+      const { atStart: openAtStart, atEnd: openAtEnd } = cutByEdges(session, from, to, slack);
       if (!openAtEnd) {
         this.#learner.observe(session.history, END, { session: session.ordinal, gapUs: -1 });
         this.#ends.add(session.lastState, session.length, true);

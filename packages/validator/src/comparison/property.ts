@@ -30,6 +30,11 @@ export interface PropertyOutcome extends PropertyResult {
   readonly property: PropertyName;
   /** Why the verdict is not simply effect ≤ threshold. */
   readonly note?: string;
+  /**
+   * A pass beyond the threshold, and why: the difference may be sampling noise (its test's
+   * adjusted p ≥ 0.05), or it is no larger than the original's own between its two halves.
+   */
+  readonly passedAs?: 'not-significant' | 'within-original-variation';
   readonly details?: Record<string, unknown>;
 }
 

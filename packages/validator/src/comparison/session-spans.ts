@@ -1,3 +1,5 @@
+import { cutByEdges, edgeSlack, sweepOpenSessions } from '@sqltrace/core';
+
 /** One session's span in a trace: its first statement's start and its last statement's end (µs). */
 export interface SessionSpanSample {
   readonly first: number;
@@ -22,37 +24,17 @@ export interface Lifetime {
 }
 
 export const CONCURRENCY_BINS = 20;
-/** The widest edge of a trace within which a session counts as cut by it. */
-const EDGE_US = 1_000_000;
 
-/** The sessions' spans swept in time order: open sessions over [from, to] (later ends are cut at `to`). */
+/** Open sessions over [from, to] (later ends are cut at `to`). */
 export function concurrencyProfile(spans: readonly SessionSpanSample[], from: number, to: number): ConcurrencyProfile {
   const span = Math.max(1, to - from);
-  const changes: number[] = [];
-  for (const s of spans) changes.push(s.first * 2 + 1, Math.max(s.first, s.lastEnd) * 2);
-  changes.sort((a, b) => a - b);
   const binUs = span / CONCURRENCY_BINS;
   const curve = new Array<number>(CONCURRENCY_BINS).fill(0);
   const levels = new Map<number, number>();
-  let open = 0;
-  let at = from;
-  const spend = (until: number) => {
-    if (until <= at) return;
-    levels.set(open, (levels.get(open) ?? 0) + (until - at));
-    while (at < until) {
-      let bin = Math.min(CONCURRENCY_BINS - 1, Math.floor((at - from) / binUs));
-      // (A boundary computed in floating point may land on `at` itself: the next bin then.)
-      if (bin < CONCURRENCY_BINS - 1 && from + (bin + 1) * binUs <= at) bin++;
-      const upTo = bin === CONCURRENCY_BINS - 1 ? until : Math.min(until, from + (bin + 1) * binUs);
-      curve[bin]! += (open * (upTo - at)) / binUs;
-      at = upTo;
-    }
-  };
-  for (const change of changes) {
-    spend(Math.min(to, Math.floor(change / 2)));
-    open += change % 2 === 1 ? 1 : -1;
-  }
-  spend(from + span);
+  sweepOpenSessions(spans, from, to, CONCURRENCY_BINS, (bin, open, us) => {
+    curve[bin]! += (open * us) / binUs;
+    levels.set(open, (levels.get(open) ?? 0) + us);
+  });
   let mean = 0;
   for (const [level, time] of levels) {
     levels.set(level, time / span);
@@ -62,15 +44,14 @@ export function concurrencyProfile(spans: readonly SessionSpanSample[], from: nu
 }
 
 /**
- * Wall-clock lifetimes, each marked censored when the session may have begun before the trace or
- * gone on after it: its first (last) statement is no further from that edge than its own longest
- * silence, the clock's resolution, or the trace's first (last) 1% (at most a second).
+ * Wall-clock lifetimes, each marked censored when the trace's edges cut the session (see core's
+ * `cutByEdges`): it is then only known to live at least as long as seen.
  */
 export function lifetimes(spans: readonly SessionSpanSample[], from: number, to: number, resolutionUs: number): Lifetime[] {
-  const edge = Math.max(resolutionUs, Math.min(EDGE_US, (to - from) / 100));
+  const slack = edgeSlack(from, to, resolutionUs);
   return spans.map((s) => {
-    const slack = Math.max(edge, s.maxGap);
-    return { us: Math.max(0, s.lastEnd - s.first), censored: s.first - from <= slack || to - s.lastEnd <= slack };
+    const cut = cutByEdges(s, from, to, slack);
+    return { us: Math.max(0, s.lastEnd - s.first), censored: cut.atStart || cut.atEnd };
   });
 }
 

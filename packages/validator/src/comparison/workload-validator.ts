@@ -1,4 +1,4 @@
-import type { TraceEvent, TraceSource, Validator } from '@sqltrace/core';
+import { clockTick, headerResolution, type TraceEvent, type TraceSource, type Validator } from '@sqltrace/core';
 import { holm } from '../statistics/multiple-testing';
 import type { ValidationObserver } from '../observers/validation-observer';
 import { REPORT_SCHEMA, REPORT_VERSION, type FidelityReportJson, type TraceFacts } from '../report/fidelity-report';
@@ -94,7 +94,7 @@ export class WorkloadValidator implements Validator {
       if (i < 0) return p;
       const pAdjusted = adjusted[i]!;
       const passed = p.passed || pAdjusted >= ALPHA;
-      return { ...p, pAdjusted, passed, ...(passed && !p.passed ? { note: 'beyond the threshold but not significant (adjusted p ≥ 0.05): too few observations to tell' } : {}) };
+      return { ...p, pAdjusted, passed, ...(passed && !p.passed ? { note: 'beyond the threshold but not significant (adjusted p ≥ 0.05): too few observations to tell', passedAs: 'not-significant' as const } : {}) };
     });
     const measured = properties.filter((p) => p.skipped === undefined);
     const score = measured.length === 0 ? 1 : measured.reduce((sum, p) => sum + propertyScore(p), 0) / measured.length;
@@ -142,9 +142,7 @@ async function summarize(input: TraceInput, role: string, signal: AbortSignal | 
 /** A trace's clock resolution: its header's, or `given` for events in memory (default 1). */
 async function resolutionOf(input: TraceInput, signal: AbortSignal | undefined, given: number | undefined): Promise<number> {
   if (Array.isArray(input)) return given ?? 1;
-  const header = await (input as TraceSource).header?.({ signal });
-  const r = header?.resolutionUs;
-  return typeof r === 'number' && r >= 1 ? r : 1;
+  return headerResolution(await (input as TraceSource).header?.({ signal }));
 }
 
 /**
@@ -154,9 +152,10 @@ async function resolutionOf(input: TraceInput, signal: AbortSignal | undefined, 
 async function loggedAtEndOf(input: TraceInput, resolutionUs: number, signal: AbortSignal | undefined): Promise<boolean> {
   let atEnd = 0, atStart = 0, seen = 0;
   const look = (e: TraceEvent) => {
+    // (A duration of whole ticks puts start and end on the clock alike: it tells nothing.)
     if (e.durationUs === undefined || e.durationUs % resolutionUs === 0) return;
-    if (e.ts % resolutionUs === 0) atStart++;
-    else if ((e.ts + e.durationUs) % resolutionUs === 0) atEnd++;
+    const at = clockTick(e, resolutionUs);
+    if (at !== undefined) at.atEnd ? atEnd++ : atStart++;
   };
   if (Array.isArray(input)) {
     for (const e of input as readonly TraceEvent[]) if ((look(e), ++seen) >= 1_000) break;
