@@ -1,4 +1,4 @@
-import { isStbError, type TraceEvent, type TraceHeader, type TraceSource } from '@sqltrace/core';
+import { isStbError, Prng, type TraceEvent, type TraceHeader, type TraceSource } from '@sqltrace/core';
 import { MarkovGenerator } from '@sqltrace/generators';
 import { collect } from './helpers';
 
@@ -120,9 +120,47 @@ describe('the session population', () => {
     expect(mean).toBeLessThan(140);
     expect(gaps.filter((g) => g === 0).length / gaps.length).toBeLessThan(0.2);
   });
+  it('learns the rate of a one-second log that began and ended inside a second (a general log switched on mid-run)', async () => {
+    // 8 clients, 1,000 statements a second each; the log holds 0.25 s of its first second and
+    // 0.6 s of its last: 7.85 s of statements on a one-second clock.
+    const events: TraceEvent[] = [];
+    const from = 0.75e6, to = 8.6e6;
+    for (let c = 0; c < 8; c++) {
+      for (let t = from + c * 37; t < to; t += 1_000) events.push({ ts: T0 + Math.floor(t / 1e6) * 1e6, session: `c${c}`, sql: `SELECT c FROM t WHERE id = ${Math.floor(t) % 9}` });
+    }
+    events.sort((a, b) => a.ts - b.ts);
+    const model = await generator.train(trace(events, { resolutionUs: 1_000_000, dialect: 'mysql' }));
+    const synthetic = await collect(generator.generate(model, { seed: 7, events: events.length }));
+    const span = (synthetic.at(-1)!.ts - synthetic[0]!.ts) / 1e6;
+    // Spread over whole seconds, the edge seconds would stretch it to ~9 s (the rate 13% low).
+    expect(span).toBeGreaterThan(7.6);
+    expect(span).toBeLessThan(8.2);
+  });
 });
 
 describe('values bound to each other within a statement', () => {
+  it('draws the values it may not publish apart from the ones it does, so a slot repeats as often as it did', async () => {
+    // 40 hot ids take 80% of the lookups; the rest are spread over 1..20,000, mostly seen once.
+    const events: TraceEvent[] = [];
+    const prng = new Prng('ids');
+    const next = () => prng.next();
+    for (let i = 0; i < 20_000; i++) {
+      const id = next() < 0.8 ? 9_990 + Math.floor(next() * 40) : 1 + Math.floor(next() * 20_000);
+      events.push({ ts: T0 + i * 1_000, session: `s${i % 4}`, sql: 'SELECT c FROM sbtest1 WHERE id = $1', params: [String(id)] });
+    }
+    const repeated = (values: readonly unknown[]) => {
+      const seen = new Set<string>();
+      let n = 0;
+      for (const v of values) if (seen.has(String(v))) n++;
+      else seen.add(String(v));
+      return n / values.length;
+    };
+    const model = await new MarkovGenerator().train(trace(events));
+    const synthetic = await collect(new MarkovGenerator().generate(model, { seed: 8, events: events.length }));
+    const original = repeated(events.map((e) => e.params![0]));
+    expect(Math.abs(repeated(synthetic.map((e) => e.params![0])) - original)).toBeLessThan(0.02);
+  });
+
   it('keeps BETWEEN ? AND ? at its fixed width, so a range repeats as often as its start (sysbench\'s range queries)', async () => {
     const events: TraceEvent[] = [];
     for (let i = 0; i < 2_000; i++) {

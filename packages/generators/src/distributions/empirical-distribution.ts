@@ -97,11 +97,17 @@ export class EmpiricalDistribution {
    * A summary that reveals no single sample: the sorted samples are cut into up to `points`
    * groups of at least `minGroup` each, and each knot is the mean of one group (so neither the
    * extremes nor any rare value appear as such). Undefined when there are fewer than `minGroup`
-   * samples — nothing can be published.
+   * samples — nothing can be published. `exclude`: values published as they are elsewhere (a
+   * slot's frequent literals), left out so that this summary is the distribution of the rest.
    */
-  toPrivateJSON(minGroup: number, points = 101): EmpiricalDistributionJson | undefined {
-    const sorted = [...this.#reservoir].sort((a, b) => a - b);
+  toPrivateJSON(minGroup: number, points = 101, exclude?: ReadonlySet<number>): EmpiricalDistributionJson | undefined {
+    let sorted = [...this.#reservoir].sort((a, b) => a - b);
     const k = Math.max(1, minGroup);
+    if (exclude !== undefined && exclude.size > 0) {
+      // The distribution of the other values (when enough of them were sampled to publish).
+      const rest = sorted.filter((v) => !exclude.has(v));
+      if (rest.length >= k) sorted = rest;
+    }
     const groups = Math.min(points, Math.floor(sorted.length / k));
     if (groups === 0) return undefined;
     const quantiles: number[] = [];

@@ -8,12 +8,26 @@ interface Run {
   readonly events: TraceEvent[];
 }
 
+/** Whole ticks counted before the share of the log's first tick is judged. */
+const TICKS_TO_JUDGE_FIRST = 3;
+/** Events held back at most while the first tick is judged (then it is judged on what was seen). */
+const MAX_HELD = 200_000;
+/** Whole ticks whose counts stand for the rate at the log's last tick. */
+const RECENT_TICKS = 5;
+
 /**
  * Times known only to a clock tick of `resolutionUs` become times within their tick: the
  * statements of a session that share one tick are spread over it in order — the k-th of n at
  * tick + (k + ½ + (u − ½)/n)·resolution/n, u uniform — so the gaps learned from a millisecond or a
  * one-second log are neither negative nor piled up on the grid, and their mean is kept. A
  * session's run is held until its next tick begins (memory: one tick per session).
+ *
+ * A log starts and ends inside a tick: its first tick holds only the statements after the log
+ * began, its last only those before it ended. Their statements are spread over the share of the
+ * tick they filled at the rate of the whole ticks beside them — the end of the first tick, the
+ * start of the last — not over the whole tick (a ten-second general log switched on mid-second
+ * otherwise learns a rate ~10% low). The first tick's runs, and what follows them, are held
+ * until a few whole ticks have been counted.
  *
  * Throws when an event's time lies on no tick of that resolution: the trace's header claims a
  * coarser clock than its times have.
@@ -25,6 +39,11 @@ export async function* spreadCoarseTimes(events: AsyncIterable<TraceEvent>, reso
   }
   const prng = new Prng(seed);
   const runs = new Map<string, Run>();
+  const ticks = new TickCounts();
+  /** Completed runs held until the first tick's share is known (undefined once it is). */
+  let held: Run[] | undefined = [];
+  let heldEvents = 0;
+  let firstShare = 1;
   let index = 0;
   for await (const event of events) {
     index++;
@@ -35,25 +54,107 @@ export async function* spreadCoarseTimes(events: AsyncIterable<TraceEvent>, reso
       });
     }
     const { tick, atEnd } = at;
+    ticks.count(tick);
     const run = runs.get(event.session);
     if (run !== undefined && run.tick === tick && run.atEnd === atEnd) {
       run.events.push(event);
       continue;
     }
-    if (run !== undefined) yield* spread(run, resolutionUs, prng);
     runs.set(event.session, { tick, atEnd, events: [event] });
+    if (run === undefined) continue;
+    if (held === undefined) {
+      yield* spread(run, resolutionUs, prng, 1, 'whole');
+      continue;
+    }
+    held.push(run);
+    heldEvents += run.events.length;
+    if (ticks.wholeTicksSeen >= TICKS_TO_JUDGE_FIRST || heldEvents >= MAX_HELD) {
+      firstShare = ticks.firstShare();
+      for (const r of held) yield* spread(r, resolutionUs, prng, r.tick === ticks.first ? firstShare : 1, 'end');
+      held = undefined;
+    }
   }
-  for (const run of runs.values()) yield* spread(run, resolutionUs, prng);
+  // The log's end: what was held (a short log), then each session's last run.
+  const lastShare = ticks.lastShare();
+  if (held !== undefined) {
+    firstShare = ticks.firstShare();
+    for (const r of held) yield* spread(r, resolutionUs, prng, r.tick === ticks.first ? firstShare : 1, 'end');
+  }
+  for (const run of runs.values()) {
+    const share = run.tick === ticks.last && run.tick !== ticks.first ? lastShare : run.tick === ticks.first && ticks.last !== ticks.first ? firstShare : 1;
+    yield* spread(run, resolutionUs, prng, share, run.tick === ticks.last ? 'start' : 'end');
+  }
 }
 
-function* spread(run: Run, resolutionUs: number, prng: Prng): Generator<TraceEvent> {
+/** Events per tick: the log's first and last ticks, and the whole ones counted beside them. */
+class TickCounts {
+  first: number | undefined;
+  last: number | undefined;
+  #firstCount = 0;
+  #lastCount = 0;
+  /** Counts of the whole ticks after the first (up to a few), and of the most recent whole ones. */
+  readonly #early: number[] = [];
+  readonly #recent: number[] = [];
+
+  get wholeTicksSeen(): number {
+    return this.#early.length;
+  }
+
+  count(tick: number): void {
+    if (this.first === undefined) this.first = this.last = tick;
+    if (tick === this.last) {
+      this.#lastCount++;
+      return;
+    }
+    if (tick < this.last!) return; // a late line of an earlier tick (logs are in order but for runs)
+    // The tick before this one is now complete.
+    if (this.last === this.first) this.#firstCount = this.#lastCount;
+    else {
+      if (this.#early.length < TICKS_TO_JUDGE_FIRST) this.#early.push(this.#lastCount);
+      this.#recent.push(this.#lastCount);
+      if (this.#recent.length > RECENT_TICKS) this.#recent.shift();
+    }
+    this.last = tick;
+    this.#lastCount = 1;
+  }
+
+  /** The share of the first tick the log covered: its count against the whole ticks after it. */
+  firstShare(): number {
+    const count = this.last === this.first ? this.#lastCount : this.#firstCount;
+    return share(count, median(this.#early));
+  }
+
+  /** The share of the last tick the log covered: its count against the whole ticks before it. */
+  lastShare(): number {
+    return share(this.#lastCount, median(this.#recent));
+  }
+}
+
+function share(count: number, whole: number | undefined): number {
+  if (whole === undefined || !(whole > 0)) return 1;
+  return Math.min(1, Math.max(count / whole, 1 / 64));
+}
+
+function median(values: readonly number[]): number | undefined {
+  if (values.length === 0) return undefined;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+/**
+ * Spreads a run over `share` of its tick: at the tick's end ('end', the log began inside it),
+ * its start ('start', the log ended inside it), or the whole tick.
+ */
+function* spread(run: Run, resolutionUs: number, prng: Prng, share: number, side: 'end' | 'start' | 'whole'): Generator<TraceEvent> {
   const n = run.events.length;
+  const width = resolutionUs * share;
+  const from = run.tick + (side === 'end' ? resolutionUs - width : 0);
   for (let k = 0; k < n; k++) {
     const event = run.events[k]!;
-    // The middle of its share of the tick, moved at random by up to half a share over n: a lone
-    // statement lands anywhere in its tick, many keep their spacing (random shares would swing
+    // The middle of its share of the interval, moved at random by up to half a share over n: a
+    // lone statement lands anywhere in it, many keep their spacing (random shares would swing
     // each gap between none and two shares, and the gaps clamped at 0 would pile up there).
-    const logged = run.tick + Math.floor(((k + 0.5 + (prng.next() - 0.5) / n) * resolutionUs) / n);
+    const logged = Math.min(run.tick + resolutionUs - 1, from + Math.floor(((k + 0.5 + (prng.next() - 0.5) / n) * width) / n));
     yield { ...event, ts: run.atEnd ? logged - event.durationUs! : logged };
   }
 }
