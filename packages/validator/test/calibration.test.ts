@@ -162,3 +162,29 @@ describe('concurrency against the original\'s own variation', () => {
     expect(p.passed).toBe(false);
   });
 });
+
+describe('arrival rate on a one-second clock', () => {
+  /** A steady 2,000 statements a second, from 0.3 s into the first second to `to`. */
+  function steady(resolutionUs: number, to = 10_000_000): TraceEvent[] {
+    const events: TraceEvent[] = [];
+    for (let t = 300_000; t < to; t += 500) {
+      events.push({ ts: 1_765_000_000_000_000 + Math.floor(t / resolutionUs) * resolutionUs, session: `s${t % 7}`, sql: 'SELECT 1' });
+    }
+    return events;
+  }
+
+  it('passes a synthetic trace of microseconds against the log of seconds it was learnt from', async () => {
+    // Each second's statements share its time in the log. The synthetic trace runs 0.1 s longer,
+    // into an eleventh second: slicing instants, the ticks fell into other slices of the two spans
+    // (effect 0.5).
+    const p = (await new WorkloadValidator({ resolutionUs: 1_000_000 }).compare(steady(1_000_000), steady(1, 10_100_000))).properties.find((x) => x.property === 'arrival-rate')!;
+    expect(p.effectSize).toBeLessThan(0.1);
+    expect(p.passed).toBe(true);
+  });
+
+  it('still fails a rate that halves halfway', async () => {
+    const halved = steady(1).filter((e, i) => e.ts < 1_765_000_005_000_000 || i % 2 === 0);
+    const p = (await new WorkloadValidator({ resolutionUs: 1_000_000 }).compare(steady(1_000_000), halved)).properties.find((x) => x.property === 'arrival-rate')!;
+    expect(p.passed).toBe(false);
+  });
+});

@@ -29,7 +29,10 @@ const BINS = 20;
 /** Arrival rate over time: TVD of the event-time histograms, each over its own trace's span (so a sped-up trace compares by shape). */
 export function arrivalRate(o: TraceSummary, s: TraceSummary, threshold: number): PropertyOutcome {
   const measure = `TVD of event counts in ${BINS} equal slices of each trace's span`;
-  const a = histogram(o.eventTimes), b = histogram(s.eventTimes);
+  // Compared on a coarse clock, a time stands for its whole tick: slicing the ticks' instants
+  // would leave slices empty or doubled as the grid falls against them.
+  const tick = Math.max(o.resolutionUs, s.resolutionUs);
+  const a = histogram(o.eventTimes, tick), b = histogram(s.eventTimes, tick);
   if (a === undefined || b === undefined) return skipped('arrival-rate', measure, threshold, 'a trace spans no time (one instant)');
   // Chi-square on the slice counts (of up to 100,000 sampled events a side) guards small traces from noise.
   const merged = mergeSparseCategories(a, b);
@@ -40,7 +43,11 @@ export function arrivalRate(o: TraceSummary, s: TraceSummary, threshold: number)
   });
 }
 
-function histogram(times: readonly number[]): number[] | undefined {
+/**
+ * Event counts in BINS equal slices of the span. With a tick over 1 µs each time is the interval
+ * [t, t + tick) and its event is shared among the slices that interval overlaps.
+ */
+function histogram(times: readonly number[], tick: number): number[] | undefined {
   let lo = Infinity, hi = -Infinity;
   for (const t of times) {
     if (t < lo) lo = t;
@@ -48,7 +55,15 @@ function histogram(times: readonly number[]): number[] | undefined {
   }
   if (!(hi > lo)) return undefined;
   const bins = new Array<number>(BINS).fill(0);
-  for (const t of times) bins[Math.min(BINS - 1, Math.floor(((t - lo) / (hi - lo)) * BINS))]!++;
+  if (tick <= 1) {
+    for (const t of times) bins[Math.min(BINS - 1, Math.floor(((t - lo) / (hi - lo)) * BINS))]!++;
+    return bins;
+  }
+  const width = (hi + tick - lo) / BINS;
+  for (const t of times) {
+    const from = (t - lo) / width, to = (t + tick - lo) / width;
+    for (let k = Math.floor(from); k < to && k < BINS; k++) bins[k]! += (Math.min(k + 1, to) - Math.max(k, from)) / (to - from);
+  }
   return bins;
 }
 
