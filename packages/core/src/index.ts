@@ -8,6 +8,7 @@ export { sweepOpenSessions } from './domain/open-sessions-sweep';
 export type { SlotType, StatementKind, Template, TemplateSlot, TemplateTables } from './domain/template';
 export { STATEMENT_KINDS } from './domain/template';
 export { kindOfFirstWord, kindOfStatement } from './domain/statement-kind';
+export type { AllowedEffect, StatementClassifier, StatementEffect, StatementSafety } from './domain/statement-effect';
 
 export type { StbErrorCode, StbErrorOptions } from './errors/stb-error';
 export { StbError, isStbError } from './errors/stb-error';
@@ -31,9 +32,10 @@ export { CORRUPT_INPUT, DEFAULT_MAX_LINE_LENGTH, readLineBatches } from './trace
 export { encodeTraceEvent, encodeTraceHeader, traceEventProblem } from './trace-io/trace-event-codec';
 export { TraceFileSource } from './trace-io/trace-file-source';
 export { TraceFileSink } from './trace-io/trace-file-sink';
+export { AtomicOutput, checkOutputPath, removeTemporaryOutputs, temporaryPathFor, writeFileAtomic } from './trace-io/atomic-output';
 export type { DriverErrorDetails } from './errors/driver-error';
 export { DriverError, isDriverError } from './errors/driver-error';
-export { redactUrl } from './drivers/connection-url';
+export { redactSecrets, redactUrl } from './drivers/connection-url';
 export { runStatements } from './drivers/run-statements';
 export { ConnectionSession } from './drivers/connection-session';
 export { siblingScript } from './threads/sibling-script';

@@ -1,5 +1,5 @@
 import mysql from 'mysql2/promise';
-import { ConnectionSession, DriverError, OpenSessions, runStatements, redactUrl, type Driver, type DriverSession, type ExecuteResult, type ParamValue } from '@sqltrace/core';
+import { ConnectionSession, DriverError, OpenSessions, runStatements, redactSecrets, type Driver, type DriverSession, type ExecuteResult, type ParamValue } from '@sqltrace/core';
 
 export interface MysqlDriverConfig {
   /** `mysql://user:password@host:port/database` (MySQL or MariaDB). */
@@ -30,7 +30,7 @@ export class MysqlDriver implements Driver {
     try {
       connection = await mysql.createConnection({ uri: this.#config.url, connectTimeout: this.#config.connectTimeoutMs ?? 10_000, multipleStatements: false, supportBigNumbers: true });
     } catch (error) {
-      throw translate(error, `cannot connect to ${redactUrl(this.#config.url)}`);
+      throw translate(error, `cannot connect to ${redactSecrets(this.#config.url)}`);
     }
     let lost: DriverError | undefined;
     connection.on('error', (error: unknown) => {

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { StatementQuery, type ResultShapes } from './statement-query';
-import { ConnectionSession, DriverError, OpenSessions, runStatements, redactUrl, type Driver, type DriverSession, type ExecuteResult, type ParamValue } from '@sqltrace/core';
+import { ConnectionSession, DriverError, OpenSessions, runStatements, redactSecrets, type Driver, type DriverSession, type ExecuteResult, type ParamValue } from '@sqltrace/core';
 
 export interface PostgresDriverConfig {
   /** `postgres://user:password@host:port/database` (libpq-style URL). */
@@ -61,7 +61,7 @@ export class PostgresDriver implements Driver {
       await client.connect();
     } catch (error) {
       await client.end().catch(() => undefined);
-      throw translate(error, `cannot connect to ${redactUrl(this.#config.url)}`);
+      throw translate(error, `cannot connect to ${redactSecrets(this.#config.url)}`);
     }
     return this.#open.add((release) => new PostgresSession(client, () => lost, release));
   }

@@ -21,6 +21,8 @@ export interface LineBatchOptions {
   /** Longer lines are skipped (and reported) without ever being held in memory whole. */
   readonly maxLineLength?: number;
   readonly onWarning?: (warning: LineWarning) => void;
+  /** Hears each line skipped for its length (its number): it is in no batch, so the caller counts it. */
+  readonly onLongLine?: (line: number) => void;
   /** Stops the read when aborted. */
   readonly signal?: AbortSignal;
   /**
@@ -58,6 +60,10 @@ export async function* readLineBatches(stream: Readable, options: LineBatchOptio
   let lineNo = 1;
   let skipping = false; // inside an over-long line: discard until its newline
   const warn = options.onWarning;
+  const tooLong = (line: number) => {
+    warn?.({ line, message: `line longer than ${maxLen} characters skipped` });
+    options.onLongLine?.(line);
+  };
   const copy = options.detach ?? true;
 
   const checkReplacement = (lines: string[], first: number) => {
@@ -80,7 +86,7 @@ export async function* readLineBatches(stream: Readable, options: LineBatchOptio
       let nl = text.indexOf('\n');
       if (!skipping && carry.length > 0 && nl !== -1 && carry.length + nl > maxLen) {
         // A carried line that this chunk completes past the limit.
-        warn?.({ line: lineNo, message: `line longer than ${maxLen} characters skipped` });
+        tooLong(lineNo);
         carry = '';
         skipping = true;
       }
@@ -106,7 +112,7 @@ export async function* readLineBatches(stream: Readable, options: LineBatchOptio
       const rest = start === 0 ? carry + text : text.slice(start);
       carry = '';
       if (rest.length > maxLen) {
-        warn?.({ line: lineNo, message: `line longer than ${maxLen} characters skipped` });
+        tooLong(lineNo);
         skipping = true;
       } else {
         carry = rest;
@@ -120,7 +126,7 @@ export async function* readLineBatches(stream: Readable, options: LineBatchOptio
     if (!skipping && tail.length > 0) {
       const line = tail.charCodeAt(tail.length - 1) === 13 ? tail.slice(0, -1) : tail;
       if (line.length > maxLen) {
-        warn?.({ line: lineNo, message: `line longer than ${maxLen} characters skipped` });
+        tooLong(lineNo);
       } else {
         const lines = [line];
         checkReplacement(lines, lineNo);

@@ -1,5 +1,5 @@
 import { closeSync, createReadStream, openSync, readSync, statSync } from 'node:fs';
-import type { Readable } from 'node:stream';
+import { PassThrough, type Readable, type Writable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { StbError } from '../errors/stb-error';
 
@@ -30,8 +30,7 @@ export interface OpenedInput {
  */
 export function openInput(path: string): OpenedInput {
   if (path === '-') {
-    // stdin cannot be sniffed without consuming it; gzip on stdin is decoded by the caller's pipe.
-    return { name: 'stdin', stream: process.stdin, raw: process.stdin, compression: 'none', sizeBytes: undefined };
+    return { name: 'stdin', stream: decompressedStdin(process.stdin), raw: process.stdin, compression: 'none', sizeBytes: undefined };
   }
   let size: number;
   try {
@@ -68,4 +67,39 @@ function sniffCompression(path: string): Compression {
   } finally {
     if (fd !== undefined) closeSync(fd);
   }
+}
+
+/**
+ * stdin, gunzipped when its first bytes are gzip's (`zcat`-free `stb parse - < log.gz`). A
+ * bzip2 stream is refused with what to do: it cannot be told from its name here.
+ */
+function decompressedStdin(input: Readable): Readable {
+  const out = new PassThrough({ highWaterMark: READ_CHUNK });
+  let decided = false;
+  const first = (chunk: Buffer) => {
+    if (decided) return;
+    decided = true;
+    input.off('data', first);
+    input.pause();
+    if (chunk.length >= 3 && chunk.toString('latin1', 0, 3) === 'BZh') {
+      out.destroy(new StbError('E_FORMAT', 'stdin: bzip2-compressed input cannot be read from stdin', { hint: 'Pass the .bz2 file itself, or decompress it first: bzip2 -dc log.bz2 | stb parse -' }));
+      return;
+    }
+    let target: Writable = out;
+    if (chunk.length >= 2 && chunk[0] === 0x1f && chunk[1] === 0x8b) {
+      const gunzip = createGunzip({ chunkSize: READ_CHUNK });
+      gunzip.on('error', (error) => out.destroy(error));
+      gunzip.pipe(out);
+      target = gunzip;
+    }
+    target.write(chunk);
+    input.pipe(target);
+    input.resume();
+  };
+  input.on('data', first);
+  input.on('error', (error) => out.destroy(error));
+  input.once('end', () => {
+    if (!decided) out.end();
+  });
+  return out;
 }
