@@ -30,6 +30,7 @@ export { SqlFileReader } from './readers/sql-file-reader';
 
 export type { StatementAnalysis } from './analysis/statement-analysis';
 export { analyzeStatement } from './analysis/statement-analyzer';
+export { classifyStatement } from './analysis/statement-effect';
 
 export type { ParseLogsToTraceOptions, ParseLogsToTraceResult } from './parse-logs-to-trace';
 export { parseLogsToTrace } from './parse-logs-to-trace';

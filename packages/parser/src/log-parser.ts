@@ -1,5 +1,5 @@
 import {
-  ClockResolution, type LineBatch, StbError, type TraceEvent, type TraceSource, readLineBatches,
+  ClockResolution, DEFAULT_MAX_LINE_LENGTH, type LineBatch, StbError, type TraceEvent, type TraceSource, readLineBatches,
 } from '@sqltrace/core';
 import { detectFormat } from './format/detect-format';
 import { dialectOf, type LogFormat } from './format/log-format';
@@ -98,7 +98,8 @@ export class LogParser implements TraceSource {
         if (!Number.isFinite(event.ts)) event.ts = 0;
         // A time before 2000 or a day away from the event before it is a clock or parse problem
         // the user should see where it is (the trace keeps the event as logged).
-        if (event.ts < YEAR_2000_US || Math.abs(event.ts - previousTs) > DAY_US) {
+        // (A .sql file has no clock: its statements are numbered 1 ms apart from 0.)
+        if (summary.format !== 'sql' && (event.ts < YEAR_2000_US || Math.abs(event.ts - previousTs) > DAY_US)) {
           if (event.ts < YEAR_2000_US || Number.isFinite(previousTs)) {
             if (++badTimes <= 10) warn(line, `statement time ${new Date(event.ts / 1000).toISOString()} is ${event.ts < YEAR_2000_US ? 'before 2000-01-01' : 'more than a day from the statement before it'}: check the log's clock and time zone`);
           }
@@ -145,7 +146,14 @@ export class LogParser implements TraceSource {
       maxLineLength: options.maxLineLength,
       signal: options.signal,
       onWarning: (w) => warn(w.line, w.message),
+      // In no batch, but read: counted as skipped, so that used + skipped = read stays exact.
+      onLongLine: (line) => {
+        longLines++;
+        sink.skipped(line, 1, `line longer than ${options.maxLineLength ?? DEFAULT_MAX_LINE_LENGTH} characters`);
+        if (line > summary.totalLines) summary.totalLines = line;
+      },
     });
+    let longLines = 0;
     try {
       for await (const batch of lines) {
         if (reader === undefined) {
@@ -163,6 +171,9 @@ export class LogParser implements TraceSource {
           yield events;
         }
         options.onProgress?.({ bytesRead, totalBytes: input.sizeBytes, lines: summary.totalLines, events: summary.events });
+      }
+      if (reader === undefined && longLines > 0) {
+        throw new StbError('E_FORMAT', `${this.name}: no line to read — ${longLines === 1 ? 'its one line is' : `all ${longLines} lines are`} longer than ${options.maxLineLength ?? DEFAULT_MAX_LINE_LENGTH} characters`, { hint: 'Is this a query log? A log has one entry per line, or a few' });
       }
       if (reader === undefined) {
         throw new StbError('E_FORMAT', `${this.name}: the input is empty`, { hint: 'Check the file (and that the server was logging statements)' });

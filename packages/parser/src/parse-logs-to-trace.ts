@@ -1,4 +1,4 @@
-import { StbError, TRACE_FORMAT_VERSION, type TraceHeader, TraceFileSink } from '@sqltrace/core';
+import { AtomicOutput, checkOutputPath, StbError, TRACE_FORMAT_VERSION, type TraceHeader, TraceFileSink } from '@sqltrace/core';
 import { dialectOf } from './format/log-format';
 import { LogParser, type ParseLogOptions } from './log-parser';
 import type { ParseSummary } from './parse-summary';
@@ -25,18 +25,22 @@ export interface ParseLogsToTraceResult {
 
 /**
  * Parses logs (in order) into one trace file: what `stb parse` does. Fails with a clear
- * {@link StbError} when no input yields a single statement.
+ * {@link StbError} when no input yields a single statement. The trace is written beside the
+ * output under a temporary name and renamed into place only when every input was read: a failure
+ * leaves an existing file as it was. The output may not be one of the inputs.
  */
 export async function parseLogsToTrace(paths: readonly string[], options: ParseLogsToTraceOptions): Promise<ParseLogsToTraceResult> {
   if (paths.length === 0) throw new StbError('E_USAGE', 'no input log given', { hint: 'Pass one or more log files, or - for stdin' });
+  checkOutputPath(options.output, paths);
   const started = performance.now();
+  const out = new AtomicOutput(options.output);
   const summaries: ParseSummary[] = [];
   let events = 0;
   let wroteHeader = options.header === false;
   let headerResolution: number | undefined;
   // Without normalization the events go straight to a sink; with it, through the pipeline,
   // which owns the output file (on its worker thread when one is available).
-  const raw = options.normalize === false ? new TraceFileSink(options.output) : undefined;
+  const raw = options.normalize === false ? new TraceFileSink(out.path) : undefined;
   let pipeline: NormalizePipeline | undefined;
   const inFlight: Promise<void>[] = [];
   try {
@@ -45,7 +49,7 @@ export async function parseLogsToTrace(paths: readonly string[], options: ParseL
         ...options,
         normalize: false, // the pipeline normalizes
         onFormat: (_format, dialect) => {
-          if (raw === undefined) pipeline ??= new NormalizePipeline({ dialect, output: options.output, threads: options.threads });
+          if (raw === undefined) pipeline ??= new NormalizePipeline({ dialect, output: out.path, threads: options.threads });
         },
         onProgress: options.onProgress ? (p) => options.onProgress!({ file: parser.name, ...p }) : undefined,
       });
@@ -83,16 +87,27 @@ export async function parseLogsToTrace(paths: readonly string[], options: ParseL
       }
       if (pipeline !== undefined) parser.summary.templates = pipeline.templates;
     }
-  } finally {
+  } catch (error) {
+    await Promise.allSettled(inFlight);
+    await (raw ? raw.close() : pipeline?.close())?.catch(() => undefined);
+    out.discard();
+    throw error;
+  }
+  try {
     await Promise.allSettled(inFlight);
     if (raw) await raw.close();
     else await pipeline?.close();
+  } catch (error) {
+    out.discard();
+    throw error;
   }
   if (events === 0) {
+    out.discard();
     const reasons = summaries.flatMap((s) => s.skipped.slice(0, 2).map((r) => `${r.reason} (${r.lines} lines, first at ${s.file}:${r.firstLines[0]})`));
     throw new StbError('E_INPUT', `no statements found in ${paths.join(', ')}${reasons.length ? `: ${reasons.join('; ')}` : ''}`, {
       hint: 'Check the server logged statements (log_statement=all or log_min_duration_statement=0; general_log or slow_query_log for MySQL), or pass --format / --prefix',
     });
   }
+  out.commit();
   return { output: options.output, inputs: summaries, events, seconds: (performance.now() - started) / 1000 };
 }

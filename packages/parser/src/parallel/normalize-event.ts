@@ -1,5 +1,6 @@
 import { type TraceEvent, encodeTraceEvent } from '@sqltrace/core';
 import type { Normalizer } from '../normalizer/normalizer';
+import { maskPasswordLiterals } from '../normalizer/password-literals';
 
 /** Only DML takes bind parameters everywhere (PostgreSQL refuses them in SET, DDL, utility statements). */
 const PARAMETERIZABLE = new Set(['select', 'insert', 'update', 'delete', 'merge']);
@@ -7,13 +8,16 @@ const PARAMETERIZABLE = new Set(['select', 'insert', 'update', 'delete', 'merge'
 /**
  * Adds `templateId` to an event (in place: events reach it freshly parsed or freshly cloned)
  * and, for DML, splits its literals into `params` (the executable form). Other statements keep
- * their literals inline so they stay executable as is.
+ * their literals inline so they stay executable as is — but for passwords, which become '***'.
  */
 export function normalizeEvent(event: TraceEvent, normalizer: Normalizer): TraceEvent {
   const n = normalizer.normalize(event.sql, event.params);
   if (PARAMETERIZABLE.has(n.template.kind)) {
     event.sql = n.sql;
     event.params = n.params.length > 0 ? n.params : undefined;
+  } else {
+    // Kept inline, so a password would be kept with it.
+    event.sql = maskPasswordLiterals(event.sql);
   }
   event.templateId = n.template.id;
   return event;
