@@ -1,5 +1,5 @@
-import { readFile, writeFile } from 'node:fs/promises';
-import { StbError } from '@sqltrace/core';
+import { readFile } from 'node:fs/promises';
+import { StbError, writeFileAtomic } from '@sqltrace/core';
 
 /** Written in every model file; readers refuse files with another format or a newer version. */
 export const MODEL_FORMAT = 'sqltrace-model';
@@ -16,11 +16,8 @@ export interface ModelFile<T = unknown> {
 
 export async function saveModelFile<T>(path: string, strategy: string, model: T): Promise<void> {
   const file: ModelFile<T> = { format: MODEL_FORMAT, formatVersion: MODEL_FORMAT_VERSION, strategy, createdAt: new Date().toISOString(), model };
-  try {
-    await writeFile(path, JSON.stringify(file));
-  } catch (error) {
-    throw new StbError('E_IO', `${path}: cannot write the model (${(error as NodeJS.ErrnoException).code ?? String(error)})`, { cause: error });
-  }
+  // Beside the target, then renamed: a failed write leaves the previous model as it was.
+  writeFileAtomic(path, JSON.stringify(file));
 }
 
 /**

@@ -74,6 +74,8 @@ interface ActiveSession {
 }
 
 const END_OF_TIME = Number.POSITIVE_INFINITY;
+/** Sessions open at once that a synthesis may hold (each keeps its state in memory: ~1 KB). */
+const MAX_SESSIONS = 1_000_000;
 
 /**
  * Streams a synthetic trace from a workload profile and a next-template predictor: sessions
@@ -97,6 +99,11 @@ export class WorkloadSynthesizer {
     this.#options = options;
     for (const [name, value] of [['events', options.events], ['duration', options.durationSeconds], ['sessions', options.sessions], ['speed', options.speed]] as const) {
       if (value !== undefined && !(value > 0 && Number.isFinite(value))) throw new StbError('E_USAGE', `--${name} must be a positive number, got ${value}`);
+    }
+    if (options.sessions !== undefined && options.sessions > MAX_SESSIONS) {
+      throw new StbError('E_USAGE', `--sessions ${options.sessions}: at most ${MAX_SESSIONS.toLocaleString('en-US')} sessions can be open at once (each keeps its state in memory)`, {
+        hint: 'Generate several traces with different --seed values and replay them side by side',
+      });
     }
     if (profile.trace.events === 0 || profile.templates.length === 0) throw new StbError('E_MODEL', 'the model learned no statements: nothing to generate from');
     this.#renderers = profile.templates.map((t) => new TemplateRenderer(t, profile.dialect, options.style ?? 'auto'));
