@@ -1,3 +1,4 @@
+import type { RefusedStatements } from '../runner/statement-guard';
 import type { RunTimelineJson } from './run-timeline';
 import type { LatencySummary } from '../latency/latency-histogram';
 
@@ -57,6 +58,10 @@ export interface BenchResults extends LatencyTriple {
   readonly connections: { readonly opened: number; readonly lost: number; readonly reopened: number; readonly peak: number };
   /** Per traced session (replay): how far behind schedule it fell at worst, ms — the 10 worst. */
   readonly sessionsBehind: readonly { readonly session: string; readonly maxLagMs: number; readonly operations: number }[];
+  /** The run was stopped by SIGINT/SIGTERM (or an abort) before its end: the figures cover the time until then. */
+  readonly interrupted?: boolean;
+  /** Statements the safety policy kept from the target (absent when the run had no policy). */
+  readonly refused?: RefusedStatements;
   /** Operations and open connections second by second (absent in results of earlier versions). */
   readonly timeline?: RunTimelineJson;
   /** The load generator's own health: event-loop delay while the run went, ms. */

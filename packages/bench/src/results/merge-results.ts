@@ -111,6 +111,7 @@ export function mergeResults(parts: readonly BenchResults[]): BenchResults {
     sessionsBehind: parts.flatMap((p) => p.sessionsBehind).sort((a, b) => b.maxLagMs - a.maxLagMs).slice(0, 10),
     eventLoopDelay: { p50: max((p) => p.eventLoopDelay.p50), p99: max((p) => p.eventLoopDelay.p99), max: max((p) => p.eventLoopDelay.max) },
     ...(endedEarly !== undefined ? { endedEarly } : {}),
+    ...(parts.some((p) => p.interrupted) ? { interrupted: true } : {}),
     templates: [...templates]
       .sort((a, b) => b[1].operations - a[1].operations)
       .map(([template, t]): TemplateResults => {

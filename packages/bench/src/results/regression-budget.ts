@@ -1,6 +1,7 @@
 import { StbError } from '@sqltrace/core';
 import type { BenchResults } from './bench-results';
 import { RESULT_METRICS, relativeChange, type ResultMetric } from './result-metrics';
+import { runFailure } from './run-failure';
 
 /** How much worse than the baseline a figure may get: a fraction of it (`10%`) or an amount in its unit (`2`, ms or ops/s or a count). */
 export interface RegressionBudget {
@@ -43,7 +44,15 @@ export function checkRegressionBudgets(runs: readonly { name: string; results: B
   const [base, ...later] = runs;
   if (base === undefined) return [];
   const violations: BudgetViolation[] = [];
+  // A failed run (interrupted, ended early, nothing measured, every operation an error) has no
+  // figures to hold to a budget: it fails the gate, the baseline too — never "-100% better".
+  for (const run of runs) {
+    const failure = runFailure(run.results);
+    if (failure !== undefined) violations.push({ run: run.name, metric: 'run', baseline: NaN, value: NaN, worseBy: Infinity, budget: 'a complete run', message: `${run.name}: ${failure}` });
+  }
+  if (violations.length > 0 && runFailure(base.results) !== undefined) return violations;
   for (const run of later) {
+    if (runFailure(run.results) !== undefined) continue;
     for (const budget of budgets) {
       const { metric } = budget;
       const baseline = metric.get(base.results), value = metric.get(run.results);

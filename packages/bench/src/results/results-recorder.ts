@@ -1,4 +1,4 @@
-import { isDriverError, type MetricsSink } from '@sqltrace/core';
+import { isDriverError, redactSecrets, type MetricsSink } from '@sqltrace/core';
 import { LatencyHistogram } from '../latency/latency-histogram';
 import type { ErrorClassResults, TemplateResults } from './bench-results';
 
@@ -101,7 +101,7 @@ export class ResultsRecorder {
     if (e === undefined) this.#errors.set(errorClass, (e = { count: 0, codes: new Map(), examples: [] }));
     e.count++;
     e.codes.set(code, (e.codes.get(code) ?? 0) + 1);
-    const message = error instanceof Error ? error.message : String(error);
+    const message = redactSecrets(error instanceof Error ? error.message : String(error));
     if (e.examples.length < 3 && !e.examples.includes(message)) e.examples.push(message.length > 300 ? message.slice(0, 299) + '…' : message);
   }
 

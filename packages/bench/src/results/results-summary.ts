@@ -8,7 +8,13 @@ export function renderResultsSummary(r: BenchResults, maxTemplates = 15): string
   const pipelined = [typeof r.settings['pipeline'] === 'number' ? `pipelined: up to ${r.settings['pipeline']} statements in flight per session` : '', spread].filter(Boolean).join('; ');
   lines.push(`${r.mode} run${pipelined ? ` (${pipelined})` : ''} on ${r.driver} (${r.target}): ${int(r.operations)} operations in ${r.durationSeconds.toFixed(2)} s = ${r.throughput.toFixed(1)} ops/s (goodput ${r.goodput.toFixed(1)}), ${int(r.errors)} errors, ${int(r.dropped)} dropped`);
   lines.push(`connections: ${r.connections.opened} opened, peak ${r.connections.peak}, ${r.connections.lost} lost, ${r.connections.reopened} reopened; event loop delay p99 ${r.eventLoopDelay.p99.toFixed(2)} ms`);
+  if (r.interrupted) lines.push('INTERRUPTED: the run was stopped by a signal; the figures cover the time until then');
   if (r.endedEarly) lines.push(`ENDED EARLY: ${r.endedEarly}`);
+  if (r.refused !== undefined && r.refused.statements > 0) {
+    const classes = Object.entries(r.refused.byEffect).map(([effect, n]) => `${effect === 'ddl' ? 'destructive DDL' : effect} ×${int(n)}`).join(', ');
+    const kinds = [...new Set(r.refused.templates.map((t) => t.what))].slice(0, 5).join(', ');
+    lines.push(`REFUSED: ${int(r.refused.statements)} statements not sent (${classes}: ${kinds}) — send them with --allow ${Object.keys(r.refused.byEffect).join(',')}`);
+  }
   lines.push('');
   const header = ['', 'ops', 'p50', 'p90', 'p99', 'p99.9', 'max (ms)'];
   const row = (name: string, ops: number, l: LatencySummary) => [name, int(ops), ms(l.p50), ms(l.p90), ms(l.p99), ms(l.p999), ms(l.max)];

@@ -6,6 +6,7 @@ import { openLoop } from './open-mode';
 import { replay } from './replay-mode';
 import { RunContext } from './run-context';
 import { spreadTicks } from './spread-ticks';
+import { StatementGuard, type SafetyPolicy } from './statement-guard';
 import { statementPool } from './statement-pool';
 
 /** A trace's clock resolution from its header (1 when it has none). */
@@ -60,6 +61,16 @@ export interface BenchmarkOptions {
    * order (`auto`, the default), or all sent at its start (`off`).
    */
   readonly spread?: 'auto' | 'off';
+  /**
+   * Statements refused (not sent, counted in `refused`): administrative ones and destructive DDL
+   * unless allowed. `stb bench` always passes one; without it every statement is sent.
+   */
+  readonly safety?: SafetyPolicy;
+  /**
+   * How long a server that went away after the run connected (restarted, failed over) is waited
+   * for, reconnecting, before the run ends early (default 30 s; 0: end at once).
+   */
+  readonly reconnectSeconds?: number;
 }
 
 /**
@@ -75,13 +86,16 @@ export class BenchmarkRunner {
     for (const [name, value] of [['speed', options.speed], ['concurrency', options.concurrency], ['rate', options.rate], ['duration', options.durationSeconds]] as const) {
       if (value !== undefined && !(value > 0)) throw new StbError('E_USAGE', `--${name} must be a positive number, got ${value}`);
     }
+    if (options.reconnectSeconds !== undefined && !(options.reconnectSeconds >= 0)) throw new StbError('E_USAGE', `--reconnect-for must be ≥ 0, got ${options.reconnectSeconds}`);
     if (options.warmupSeconds !== undefined && !(options.warmupSeconds >= 0)) throw new StbError('E_USAGE', `--warmup must be ≥ 0, got ${options.warmupSeconds}`);
     if (options.mode === 'open' && options.rate === undefined) throw new StbError('E_USAGE', 'open mode needs --rate (arrivals per second)');
     checkPipeline(options.pipeline, options.mode, options.driver);
   }
 
-  async run(trace: TraceSource): Promise<BenchResults> {
+  async run(input: TraceSource): Promise<BenchResults> {
     const o = this.#o;
+    const guard = o.safety !== undefined ? new StatementGuard(o.safety) : undefined;
+    const trace = guard !== undefined ? guard.filter(input) : input;
     const warmup = o.warmupSeconds ?? 0;
     const startedAt = new Date().toISOString();
     // A replay on the trace's clock starts a little ahead, so the first connections are open when the first statements are due.
@@ -89,6 +103,7 @@ export class BenchmarkRunner {
     const start = o.schedule !== undefined ? o.schedule.startAt - performance.timeOrigin : performance.now() + (timed ? 250 : 0);
     const pipeline = o.pipeline ?? 1;
     const context = new RunContext(o.driver, warmup, o.metrics, o.signal, start, pipeline > 1);
+    if (o.reconnectSeconds !== undefined) context.reconnectMs = o.reconnectSeconds * 1000;
     const progress = o.durationSeconds !== undefined && o.metrics ? setInterval(() => o.metrics!.setProgress(Math.min(1, (performance.now() - context.start) / 1000 / o.durationSeconds!)), 500) : undefined;
     let settings: Record<string, number | string | boolean>;
     try {
@@ -149,6 +164,8 @@ export class BenchmarkRunner {
       sessionsBehind: o.mode === 'replay' ? context.recorder.sessionsBehind() : [],
       eventLoopDelay: { p50: loop.percentile(50) / 1e6, p99: loop.percentile(99) / 1e6, max: loop.max / 1e6 },
       ...(context.endedEarly !== undefined ? { endedEarly: context.endedEarly } : {}),
+      ...(context.interrupted ? { interrupted: true } : {}),
+      ...(guard !== undefined ? { refused: guard.toJSON() } : {}),
       timeline: context.timeline.toJSON(),
       templates: context.recorder.templates(),
       histograms: { responseTime: overall.response.encode(), serviceTime: overall.service.encode(), scheduleLag: overall.lag.encode() },

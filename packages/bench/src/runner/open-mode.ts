@@ -20,7 +20,9 @@ export interface OpenLoopSettings {
  * database does, drawn in order from the trace's statement mix, and wait for a free connection.
  * Response time counts from the arrival, so a stall shows in it (no coordinated omission); when
  * more than 100 arrivals per connection are waiting, new ones are dropped and counted — the run
- * never aborts because the database cannot keep up.
+ * never aborts because the database cannot keep up, and ends at its duration: arrivals still due
+ * then are dropped too. A synchronous driver (SQLite) is held to the same: an arrival counts as
+ * waiting from when it was due, whether or not the loop has reached it.
  */
 export async function openLoop(pool: readonly TraceEvent[], context: RunContext, settings: OpenLoopSettings): Promise<void> {
   const limit = pLimit(settings.connections);
@@ -31,14 +33,27 @@ export async function openLoop(pool: readonly TraceEvent[], context: RunContext,
   const inFlight = new Set<Promise<void>>();
   let at = context.start + (settings.arrivals === 'regular' ? (settings.phase ?? 0) * (1000 / settings.rate) : 0);
   let i = 0;
+  const next = () => (at += settings.arrivals === 'poisson' ? prng.exponential(settings.rate) * 1000 : 1000 / settings.rate);
   while (!context.stopped) {
-    at += settings.arrivals === 'poisson' ? prng.exponential(settings.rate) * 1000 : 1000 / settings.rate;
-    if (at >= endAt) break;
-    await waitUntil(at);
-    if (limit.pendingCount >= maxWaiting) {
+    if (next() >= endAt) break;
+    await waitUntil(at, context.signal);
+    const now = performance.now();
+    if (now >= endAt) {
+      // Time is up with arrivals still due (the database, or a synchronous driver, fell behind):
+      // they were never served.
+      do context.dropped++;
+      while (next() < endAt);
+      break;
+    }
+    // Waiting: those queued for a connection, and those already due that this loop has not
+    // reached (a synchronous driver runs each arrival before the loop sees the next).
+    const behind = ((now - at) * settings.rate) / 1000;
+    if (limit.pendingCount + behind >= maxWaiting) {
       context.dropped++;
       continue;
     }
+    const pause = context.breathe(now);
+    if (pause) await pause;
     const event = pool[i++ % pool.length]!;
     const intended = at;
     const task = limit(async () => {

@@ -115,7 +115,7 @@ export async function replay(trace: TraceSource, context: RunContext, settings: 
         context.dropped++;
         continue;
       }
-      if (intended !== undefined) await waitUntil(intended);
+      if (intended !== undefined) await waitUntil(intended, context.signal);
       if (depth === 1) s.connection = await context.execute(s.connection, event, intended ?? performance.now());
       else {
         const connection = s.connection;
@@ -190,7 +190,7 @@ export async function replay(trace: TraceSource, context: RunContext, settings: 
     if (intended !== undefined && intended > endAt) break;
     if (intended !== undefined) {
       if (intended > lastIntended) lastIntended = intended;
-      if (intended - performance.now() > LOOKAHEAD_MS) await waitUntil(intended - LOOKAHEAD_MS);
+      if (intended - performance.now() > LOOKAHEAD_MS) await waitUntil(intended - LOOKAHEAD_MS, context.signal);
     }
     // Bounded memory: past the read-ahead's size, read on once the sessions have taken half of it.
     const readAhead = intended === undefined ? READ_AHEAD_MAX_SPEED : LOOKAHEAD_EVENTS;

@@ -13,7 +13,11 @@ export class RunContext {
   readonly loopDelay: IntervalHistogram;
   dropped = 0;
   endedEarly: string | undefined;
+  /** How long a server that went away after the run connected is waited for (ms; default 30 s). */
+  reconnectMs = 30_000;
   #open = 0;
+  /** When opening a connection began to fail because the server went away (reset once one opens). */
+  #unreachableSince: number | undefined;
   /** Statement kind per template (a keyword match, once per template rather than per operation). */
   readonly #kinds = new Map<string, string>();
   readonly #driver: Driver;
@@ -52,26 +56,47 @@ export class RunContext {
     return new Promise((resolve) => setImmediate(resolve));
   }
 
-  /** True once the run must stop: aborted, or the database went away. */
+  /** True once the run must stop: interrupted (its signal aborted), or the database went away. */
   get stopped(): boolean {
-    if (this.#signal?.aborted && this.endedEarly === undefined) this.endedEarly = 'aborted';
-    return this.endedEarly !== undefined;
+    return this.endedEarly !== undefined || this.#signal?.aborted === true;
+  }
+
+  get signal(): AbortSignal | undefined {
+    return this.#signal;
+  }
+
+  /** The run was interrupted before its end (its signal aborted). */
+  get interrupted(): boolean {
+    return this.#signal?.aborted === true;
   }
 
   /**
    * Opens a connection. A server at its connection limit (SQLSTATE 53300, MySQL 1040) is busy, not
    * gone: it waits for a slot (up to 10 s), calling `full` — which may close an idle connection —
-   * each time the server says so.
+   * each time the server says so. A server that went away after the run had connected is tried
+   * again (backing off to once a second) for up to `reconnectMs`.
    */
   async open(full?: () => void): Promise<DriverSession | undefined> {
     const deadline = performance.now() + 10_000;
+    let backoff = 100;
     for (;;) {
       try {
         return this.#opened(await (this.#pipelined ? this.#driver.openPipelined!() : this.#driver.open()));
       } catch (error) {
         const atLimit = isDriverError(error) && (error.sqlState === '53300' || error.errno === 1040 || /too many (clients|connections)/i.test(error.message));
+        // A server that was there and went away (restarted, failed over) is waited for: the run
+        // goes on when it is back. One never reached fails the run at once (a wrong URL).
+        const away = !atLimit && isDriverError(error) && error.connectionLost && this.connections.opened > 0;
+        if (away && !this.stopped) {
+          this.#unreachableSince ??= performance.now();
+          if (performance.now() - this.#unreachableSince < this.reconnectMs) {
+            await new Promise((resolve) => setTimeout(resolve, backoff));
+            backoff = Math.min(1_000, backoff * 2);
+            continue;
+          }
+        }
         if (!atLimit || performance.now() > deadline || this.stopped) {
-          this.endedEarly ??= `the database cannot be reached: ${error instanceof Error ? error.message : String(error)}`;
+          this.endedEarly ??= `the database cannot be reached${away ? ` (for ${this.reconnectMs / 1000} s)` : ''}: ${error instanceof Error ? error.message : String(error)}`;
           return undefined;
         }
         full?.();
@@ -81,6 +106,7 @@ export class RunContext {
   }
 
   #opened(session: DriverSession): DriverSession {
+    this.#unreachableSince = undefined;
     this.connections.opened++;
     this.#open++;
     if (this.#open > this.connections.peak) this.connections.peak = this.#open;

@@ -5,6 +5,7 @@ import { mergeResults } from '../results/merge-results';
 import { clockResolution, type BenchmarkOptions } from '../runner/benchmark-runner';
 import { spreadTicks } from '../runner/spread-ticks';
 import { checkPipeline } from '../runner/check-pipeline';
+import { StatementGuard } from '../runner/statement-guard';
 import { statementPool } from '../runner/statement-pool';
 import { MetricsReceiver, type MetricsBatch } from './forwarded-metrics';
 import type { ParentMessage, WorkerData, WorkerMessage } from './thread-messages';
@@ -56,8 +57,12 @@ export class ThreadedBenchmarkRunner {
     this.#o = options;
   }
 
-  async run(trace: TraceSource): Promise<BenchResults> {
-    return this.#o.mode === 'replay' ? this.#replay(trace) : this.#loop(trace);
+  async run(input: TraceSource): Promise<BenchResults> {
+    // The policy applies here, where the trace is read (a function does not cross to a thread).
+    const guard = this.#o.safety !== undefined ? new StatementGuard(this.#o.safety) : undefined;
+    const trace = guard !== undefined ? guard.filter(input) : input;
+    const results = await (this.#o.mode === 'replay' ? this.#replay(trace) : this.#loop(trace));
+    return guard !== undefined ? { ...results, refused: guard.toJSON() } : results;
   }
 
   /** Closed and open loop: each thread gets its share of the connections and the statement mix. */
@@ -67,7 +72,7 @@ export class ThreadedBenchmarkRunner {
     if (pool.length === 0) throw new StbError('E_INPUT', `${trace.name}: the trace has no statements to run`);
     const concurrency = o.concurrency ?? 8;
     const threads = Math.min(o.threads, concurrency);
-    const { threads: _threads, driver, metrics, signal, ...shared } = o;
+    const { threads: _threads, driver, metrics, signal, safety: _safety, ...shared } = o;
     return this.#withThreads(threads, trace.name, (t) => {
       const connections = share(concurrency, threads, t);
       // Each thread starts elsewhere in the statement mix, as the workers of one thread do.
@@ -91,7 +96,7 @@ export class ThreadedBenchmarkRunner {
     const signal = o.signal;
     const cap = o.concurrency ?? 10_000;
     const threads = Math.min(o.threads, cap);
-    const { threads: _threads, driver, metrics, signal: _signal, ...shared } = o;
+    const { threads: _threads, driver, metrics, signal: _signal, safety: _safety, ...shared } = o;
     // A coarse trace is spread over its ticks here, where it is read (the threads' feeds have no header).
     const resolution = o.spread === 'off' ? 1 : await clockResolution(trace, signal);
     const source = resolution > 1 ? spreadTicks(trace, resolution) : trace;
