@@ -270,7 +270,8 @@ describe('stb', () => {
     const failing = join(dir, 'failing.jsonl');
     writeFileSync(failing, '{"ts":1,"session":"a","sql":"SELECT * FROM no_such_table"}\n');
     const f = stb(['bench', failing, '--driver', 'sqlite', '--json']);
-    expect(f.code).toBe(0);
+    expect(f.code).toBe(1);
+    expect(stb(['bench', failing, '--driver', 'sqlite', '--accept-failed-run']).code).toBe(0);
     expect(JSON.parse(f.stdout)).toMatchObject({ operations: 1, errors: 1, errorsByClass: [{ errorClass: 'SQLITE_ERROR' }] });
     expect(f.stderr).toMatch(/^warning: every operation failed \(e\.g\. statement failed: no such table: no_such_table\): does the target hold the schema/m);
     expect(stb(['compare', join(dir, 'a.json')]).stderr).toMatch(/compare needs at least two results files/);
@@ -386,6 +387,6 @@ describe('stb', () => {
     expect(stb(['parse', '--no-such-flag', 'x']).code).not.toBe(0);
     const unwritable = stb(['parse', join(FIXTURES, 'errlog'), '-o', join(dir, 'no-such-dir', 'out.jsonl')]);
     expect(unwritable.code).toBe(2);
-    expect(unwritable.stderr).toMatch(/no-such-dir\/out\.jsonl: cannot write \(ENOENT\)\n\s+Check the directory exists/);
+    expect(unwritable.stderr).toMatch(/no-such-dir\/out\.jsonl: cannot write there \(directory .*no-such-dir does not exist\)\n\s+Create the directory or choose another --output/);
   });
 });

@@ -1,11 +1,11 @@
-import { writeFileSync } from 'node:fs';
 import { Args, Flags } from '@oclif/core';
-import { StbError, TraceFileSource, redactUrl } from '@sqltrace/core';
-import { BenchmarkRunner, PrometheusMetrics, ThreadedBenchmarkRunner, loadDriver, renderResultsSummary, type BenchResults } from '@sqltrace/bench';
+import { StbError, TraceFileSource, checkOutputPath, redactSecrets, writeFileAtomic, type AllowedEffect } from '@sqltrace/core';
+import { BenchmarkRunner, PrometheusMetrics, ThreadedBenchmarkRunner, loadDriver, renderResultsSummary, runFailure, withTemplateText, type BenchResults } from '@sqltrace/bench';
+import { Normalizer, classifyStatement } from '@sqltrace/parser';
 import { BenchProgress } from '../shared/bench-progress';
 import { parseDuration } from '../shared/duration';
 import { ProgressLine } from '../shared/progress-line';
-import { EXIT, StbCommand } from '../shared/stb-command';
+import { EXIT, StbCommand, signalExitCode } from '../shared/stb-command';
 
 const DEFAULT_URLS: Record<string, () => string> = {
   sqlite: () => 'sqlite::memory:',
@@ -18,7 +18,10 @@ export default class Bench extends StbCommand<BenchResults> {
   static override description = `Every operation is timed three times — intended, sent, done: response time (done − intended, free of coordinated omission), service time (done − sent) and schedule lag (sent − intended), in HDR histograms per template and overall.
 replay: the trace's own timing (--speed X, or max), one connection per traced session, sessions independent (a session waiting on a lock never stalls the others); --threads N deals the sessions out over N threads on one schedule.
 closed: --concurrency workers back to back for --duration (--threads N spreads them over N threads). open: --rate arrivals per second (--arrivals poisson|regular) on --concurrency connections; arrivals that cannot be served are dropped and counted.
-Results (JSON, schema sqltrace-bench-results v1) go to -o; passwords in --url are never printed or written.`;
+Safety: administrative statements (server configuration, roles and passwords, databases, files and programs, shutdown) and destructive DDL (DROP, TRUNCATE, ALTER … DROP/RENAME) are not sent unless --allow admin,ddl; the results count and list them.
+Ctrl-C (SIGINT) or SIGTERM stops starting statements, waits up to 5 s for those in flight, writes the results marked "interrupted" and exits 130/143; a second signal exits at once.
+Results (JSON, schema sqltrace-bench-results v1) go to -o; they show templates with placeholders (--keep-literals for the executed text); passwords in --url are never printed or written.
+Exit codes: 0 a complete run; 1 a run that ended early, measured nothing or failed every operation (--accept-failed-run: 0); 2 bad input; 130/143 interrupted.`;
   static override examples = [
     '<%= config.bin %> bench trace.jsonl --driver sqlite --url sqlite:bench.db -o results.json',
     '<%= config.bin %> bench trace.jsonl --driver postgres --url postgres://app@db/prod_copy --speed 2 --metrics-port 9464 -o replay.json',
@@ -46,10 +49,16 @@ Results (JSON, schema sqltrace-bench-results v1) go to -o; passwords in --url ar
     'metrics-port': Flags.integer({ summary: 'Serve Prometheus metrics on this port (/metrics) while the run goes.' }),
     label: Flags.string({ summary: 'A name for this run in results and comparisons.' }),
     output: Flags.string({ char: 'o', summary: 'Results file (JSON).' }),
+    allow: Flags.string({ summary: 'Send these classes too: admin (server configuration, roles, databases, files, shutdown), ddl (destructive DDL). Comma-separated.', multiple: true, delimiter: ',', options: ['admin', 'ddl'] }),
+    'keep-literals': Flags.boolean({ summary: 'Show each template in the results by an executed statement with its values, not by its placeholders.' }),
+    'reconnect-for': Flags.string({ summary: 'When the database goes away mid-run (restart, failover), reconnect for this long before ending the run, e.g. 30s (0: end at once).', default: '30s' }),
+    'accept-failed-run': Flags.boolean({ summary: 'Exit 0 even when the run ended early, measured nothing or every operation failed.' }),
   };
 
   async run(): Promise<BenchResults> {
     const { args, flags } = await this.parse(Bench);
+    // Before the run, not after minutes of it.
+    if (flags.output !== undefined) checkOutputPath(flags.output, [args.trace]);
     const url = flags.url ?? DEFAULT_URLS[flags.driver]?.() ?? '';
     const speed = flags.speed === 'max' ? Infinity : Number(flags.speed);
     if (!(flags.threads >= 1)) throw new StbError('E_USAGE', `--threads must be a whole number ≥ 1, got ${flags.threads}`);
@@ -63,16 +72,39 @@ Results (JSON, schema sqltrace-bench-results v1) go to -o; passwords in --url ar
     }
     const prometheus = flags['metrics-port'] !== undefined ? new PrometheusMetrics() : undefined;
     if (prometheus) {
-      const port = await prometheus.listen(flags['metrics-port']!);
+      const wanted = flags['metrics-port']!;
+      if (!(Number.isInteger(wanted) && wanted >= 0 && wanted <= 65_535)) {
+        await driver.destroy().catch(() => undefined);
+        throw new StbError('E_USAGE', `--metrics-port must be a port number from 0 to 65535, got ${wanted}`);
+      }
+      const port = await prometheus.listen(wanted).catch(async (error: NodeJS.ErrnoException) => {
+        await driver.destroy().catch(() => undefined);
+        throw new StbError('E_USAGE', `--metrics-port ${wanted}: ${error.code === 'EADDRINUSE' ? 'the port is in use' : error.code === 'EACCES' ? 'not allowed to listen on it' : (error.code ?? error.message)}`, { hint: 'Choose another port, or 0 for any free one' });
+      });
       this.warnLine(`metrics on http://127.0.0.1:${port}/metrics`);
     }
+    // Ctrl-C / SIGTERM: stop starting statements, let those in flight finish (5 s at most), keep the results.
+    const controller = new AbortController();
+    let stoppedBy: NodeJS.Signals | undefined;
+    let graceTimer: NodeJS.Timeout | undefined;
+    this.onInterrupt = (signal) => {
+      stoppedBy = signal;
+      process.stderr.write(`\n${signal}: stopping — waiting up to ${GRACE_SECONDS} s for the statements in flight, then writing the results (again to quit at once)\n`);
+      controller.abort();
+      graceTimer = setTimeout(() => {
+        process.stderr.write(`stb bench: statements in flight did not finish within ${GRACE_SECONDS} s of ${signal}: no results were written\n`);
+        process.exit(signalExitCode(signal));
+      }, GRACE_SECONDS * 1000).unref();
+    };
     // On a terminal, a live line (operations, rate, errors, sessions); off a terminal nothing per operation.
     const line = new ProgressLine();
     const metrics = line.enabled ? new BenchProgress(line, flags.mode, prometheus) : prometheus;
     let results: BenchResults;
     try {
       const common = {
-        target: redactUrl(url), mode: flags.mode as 'replay', speed,
+        target: redactSecrets(url), mode: flags.mode as 'replay', speed,
+        signal: controller.signal,
+        safety: { classify: classifyStatement, allow: (flags.allow ?? []) as AllowedEffect[] },
         ...(flags.concurrency !== undefined ? { concurrency: flags.concurrency } : {}),
         ...(flags.pipeline !== undefined ? { pipeline: flags.pipeline } : {}),
         spread: flags.spread as 'auto' | 'off',
@@ -80,6 +112,7 @@ Results (JSON, schema sqltrace-bench-results v1) go to -o; passwords in --url ar
         arrivals: flags.arrivals as 'poisson',
         ...(flags.duration !== undefined ? { durationSeconds: parseDuration(flags.duration, '--duration') } : {}),
         ...(flags.warmup !== undefined ? { warmupSeconds: parseDuration(flags.warmup, '--warmup') } : {}),
+        reconnectSeconds: /^\s*0+(\.0*)?\s*[a-z]*\s*$/i.test(flags['reconnect-for']) ? 0 : parseDuration(flags['reconnect-for'], '--reconnect-for'),
         ...(metrics ? { metrics } : {}),
         ...(flags.label !== undefined ? { label: flags.label } : {}),
       };
@@ -87,27 +120,29 @@ Results (JSON, schema sqltrace-bench-results v1) go to -o; passwords in --url ar
         ? new ThreadedBenchmarkRunner({ ...common, threads: flags.threads, driver: { name: flags.driver, config: driverConfig } })
         : new BenchmarkRunner({ ...common, driver });
       results = await runner.run(new TraceFileSource(args.trace));
+      clearTimeout(graceTimer);
     } finally {
       await driver.destroy().catch(() => undefined);
       await metrics?.close();
     }
-    if (flags.output !== undefined) {
-      try {
-        writeFileSync(flags.output, JSON.stringify(results, null, 1));
-      } catch (error) {
-        throw new StbError('E_IO', `${flags.output}: cannot write (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
-      }
-    }
+    if (!flags['keep-literals']) results = withTemplateText(results, templateText(header?.dialect as 'postgres' | 'mysql' | 'sqlite' | undefined));
+    if (flags.output !== undefined) writeFileAtomic(flags.output, JSON.stringify(results, null, 1));
     this.say(renderResultsSummary(results));
     if (flags.output !== undefined) this.say(`\nresults written to ${flags.output}`);
-    if (results.operations > 0 && results.errors === results.operations) {
-      const first = results.errorsByClass[0]?.examples[0];
-      this.warnLine(`every operation failed${first !== undefined ? ` (e.g. ${first})` : ''}: does the target hold the schema and data the trace needs? stb bench runs the trace's statements only`);
+    const failure = stoppedBy === undefined ? runFailure(results) : undefined;
+    if (failure !== undefined) {
+      this.warnLine(`${failure}${flags.output !== undefined ? ` (results in ${flags.output})` : ''}`);
+      if (!flags['accept-failed-run']) process.exitCode = EXIT.failed;
     }
-    if (results.endedEarly !== undefined) {
-      this.warnLine(`the run ended early: ${results.endedEarly}${flags.output !== undefined ? ` (results so far in ${flags.output})` : ''}`);
-      process.exitCode = EXIT.failed;
-    }
+    if (stoppedBy !== undefined) process.exitCode = signalExitCode(stoppedBy);
     return results;
   }
+}
+
+const GRACE_SECONDS = 5;
+
+/** A statement's template text (placeholders for its values), in the trace's dialect. */
+function templateText(dialect: 'postgres' | 'mysql' | 'sqlite' | undefined): (sql: string) => string {
+  const normalizer = new Normalizer({ dialect: dialect ?? 'postgres', analyze: false });
+  return (sql) => normalizer.normalize(sql).template.text;
 }

@@ -12,7 +12,7 @@ export interface CompareResult {
 
 export default class Compare extends StbCommand<CompareResult> {
   static override summary = 'Show benchmark runs side by side, with each run’s change against the first.';
-  static override description = `With --fail-on, a gate for CI: exit 1 when a later run is worse than the first by more than a budget — metric=N% (of the first run's figure) or metric=N (in the metric's unit: ops/s, ms, a count). Metrics: ${RESULT_METRICS.map((m) => m.id).join(', ')}. Exit 2 on bad input.`;
+  static override description = `With --fail-on, a gate for CI: exit 1 when a later run is worse than the first by more than a budget — metric=N% (of the first run's figure) or metric=N (in the metric's unit: ops/s, ms, a count). Metrics: ${RESULT_METRICS.map((m) => m.id).join(', ')}. A run that failed — interrupted, ended early, measured nothing, every operation an error — fails any gate. Exit 2 on bad input.`;
   static override examples = [
     '<%= config.bin %> compare before.json after.json',
     '<%= config.bin %> compare original.json synthetic.json --json',

@@ -1,5 +1,5 @@
 import { Args, Flags } from '@oclif/core';
-import { TraceFileSink, type TraceEvent } from '@sqltrace/core';
+import { AtomicOutput, checkOutputPath, TraceFileSink, type TraceEvent } from '@sqltrace/core';
 import { defaultRegistry, loadModelFile } from '@sqltrace/generators';
 import { DistinctCounter } from '@sqltrace/parser';
 import { parseDuration } from '../shared/duration';
@@ -54,6 +54,8 @@ The same --seed gives the same bytes.`;
 
   async run(): Promise<GenerateResult> {
     const { args, flags } = await this.parse(Generate);
+    this.stdoutIsData = flags.output === '-';
+    checkOutputPath(flags.output, [args.model]);
     const file = await loadModelFile(args.model);
     const generator = defaultRegistry().create(file.strategy);
     const model = generator.loadModel(file.model, args.model);
@@ -71,7 +73,8 @@ The same --seed gives the same bytes.`;
       settings: { temperature: Number(flags.temperature), minProbability: Number(flags['min-probability']), backend: flags.backend, onBackend: (name: string) => (backend = name) },
     };
     const events = generator.generate(model, options);
-    const sink = new TraceFileSink(flags.output);
+    const out = new AtomicOutput(flags.output);
+    const sink = new TraceFileSink(out.path);
     const progress = new ProgressLine(process.stderr.isTTY === true && flags.output !== '-');
     const started = performance.now();
     const sessions = new DistinctCounter();
@@ -92,8 +95,13 @@ The same --seed gives the same bytes.`;
         sessions.add(event.session);
       }
       await sink.write(batch);
-    } finally {
       await sink.close();
+      out.commit();
+    } catch (error) {
+      await sink.close().catch(() => undefined);
+      out.discard();
+      throw error;
+    } finally {
       progress.clear();
     }
     const seconds = (performance.now() - started) / 1000;

@@ -48,6 +48,7 @@ Every event gets its templateId and its literals as params. Every input line is 
     const { argv, flags } = await this.parse(Parse);
     const logs = argv as string[];
     const output = flags.output ?? defaultOutput(logs[0]!);
+    this.stdoutIsData = output === '-';
     const progress = new ProgressLine(!this.jsonEnabled() && output !== '-' && process.stderr.isTTY === true);
     const started = performance.now();
     const result = await parseLogsToTrace(logs, {

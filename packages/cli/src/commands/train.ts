@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs';
 import { Args, Flags } from '@oclif/core';
-import { TraceFileSource } from '@sqltrace/core';
+import { checkOutputPath, TraceFileSource } from '@sqltrace/core';
 import { defaultRegistry, saveModelFile, type NeuralTrainingJson } from '@sqltrace/generators';
 import { int } from '../shared/format';
 import { neuralFlags, neuralSettings } from '../shared/neural-flags';
@@ -46,6 +46,8 @@ Privacy: a literal value is kept in the model only if it occurred at least --min
 
   async run(): Promise<TrainResult> {
     const { args, flags } = await this.parse(Train);
+    // Before hours of training, not after: the model may not overwrite the trace, and its directory must take it.
+    checkOutputPath(flags.output, [args.trace]);
     const generator = defaultRegistry().create(flags.model);
     const progress = new ProgressLine();
     const started = performance.now();

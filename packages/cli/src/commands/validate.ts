@@ -1,6 +1,5 @@
-import { writeFileSync } from 'node:fs';
 import { Args, Flags } from '@oclif/core';
-import { StbError, TraceFileSource } from '@sqltrace/core';
+import { checkOutputPath, StbError, TraceFileSource, writeFileAtomic } from '@sqltrace/core';
 import { PROPERTY_NAMES, WorkloadValidator, renderHtmlReport, type FidelityReportJson, type PropertyName } from '@sqltrace/validator';
 import { table } from '../shared/format';
 import { EXIT, StbCommand } from '../shared/stb-command';
@@ -29,6 +28,7 @@ export default class Validate extends StbCommand<FidelityReportJson> {
 
   async run(): Promise<FidelityReportJson> {
     const { args, flags } = await this.parse(Validate);
+    if (flags.html !== undefined) checkOutputPath(flags.html, [args.original, args.synthetic], '--html');
     const failUnder = flags['fail-under'] === undefined ? undefined : Number(flags['fail-under']);
     if (failUnder !== undefined && !(failUnder >= 0 && failUnder <= 1)) throw new StbError('E_USAGE', `--fail-under must be a score between 0 and 1, got ${flags['fail-under']}`);
     const thresholds: Partial<Record<PropertyName, number>> = {};
@@ -42,11 +42,7 @@ export default class Validate extends StbCommand<FidelityReportJson> {
     const validator = new WorkloadValidator({ thresholds, ...(failUnder !== undefined ? { failUnder } : {}) });
     const report = await validator.compare(new TraceFileSource(args.original), new TraceFileSource(args.synthetic));
     if (flags.html !== undefined) {
-      try {
-        writeFileSync(flags.html, renderHtmlReport(report));
-      } catch (error) {
-        throw new StbError('E_IO', `${flags.html}: cannot write (${(error as NodeJS.ErrnoException).code ?? String(error)})`, { hint: 'Check the directory exists and is writable' });
-      }
+      writeFileAtomic(flags.html, renderHtmlReport(report));
     }
     this.say(renderSummary(report));
     if (flags.html !== undefined) this.say(`HTML report written to ${flags.html}`);
