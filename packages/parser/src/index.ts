@@ -43,3 +43,4 @@ export { SessionIds } from './readers/session-ids';
 export type { PlanPart, PlanValueRef, RenderStyle, RenderedStatement, TemplatePlan } from './render/template-plan';
 export { compileTemplatePlan, expandPlan, renderPlan } from './render/template-plan';
 export { sqlLiteral } from './render/sql-literal';
+export { templateRoundTripProblem } from './render/template-round-trip';

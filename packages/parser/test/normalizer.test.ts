@@ -1,4 +1,4 @@
-import { Normalizer, scanSql } from '@sqltrace/parser';
+import { Normalizer, scanSql, templateRoundTripProblem } from '@sqltrace/parser';
 
 const pg = new Normalizer({ dialect: 'postgres' });
 const my = new Normalizer({ dialect: 'mysql' });
@@ -200,5 +200,31 @@ describe('quoting that changes nothing for the server', () => {
     expect(id(pg, 'SELECT * FROM "Users" WHERE id = 1')).not.toBe(id(pg, 'SELECT * FROM users WHERE id = 2'));
     expect(id(pg, 'SELECT * FROM "my table" WHERE id = 1')).not.toBe(id(pg, 'SELECT * FROM my_table WHERE id = 2'));
     expect(id(my, 'SELECT `a b` FROM t')).not.toBe(id(my, 'SELECT a FROM t'));
+  });
+});
+
+describe('what fuzzing the round trip found', () => {
+  const pg = new Normalizer({ dialect: 'postgres', analyze: false });
+  const my = new Normalizer({ dialect: 'mysql', analyze: false });
+
+  it('drops a trailing semicolon that a comment follows: one template with the plain statement', () => {
+    expect(pg.normalize('SELECT 1; -- app=shop').template.id).toBe(pg.normalize('SELECT 2').template.id);
+    expect(my.normalize('SELECT 1; # note').template.id).toBe(my.normalize('SELECT 2;').template.id);
+    expect(pg.normalize(';\u0000').template.text).toBe(pg.normalize(';').template.text);
+  });
+
+  it('keeps a placeholder apart from the word or value written against it', () => {
+    expect(pg.normalize("SELECT 'abc'17").sql).toBe('SELECT $1 $2');
+    expect(my.normalize("SELECT 'x'a FROM t").sql).toBe('SELECT ? a FROM t');
+    expect(pg.normalize("SELECT days'x'").template.text).toBe('SELECT days $1');
+  });
+
+  it.each([
+    ['postgres', "SELECT 'abc'17"],
+    ['postgres', 'SELECT é$1t FROM t WHERE a = 5'],
+    ['postgres', 'SELECT 1 FROM `t` WHERE a = 2'],
+    ['mysql', "SELECT 'SELECT 'a ' 'b FROM t"],
+  ] as const)('%s: %s renders back to its own template', (dialect, sql) => {
+    expect(templateRoundTripProblem(dialect === 'postgres' ? pg : my, sql)).toBeUndefined();
   });
 });

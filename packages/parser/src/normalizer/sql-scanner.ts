@@ -145,11 +145,19 @@ export function scanSql(input: string, dialect: ScanDialect, bindParams?: readon
     return true;
   };
 
-  /** Canonical spacing: none after `(`/`[`, none before `,`/`)`/`]`, one after `,`, else as written. */
+  /**
+   * Canonical spacing: none after `(`/`[`, none before `,`/`)`/`]`, one after `,`, else as written
+   * — but for one space always between a placeholder and a word or value beside it: written
+   * together (`'abc'17`, `'x'AS a`) they would read as another token (`$1$2` opens a PostgreSQL
+   * dollar quote, `?a` is no placeholder to a renderer). Found by fuzzing the round trip.
+   */
   const spaceBefore = (code: number): boolean => {
     if (outLength() === 0) return false;
     if (code === 44 || code === 41 || code === 93) return false;
     if (lastChar === 40 || lastChar === 91) return false;
+    if (prev === T_VALUE && lastChar === 63 && (code === 0 || code === 36 || code === 63 || code === 39 || code === 34 || code === 96 || isDigit(code) || isIdentStart(code))) return true;
+    // (and a word right before a placeholder: `days$3` is one PostgreSQL identifier)
+    if (code === 0 && prev === T_WORD && isIdentPart(lastChar)) return true;
     return lastChar === 44 || pendingSpace;
   };
   const sep = (code: number) => {
@@ -490,10 +498,9 @@ export function scanSql(input: string, dialect: ScanDialect, bindParams?: readon
       continue;
     }
     if (c === 59) {
-      // Statement terminator: dropped when trailing, kept between statements of one entry.
-      let e = i + 1;
-      while (e < n && (isSpace(input.charCodeAt(e)) || input.charCodeAt(e) === 59)) e++;
-      if (e >= n) break;
+      // Statement terminator: dropped when trailing — white space and comments after it included
+      // (`SELECT 1; -- app` is `SELECT 1`, found by fuzzing) — kept between statements of one entry.
+      if (onlyTrailing(input, i + 1, pg, mysql)) break;
       emitInput(i, i + 1, T_OP);
       i++;
       continue;
@@ -581,6 +588,26 @@ function plainListElement(inner: string, count: number, pg: boolean): string | u
     if (k + element.length < inner.length && inner.slice(k + element.length, k + element.length + 2) !== sep) return undefined;
   }
   return pg ? MARK + element.slice(1) : element;
+}
+
+/** Whether nothing but white space, `;` and plain comments (no optimizer hints) follows `from`. */
+function onlyTrailing(input: string, from: number, pg: boolean, mysql: boolean): boolean {
+  const n = input.length;
+  let e = from;
+  while (e < n) {
+    const c = input.charCodeAt(e);
+    if (isSpace(c) || c === 59 || c < 32 || c === 0x7f) e++;
+    else if ((c === 45 && input.charCodeAt(e + 1) === 45) || (c === 35 && mysql)) {
+      const eol = input.indexOf('\n', e);
+      if (eol === -1) return true;
+      e = eol + 1;
+    } else if (c === 47 && input.charCodeAt(e + 1) === 42) {
+      const marker = input.charCodeAt(e + 2);
+      if (marker === 43 || (mysql && marker === 33)) return false;
+      e = skipBlockComment(input, e, pg);
+    } else return false;
+  }
+  return true;
 }
 
 /**

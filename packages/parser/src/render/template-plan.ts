@@ -1,4 +1,5 @@
 import type { ParamValue, SlotType } from '@sqltrace/core';
+import { isIdentPart } from '../normalizer/char-class';
 import type { ScanDialect } from '../normalizer/sql-scanner';
 import { sqlLiteral } from './sql-literal';
 
@@ -57,8 +58,9 @@ export function compileTemplatePlan(text: string, dialect: ScanDialect): Templat
   let i = 0;
   while (i < n) {
     const c = text.charCodeAt(i);
-    if (c === 34 || c === 96) {
-      // "identifier" or `identifier`: copied whole (the normalizer leaves no string literals).
+    if (c === 34 || (c === 96 && !pg)) {
+      // "identifier" or `identifier` (not PostgreSQL's: a backtick quotes nothing there, found by
+      // fuzzing): copied whole (the normalizer leaves no string literals).
       let e = i + 1;
       while (e < n) {
         if (text.charCodeAt(e) === c) {
@@ -238,6 +240,7 @@ function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
 }
 
+/** Part of an identifier: `$n` inside one (`é$1t`, `a$1`) is no placeholder (non-ASCII letters and `$` included: found by fuzzing). */
 function isWordChar(c: number): boolean {
-  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+  return isIdentPart(c) || c === 36;
 }

@@ -1,34 +1,15 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { compileTemplatePlan, expandPlan, Normalizer, renderPlan, sqlLiteral, type ParseLogOptions } from '@sqltrace/parser';
+import { compileTemplatePlan, Normalizer, renderPlan, sqlLiteral, templateRoundTripProblem, type ParseLogOptions } from '@sqltrace/parser';
 import { corpus, describeCorpora, parseAll } from '../helpers';
 
 /**
  * The generators render synthetic statements from a template and values per placeholder. These
- * tests check the plan against the normalizer itself: rendering a template with a statement's own
- * values must give back exactly the normalizer's executable form, and the inline form must
- * normalize to the same template.
+ * tests check the plan against the normalizer itself (templateRoundTripProblem): rendering a
+ * template with a statement's own values must give back exactly the normalizer's executable form,
+ * and the inline form must normalize to the same template.
  */
-function roundTrip(normalizer: Normalizer, sql: string): string | undefined {
-  const n = normalizer.normalize(sql);
-  const plan = compileTemplatePlan(n.template.text, normalizer.dialect);
-  const lengthOf = (slot: number) => Number(n.templateParams[slot - 1]);
-  const refs = expandPlan(plan, lengthOf);
-  if (refs.length !== n.params.length) return `expands to ${refs.length} placeholders, not ${n.params.length}: ${n.template.text}`;
-  let at = 0;
-  const rendered = renderPlan(plan, lengthOf, () => n.params[at++]!, 'params');
-  if (rendered.sql !== n.sql) return `params form differs:\n  ${rendered.sql}\n  ${n.sql}`;
-  if (JSON.stringify(rendered.params) !== JSON.stringify(n.params)) return `params differ for ${n.sql}`;
-  // `$n` in a statement logged without its values (a function body's argument) has no value to inline.
-  if (n.types.includes('param')) return undefined;
-  at = 0;
-  const inline = renderPlan(plan, lengthOf, () => n.params[at++]!, 'inline', (slot) => n.template.slots[slot - 1]?.type);
-  const again = normalizer.normalize(inline.sql);
-  if (again.template.id !== n.template.id) return `inline form changes the template:\n  ${inline.sql}\n  ${again.template.text}\n  ${n.template.text}`;
-  // A number written as a string ('42'::float8) comes back as the number 42: the same SQL value.
-  if (JSON.stringify(again.params.map(String)) !== JSON.stringify(n.params.map(String))) return `inline form changes the values of ${inline.sql}: ${JSON.stringify(again.params)} vs ${JSON.stringify(n.params)}`;
-  return undefined;
-}
+const roundTrip = templateRoundTripProblem;
 
 describe('template plans', () => {
   const pg = new Normalizer({ dialect: 'postgres', analyze: false });
