@@ -39,3 +39,35 @@ describe('generator registry', () => {
     expect(() => registry.register('markov', () => registry.create('markov'))).toThrow(/already registered/);
   });
 });
+
+describe('damaged models (what fuzzing the model loader found)', () => {
+  async function trained(): Promise<Record<string, any>> {
+    const events = Array.from({ length: 400 }, (_, i) => ({ ts: 1_765_000_000_000_000 + i * 10_000, session: `s${Math.floor(i / 20)}`, sql: i % 2 ? 'SELECT name FROM t WHERE id = $1' : 'UPDATE t SET n = n + 1 WHERE id = $1', params: [String(i % 13)] }));
+    const model = await new MarkovGenerator().train({ name: 'm', events: async function* () { yield* events; } });
+    return JSON.parse(JSON.stringify(model.toJSON()));
+  }
+
+  async function outcome(json: unknown): Promise<string> {
+    const generator = new MarkovGenerator();
+    try {
+      let n = 0;
+      for await (const _ of generator.generate(generator.loadModel(json, 'damaged.json'), { seed: 1, events: 100 })) n++;
+      return `generated ${n}`;
+    } catch (error) {
+      return `${(error as { code?: string }).code}: ${(error as Error).message}`;
+    }
+  }
+
+  it('refuses an arrival count the trace cannot have had (it filled memory until V8 aborted)', async () => {
+    const m = await trained();
+    m.profile.arrivals.counts[0] = Number.MAX_SAFE_INTEGER;
+    expect(await outcome(m)).toMatch(/^E_MODEL: .*arrival curve counts more sessions than the trace had/);
+  });
+
+  it('refuses data of the wrong shape met while the samplers are built (it crashed with a TypeError)', async () => {
+    const m = await trained();
+    const slot = m.profile.templates.find((t: { params: unknown[] }) => t.params.length > 0).params[0];
+    slot.frequent = { values: 'x', other: 1 };
+    expect(await outcome(m)).toMatch(/^E_MODEL: the model is damaged \(/);
+  });
+});

@@ -6,6 +6,7 @@ import { END, MarkovChain } from './markov-chain';
 
 const UNSEEN = -3;
 import { MarkovModel } from './markov-model';
+import { asModelError } from '../model/damaged-model';
 
 /** Settings of `train` (through `TrainOptions.settings`). */
 export interface MarkovTrainSettings extends ProfileSettings {
@@ -63,8 +64,7 @@ export class MarkovGenerator implements TraceGenerator<MarkovModel> {
       return new WorkloadSynthesizer(model.profile, { historyLength: chain.order, next: (history, prng, allowed) => chain.drawAllowed(history, prng, allowed) }, options);
     } catch (error) {
       // The samplers check the distributions, reuse tables and templates as they are built.
-      if (error instanceof RangeError) throw new StbError('E_MODEL', `the model is damaged (${error.message})`, { hint: 'Retrain it with `stb train`', cause: error });
-      throw error;
+      throw asModelError(error);
     }
   }
 }

@@ -26,6 +26,16 @@ export function validateProfile(value: unknown): WorkloadProfileJson {
   if (typeof arrivals !== 'object' || arrivals === null || !(arrivals.binUs > 0) || !Array.isArray(arrivals.counts) || !arrivals.counts.every(isCount)) {
     throw new RangeError('arrival curve is damaged');
   }
+  // Counts a trace of this size cannot have had (a huge one would be drawn, arrival by arrival,
+  // into memory: found by fuzzing the model loader).
+  if (arrivals.counts.reduce((a, b) => a + b, 0) > trace.sessions) throw new RangeError(`arrival curve counts more sessions than the trace had (${trace.sessions})`);
+  const population = p.population;
+  if (population !== undefined) {
+    if (typeof population !== 'object' || population === null || !isCount(population.initialCount) || !isCount(population.censoredAtEnd) || !Array.isArray(population.initialOffsets) || !population.initialOffsets.every(Number.isFinite)) {
+      throw new RangeError('session population is damaged');
+    }
+    if (population.initialCount > trace.sessions || population.initialOffsets.length > population.initialCount) throw new RangeError(`session population counts more sessions open at the start than the trace had (${trace.sessions})`);
+  }
   if (typeof p.sessionEnds?.byState !== 'object' || p.sessionEnds.byState === null) throw new RangeError('session ends are missing');
   if (typeof p.thinkTime?.all !== 'object' || typeof p.thinkTime.byState !== 'object' || typeof p.thinkTime.byTransition !== 'object') throw new RangeError('think times are missing');
   if (!Number.isFinite(p.transactionLength)) throw new RangeError('transactionLength is not a number');

@@ -8,6 +8,7 @@ import { ThinkTimeSampler } from '../timing/think-time-model';
 
 import type { ScoredHistory } from '../evaluation/next-template-scorer';
 import { TemplateRenderer, type RecentValues } from './template-renderer';
+import { asModelError } from '../model/damaged-model';
 
 /** How a strategy picks the next template: among the states `allowed` accepts, or undefined if none fits. */
 export interface NextStatePredictor {
@@ -123,8 +124,20 @@ export class WorkloadSynthesizer {
     }
   }
 
-  /** Events in batches of up to 1,024 (the fast path for writers). */
+  /**
+   * Events in batches of up to 1,024 (the fast path for writers). A model whose data breaks a
+   * sampler as it is built (a hand-edited or damaged file) is a clear E_MODEL error, not a crash
+   * (found by fuzzing the model loader).
+   */
   *batches(): Generator<TraceEvent[]> {
+    try {
+      yield* this.#batches();
+    } catch (error) {
+      throw asModelError(error);
+    }
+  }
+
+  *#batches(): Generator<TraceEvent[]> {
     const profile = this.#profile;
     const prng = new Prng(this.#options.seed);
     const speed = this.#options.speed ?? 1;
