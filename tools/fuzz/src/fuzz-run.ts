@@ -1,9 +1,11 @@
+import { writeFileSync } from 'node:fs';
 import fc from 'fast-check';
 
 /**
  * How long each fuzz target runs and with which seed: `STB_FUZZ_SECONDS` (default 10 in the test
  * suite, 60 at most; `npm run fuzz` gives 60) and `STB_FUZZ_SEED` (default: a new one each run).
- * The seed is printed so that a failure found in CI can be replayed exactly.
+ * The seed is printed so that a failure found in CI can be replayed exactly; `STB_FUZZ_LAST=file`
+ * keeps the input being run in that file, for a crash that kills the process.
  */
 export function fuzzSettings(target: string): { seed: number; seconds: number } {
   const seconds = Math.min(60, Number(process.env.STB_FUZZ_SECONDS ?? 10));
@@ -19,6 +21,8 @@ export async function fuzz<T>(target: string, arbitrary: fc.Arbitrary<T>, proper
   await fc.assert(
     fc.asyncProperty(arbitrary, async (value) => {
       runs++;
+      // A crash that kills the process (a V8 fatal error) leaves the input that caused it here.
+      if (process.env.STB_FUZZ_LAST) writeFileSync(process.env.STB_FUZZ_LAST, JSON.stringify(value));
       await property(value);
     }),
     { seed, numRuns: Number.MAX_SAFE_INTEGER, interruptAfterTimeLimit: seconds * 1000, markInterruptAsFailure: false, endOnFailure: true },
