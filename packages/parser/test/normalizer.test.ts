@@ -224,6 +224,7 @@ describe('what fuzzing the round trip found', () => {
     ['postgres', 'SELECT é$1t FROM t WHERE a = 5'],
     ['postgres', 'SELECT 1 FROM `t` WHERE a = 2'],
     ['mysql', "SELECT 'SELECT 'a ' 'b FROM t"],
+    ['postgres', "SELECT X'DO' DO $X'00' FROM t"],
   ] as const)('%s: %s renders back to its own template', (dialect, sql) => {
     expect(templateRoundTripProblem(dialect === 'postgres' ? pg : my, sql)).toBeUndefined();
   });

@@ -158,6 +158,8 @@ export function scanSql(input: string, dialect: ScanDialect, bindParams?: readon
     if (prev === T_VALUE && lastChar === 63 && (code === 0 || code === 36 || code === 63 || code === 39 || code === 34 || code === 96 || isDigit(code) || isIdentStart(code))) return true;
     // (and a word right before a placeholder: `days$3` is one PostgreSQL identifier)
     if (code === 0 && prev === T_WORD && isIdentPart(lastChar)) return true;
+    // (and a lone `$` right before one: `$$2` opens a dollar quote)
+    if (code === 0 && lastChar === 36) return true;
     return lastChar === 44 || pendingSpace;
   };
   const sep = (code: number) => {
