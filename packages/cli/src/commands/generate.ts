@@ -49,7 +49,7 @@ The same --seed gives the same bytes.`;
     style: Flags.string({ summary: 'How values are written: as the trace had them, bound parameters, or inline literals.', options: ['auto', 'params', 'inline'], default: 'auto' }),
     temperature: Flags.string({ summary: '[lstm, transformer] Sampling temperature: 1 as learned, lower favours the likeliest next template.', default: '1' }),
     'min-probability': Flags.string({ summary: '[lstm, transformer] Templates the network predicts below this probability are not drawn.', default: '0.000001' }),
-    backend: Flags.string({ summary: '[lstm, transformer] TensorFlow.js backend: auto picks tfjs-node if installed, else wasm, else cpu.', options: ['auto', 'tensorflow', 'wasm', 'cpu'], default: 'auto' }),
+    backend: Flags.string({ summary: '[lstm, transformer] TensorFlow.js backend: auto picks tfjs-node if installed, else wasm, else cpu; typed-array runs an LSTM without TensorFlow.js (faster on small, repetitive workloads).', options: ['auto', 'tensorflow', 'wasm', 'cpu', 'typed-array'], default: 'auto' }),
   };
 
   async run(): Promise<GenerateResult> {
@@ -70,7 +70,7 @@ The same --seed gives the same bytes.`;
       speed: Number(flags.speed),
       style: flags.style as 'auto' | 'params' | 'inline',
       onWarning: (message: string) => warnings.push(message),
-      settings: { temperature: Number(flags.temperature), minProbability: Number(flags['min-probability']), backend: flags.backend, onBackend: (name: string) => (backend = name) },
+      settings: { temperature: Number(flags.temperature), minProbability: Number(flags['min-probability']), backend: flags.backend as 'auto', onBackend: (name: string) => (backend = name) },
     };
     const events = generator.generate(model, options);
     const out = new AtomicOutput(flags.output);

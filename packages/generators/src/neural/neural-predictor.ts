@@ -2,7 +2,7 @@ import type { Prng } from '@sqltrace/core';
 import type { ScoredHistory, NextTemplateScorer } from '../evaluation/next-template-scorer';
 import type { NextStatePredictor } from '../synthesis/workload-synthesizer';
 import { gapBucket } from './gap-bucket';
-import type { SequenceNetwork } from './sequence-network';
+import type { ProbabilityNetwork } from './lstm-forward';
 
 const CACHE_LIMIT = 100_000;
 /** Windows predicted in one run of the network when sessions are waiting. */
@@ -29,7 +29,7 @@ export interface PredictorOptions {
  */
 export class NeuralPredictor implements NextStatePredictor, NextTemplateScorer {
   readonly historyLength: number;
-  readonly #network: SequenceNetwork;
+  readonly #network: ProbabilityNetwork;
   readonly #exponent: number;
   readonly #cache = new Map<string, Float32Array>();
   readonly #templates: number;
@@ -41,7 +41,7 @@ export class NeuralPredictor implements NextStatePredictor, NextTemplateScorer {
   readonly #successors: Uint8Array;
 
   constructor(
-    network: SequenceNetwork,
+    network: ProbabilityNetwork,
     readonly templateIds: readonly string[],
     options: PredictorOptions,
   ) {
