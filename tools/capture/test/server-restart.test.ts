@@ -4,7 +4,7 @@ import { BenchmarkRunner, type BenchResults } from '@sqltrace/bench';
 import type { Driver, TraceEvent, TraceSource } from '@sqltrace/core';
 import { MysqlDriver } from '@sqltrace/driver-mysql';
 import { PostgresDriver } from '@sqltrace/driver-postgres';
-import { serversOrSkip } from './servers';
+import { answers, serversOrSkip } from './servers';
 
 /**
  * A replay through a database server's restart (PostgreSQL) and crash (MariaDB killed with
@@ -33,15 +33,6 @@ async function waitFor(check: () => boolean, seconds: number): Promise<boolean> 
     await new Promise((r) => setTimeout(r, 250));
   }
   return check();
-}
-
-function answers(program: string, args: string[]): boolean {
-  try {
-    execFileSync(program, args, { stdio: 'ignore', timeout: 5_000 });
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 const pgUp = () => answers('pg_isready', ['-h', '127.0.0.1', '-p', '5432', '-q']);

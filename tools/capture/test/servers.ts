@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 
-function answers(program: string, args: string[]): boolean {
+/** Whether a program exits 0 within 5 s (a server answering its client tool). */
+export function answers(program: string, args: string[]): boolean {
   try {
     execFileSync(program, args, { stdio: 'ignore', timeout: 5_000 });
     return true;
