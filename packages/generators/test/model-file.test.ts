@@ -71,3 +71,17 @@ describe('damaged models (what fuzzing the model loader found)', () => {
     expect(await outcome(m)).toMatch(/^E_MODEL: the model is damaged \(/);
   });
 });
+
+describe('a model with nothing to start a session from', () => {
+  it('is refused instead of writing an empty trace with exit 0', async () => {
+    const events = Array.from({ length: 200 }, (_, i) => ({ ts: 1_765_000_000_000_000 + i * 10_000, session: `s${Math.floor(i / 10)}`, sql: 'SELECT 1' }));
+    const json = JSON.parse(JSON.stringify((await new MarkovGenerator().train({ name: 'm', events: async function* () { yield* events; } })).toJSON()));
+    json.profile.arrivals.counts = json.profile.arrivals.counts.map(() => 0);
+    delete json.profile.population;
+    const generator = new MarkovGenerator();
+    const run = async () => {
+      for await (const _ of generator.generate(generator.loadModel(json, 'zero.json'), { seed: 1, events: 50 })) void _;
+    };
+    await expect(run()).rejects.toThrow('the model has no session arrivals and no sessions open at the start: nothing to generate from');
+  });
+});

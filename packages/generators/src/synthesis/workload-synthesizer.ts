@@ -170,6 +170,10 @@ export class WorkloadSynthesizer {
       this.#options.onWarning?.(`${int(limit)} events are fewer than the ${int(initialOffsets.length)} sessions open at the start of the trace${scale !== 1 ? ' (as scaled)' : ''}: only the first ${int(limit)} of them run, one statement each — ask for more events to see them all`);
       initialOffsets.length = Math.max(0, Math.floor(limit));
     }
+    if (curve === undefined && initialOffsets.length === 0 && limit > 0) {
+      // No session would ever start: an empty trace written with exit 0 says nothing is wrong.
+      throw new StbError('E_MODEL', 'the model has no session arrivals and no sessions open at the start: nothing to generate from', { hint: 'Retrain it with `stb train` on a trace with sessions' });
+    }
     const think = new ThinkTimeSampler(profile.thinkTime);
     const attributes = profile.sessionAttributes.map((a) => a[3]);
     const origin = profile.trace.firstTs;
