@@ -71,7 +71,7 @@ export class RunContext {
   }
 
   /**
-   * Opens a connection. A server at its connection limit (SQLSTATE 53300, MySQL 1040) is busy, not
+   * Opens a connection. A server at its connection limit (SQLSTATE 53300, MySQL 1040 and 1203) is busy, not
    * gone: it waits for a slot (up to 10 s), calling `full` — which may close an idle connection —
    * each time the server says so. A server that went away after the run had connected is tried
    * again (backing off to once a second) for up to `reconnectMs`.
@@ -83,7 +83,8 @@ export class RunContext {
       try {
         return this.#opened(await (this.#pipelined ? this.#driver.openPipelined!() : this.#driver.open()));
       } catch (error) {
-        const atLimit = isDriverError(error) && (error.sqlState === '53300' || error.errno === 1040 || /too many (clients|connections)/i.test(error.message));
+        // PostgreSQL's 53300 (server or role limit), MySQL's 1040 (max_connections) and 1203 (a user's MAX_USER_CONNECTIONS).
+        const atLimit = isDriverError(error) && (error.sqlState === '53300' || error.errno === 1040 || error.errno === 1203 || /too many (clients|connections)|max_user_connections/i.test(error.message));
         // A server that was there and went away (restarted, failed over) is waited for: the run
         // goes on when it is back. One never reached fails the run at once (a wrong URL).
         const away = !atLimit && isDriverError(error) && error.connectionLost && this.connections.opened > 0;
