@@ -178,10 +178,11 @@ describe('BenchmarkRunner on SQLite', () => {
     // two seconds of the clock — 10,000 sessions over 20 slots, over fifteen minutes).
     const capped = await new BenchmarkRunner({ driver, target: 'x', mode: 'replay', speed: Infinity, concurrency: 20 }).run(new TraceFileSource(file));
     expect(capped).toMatchObject({ operations: 20_000, errors: 0, dropped: 0, connections: { opened: 10_000, peak: 20 } });
-    expect(capped.durationSeconds).toBeLessThan(20);
+    // (Seconds here; the bug took over fifteen minutes. The bound leaves room for a loaded CI machine.)
+    expect(capped.durationSeconds).toBeLessThan(100);
     // The report keeps the ten sessions furthest behind, sessions long gone among them.
     expect(capped.sessionsBehind).toHaveLength(10);
     expect(capped.sessionsBehind.every((s) => s.operations === 2)).toBe(true);
     await driver.destroy();
-  }, 30_000);
+  }, 240_000);
 });
