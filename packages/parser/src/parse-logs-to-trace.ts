@@ -32,15 +32,26 @@ export interface ParseLogsToTraceResult {
 export async function parseLogsToTrace(paths: readonly string[], options: ParseLogsToTraceOptions): Promise<ParseLogsToTraceResult> {
   if (paths.length === 0) throw new StbError('E_USAGE', 'no input log given', { hint: 'Pass one or more log files, or - for stdin' });
   checkOutputPath(options.output, paths);
-  const started = performance.now();
   const out = new AtomicOutput(options.output);
+  try {
+    const result = await writeTrace(paths, options, out.path);
+    out.commit();
+    return result;
+  } finally {
+    out.discard(); // (nothing once committed)
+  }
+}
+
+/** The parse itself, writing the trace to `outputPath` (the output's temporary name). */
+async function writeTrace(paths: readonly string[], options: ParseLogsToTraceOptions, outputPath: string): Promise<ParseLogsToTraceResult> {
+  const started = performance.now();
   const summaries: ParseSummary[] = [];
   let events = 0;
   let wroteHeader = options.header === false;
   let headerResolution: number | undefined;
   // Without normalization the events go straight to a sink; with it, through the pipeline,
   // which owns the output file (on its worker thread when one is available).
-  const raw = options.normalize === false ? new TraceFileSink(out.path) : undefined;
+  const raw = options.normalize === false ? new TraceFileSink(outputPath) : undefined;
   let pipeline: NormalizePipeline | undefined;
   const inFlight: Promise<void>[] = [];
   try {
@@ -49,7 +60,7 @@ export async function parseLogsToTrace(paths: readonly string[], options: ParseL
         ...options,
         normalize: false, // the pipeline normalizes
         onFormat: (_format, dialect) => {
-          if (raw === undefined) pipeline ??= new NormalizePipeline({ dialect, output: out.path, threads: options.threads });
+          if (raw === undefined) pipeline ??= new NormalizePipeline({ dialect, output: outputPath, threads: options.threads });
         },
         onProgress: options.onProgress ? (p) => options.onProgress!({ file: parser.name, ...p }) : undefined,
       });
@@ -87,27 +98,16 @@ export async function parseLogsToTrace(paths: readonly string[], options: ParseL
       }
       if (pipeline !== undefined) parser.summary.templates = pipeline.templates;
     }
-  } catch (error) {
-    await Promise.allSettled(inFlight);
-    await (raw ? raw.close() : pipeline?.close())?.catch(() => undefined);
-    out.discard();
-    throw error;
-  }
-  try {
+  } finally {
     await Promise.allSettled(inFlight);
     if (raw) await raw.close();
     else await pipeline?.close();
-  } catch (error) {
-    out.discard();
-    throw error;
   }
   if (events === 0) {
-    out.discard();
     const reasons = summaries.flatMap((s) => s.skipped.slice(0, 2).map((r) => `${r.reason} (${r.lines} lines, first at ${s.file}:${r.firstLines[0]})`));
     throw new StbError('E_INPUT', `no statements found in ${paths.join(', ')}${reasons.length ? `: ${reasons.join('; ')}` : ''}`, {
       hint: 'Check the server logged statements (log_statement=all or log_min_duration_statement=0; general_log or slow_query_log for MySQL), or pass --format / --prefix',
     });
   }
-  out.commit();
   return { output: options.output, inputs: summaries, events, seconds: (performance.now() - started) / 1000 };
 }

@@ -65,6 +65,7 @@ Exit codes: 0 a complete run; 1 a run that ended early, measured nothing or fail
     // The trace's dialect lets a driver adapt (SQLite runs PostgreSQL traces with a compatibility layer).
     const header = await new TraceFileSource(args.trace).header().catch(() => undefined);
     const driverConfig = { url, ...(header?.dialect ? { sourceDialect: header.dialect } : {}) };
+    const dialectOfTrace = (header?.dialect ?? 'postgres') as 'postgres' | 'mysql' | 'sqlite';
     const driver = await loadDriver(flags.driver, driverConfig);
     if (flags.threads > 1 && flags.driver === 'sqlite' && /:memory:/.test(url)) {
       await driver.destroy().catch(() => undefined);
@@ -104,7 +105,7 @@ Exit codes: 0 a complete run; 1 a run that ended early, measured nothing or fail
       const common = {
         target: redactSecrets(url), mode: flags.mode as 'replay', speed,
         signal: controller.signal,
-        safety: { classify: classifyStatement, allow: (flags.allow ?? []) as AllowedEffect[] },
+        safety: { classify: (sql: string) => classifyStatement(sql, dialectOfTrace), allow: (flags.allow ?? []) as AllowedEffect[] },
         ...(flags.concurrency !== undefined ? { concurrency: flags.concurrency } : {}),
         ...(flags.pipeline !== undefined ? { pipeline: flags.pipeline } : {}),
         spread: flags.spread as 'auto' | 'off',
@@ -125,7 +126,7 @@ Exit codes: 0 a complete run; 1 a run that ended early, measured nothing or fail
       await driver.destroy().catch(() => undefined);
       await metrics?.close();
     }
-    if (!flags['keep-literals']) results = withTemplateText(results, templateText(header?.dialect as 'postgres' | 'mysql' | 'sqlite' | undefined));
+    if (!flags['keep-literals']) results = withTemplateText(results, templateText(dialectOfTrace));
     if (flags.output !== undefined) writeFileAtomic(flags.output, JSON.stringify(results, null, 1));
     this.say(renderResultsSummary(results));
     if (flags.output !== undefined) this.say(`\nresults written to ${flags.output}`);
@@ -142,7 +143,7 @@ Exit codes: 0 a complete run; 1 a run that ended early, measured nothing or fail
 const GRACE_SECONDS = 5;
 
 /** A statement's template text (placeholders for its values), in the trace's dialect. */
-function templateText(dialect: 'postgres' | 'mysql' | 'sqlite' | undefined): (sql: string) => string {
-  const normalizer = new Normalizer({ dialect: dialect ?? 'postgres', analyze: false });
+function templateText(dialect: 'postgres' | 'mysql' | 'sqlite'): (sql: string) => string {
+  const normalizer = new Normalizer({ dialect, analyze: false });
   return (sql) => normalizer.normalize(sql).template.text;
 }

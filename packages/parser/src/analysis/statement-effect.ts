@@ -1,9 +1,11 @@
 import type { StatementSafety } from '@sqltrace/core';
+import { scanSql, type ScanDialect } from '../normalizer/sql-scanner';
 
 /**
  * The replay safety class of a statement (PostgreSQL, MySQL/MariaDB, SQLite), from its keywords:
  * comments, string literals and quoted identifiers are skipped, so neither a value nor a name
- * can make a statement look like another.
+ * can make a statement look like another (the dialect says what quotes a string and what starts a
+ * comment: the normalizer's own scanner reads it).
  *
  * - admin: ALTER SYSTEM, SET GLOBAL / PERSIST / @@global, roles and users (CREATE/ALTER/DROP
  *   USER|ROLE, SET PASSWORD, GRANT, REVOKE), databases (CREATE/ALTER/DROP DATABASE),
@@ -17,8 +19,11 @@ import type { StatementSafety } from '@sqltrace/core';
  *   VACUUM, ANALYZE, CLUSTER, REINDEX, OPTIMIZE, and WITH … that writes.
  * - read: everything else (SELECT, SHOW, EXPLAIN, transaction control, session SET, cursors…).
  */
-export function classifyStatement(sql: string): StatementSafety {
-  const words = keywords(sql, 4_096);
+export function classifyStatement(sql: string, dialect: ScanDialect = 'postgres'): StatementSafety {
+  return classifyWords(keywords(sql, dialect));
+}
+
+function classifyWords(words: readonly string[]): StatementSafety {
   const w = (i: number) => words[i] ?? '';
   const has = (word: string) => words.includes(word);
   const first = w(0);
@@ -82,7 +87,7 @@ export function classifyStatement(sql: string): StatementSafety {
       // EXPLAIN ANALYZE runs the statement.
       if (!has('ANALYZE') && !has('ANALYSE')) return read('EXPLAIN');
       const inner = words.findIndex((x, i) => i > 0 && STATEMENT_WORDS.has(x));
-      return inner < 0 ? read('EXPLAIN') : classifyStatement(stripTo(sql, words[inner]!));
+      return inner < 0 ? read('EXPLAIN') : classifyWords(words.slice(inner));
     }
     default:
       return read(first || 'empty');
@@ -98,58 +103,25 @@ const ADMIN_FUNCTIONS = new Set([
   'SET_CONFIG', 'DBLINK', 'DBLINK_EXEC', 'DBLINK_CONNECT', 'LOAD_FILE', 'SYS_EXEC', 'SYS_EVAL',
 ]);
 
-/** The statement from the first occurrence of `word` outside literals (for EXPLAIN ANALYZE). */
-function stripTo(sql: string, word: string): string {
-  const re = new RegExp(`\\b${word}\\b`, 'i');
-  const at = sql.search(re);
-  return at < 0 ? sql : sql.slice(at);
-}
+/** How much of a statement is read: a classifying keyword is never further in. */
+const MAX_CHARACTERS = 4_096;
 
 /**
- * The statement's words, upper-cased, in order (at most `max` characters of text are read): no
- * comments, no string literals ('…', E'…', $tag$…$tag$, "…" and `…` identifiers), `(` kept as a
- * word when the statement opens with it.
+ * The statement's words, upper-cased, in order, as the normalizer's scanner leaves the text:
+ * comments dropped, every literal a placeholder; quoted names are skipped too, and `(` is kept as
+ * a word when the statement opens with it.
  */
-export function keywords(sql: string, max = Infinity): string[] {
-  const words: string[] = [];
-  const n = Math.min(sql.length, max);
-  let i = 0;
-  while (i < n) {
-    const c = sql[i]!;
-    if (c === '-' && sql[i + 1] === '-') {
-      while (i < n && sql[i] !== '\n') i++;
-    } else if (c === '#' && /^\s*$/.test(sql.slice(sql.lastIndexOf('\n', i - 1) + 1, i))) {
-      // MySQL's line comment where a line starts (elsewhere # is PostgreSQL's XOR: keep reading).
-      while (i < n && sql[i] !== '\n') i++;
-    } else if (c === '/' && sql[i + 1] === '*') {
-      const end = sql.indexOf('*/', i + 2);
-      i = end < 0 ? n : end + 2;
-    } else if (c === "'" || c === '"' || c === '`') {
-      i++;
-      while (i < n) {
-        if (sql[i] === '\\' && c === "'") i += 2;
-        else if (sql[i] === c) {
-          if (sql[i + 1] === c) i += 2;
-          else break;
-        } else i++;
-      }
-      i++;
-    } else if (c === '$' && /^\$[A-Za-z_]*\$/.test(sql.slice(i, i + 64))) {
-      const tag = /^\$[A-Za-z_]*\$/.exec(sql.slice(i, i + 64))![0];
-      const end = sql.indexOf(tag, i + tag.length);
-      i = end < 0 ? n : end + tag.length;
-    } else if (/[A-Za-z_@]/.test(c)) {
-      let j = i + 1;
-      while (j < n && /[A-Za-z0-9_$@.]/.test(sql[j]!)) j++;
-      const word = sql.slice(i, j).toUpperCase();
-      // schema.function: the function's name counts (pg_catalog.pg_read_file).
-      const dot = word.lastIndexOf('.');
-      words.push(dot >= 0 && !word.startsWith('@') ? word.slice(dot + 1) : word);
-      i = j;
-    } else {
-      if (c === '(' && words.length === 0) words.push('(');
-      i++;
-    }
-  }
+function keywords(sql: string, dialect: ScanDialect): string[] {
+  const text = scanSql(sql.length > MAX_CHARACTERS ? sql.slice(0, MAX_CHARACTERS) : sql, dialect).sql.replace(QUOTED_NAME, ' ');
+  const words = (text.match(WORD) ?? []).map((word) => {
+    const upper = word.toUpperCase();
+    // schema.function: the function's name counts (pg_catalog.pg_read_file).
+    const dot = upper.lastIndexOf('.');
+    return dot >= 0 && !upper.startsWith('@') ? upper.slice(dot + 1) : upper;
+  });
+  if (text.trimStart().startsWith('(')) words.unshift('(');
   return words;
 }
+
+const QUOTED_NAME = /"(?:[^"]|"")*"|`(?:[^`]|``)*`/g;
+const WORD = /[A-Za-z_@][A-Za-z0-9_$@.]*/g;
