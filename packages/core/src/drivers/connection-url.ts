@@ -21,6 +21,3 @@ export function redactSecrets(text: string): string {
     .replace(QUERY_PASSWORD, '$1***')
     .replace(KEY_VALUE_PASSWORD, '$1$2$3***');
 }
-
-/** A connection URL with its password replaced by `***` ({@link redactSecrets}). */
-export const redactUrl = redactSecrets;

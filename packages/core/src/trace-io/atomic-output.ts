@@ -1,4 +1,4 @@
-import { accessSync, constants, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, renameSync, statSync, unlinkSync, writeFileSync, type Stats } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { StbError } from '../errors/stb-error';
 
@@ -103,13 +103,13 @@ export function checkOutputPath(output: string, inputs: readonly string[] = [], 
       hint: `Create the directory or choose another ${flag}`,
     });
   }
-  let out: { dev: number; ino: number };
+  let out: Stats;
   try {
     out = statSync(output);
   } catch {
     return; // a new file: it cannot be an input
   }
-  if (statSync(output).isDirectory()) throw new StbError('E_USAGE', `${output} is a directory`, { hint: `Give ${flag} a file name` });
+  if (out.isDirectory()) throw new StbError('E_USAGE', `${output} is a directory`, { hint: `Give ${flag} a file name` });
   for (const input of inputs) {
     if (input === '-') continue;
     try {

@@ -6,7 +6,6 @@ import { END, MarkovChain } from './markov-chain';
 
 const UNSEEN = -3;
 import { MarkovModel } from './markov-model';
-import { asModelError } from '../model/damaged-model';
 
 /** Settings of `train` (through `TrainOptions.settings`). */
 export interface MarkovTrainSettings extends ProfileSettings {
@@ -60,11 +59,6 @@ export class MarkovGenerator implements TraceGenerator<MarkovModel> {
   /** The synthesizer behind `generate`, for callers that want its batches and statistics. */
   synthesizer(model: MarkovModel, options: GenerateOptions): WorkloadSynthesizer {
     const chain = model.chain;
-    try {
-      return new WorkloadSynthesizer(model.profile, { historyLength: chain.order, next: (history, prng, allowed) => chain.drawAllowed(history, prng, allowed) }, options);
-    } catch (error) {
-      // The samplers check the distributions, reuse tables and templates as they are built.
-      throw asModelError(error);
-    }
+    return new WorkloadSynthesizer(model.profile, { historyLength: chain.order, next: (history, prng, allowed) => chain.drawAllowed(history, prng, allowed) }, options);
   }
 }

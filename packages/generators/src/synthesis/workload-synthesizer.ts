@@ -107,7 +107,13 @@ export class WorkloadSynthesizer {
       });
     }
     if (profile.trace.events === 0 || profile.templates.length === 0) throw new StbError('E_MODEL', 'the model learned no statements: nothing to generate from');
-    this.#renderers = profile.templates.map((t) => new TemplateRenderer(t, profile.dialect, options.style ?? 'auto'));
+    // The samplers check the distributions, reuse tables and templates as they are built: a
+    // damaged model is an E_MODEL error here, for every strategy.
+    try {
+      this.#renderers = profile.templates.map((t) => new TemplateRenderer(t, profile.dialect, options.style ?? 'auto'));
+    } catch (error) {
+      throw asModelError(error);
+    }
     // The most frequent transaction end closes a transaction the predictor cannot.
     let closing = -1;
     this.#renderers.forEach((r, i) => {
