@@ -18,7 +18,7 @@ export type { SequenceLearner, SequenceStep, WorkloadProfileOptions } from './tr
 export type { LearnedProfile, ProfileSettings } from './training/learn-profile';
 export { learnProfile } from './training/learn-profile';
 export { WorkloadProfileBuilder } from './training/workload-profile-builder';
-export type { NextStatePredictor, SynthesisOptions, SynthesisStats } from './synthesis/workload-synthesizer';
+export type { NextStatePredictor, SessionMemory, SynthesisOptions, SynthesisStats } from './synthesis/workload-synthesizer';
 export { WorkloadSynthesizer } from './synthesis/workload-synthesizer';
 
 export type { EmpiricalDistributionJson } from './distributions/empirical-distribution';
@@ -35,11 +35,13 @@ export type { NeuralGenerateSettings, NeuralTrainSettings } from './neural/neura
 export { MIN_TRAINING_SESSIONS, NeuralGenerator } from './neural/neural-generator';
 export type { NeuralModelJson, NeuralTrainingJson } from './neural/neural-model';
 export { NEURAL_MODEL_VERSION, NeuralModel } from './neural/neural-model';
-export type { NetworkSpec, NeuralKind } from './neural/network-spec';
+export type { NetworkContext, NetworkSpec, NeuralKind } from './neural/network-spec';
+export type { SampledFidelity } from './neural/sampled-fidelity';
 export type { BatchProgress, EpochReport, NetworkTrainingSettings, NetworkTrainingSummary, TrainingCallbacks } from './neural/network-trainer';
 export type { BackendChoice, BackendName, LoadedTensorFlow, TensorFlow } from './neural/tensorflow-backend';
 export { BACKEND_CHOICES, loadTensorFlow } from './neural/tensorflow-backend';
 export { GAP_BUCKETS, gapBucket } from './neural/gap-bucket';
+export { LstmForward, type ProbabilityNetwork } from './neural/lstm-forward';
 
 export type { NextTemplateScorer, ScoredHistory } from './evaluation/next-template-scorer';
 export type { HeldOutSession } from './evaluation/held-out-sessions';

@@ -27,7 +27,7 @@ async function maxDifference(spec: NetworkSpec, weights: NetworkWeights, windows
 
 describe('the LSTM forward step in typed arrays', () => {
   it('equals TensorFlow.js on random weights', async () => {
-    const spec: NetworkSpec = { kind: 'lstm', templates: 23, window: 12, embedding: 16, units: 24, heads: 1, layers: 1 };
+    const spec: NetworkSpec = { kind: 'lstm', context: 'window', templates: 23, window: 12, embedding: 16, units: 24, heads: 1, layers: 1 };
     // Larger weights than the initial ones, so that the gates saturate somewhere too.
     const weights = new Map([...initialWeights(spec, 'random')].map(([name, w]) => [name, { shape: w.shape, values: w.values.map((v) => v * 6) }]));
     expect(await maxDifference(spec, weights)).toBeLessThan(1e-5);
@@ -36,7 +36,7 @@ describe('the LSTM forward step in typed arrays', () => {
   it('equals TensorFlow.js on trained weights, and generates with --backend typed-array', async () => {
     const generator = new NeuralGenerator('lstm');
     const model = await generator.train(memoryTrace(secondOrderTrace({ sessions: 60, seed: 'forward' })), {
-      settings: { window: 6, epochs: 2, windowsPerEpoch: 1_500, batchSize: 128, embedding: 16, units: 32, backend: 'cpu' },
+      settings: { context: 'window', window: 6, epochs: 2, windowsPerEpoch: 1_500, batchSize: 128, embedding: 16, units: 32, backend: 'cpu' },
     });
     expect(await maxDifference(model.spec, model.weights)).toBeLessThan(1e-5);
     let backend = '';

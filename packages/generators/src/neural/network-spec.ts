@@ -3,6 +3,14 @@ import { GAP_BUCKETS } from './gap-bucket';
 export type NeuralKind = 'lstm' | 'transformer';
 
 /**
+ * What a network predicts from: `window` — the last `window` statements, run from a zero state
+ * for every prediction; `session` (LSTM) — the whole session so far, through a recurrent state
+ * carried from statement to statement (trained on stretches of `window` statements, each after a
+ * warm-up of half as many).
+ */
+export type NetworkContext = 'window' | 'session';
+
+/**
  * The shape of a sequence network. Inputs are `templates + 2` tokens (the templates, an unused
  * slot, and PAD = `templates + 1` for positions before a session's start) beside an idle-time
  * bucket; outputs are the `templates` (session ends are the shared session-end model's).
@@ -10,8 +18,10 @@ export type NeuralKind = 'lstm' | 'transformer';
 export interface NetworkSpec {
   readonly kind: NeuralKind;
   readonly templates: number;
-  /** How many previous statements the network sees. */
+  /** How many previous statements the network sees (`session` context: how many it is trained on at once). */
   readonly window: number;
+  /** Absent in models written before it: `window`. */
+  readonly context?: NetworkContext;
   /** Embedding width (the transformer's model width). */
   readonly embedding: number;
   /** LSTM units; the transformer's feed-forward width. */
@@ -73,6 +83,23 @@ export function specProblem(spec: NetworkSpec): string | undefined {
     const value = spec[key];
     if (!Number.isInteger(value) || value < 1 || value > 1_000_000) return `${key} must be a whole number ≥ 1, got ${String(value)}`;
   }
+  if (spec.context !== undefined && spec.context !== 'window' && spec.context !== 'session') return `unknown context "${String(spec.context)}" (window or session)`;
+  if (spec.kind === 'transformer' && spec.context === 'session') return 'a transformer predicts from a window, not a whole session';
   if (spec.kind === 'transformer' && spec.embedding % spec.heads !== 0) return `the embedding width (${spec.embedding}) must be a multiple of the number of heads (${spec.heads})`;
   return undefined;
+}
+
+/** Statements a session network's training stretch is preceded by, read but not scored. */
+export function warmUp(spec: NetworkSpec): number {
+  return Math.ceil(spec.window / 2);
+}
+
+/** Statements a network reads for one prediction without a carried state: its window, or a session network's warm-up and stretch. */
+export function rowLength(spec: NetworkSpec): number {
+  return sessionContext(spec) ? spec.window + warmUp(spec) : spec.window;
+}
+
+/** Whether the network carries a recurrent state through the whole session. */
+export function sessionContext(spec: NetworkSpec): boolean {
+  return spec.context === 'session';
 }

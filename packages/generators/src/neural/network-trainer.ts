@@ -1,7 +1,12 @@
 import { Prng, StbError } from '@sqltrace/core';
 import type { SequenceNetwork } from './sequence-network';
-import type { Scalar } from '@tensorflow/tfjs';
-import type { SessionSequences, WindowBatch } from './session-sequences';
+import { LstmForward } from './lstm-forward';
+import { sessionContext } from './network-spec';
+import { calibrateTransitions } from './transition-calibration';
+import { sampledFidelity, type SampledFidelity } from './sampled-fidelity';
+import type { NetworkWeights } from './network-weights';
+import type { SessionSequences } from './session-sequences';
+import { trainingExamples, type TrainingExamples } from './training-examples';
 import type { TensorFlow } from './tensorflow-backend';
 
 export interface NetworkTrainingSettings {
@@ -11,7 +16,7 @@ export interface NetworkTrainingSettings {
   readonly batchSize?: number;
   /** Adam's learning rate (default 0.003; the strategies set their own). */
   readonly learningRate?: number;
-  /** At most this many windows per epoch, drawn afresh each epoch from the distinct ones (default 20,000). */
+  /** At most this many windows (a session network: stretches) per epoch, drawn afresh each epoch (default 20,000). */
   readonly windowsPerEpoch?: number;
   /** Stop after this many epochs without a better held-out loss (default 2). */
   readonly patience?: number;
@@ -41,8 +46,10 @@ export interface EpochReport {
   readonly validationAccuracy: number;
   readonly sequencesPerSecond: number;
   readonly seconds: number;
-  /** The held-out loss is the best so far (these weights are kept). */
+  /** The held-out loss or the sampled fidelity is the best so far. */
   readonly improved: boolean;
+  /** Session networks: how close sessions sampled from this epoch's network come to the trace. */
+  readonly fidelity?: SampledFidelity;
 }
 
 export interface NetworkTrainingSummary {
@@ -57,9 +64,18 @@ export interface NetworkTrainingSummary {
   readonly holdoutWindows: number;
   readonly validationLoss: number;
   readonly validationAccuracy: number;
-  /** Training windows per second over all epochs. */
+  /** Session networks: the kept epoch's sampled fidelity. */
+  readonly fidelity?: SampledFidelity;
+  /** Predictions trained on per second over all epochs (a window is one; a session stretch up to its length). */
   readonly sequencesPerSecond: number;
   readonly seconds: number;
+}
+
+/** What training leaves beside the network's weights. */
+export interface TrainedNetwork {
+  readonly summary: NetworkTrainingSummary;
+  /** Session networks: the kept epoch's transition calibration (see calibrateTransitions). */
+  readonly calibration?: number[][];
 }
 
 export interface TrainingCallbacks {
@@ -67,7 +83,7 @@ export interface TrainingCallbacks {
   readonly onEpoch?: (report: EpochReport) => void;
 }
 
-const VALIDATION_WINDOWS = 5_000;
+const VALIDATION_PREDICTIONS = 5_000;
 const EVALUATION_BATCH = 512;
 
 function positiveInteger(name: string, value: number): number {
@@ -76,69 +92,85 @@ function positiveInteger(name: string, value: number): number {
 }
 
 /**
- * Trains a network to predict each session's next template from the window before it, with Adam on mini-batches, keeping the weights of the epoch with the best loss on held-out
- * sessions and stopping when that loss stops improving.
+ * Trains a network to predict each session's next template — from the window before it, or
+ * (session context) from the whole session so far — with Adam on mini-batches, and keeps the
+ * weights of the epoch with the best loss on held-out sessions — for a session network, among the
+ * epochs whose sampled sessions come within {@link FIDELITY_TOLERANCE} of the closest to the
+ * trace's template mix and transitions (what generation needs: a network can predict the next
+ * statement well and still drift when it feeds on its own output). Training stops when neither
+ * has improved for `patience` epochs.
  */
-export async function trainNetwork(tf: TensorFlow, network: SequenceNetwork, sequences: SessionSequences, settings: NetworkTrainingSettings = {}, callbacks: TrainingCallbacks = {}): Promise<NetworkTrainingSummary> {
+export async function trainNetwork(tf: TensorFlow, network: SequenceNetwork, sequences: SessionSequences, settings: NetworkTrainingSettings = {}, callbacks: TrainingCallbacks = {}): Promise<TrainedNetwork> {
   const epochs = positiveInteger('epochs', settings.epochs ?? 10);
   const batchSize = positiveInteger('batch-size', settings.batchSize ?? 256);
+  const session = sessionContext(network.spec);
   const perEpoch = positiveInteger('windows-per-epoch', settings.windowsPerEpoch ?? 20_000);
   const patience = positiveInteger('patience', settings.patience ?? 2);
   const learningRate = settings.learningRate ?? 0.003;
   if (!(learningRate > 0 && learningRate < 1)) throw new StbError('E_USAGE', `--learning-rate must be between 0 and 1, got ${learningRate}`);
   const seed = settings.seed ?? 1;
-  const { window, templates } = network.spec;
-  const pad = templates + 1;
 
   const { train, holdout } = sequences.split(settings.holdout ?? 0.1, seed);
-  const trainWindows = sequences.windows(train, window);
-  // Held-out windows keep their plain counts: the held-out loss and accuracy are the trace's own.
-  const heldWindows = sequences.windows(holdout, window, false);
+  const training = trainingExamples(tf, network, sequences, train, true);
+  // Held-out examples keep their plain counts: the held-out loss and accuracy are the trace's own.
+  const held = trainingExamples(tf, network, sequences, holdout, false);
   const prng = new Prng(seed).fork('batches');
-  const heldOrder = shuffled(heldWindows.session.length, prng.fork('holdout'));
-  const heldCount = Math.min(VALIDATION_WINDOWS, heldOrder.length);
-  const heldBatches: WindowBatch[] = [];
-  for (let from = 0; from < heldCount; from += EVALUATION_BATCH) heldBatches.push(sequences.batch(heldWindows, heldOrder, from, Math.min(EVALUATION_BATCH, heldCount - from), window, pad));
+  const heldOrder = shuffled(held.count, prng.fork('holdout'));
+  const heldCount = Math.min(held.perEpoch(VALIDATION_PREDICTIONS), heldOrder.length);
 
   const optimizer = tf.train.adam(learningRate);
   const variables = network.variables();
   const started = performance.now();
   let trained = 0;
-  let best = { loss: Number.POSITIVE_INFINITY, accuracy: 0, epoch: 0, weights: network.snapshot() };
+  let examples = 0;
+  const kept: Epoch[] = [];
+  let bestLoss = Number.POSITIVE_INFINITY;
+  let bestFidelity = Number.POSITIVE_INFINITY;
+  let lastImproved = 0;
+  const successors = session ? sequences.successors(network.spec.templates) : [];
   let epoch = 0;
   let stoppedEarly = false;
   try {
     while (epoch < epochs) {
       epoch++;
       const epochStarted = performance.now();
-      // An epoch is as many windows as the trace had (at most --windows-per-epoch): passes over
-      // the shuffled distinct windows until that many.
-      const total = Math.min(perEpoch, trainWindows.total);
-      const order = epochOrder(trainWindows.session.length, total, prng);
+      // An epoch is as many windows (stretches) as the trace had, at most --windows-per-epoch:
+      // passes over the shuffled examples until that many.
+      const total = training.perEpoch(perEpoch);
+      const order = epochOrder(training.count, total, prng);
       let lossSum = 0;
+      let predictions = 0;
       for (let from = 0; from < total; from += batchSize) {
         if (settings.signal?.aborted) throw new StbError('E_USAGE', 'training aborted');
-        const batch = sequences.batch(trainWindows, order, from, Math.min(batchSize, total - from), window, pad);
+        const batch = training.batch(order, from, Math.min(batchSize, total - from));
         const loss = tf.tidy(() => {
-          const value = optimizer.minimize(() => weightedLoss(tf, network, batch, templates), true, variables);
+          const value = optimizer.minimize(() => batch.loss(), true, variables);
           return value!.dataSync()[0]!;
         });
         if (!Number.isFinite(loss)) throw new StbError('E_MODEL', `training diverged (loss ${loss}) in epoch ${epoch}`, { hint: 'Lower --learning-rate' });
-        lossSum += loss * batch.size;
-        trained += batch.size;
+        lossSum += loss * batch.predictions;
+        predictions += batch.predictions;
+        trained += batch.predictions;
         const done = from + batch.size;
-        const elapsed = (performance.now() - started) / 1000;
-        const rate = trained / Math.max(elapsed, 1e-9);
-        callbacks.onBatch?.({ epoch, epochs, done, total, loss: lossSum / done, sequencesPerSecond: rate, etaSeconds: (total - done + (epochs - epoch) * total) / rate });
+        examples += batch.size;
+        const elapsed = Math.max((performance.now() - started) / 1000, 1e-9);
+        callbacks.onBatch?.({ epoch, epochs, done, total, loss: lossSum / Math.max(predictions, 1), sequencesPerSecond: trained / elapsed, etaSeconds: (total - done + (epochs - epoch) * total) / (examples / elapsed) });
         // Let timers, signals and progress output run between steps.
         await new Promise((resolve) => setImmediate(resolve));
       }
-      const { loss: validationLoss, accuracy } = evaluate(tf, network, heldBatches);
-      const improved = validationLoss < best.loss - 1e-4;
-      if (improved) best = { loss: validationLoss, accuracy, epoch, weights: network.snapshot() };
+      const { loss: validationLoss, accuracy } = evaluate(tf, held, heldOrder, heldCount);
+      const weights = network.snapshot();
+      const calibration = session ? calibrateTransitions(new LstmForward(network.spec, weights), sequences, successors, seed) : undefined;
+      const fidelity = session ? sampledFidelity(network.spec, weights, sequences, `${seed}:${epoch}`, calibration) : undefined;
+      const distance = fidelity !== undefined ? fidelity.templateMix + fidelity.transitions : Number.NaN;
+      const improved = validationLoss < bestLoss - 1e-4 || distance < bestFidelity - 0.002;
+      bestLoss = Math.min(bestLoss, validationLoss);
+      if (distance < bestFidelity) bestFidelity = distance;
+      if (improved) lastImproved = epoch;
+      kept.push({ epoch, loss: validationLoss, accuracy, distance, fidelity, calibration, weights });
       const seconds = (performance.now() - epochStarted) / 1000;
-      callbacks.onEpoch?.({ epoch, epochs, loss: lossSum / Math.max(total, 1), validationLoss, validationAccuracy: accuracy, sequencesPerSecond: total / seconds, seconds, improved });
-      if (epoch - best.epoch >= patience && epoch < epochs) {
+      callbacks.onEpoch?.({ epoch, epochs, loss: lossSum / Math.max(predictions, 1), validationLoss, validationAccuracy: accuracy, sequencesPerSecond: predictions / seconds, seconds, improved, ...(fidelity !== undefined ? { fidelity } : {}) });
+      if (epoch - lastImproved >= patience && epoch < epochs) {
         stoppedEarly = true;
         break;
       }
@@ -146,47 +178,49 @@ export async function trainNetwork(tf: TensorFlow, network: SequenceNetwork, seq
   } finally {
     optimizer.dispose();
   }
+  const best = bestEpoch(kept);
   if (best.epoch !== epoch) network.restore(best.weights);
   const seconds = (performance.now() - started) / 1000;
-  return {
+  const summary: NetworkTrainingSummary = {
     epochs: epoch, bestEpoch: best.epoch, stoppedEarly,
     trainSessions: train.length, holdoutSessions: holdout.length,
-    trainWindows: trainWindows.total, distinctTrainWindows: trainWindows.session.length, holdoutWindows: heldWindows.total,
+    trainWindows: training.predictions, distinctTrainWindows: training.count, holdoutWindows: held.predictions,
     validationLoss: best.loss, validationAccuracy: best.accuracy,
+    ...(best.fidelity !== undefined ? { fidelity: best.fidelity } : {}),
     sequencesPerSecond: trained / seconds, seconds,
   };
+  return best.calibration !== undefined ? { summary, calibration: best.calibration } : { summary };
 }
 
-/** Cross-entropy averaged over the windows as they occurred (each distinct window weighted by its count). */
-function weightedLoss(tf: TensorFlow, network: SequenceNetwork, batch: WindowBatch, templates: number): Scalar {
-  const nll = tf.neg(tf.sum(tf.mul(tf.oneHot(tf.tensor1d(batch.targets, 'int32'), templates), tf.logSoftmax(logitsOf(tf, network, batch))), 1));
-  let total = 0;
-  for (const w of batch.weights) total += w;
-  return tf.div(tf.sum(tf.mul(nll, tf.tensor1d(batch.weights))), total);
+interface Epoch {
+  readonly epoch: number;
+  readonly loss: number;
+  readonly accuracy: number;
+  /** Sampled template-mix plus transition distance (NaN for a window network). */
+  readonly distance: number;
+  readonly fidelity: SampledFidelity | undefined;
+  readonly calibration: number[][] | undefined;
+  readonly weights: NetworkWeights;
 }
 
-function logitsOf(tf: TensorFlow, network: SequenceNetwork, batch: WindowBatch) {
-  const w = network.spec.window;
-  return network.logits(tf.tensor2d(batch.tokens, [batch.size, w], 'int32'), tf.tensor2d(batch.gaps, [batch.size, w], 'int32'));
+/** A session network's epochs whose samples come this close to the best one's count as faithful. */
+export const FIDELITY_TOLERANCE = 0.03;
+
+/** The epoch with the lowest held-out loss among the faithful ones (all of them for a window network). */
+function bestEpoch(epochs: readonly Epoch[]): Epoch {
+  const closest = Math.min(...epochs.map((e) => (Number.isNaN(e.distance) ? Number.POSITIVE_INFINITY : e.distance)));
+  const faithful = Number.isFinite(closest) ? epochs.filter((e) => e.distance <= closest + FIDELITY_TOLERANCE) : epochs;
+  return faithful.reduce((a, b) => (b.loss < a.loss ? b : a));
 }
 
-/** Mean cross-entropy and top-1 accuracy over held-out batches. */
-function evaluate(tf: TensorFlow, network: SequenceNetwork, batches: readonly WindowBatch[]): { loss: number; accuracy: number } {
-  let loss = 0;
-  let hits = 0;
-  let n = 0;
-  for (const batch of batches) {
-    const [l, h] = tf.tidy(() => {
-      const logits = logitsOf(tf, network, batch);
-      const targets = tf.tensor1d(batch.targets, 'int32');
-      const weights = tf.tensor1d(batch.weights);
-      const nll = tf.neg(tf.sum(tf.mul(tf.oneHot(targets, network.spec.templates), tf.logSoftmax(logits)), 1));
-      const correct = tf.cast(tf.equal(tf.argMax(logits, 1), targets), 'float32');
-      return [tf.sum(tf.mul(nll, weights)).dataSync()[0]!, tf.sum(tf.mul(correct, weights)).dataSync()[0]!];
-    });
-    loss += l;
-    hits += h;
-    for (const w of batch.weights) n += w;
+/** Mean cross-entropy and top-1 accuracy over the first `count` held-out examples. */
+function evaluate(tf: TensorFlow, examples: TrainingExamples, order: Int32Array, count: number): { loss: number; accuracy: number } {
+  let loss = 0, hits = 0, n = 0;
+  for (let from = 0; from < count; from += EVALUATION_BATCH) {
+    const score = examples.batch(order, from, Math.min(EVALUATION_BATCH, count - from)).score();
+    loss += score.loss;
+    hits += score.hits;
+    n += score.weight;
   }
   return n === 0 ? { loss: Number.NaN, accuracy: Number.NaN } : { loss: loss / n, accuracy: hits / n };
 }

@@ -3,7 +3,7 @@ import type { NextTemplateScorer } from '../evaluation/next-template-scorer';
 import { WorkloadSynthesizer } from '../synthesis/workload-synthesizer';
 import { learnProfile, type ProfileSettings } from '../training/learn-profile';
 import { createNetwork } from './create-network';
-import { specProblem, type NetworkSpec, type NeuralKind } from './network-spec';
+import { sessionContext, specProblem, type NetworkContext, type NetworkSpec, type NeuralKind } from './network-spec';
 import { trainNetwork, type NetworkTrainingSettings, type TrainingCallbacks } from './network-trainer';
 import { initialWeights } from './network-weights';
 import { NeuralModel } from './neural-model';
@@ -14,11 +14,16 @@ import { LstmForward, type ProbabilityNetwork } from './lstm-forward';
 
 /** Settings of `train` for `lstm` and `transformer` (through `TrainOptions.settings`). */
 export interface NeuralTrainSettings extends ProfileSettings, Omit<NetworkTrainingSettings, 'signal'>, TrainingCallbacks {
-  /** Previous statements the network sees (default 16). */
+  /**
+   * `session` (the LSTM's default): the LSTM carries its state through each whole session, so it
+   * sees as far back as a transaction goes; `window`: it sees the last `window` statements.
+   */
+  readonly context?: NetworkContext;
+  /** Previous statements the network sees (default 16); in session context, the statements of a training stretch (default 32). */
   readonly window?: number;
   /** Embedding width; the transformer's model width (default 32 for the LSTM, 64 for the transformer). */
   readonly embedding?: number;
-  /** LSTM units; the transformer's feed-forward width (default 64 and 128). */
+  /** LSTM units; the transformer's feed-forward width (default 32 for a session LSTM, 64 for a window one, 128). */
   readonly units?: number;
   /** Transformer attention heads (default 4) and blocks (default 1). */
   readonly heads?: number;
@@ -50,7 +55,8 @@ export const MIN_TRAINING_SESSIONS = 4;
 
 /**
  * The `lstm` and `transformer` strategies: a TensorFlow.js network predicts each session's next
- * template from the window of statements before it (template and bucketed idle time), on top of
+ * template from the statements before it (template and bucketed idle time: the whole session
+ * through the LSTM's recurrent state, or a window of them), on top of
  * the same shared profile as the Markov strategy — parameters, timing and session lengths — so a
  * generated trace differs from a Markov one only in its template sequences.
  */
@@ -60,12 +66,15 @@ export class NeuralGenerator implements TraceGenerator<NeuralModel> {
   async train(trace: TraceSource, options: TrainOptions = {}): Promise<NeuralModel> {
     const settings = (options.settings ?? {}) as NeuralTrainSettings;
     const transformer = this.name === 'transformer';
+    const context = settings.context ?? (transformer ? 'window' : 'session');
     const spec: NetworkSpec = {
       kind: this.name,
       templates: 1,
-      window: settings.window ?? 16,
+      context,
+      window: settings.window ?? (context === 'session' ? 32 : 16),
       embedding: settings.embedding ?? (transformer ? 64 : 32),
-      units: settings.units ?? (transformer ? 128 : 64),
+      // A session LSTM steps once per statement in generation: 32 units keep it past 30,000 events/s.
+      units: settings.units ?? (transformer ? 128 : context === 'session' ? 32 : 64),
       heads: transformer ? (settings.heads ?? 4) : 1,
       layers: transformer ? (settings.layers ?? 1) : 1,
     };
@@ -87,10 +96,10 @@ export class NeuralGenerator implements TraceGenerator<NeuralModel> {
     const seed = settings.seed ?? 1;
     const network = createNetwork(tf, sized, initialWeights(sized, seed));
     try {
-      const batchSize = settings.batchSize ?? 128;
+      const batchSize = settings.batchSize ?? (context === 'session' ? 32 : 128);
       const learningRate = settings.learningRate ?? (transformer ? 0.005 : 0.01);
-      const summary = await trainNetwork(tf, network, sequences, { ...settings, batchSize, learningRate, seed, signal: options.signal }, settings);
-      return new NeuralModel(this.name, profile, sized, network.snapshot(), sequences.starts(sized.templates), sequences.successors(sized.templates), { ...summary, backend, batchSize, learningRate }, warnings);
+      const { summary, calibration } = await trainNetwork(tf, network, sequences, { ...settings, batchSize, learningRate, seed, signal: options.signal }, settings);
+      return new NeuralModel(this.name, profile, sized, network.snapshot(), sequences.starts(sized.templates), sequences.successors(sized.templates), { ...summary, backend, batchSize, learningRate }, warnings, calibration);
     } finally {
       network.dispose();
     }
@@ -120,7 +129,11 @@ export class NeuralGenerator implements TraceGenerator<NeuralModel> {
     const minProbability = settings.minProbability ?? 1e-6;
     if (!(minProbability >= 0 && minProbability < 1)) throw new StbError('E_USAGE', `the minimum probability must be in [0, 1), got ${minProbability}`);
     let network: ProbabilityNetwork;
-    if (settings.backend === 'typed-array') {
+    if (sessionContext(model.spec)) {
+      // A step per statement: plain typed arrays, no TensorFlow.js to dispatch to.
+      network = new LstmForward(model.spec, model.weights);
+      settings.onBackend?.('typed-array');
+    } else if (settings.backend === 'typed-array') {
       if (model.spec.kind !== 'lstm') throw new StbError('E_USAGE', `the typed-array backend runs LSTM models, not ${model.spec.kind} ones`, { hint: 'Use --backend auto' });
       network = new LstmForward(model.spec, model.weights);
       settings.onBackend?.('typed-array');
@@ -129,6 +142,9 @@ export class NeuralGenerator implements TraceGenerator<NeuralModel> {
       settings.onBackend?.(backend);
       network = createNetwork(tf, model.spec, model.weights);
     }
-    return new NeuralPredictor(network, model.profile.templates.map((t) => t.id), { temperature, minProbability, starts: model.starts, successors: model.successors });
+    return new NeuralPredictor(network, model.profile.templates.map((t) => t.id), {
+      temperature, minProbability, starts: model.starts, successors: model.successors,
+      ...(model.calibration !== undefined ? { calibration: model.calibration } : {}),
+    });
   }
 }

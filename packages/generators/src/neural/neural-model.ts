@@ -6,8 +6,11 @@ import { weightsFromJson, weightsToJson, type NetworkWeights, type WeightJson } 
 import type { NetworkTrainingSummary } from './network-trainer';
 import type { BackendName } from './tensorflow-backend';
 
-/** Bumped when the neural models' JSON changes incompatibly. */
-export const NEURAL_MODEL_VERSION = 1;
+/**
+ * Bumped when the neural models' JSON changes incompatibly. 2: session-context LSTMs and
+ * transition calibration (a model without either is still written as 1, which older tools read).
+ */
+export const NEURAL_MODEL_VERSION = 2;
 
 /** How the network was trained, kept in the model for `stb train --json` and comparisons. */
 export interface NeuralTrainingJson extends NetworkTrainingSummary {
@@ -34,6 +37,8 @@ export interface NeuralModelJson {
    * next template it picks should be one that was seen after the current one.
    */
   readonly successors: readonly (readonly number[])[];
+  /** Factors of each successor's probability, aligned with `successors` (session LSTMs; see calibrateTransitions). */
+  readonly calibration?: readonly (readonly number[])[];
   readonly training: NeuralTrainingJson;
   readonly profile: WorkloadProfileJson;
   readonly warnings: readonly string[];
@@ -52,16 +57,18 @@ export class NeuralModel implements WorkloadModel {
     readonly successors: readonly (readonly number[])[],
     readonly training: NeuralTrainingJson,
     readonly warnings: readonly string[] = [],
+    readonly calibration?: readonly (readonly number[])[],
   ) {}
 
   toJSON(): NeuralModelJson {
     return {
-      version: NEURAL_MODEL_VERSION,
+      version: this.spec.context !== undefined || this.calibration !== undefined ? NEURAL_MODEL_VERSION : 1,
       kind: this.strategy,
       vocabulary: this.profile.templates.map((t) => t.id),
       network: { spec: this.spec, weights: weightsToJson(this.weights) },
       starts: this.starts,
       successors: this.successors,
+      ...(this.calibration !== undefined ? { calibration: this.calibration } : {}),
       training: this.training,
       profile: this.profile,
       warnings: this.warnings,
@@ -104,8 +111,12 @@ export class NeuralModel implements WorkloadModel {
       if (!Array.isArray(successors) || successors.length !== spec.templates || !successors.every((list) => Array.isArray(list) && list.every((t) => Number.isInteger(t) && t >= 0 && t < spec.templates))) {
         throw new RangeError('the successor lists are missing or invalid');
       }
+      const calibration = json.calibration;
+      if (calibration !== undefined && (!Array.isArray(calibration) || calibration.length !== spec.templates || !calibration.every((f, a) => Array.isArray(f) && f.length === successors[a]!.length && f.every((x) => typeof x === 'number' && x > 0 && Number.isFinite(x))))) {
+        throw new RangeError('the transition calibration does not match the successor lists');
+      }
       if (typeof json.training !== 'object' || json.training === null) throw new RangeError('the training summary is missing');
-      return new NeuralModel(kind, profile, spec, weights, starts, successors, json.training, Array.isArray(json.warnings) ? json.warnings.map(String) : []);
+      return new NeuralModel(kind, profile, spec, weights, starts, successors, json.training, Array.isArray(json.warnings) ? json.warnings.map(String) : [], calibration);
     } catch (error) {
       if (error instanceof StbError) throw error;
       throw new StbError('E_MODEL', `${source}: the ${kind} model is damaged (${(error as Error).message})`, { ...retrain, cause: error });

@@ -1,8 +1,9 @@
 import type { Prng } from '@sqltrace/core';
 import type { ScoredHistory, NextTemplateScorer } from '../evaluation/next-template-scorer';
-import type { NextStatePredictor } from '../synthesis/workload-synthesizer';
+import type { NextStatePredictor, SessionMemory } from '../synthesis/workload-synthesizer';
 import { gapBucket } from './gap-bucket';
-import type { ProbabilityNetwork } from './lstm-forward';
+import { LstmForward, type ProbabilityNetwork } from './lstm-forward';
+import { rowLength, sessionContext } from './network-spec';
 
 const CACHE_LIMIT = 100_000;
 /** Windows predicted in one run of the network when sessions are waiting. */
@@ -20,12 +21,16 @@ export interface PredictorOptions {
   readonly starts: readonly number[];
   /** For each template, those seen after it: draws keep to them when any is allowed. */
   readonly successors: readonly (readonly number[])[];
+  /** Factors of each successor's probability, aligned with `successors` (see calibrateTransitions). */
+  readonly calibration?: readonly (readonly number[])[];
 }
 
 /**
  * Draws next templates from a network's predictions with a temperature (1 = as learned, lower
- * = more often the likeliest), from the project's seeded PRNG. Workloads repeat themselves, so
- * predictions are cached by window: the network runs once per distinct history.
+ * = more often the likeliest), from the project's seeded PRNG. A network in `session` context
+ * carries each session's recurrent state in the session's memory and takes one step per
+ * statement. A window network's predictions are cached by window (workloads repeat themselves):
+ * it runs once per distinct history.
  */
 export class NeuralPredictor implements NextStatePredictor, NextTemplateScorer {
   readonly historyLength: number;
@@ -34,11 +39,16 @@ export class NeuralPredictor implements NextStatePredictor, NextTemplateScorer {
   readonly #cache = new Map<string, Float32Array>();
   readonly #templates: number;
   #weights: Float64Array;
+  /** The network that steps through sessions (session context), or undefined. */
+  readonly #stepper: LstmForward | undefined;
+  readonly #stepped: Float32Array;
 
   readonly #floor: number;
   readonly #starts: Float32Array;
   /** successors[prev × templates + next] = 1 when next followed prev in training. */
   readonly #successors: Uint8Array;
+  /** factors[prev × templates + next]: the calibration of a successor's probability (1 elsewhere). */
+  readonly #factors: Float32Array | undefined;
 
   constructor(
     network: ProbabilityNetwork,
@@ -53,24 +63,35 @@ export class NeuralPredictor implements NextStatePredictor, NextTemplateScorer {
     const templates = network.spec.templates;
     this.#successors = new Uint8Array(templates * templates);
     options.successors.forEach((list, prev) => list.forEach((next) => (this.#successors[prev * templates + next] = 1)));
-    this.historyLength = network.spec.window;
+    const calibration = options.calibration;
+    if (calibration !== undefined) {
+      const factors = (this.#factors = new Float32Array(templates * templates).fill(1));
+      options.successors.forEach((list, prev) => list.forEach((next, k) => (factors[prev * templates + next] = calibration[prev]?.[k] ?? 1)));
+    }
+    this.#stepper = sessionContext(network.spec) && network instanceof LstmForward ? network : undefined;
+    this.#stepped = new Float32Array(network.spec.templates);
+    // A session network, asked without a session's memory (scoring), reads what it was trained on at once.
+    this.historyLength = rowLength(network.spec);
     this.#exponent = 1 / temperature;
     this.#templates = network.spec.templates;
     this.#weights = new Float64Array(this.#templates);
   }
 
-  next(history: readonly number[], prng: Prng, allowed: (state: number) => boolean, gaps: readonly number[], waiting?: () => Iterable<ScoredHistory>): number | undefined {
+  next(history: readonly number[], prng: Prng, allowed: (state: number) => boolean, gaps: readonly number[], waiting?: () => Iterable<ScoredHistory>, memory?: SessionMemory): number | undefined {
     const start = history.length === 0;
-    const p = start ? this.#starts : this.#predict(history, gaps, waiting);
+    const p = start ? this.#starts : memory !== undefined && this.#stepper !== undefined ? this.#step(history, gaps, memory) : this.#predict(history, gaps, waiting);
     const weights = this.#weights;
     const previous = history[history.length - 1]!;
-    const seen = start || previous < 0 ? undefined : this.#successors.subarray(previous * this.#templates, (previous + 1) * this.#templates);
+    const known = !start && previous >= 0;
+    const seen = known ? this.#successors.subarray(previous * this.#templates, (previous + 1) * this.#templates) : undefined;
+    const factors = known ? this.#factors?.subarray(previous * this.#templates, (previous + 1) * this.#templates) : undefined;
     let total = 0;
     // First among the templates seen after the previous one and above the floor; then any allowed.
     for (let pass = 0; pass < 2 && !(total > 0); pass++) {
       const strict = pass === 0 && !start;
       for (let s = 0; s < this.#templates; s++) {
-        const w = allowed(s) && (!strict || (p[s]! >= this.#floor && (seen === undefined || seen[s] === 1))) ? (this.#exponent === 1 ? p[s]! : Math.pow(p[s]!, this.#exponent)) : 0;
+        let w = allowed(s) && (!strict || (p[s]! >= this.#floor && (seen === undefined || seen[s] === 1))) ? (this.#exponent === 1 ? p[s]! : Math.pow(p[s]!, this.#exponent)) : 0;
+        if (factors !== undefined && w > 0) w *= factors[s]!;
         weights[s] = w;
         total += w;
       }
@@ -86,7 +107,7 @@ export class NeuralPredictor implements NextStatePredictor, NextTemplateScorer {
   }
 
   score(histories: readonly ScoredHistory[]): Float32Array[] {
-    const { window } = this.#network.spec;
+    const window = this.historyLength;
     const width = this.#templates;
     const size = histories.length;
     const tokens = new Int32Array(size * window);
@@ -101,8 +122,18 @@ export class NeuralPredictor implements NextStatePredictor, NextTemplateScorer {
     this.#cache.clear();
   }
 
+  /** One step of the session's recurrent state with its latest statement. */
+  #step(history: readonly number[], gaps: readonly number[], memory: SessionMemory): Float32Array {
+    const stepper = this.#stepper!;
+    const state = (memory.state ??= stepper.newState()) as Float64Array;
+    const last = history[history.length - 1]!;
+    const token = last >= 0 && last < this.#templates ? last : this.#templates + 1;
+    stepper.step(state, token, gapBucket(gaps[gaps.length - 1] ?? -1), this.#stepped);
+    return this.#stepped;
+  }
+
   #window(history: readonly number[], gaps: readonly number[]): { tokens: Int32Array; buckets: Int32Array; key: string } {
-    const window = this.#network.spec.window;
+    const window = this.historyLength;
     const tokens = new Int32Array(window);
     const buckets = new Int32Array(window);
     this.#encode(history, gaps, tokens, buckets, 0);
@@ -125,7 +156,7 @@ export class NeuralPredictor implements NextStatePredictor, NextTemplateScorer {
       const w = this.#window(h.states, h.gaps);
       if (!this.#cache.has(w.key)) batch.set(w.key, w);
     }
-    const window = this.#network.spec.window;
+    const window = this.historyLength;
     const tokens = new Int32Array(batch.size * window);
     const buckets = new Int32Array(batch.size * window);
     let b = 0;
@@ -146,7 +177,7 @@ export class NeuralPredictor implements NextStatePredictor, NextTemplateScorer {
 
   /** Writes a history into a window: left-padded, unknown templates as PAD. */
   #encode(states: readonly number[], gapsUs: readonly number[], tokens: Int32Array, gaps: Int32Array, at: number): void {
-    const window = this.#network.spec.window;
+    const window = this.historyLength;
     const pad = this.#templates + 1;
     const from = Math.max(0, states.length - window);
     const offset = window - (states.length - from);

@@ -10,15 +10,22 @@ import type { ScoredHistory } from '../evaluation/next-template-scorer';
 import { TemplateRenderer, type RecentValues } from './template-renderer';
 import { asModelError } from '../model/damaged-model';
 
+/** What a predictor keeps for one session between its calls (a recurrent network's state). */
+export interface SessionMemory {
+  state?: unknown;
+}
+
 /** How a strategy picks the next template: among the states `allowed` accepts, or undefined if none fits. */
 export interface NextStatePredictor {
   /**
    * `history` holds the session's most recent states (oldest first) and `gaps`, beside it, the
    * idle time before each of them in µs (−1 before a session's first statement). `waiting`
    * lists, on demand, the histories the sessions waiting to run will ask about next — a
-   * predictor that runs faster on a batch (a network) can predict them with this one.
+   * predictor that runs faster on a batch (a network) can predict them with this one. `memory`
+   * is the session's own, the same object on every call for the session; each call after the
+   * first adds one statement (the last of `history`).
    */
-  next(history: readonly number[], prng: Prng, allowed: (state: number) => boolean, gaps: readonly number[], waiting?: () => Iterable<ScoredHistory>): number | undefined;
+  next(history: readonly number[], prng: Prng, allowed: (state: number) => boolean, gaps: readonly number[], waiting?: () => Iterable<ScoredHistory>, memory?: SessionMemory): number | undefined;
   /** How many recent states it wants in `history`. */
   readonly historyLength: number;
 }
@@ -72,6 +79,8 @@ interface ActiveSession {
   at: number;
   /** The last statements (most recent first), for value reuse. */
   recent: RecentValues[];
+  /** The predictor's own, for this session. */
+  readonly memory: SessionMemory;
 }
 
 const END_OF_TIME = Number.POSITIVE_INFINITY;
@@ -209,7 +218,7 @@ export class WorkloadSynthesizer {
       heap.push({
         id: `s${id}`, seq: id, initial, user: attribute[0], database: attribute[1], application: attribute[2],
         history: [], gaps: [], state, gap: -1, length: 0, inTransaction: false, transactionSteps: 0,
-        at, recent: [],
+        at, recent: [], memory: {},
       });
       this.stats.sessions++;
     };
@@ -302,7 +311,7 @@ export class WorkloadSynthesizer {
       const role = renderers[s]!.role;
       return inTransaction ? role !== 'begin' : role !== 'end';
     };
-    const next = this.#predictor.next(session.history, prng, allowed, session.gaps, waiting);
+    const next = this.#predictor.next(session.history, prng, allowed, session.gaps, waiting, session.memory);
     if (next === undefined && inTransaction) return this.#forceClose();
     return next;
   }
