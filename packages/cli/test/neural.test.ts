@@ -56,7 +56,7 @@ describe('stb with the lstm and transformer models', () => {
     const trained = JSON.parse(r.stdout) as TrainResult;
     expect(trained).toMatchObject({ strategy: 'transformer', templates: 12, sessions: 400, training: { epochs: 2, backend: 'wasm', trainSessions: 360, holdoutSessions: 40 } });
     const human = stb(['train', train, '--model', 'lstm', '--window', '4', '--epochs', '1', '--windows-per-epoch', '1000', '-o', join(dir, 'lstm.json')]);
-    expect(human.stdout).toMatch(/network: 1 epoch, best at epoch 1: held-out loss [\d.]+, accuracy [\d.]+% on 40 held-out sessions; [\d,]+ sequences\/s on the wasm backend/);
+    expect(human.stdout).toMatch(/network: 1 epoch, best at epoch 1: held-out loss [\d.]+, accuracy [\d.]+% on 40 held-out sessions; sampled sessions: template-mix TVD [\d.]+, transitions [\d.]+; [\d,]+ predictions\/s on the wasm backend/);
     const out = join(dir, 'synthetic.jsonl');
     const g = stb(['generate', model, '-o', out, '--events', '2000', '--temperature', '0.8', '--json']);
     expect(g.code).toBe(0);
@@ -70,8 +70,8 @@ describe('stb with the lstm and transformer models', () => {
     const r = spawnSync('script', ['-qec', command, '/dev/null'], { encoding: 'utf8', cwd: dir, timeout: 300_000 });
     expect(r.status).toBe(0);
     const screen = r.stdout.replace(/\r/g, '\n');
-    expect(screen).toMatch(/lstm epoch 1\/2 \[#*\.*\] loss [\d.]+ · [\d,]+ seq\/s · ETA \d+s/);
-    expect(screen).toMatch(/lstm epoch 2\/2: loss [\d.]+, held-out loss [\d.]+, accuracy [\d.]+%, [\d,]+ seq\/s, [\d.]+ s/);
+    expect(screen).toMatch(/lstm epoch 1\/2 \[#*\.*\] loss [\d.]+ · [\d,]+ pred\/s · ETA \d+s/);
+    expect(screen).toMatch(/lstm epoch 2\/2: loss [\d.]+, held-out loss [\d.]+, accuracy [\d.]+%, sampled mix TVD [\d.]+, transitions [\d.]+, [\d,]+ predictions\/s, [\d.]+ s/);
     expect(screen).toMatch(/network: 2 epochs/);
     expect(screen).not.toMatch(/error/);
   }, 300_000);

@@ -49,7 +49,7 @@ The same --seed gives the same bytes.`;
     style: Flags.string({ summary: 'How values are written: as the trace had them, bound parameters, or inline literals.', options: ['auto', 'params', 'inline'], default: 'auto' }),
     temperature: Flags.string({ summary: '[lstm, transformer] Sampling temperature: 1 as learned, lower favours the likeliest next template.', default: '1' }),
     'min-probability': Flags.string({ summary: '[lstm, transformer] Templates the network predicts below this probability are not drawn.', default: '0.000001' }),
-    backend: Flags.string({ summary: '[lstm, transformer] TensorFlow.js backend: auto picks tfjs-node if installed, else wasm, else cpu; typed-array runs an LSTM without TensorFlow.js (faster on small, repetitive workloads).', options: ['auto', 'tensorflow', 'wasm', 'cpu', 'typed-array'], default: 'auto' }),
+    backend: Flags.string({ summary: '[lstm, transformer] TensorFlow.js backend: auto picks tfjs-node if installed, else wasm, else cpu; typed-array runs a window LSTM without TensorFlow.js. An LSTM trained in session context (the default) always steps in typed arrays.', options: ['auto', 'tensorflow', 'wasm', 'cpu', 'typed-array'], default: 'auto' }),
   };
 
   async run(): Promise<GenerateResult> {
