@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { TRACE_FORMAT_VERSION, TraceFileSink, TraceFileSource, type TraceEvent } from '@sqltrace/core';
-import { MarkovGenerator } from '@sqltrace/generators';
+import { defaultRegistry, type NeuralTrainSettings, type WorkloadProfileJson } from '@sqltrace/generators';
 import { parseLogsToTrace } from '@sqltrace/parser';
 import { WorkloadValidator, type FidelityReportJson } from '@sqltrace/validator';
 
@@ -17,15 +17,21 @@ export interface Pipeline {
 export async function pipeline(log: string, name: string, dir: string): Promise<Pipeline> {
   const original = join(dir, `${name}.jsonl`);
   const parsed = await parseLogsToTrace([log], { output: original, threads: 0 });
+  return synthesize(original, parsed.events, name, dir, 'markov');
+}
+
+/** Train the strategy on a parsed trace, generate as many events, validate against it. */
+export async function synthesize(original: string, events: number, name: string, dir: string, strategy: 'markov' | 'lstm', settings: NeuralTrainSettings = {}): Promise<Pipeline> {
   const source = new TraceFileSource(original);
-  const generator = new MarkovGenerator();
-  const model = await generator.train(source);
-  const synthetic = join(dir, `${name}.synthetic.jsonl`);
+  const generator = defaultRegistry().create(strategy);
+  const model = await generator.train(source, { settings });
+  const profile = (model as unknown as { profile: WorkloadProfileJson }).profile;
+  const synthetic = join(dir, `${name}.${strategy}.synthetic.jsonl`);
   const sink = new TraceFileSink(synthetic);
-  await sink.writeHeader({ version: TRACE_FORMAT_VERSION, source: 'synthetic', resolutionUs: 1, learnedFromResolutionUs: model.profile.trace.resolutionUs });
+  await sink.writeHeader({ version: TRACE_FORMAT_VERSION, source: 'synthetic', resolutionUs: 1, learnedFromResolutionUs: profile.trace.resolutionUs });
   let batch: TraceEvent[] = [];
   let minTs = Infinity;
-  for await (const event of generator.generate(model, { seed: 'fidelity', events: parsed.events })) {
+  for await (const event of generator.generate(model, { seed: 'fidelity', events })) {
     if (event.ts < minTs) minTs = event.ts;
     batch.push(event);
     if (batch.length === 1_024) {
@@ -37,6 +43,5 @@ export async function pipeline(log: string, name: string, dir: string): Promise<
   await sink.close();
   for await (const event of source.events()) if (event.ts < minTs) minTs = event.ts;
   const report = await new WorkloadValidator().compare(source, new TraceFileSource(synthetic));
-  return { original, synthetic, originalEvents: parsed.events, syntheticEvents: sink.count, report, minTs };
+  return { original, synthetic, originalEvents: events, syntheticEvents: sink.count, report, minTs };
 }
-

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { TraceFileSource, type TraceEvent } from '@sqltrace/core';
 import { WorkloadValidator, type FidelityReportJson } from '@sqltrace/validator';
 import { capturePgbench, captureSysbench } from '../src/index';
-import { pipeline, type Pipeline } from './pipeline';
+import { pipeline, synthesize, type Pipeline } from './pipeline';
 import { serversOrSkip } from './servers';
 
 /**
@@ -15,6 +15,23 @@ import { serversOrSkip } from './servers';
 const dir = mkdtempSync(join(tmpdir(), 'stb-fidelity-'));
 const YEAR_2000_US = Date.UTC(2000, 0, 1) * 1000;
 const { describePg, describeMysql } = serversOrSkip();
+
+/** The LSTM on the same log: it passes validate too, with the mix and transitions within 0.01 of Markov's. */
+function lstmBesideMarkov(markov: () => Pipeline, name: string): void {
+  it('the LSTM strategy passes too, template mix and transitions within 0.01 of Markov\'s', async () => {
+    const run = markov();
+    // The default model, an epoch shorter than the default (each epoch is the whole log): CI time.
+    const lstm = await synthesize(run.original, run.originalEvents, name, dir, 'lstm', { epochs: 3 });
+    expect(lstm.report.failed).toEqual([]);
+    expect(Math.abs(lstm.syntheticEvents - lstm.originalEvents)).toBeLessThan(lstm.originalEvents / 100);
+    expect(lstm.minTs).toBeGreaterThan(YEAR_2000_US);
+    for (const property of ['template-mix', 'transitions']) {
+      const [, , markovEffect] = verdict(run.report, property);
+      const [, passed, lstmEffect] = verdict(lstm.report, property);
+      expect({ property, passed, within: lstmEffect <= markovEffect + 0.01 }).toEqual({ property, passed: true, within: true });
+    }
+  }, 400_000);
+}
 
 function verdict(report: FidelityReportJson, property: string): [string, boolean, number] {
   const p = report.properties.find((x) => x.property === property)!;
@@ -54,6 +71,8 @@ describePg('pgbench -c 8 -j 2 -T 30 TPC-B on PostgreSQL (eight connections for t
     const halves = new WorkloadValidator();
     expect(verdict(await halves.compare(events, staggered), 'concurrency').slice(0, 2)).toEqual(['concurrency', false]);
   }, 60_000);
+
+  lstmBesideMarkov(() => run, 'tpcb');
 });
 
 describeMysql('sysbench oltp_read_write --threads=8 on MariaDB, general log switched on mid-run', () => {
@@ -71,6 +90,8 @@ describeMysql('sysbench oltp_read_write --threads=8 on MariaDB, general log swit
       expect(verdict(run.report, property).slice(0, 2)).toEqual([property, true]);
     }
   });
+
+  lstmBesideMarkov(() => run, 'sysbench');
 });
 
 describePg('pgbench -C -c 6 -T 20 on PostgreSQL (a new connection for every transaction)', () => {
@@ -110,4 +131,6 @@ describePg('pgbench -C -c 6 -T 20 on PostgreSQL (a new connection for every tran
     const poisson = events.map((e) => ({ ...e, ts: Math.round(e.ts + shift.get(e.session)!) })).sort((a, b) => a.ts - b.ts);
     expect(verdict(await validator.compare(events, poisson), 'concurrency').slice(0, 2)).toEqual(['concurrency', false]);
   }, 60_000);
+
+  lstmBesideMarkov(() => run, 'tpcb-C');
 });
