@@ -46,6 +46,8 @@ describe.each(['lstm', 'transformer'] as const)('the %s strategy', (kind) => {
       expect(model.training.validationLoss).toBe(Math.min(...epochs));
     }
     expect(model.training.sequencesPerSecond).toBeGreaterThan(0);
+    // Calibrated to the trace's transitions: a factor per template seen after each template.
+    expect(model.calibration!.map((f) => f.length)).toEqual(model.successors.map((list) => list.length));
     // It learned something: better than guessing among 12 tables (ln 12 = 2.48).
     expect(model.training.validationLoss).toBeLessThan(2.4);
   });

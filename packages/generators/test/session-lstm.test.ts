@@ -5,7 +5,7 @@ import { initialWeights, type NetworkWeights } from '../src/neural/network-weigh
 import { NeuralPredictor } from '../src/neural/neural-predictor';
 import { sessionSegments, segmentBatch } from '../src/neural/session-segments';
 import { SessionSequences } from '../src/neural/session-sequences';
-import { calibrateTransitions } from '../src/neural/transition-calibration';
+import { calibrateTransitions, sessionPredictions } from '../src/neural/transition-calibration';
 import { collect, memoryTrace } from './helpers';
 
 const spec = (over: Partial<NetworkSpec> = {}): NetworkSpec => ({ kind: 'lstm', context: 'session', templates: 7, window: 8, embedding: 8, units: 12, heads: 1, layers: 1, ...over });
@@ -103,7 +103,7 @@ describe('an LSTM that carries its state through the session', () => {
     const prng = new Prng('uniform');
     const sequences = sequencesOf([Array.from({ length: 4_000 }, () => prng.int(0, 3))]);
     const successors = sequences.successors(4);
-    const calibration = calibrateTransitions(new LstmForward(s, weights), sequences, successors, 1);
+    const calibration = calibrateTransitions(sessionPredictions(new LstmForward(s, weights), sequences, 1), successors);
     const draws = (withCalibration: boolean) => {
       const predictor = new NeuralPredictor(new LstmForward(s, weights), ['a', 'b', 'c', 'd'], { starts: [1, 1, 1, 1], successors, ...(withCalibration ? { calibration } : {}) });
       const counts = [0, 0, 0, 0];

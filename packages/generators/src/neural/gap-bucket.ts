@@ -13,3 +13,11 @@ export function gapBucket(gapUs: number): number {
   for (let i = 0; i < LIMITS_US.length; i++) if (gapUs < LIMITS_US[i]!) return i + 1;
   return GAP_BUCKETS - 1;
 }
+
+/** Idle buckets at most this fine are measured by a clock of this resolution (µs): bucket 1 ends at 100 µs. */
+export const FINEST_IDLE_RESOLUTION_US = 100;
+
+/** The bucket a network without idle input is given: 0 at a session's start, 1 otherwise. */
+export function startBucket(gapUs: number): number {
+  return gapUs < 0 ? 0 : 1;
+}

@@ -22,6 +22,12 @@ export interface NetworkSpec {
   readonly window: number;
   /** Absent in models written before it: `window`. */
   readonly context?: NetworkContext;
+  /**
+   * false: the network is not told the idle time before each statement, only where a session
+   * starts — the trace's clock was coarser than the shortest idle bucket (100 µs), so what it
+   * measured (0, or a whole tick) is not what generation's think times are.
+   */
+  readonly idleInput?: boolean;
   /** Embedding width (the transformer's model width). */
   readonly embedding: number;
   /** LSTM units; the transformer's feed-forward width. */
@@ -84,6 +90,7 @@ export function specProblem(spec: NetworkSpec): string | undefined {
     if (!Number.isInteger(value) || value < 1 || value > 1_000_000) return `${key} must be a whole number ≥ 1, got ${String(value)}`;
   }
   if (spec.context !== undefined && spec.context !== 'window' && spec.context !== 'session') return `unknown context "${String(spec.context)}" (window or session)`;
+  if (spec.idleInput !== undefined && typeof spec.idleInput !== 'boolean') return `idleInput must be true or false, got ${String(spec.idleInput)}`;
   if (spec.kind === 'transformer' && spec.context === 'session') return 'a transformer predicts from a window, not a whole session';
   if (spec.kind === 'transformer' && spec.embedding % spec.heads !== 0) return `the embedding width (${spec.embedding}) must be a multiple of the number of heads (${spec.heads})`;
   return undefined;

@@ -2,8 +2,8 @@ import { Prng, StbError } from '@sqltrace/core';
 import type { SequenceNetwork } from './sequence-network';
 import { LstmForward } from './lstm-forward';
 import { sessionContext } from './network-spec';
-import { calibrateTransitions } from './transition-calibration';
-import { sampledFidelity, type SampledFidelity } from './sampled-fidelity';
+import { calibrateTransitions, sessionPredictions, windowPredictions } from './transition-calibration';
+import { refineCalibration, sampledFidelity, type SampledFidelity } from './sampled-fidelity';
 import type { NetworkWeights } from './network-weights';
 import type { SessionSequences } from './session-sequences';
 import { trainingExamples, type TrainingExamples } from './training-examples';
@@ -94,11 +94,11 @@ function positiveInteger(name: string, value: number): number {
 /**
  * Trains a network to predict each session's next template — from the window before it, or
  * (session context) from the whole session so far — with Adam on mini-batches, and keeps the
- * weights of the epoch with the best loss on held-out sessions — for a session network, among the
- * epochs whose sampled sessions come within {@link FIDELITY_TOLERANCE} of the closest to the
- * trace's template mix and transitions (what generation needs: a network can predict the next
- * statement well and still drift when it feeds on its own output). Training stops when neither
- * has improved for `patience` epochs.
+ * weights of the epoch with the best loss on held-out sessions — for a session network, of the
+ * epochs within {@link LOSS_TOLERANCE} of that loss, the one whose sampled sessions come closest
+ * to the trace's template mix and transitions (what generation needs: a network can predict the
+ * next statement as well and still drift more when it feeds on its own output). Training stops
+ * when neither has improved for `patience` epochs.
  */
 export async function trainNetwork(tf: TensorFlow, network: SequenceNetwork, sequences: SessionSequences, settings: NetworkTrainingSettings = {}, callbacks: TrainingCallbacks = {}): Promise<TrainedNetwork> {
   const epochs = positiveInteger('epochs', settings.epochs ?? 10);
@@ -160,7 +160,7 @@ export async function trainNetwork(tf: TensorFlow, network: SequenceNetwork, seq
       }
       const { loss: validationLoss, accuracy } = evaluate(tf, held, heldOrder, heldCount);
       const weights = network.snapshot();
-      const calibration = session ? calibrateTransitions(new LstmForward(network.spec, weights), sequences, successors, seed) : undefined;
+      const calibration = session ? refineCalibration(network.spec, weights, sequences, `${seed}:${epoch}`, calibrateTransitions(sessionPredictions(new LstmForward(network.spec, weights), sequences, seed), successors)) : undefined;
       const fidelity = session ? sampledFidelity(network.spec, weights, sequences, `${seed}:${epoch}`, calibration) : undefined;
       const distance = fidelity !== undefined ? fidelity.templateMix + fidelity.transitions : Number.NaN;
       const improved = validationLoss < bestLoss - 1e-4 || distance < bestFidelity - 0.002;
@@ -180,6 +180,9 @@ export async function trainNetwork(tf: TensorFlow, network: SequenceNetwork, seq
   }
   const best = bestEpoch(kept);
   if (best.epoch !== epoch) network.restore(best.weights);
+  // A window network is calibrated once, on the kept weights: its predictions over the trace
+  // run through TensorFlow.js in batches.
+  const calibration = best.calibration ?? (session ? undefined : calibrateTransitions(windowPredictions(network, sequences, seed), sequences.successors(network.spec.templates)));
   const seconds = (performance.now() - started) / 1000;
   const summary: NetworkTrainingSummary = {
     epochs: epoch, bestEpoch: best.epoch, stoppedEarly,
@@ -189,7 +192,7 @@ export async function trainNetwork(tf: TensorFlow, network: SequenceNetwork, seq
     ...(best.fidelity !== undefined ? { fidelity: best.fidelity } : {}),
     sequencesPerSecond: trained / seconds, seconds,
   };
-  return best.calibration !== undefined ? { summary, calibration: best.calibration } : { summary };
+  return calibration !== undefined ? { summary, calibration } : { summary };
 }
 
 interface Epoch {
@@ -203,14 +206,20 @@ interface Epoch {
   readonly weights: NetworkWeights;
 }
 
-/** A session network's epochs whose samples come this close to the best one's count as faithful. */
-export const FIDELITY_TOLERANCE = 0.03;
+/** A session network's epochs whose held-out loss comes this close to the best one's (nats) predict as well. */
+export const LOSS_TOLERANCE = 0.02;
 
-/** The epoch with the lowest held-out loss among the faithful ones (all of them for a window network). */
+/**
+ * The kept epoch: for a session network, the one whose samples come closest to the trace among
+ * those that predict about as well as the best (a network can predict as well and still drift
+ * more when it feeds on its own output); for a window network, the best held-out loss.
+ */
 function bestEpoch(epochs: readonly Epoch[]): Epoch {
-  const closest = Math.min(...epochs.map((e) => (Number.isNaN(e.distance) ? Number.POSITIVE_INFINITY : e.distance)));
-  const faithful = Number.isFinite(closest) ? epochs.filter((e) => e.distance <= closest + FIDELITY_TOLERANCE) : epochs;
-  return faithful.reduce((a, b) => (b.loss < a.loss ? b : a));
+  const lowest = Math.min(...epochs.map((e) => (Number.isNaN(e.loss) ? Number.POSITIVE_INFINITY : e.loss)));
+  const sampled = epochs.filter((e) => !Number.isNaN(e.distance));
+  if (sampled.length === 0) return epochs.reduce((a, b) => (b.loss < a.loss ? b : a));
+  const good = sampled.filter((e) => !(e.loss > lowest + LOSS_TOLERANCE));
+  return (good.length > 0 ? good : sampled).reduce((a, b) => (b.distance < a.distance ? b : a));
 }
 
 /** Mean cross-entropy and top-1 accuracy over the first `count` held-out examples. */

@@ -8,6 +8,7 @@ import { trainNetwork, type NetworkTrainingSettings, type TrainingCallbacks } fr
 import { initialWeights } from './network-weights';
 import { NeuralModel } from './neural-model';
 import { NeuralPredictor } from './neural-predictor';
+import { FINEST_IDLE_RESOLUTION_US } from './gap-bucket';
 import { SessionSequenceCollector } from './session-sequences';
 import { loadTensorFlow, type BackendChoice, type BackendName } from './tensorflow-backend';
 import { LstmForward, type ProbabilityNetwork } from './lstm-forward';
@@ -86,13 +87,17 @@ export class NeuralGenerator implements TraceGenerator<NeuralModel> {
 
     const collector = new SessionSequenceCollector();
     const { profile, warnings } = await learnProfile(trace, options, collector);
-    const sequences = collector.finish();
+    // A clock coarser than the finest idle bucket measured 0 or a whole tick, not the think
+    // times generation will give: such a network is told only where sessions start.
+    const idleInput = (profile.trace.resolutionUs ?? 1) <= FINEST_IDLE_RESOLUTION_US;
+    const collected = collector.finish();
+    const sequences = idleInput ? collected : collected.withoutIdle();
     if (sequences.sessions < MIN_TRAINING_SESSIONS) {
       throw new StbError('E_INPUT', `${trace.name}: ${sequences.sessions} session${sequences.sessions === 1 ? '' : 's'} — too few to train the ${this.name} model, which holds out whole sessions to decide when to stop and needs at least ${MIN_TRAINING_SESSIONS}`, {
         hint: 'Use a longer trace, or `--model markov`',
       });
     }
-    const sized: NetworkSpec = { ...spec, templates: profile.templates.length };
+    const sized: NetworkSpec = { ...spec, templates: profile.templates.length, ...(idleInput ? {} : { idleInput: false }) };
     const seed = settings.seed ?? 1;
     const network = createNetwork(tf, sized, initialWeights(sized, seed));
     try {

@@ -62,7 +62,7 @@ export class NeuralModel implements WorkloadModel {
 
   toJSON(): NeuralModelJson {
     return {
-      version: this.spec.context !== undefined || this.calibration !== undefined ? NEURAL_MODEL_VERSION : 1,
+      version: this.spec.context !== undefined || this.spec.idleInput !== undefined || this.calibration !== undefined ? NEURAL_MODEL_VERSION : 1,
       kind: this.strategy,
       vocabulary: this.profile.templates.map((t) => t.id),
       network: { spec: this.spec, weights: weightsToJson(this.weights) },

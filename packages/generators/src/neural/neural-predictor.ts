@@ -1,9 +1,10 @@
 import type { Prng } from '@sqltrace/core';
 import type { ScoredHistory, NextTemplateScorer } from '../evaluation/next-template-scorer';
 import type { NextStatePredictor, SessionMemory } from '../synthesis/workload-synthesizer';
-import { gapBucket } from './gap-bucket';
+import { gapBucket, startBucket } from './gap-bucket';
 import { LstmForward, type ProbabilityNetwork } from './lstm-forward';
 import { rowLength, sessionContext } from './network-spec';
+import { SessionState } from './session-state';
 
 const CACHE_LIMIT = 100_000;
 /** Windows predicted in one run of the network when sessions are waiting. */
@@ -42,6 +43,8 @@ export class NeuralPredictor implements NextStatePredictor, NextTemplateScorer {
   /** The network that steps through sessions (session context), or undefined. */
   readonly #stepper: LstmForward | undefined;
   readonly #stepped: Float32Array;
+  /** The idle bucket the network is given for an idle time (µs, −1 at a session's start). */
+  readonly #bucket: (gapUs: number) => number;
 
   readonly #floor: number;
   readonly #starts: Float32Array;
@@ -70,6 +73,7 @@ export class NeuralPredictor implements NextStatePredictor, NextTemplateScorer {
     }
     this.#stepper = sessionContext(network.spec) && network instanceof LstmForward ? network : undefined;
     this.#stepped = new Float32Array(network.spec.templates);
+    this.#bucket = network.spec.idleInput === false ? startBucket : gapBucket;
     // A session network, asked without a session's memory (scoring), reads what it was trained on at once.
     this.historyLength = rowLength(network.spec);
     this.#exponent = 1 / temperature;
@@ -124,11 +128,10 @@ export class NeuralPredictor implements NextStatePredictor, NextTemplateScorer {
 
   /** One step of the session's recurrent state with its latest statement. */
   #step(history: readonly number[], gaps: readonly number[], memory: SessionMemory): Float32Array {
-    const stepper = this.#stepper!;
-    const state = (memory.state ??= stepper.newState()) as Float64Array;
+    const state = (memory.state ??= new SessionState(this.#stepper!)) as SessionState;
     const last = history[history.length - 1]!;
     const token = last >= 0 && last < this.#templates ? last : this.#templates + 1;
-    stepper.step(state, token, gapBucket(gaps[gaps.length - 1] ?? -1), this.#stepped);
+    state.read(token, this.#bucket(gaps[gaps.length - 1] ?? -1), this.#stepped);
     return this.#stepped;
   }
 
@@ -188,7 +191,7 @@ export class NeuralPredictor implements NextStatePredictor, NextTemplateScorer {
     for (let i = from; i < states.length; i++) {
       const s = states[i]!;
       tokens[at + offset + i - from] = s >= 0 && s < this.#templates ? s : pad;
-      gaps[at + offset + i - from] = gapBucket(gapsUs[i] ?? -1);
+      gaps[at + offset + i - from] = this.#bucket(gapsUs[i] ?? -1);
     }
   }
 }

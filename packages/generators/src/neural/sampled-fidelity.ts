@@ -19,7 +19,7 @@ export interface SampledFidelity {
 /** Statements sampled by default: enough for template shares to ±0.005 on a few dozen templates. */
 export const FIDELITY_SAMPLE = 40_000;
 /** Sampled sessions are cut at this length, so a trace of a few long sessions still gives several. */
-const SESSION_CAP = 5_000;
+const SESSION_CAP = 10_000;
 
 /**
  * Samples sessions from the network the way generation does — first statements from the trace's
@@ -30,10 +30,60 @@ const SESSION_CAP = 5_000;
  */
 export function sampledFidelity(spec: NetworkSpec, weights: NetworkWeights, sequences: SessionSequences, seed: string | number, calibration?: readonly (readonly number[])[], sample = FIDELITY_SAMPLE): SampledFidelity {
   const templates = spec.templates;
+  const reference = countSequences(sequences, templates);
+  const { mix, pairs, sampled } = sampleCounts(spec, weights, sequences, seed, calibration, sample);
+  return { templateMix: tvd(reference.mix, mix), transitions: transitionDistance(reference.pairs, pairs, templates), sampled };
+}
+
+/** Rounds of {@link refineCalibration}, and how far each moves a factor toward its target (damping against sampling noise). */
+const REFINE_ROUNDS = 4;
+const REFINE_STEP = 0.8;
+/** A row is refined once this many of its transitions were sampled. */
+const REFINE_MIN_ROW = 50;
+
+/**
+ * Refines a teacher-forced calibration on the network's own samples. Fed its own output, a
+ * network drifts from what it predicts on the trace (it counts ten point selects on the trace,
+ * eleven now and then on its own): sessions are sampled as generation would, and each factor is
+ * moved toward the ratio of the trace's transition share to the sampled one, so that the
+ * sampled process's transitions — and with them its template mix, which they fix in the long run —
+ * come to the trace's.
+ */
+export function refineCalibration(spec: NetworkSpec, weights: NetworkWeights, sequences: SessionSequences, seed: string | number, calibration: readonly (readonly number[])[]): number[][] {
+  const templates = spec.templates;
+  const successors = sequences.successors(templates);
+  const reference = countSequences(sequences, templates);
+  let factors = calibration.map((f) => [...f]);
+  for (let round = 0; round < REFINE_ROUNDS; round++) {
+    const { pairs } = sampleCounts(spec, weights, sequences, `${seed}:refine:${round}`, factors, FIDELITY_SAMPLE);
+    factors = factors.map((f, a) => {
+      const list = successors[a]!;
+      let trace = 0, sampled = 0;
+      for (const b of list) {
+        trace += reference.pairs[a * templates + b]!;
+        sampled += pairs[a * templates + b]!;
+      }
+      if (sampled < REFINE_MIN_ROW || trace === 0) return f;
+      return f.map((x, k) => {
+        const b = list[k]!;
+        const want = reference.pairs[a * templates + b]! / trace;
+        const got = pairs[a * templates + b]! / sampled;
+        const ratio = got > 0 ? want / got : want > 0 ? 2 : 1;
+        return Number(Math.min(FACTOR_LIMIT, Math.max(1 / FACTOR_LIMIT, x * ratio ** REFINE_STEP)).toPrecision(6));
+      });
+    });
+  }
+  return factors;
+}
+
+const FACTOR_LIMIT = Math.exp(6);
+
+/** Statement and transition counts of sessions sampled from the network as generation samples them. */
+function sampleCounts(spec: NetworkSpec, weights: NetworkWeights, sequences: SessionSequences, seed: string | number, calibration: readonly (readonly number[])[] | undefined, sample: number): { mix: Float64Array; pairs: Float64Array; sampled: number } {
+  const templates = spec.templates;
   const predictor = new NeuralPredictor(new LstmForward(spec, weights), new Array<string>(templates).fill(''), {
     starts: sequences.starts(templates), successors: sequences.successors(templates), ...(calibration !== undefined ? { calibration } : {}),
   });
-  const reference = countSequences(sequences, templates);
   const gapTable = idleBuckets(sequences, templates);
   const prng = new Prng(seed).fork('fidelity');
   const lengths: number[] = [];
@@ -57,7 +107,7 @@ export function sampledFidelity(spec: NetworkSpec, weights: NetworkWeights, sequ
       sampled++;
       history.push(state);
       gaps.push(gap);
-      if (history.length > 2) {
+      if (history.length > predictor.historyLength) {
         history.shift();
         gaps.shift();
       }
@@ -70,7 +120,7 @@ export function sampledFidelity(spec: NetworkSpec, weights: NetworkWeights, sequ
     }
   }
   predictor.dispose();
-  return { templateMix: tvd(reference.mix, mix), transitions: transitionDistance(reference.pairs, pairs, templates), sampled };
+  return { mix, pairs, sampled };
 }
 
 function countSequences(sequences: SessionSequences, templates: number): { mix: Float64Array; pairs: Float64Array } {

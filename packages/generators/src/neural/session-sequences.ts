@@ -87,6 +87,11 @@ export class SessionSequences {
     readonly offsets: Int32Array,
   ) {}
 
+  /** The same sequences with every idle bucket but a session's start made 1: for a network without idle input. */
+  withoutIdle(): SessionSequences {
+    return new SessionSequences(this.states, this.gaps.map((g) => (g === 0 ? 0 : 1)), this.offsets);
+  }
+
   get sessions(): number {
     return this.offsets.length - 1;
   }

@@ -1,5 +1,6 @@
 import { Prng } from '@sqltrace/core';
-import type { LstmForward } from './lstm-forward';
+import type { LstmForward, ProbabilityNetwork } from './lstm-forward';
+import { SessionState } from './session-state';
 import type { SessionSequences } from './session-sequences';
 
 /** Probabilities kept for the fit at most (positions × successors): bounds its memory (~32 MB). */
@@ -20,29 +21,21 @@ const LIMIT = Math.exp(6);
  * draws while any is allowed). What the network learnt beyond the previous template — where in
  * the transaction a session is — stays as it predicts it.
  *
+ * `predictions` are the network's, position by position, as it reads the trace's sessions.
  * Returns the factors aligned with `successors`.
  */
-export function calibrateTransitions(network: LstmForward, sequences: SessionSequences, successors: readonly (readonly number[])[], seed: string | number): number[][] {
-  const templates = network.spec.templates;
+export function calibrateTransitions(predictions: Iterable<Prediction>, successors: readonly (readonly number[])[]): number[][] {
+  const templates = successors.length;
   const column = successors.map((list) => new Map(list.map((b, k) => [b, k])));
-  // The positions to fit on: sessions in a seeded order until the memory bound.
-  const order = new Prng(seed).fork('calibration').shuffle(Array.from({ length: sequences.sessions }, (_, s) => s));
   const rows: number[] = []; // previous template of each position
   const values: number[] = []; // p over its successors, concatenated
   const counts = successors.map((list) => new Float64Array(list.length));
-  const out = new Float32Array(templates);
-  outer: for (const s of order) {
-    const from = sequences.offsets[s]!, to = sequences.offsets[s + 1]!;
-    const state = network.newState();
-    for (let i = from; i + 1 < to; i++) {
-      const a = sequences.states[i]!;
-      network.step(state, a, sequences.gaps[i]!, out);
-      const list = successors[a]!;
-      if (values.length + list.length > MAX_VALUES) break outer;
-      rows.push(a);
-      for (const b of list) values.push(out[b]!);
-      counts[a]![column[a]!.get(sequences.states[i + 1]!)!]!++;
-    }
+  for (const { previous: a, next, p } of predictions) {
+    const list = successors[a]!;
+    if (values.length + list.length > MAX_VALUES) break;
+    rows.push(a);
+    for (const b of list) values.push(p[b]!);
+    counts[a]![column[a]!.get(next)!]!++;
   }
   const factors = successors.map((list) => new Float64Array(list.length).fill(1));
   for (let iteration = 0; iteration < ITERATIONS; iteration++) {
@@ -67,4 +60,63 @@ export function calibrateTransitions(network: LstmForward, sequences: SessionSeq
     if (change < 1e-4) break;
   }
   return factors.map((f) => Array.from(f, (x) => Number(x.toPrecision(6))));
+}
+
+/** What a network predicted at one position of a session, and what came. */
+export interface Prediction {
+  readonly previous: number;
+  readonly next: number;
+  readonly p: ArrayLike<number>;
+}
+
+/** A session network's predictions over the trace's sessions (its state kept as in generation), in a seeded order of sessions. */
+export function* sessionPredictions(network: LstmForward, sequences: SessionSequences, seed: string | number): Generator<Prediction> {
+  const order = new Prng(seed).fork('calibration').shuffle(Array.from({ length: sequences.sessions }, (_, s) => s));
+  const p = new Float32Array(network.spec.templates);
+  for (const s of order) {
+    const from = sequences.offsets[s]!, to = sequences.offsets[s + 1]!;
+    const state = new SessionState(network);
+    for (let i = from; i + 1 < to; i++) {
+      state.read(sequences.states[i]!, sequences.gaps[i]!, p);
+      yield { previous: sequences.states[i]!, next: sequences.states[i + 1]!, p };
+    }
+  }
+}
+
+/**
+ * A window network's predictions over the trace's sessions (batched), in a seeded order of
+ * sessions, at most `limit` of them (a window network runs at a few thousand windows a second).
+ */
+export function* windowPredictions(network: ProbabilityNetwork, sequences: SessionSequences, seed: string | number, limit = 100_000, batch = 512): Generator<Prediction> {
+  const order = new Prng(seed).fork('calibration').shuffle(Array.from({ length: sequences.sessions }, (_, s) => s));
+  const { window, templates } = network.spec;
+  const pad = templates + 1;
+  const tokens = new Int32Array(batch * window);
+  const gaps = new Int32Array(batch * window);
+  const pending: { previous: number; next: number }[] = [];
+  const flush = function* (): Generator<Prediction> {
+    const p = network.probabilities(tokens.subarray(0, pending.length * window), gaps.subarray(0, pending.length * window), pending.length);
+    for (let b = 0; b < pending.length; b++) yield { ...pending[b]!, p: p.subarray(b * templates, (b + 1) * templates) };
+    pending.length = 0;
+  };
+  let taken = 0;
+  outer: for (const s of order) {
+    const from = sequences.offsets[s]!, to = sequences.offsets[s + 1]!;
+    for (let i = from; i + 1 < to; i++) {
+      if (taken++ >= limit) break outer;
+      // The window ending at i (left-padded), as the predictor encodes it.
+      const at = pending.length * window;
+      const first = Math.max(from, i + 1 - window);
+      const offset = window - (i + 1 - first);
+      tokens.fill(pad, at, at + offset);
+      gaps.fill(0, at, at + offset);
+      for (let k = first; k <= i; k++) {
+        tokens[at + offset + k - first] = sequences.states[k]!;
+        gaps[at + offset + k - first] = sequences.gaps[k]!;
+      }
+      pending.push({ previous: sequences.states[i]!, next: sequences.states[i + 1]! });
+      if (pending.length === batch) yield* flush();
+    }
+  }
+  if (pending.length > 0) yield* flush();
 }
