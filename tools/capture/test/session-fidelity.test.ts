@@ -90,8 +90,6 @@ describeMysql('sysbench oltp_read_write --threads=8 on MariaDB, general log swit
       expect(verdict(run.report, property).slice(0, 2)).toEqual([property, true]);
     }
   });
-
-  lstmBesideMarkov(() => run, 'sysbench');
 });
 
 describePg('pgbench -C -c 6 -T 20 on PostgreSQL (a new connection for every transaction)', () => {
@@ -131,6 +129,4 @@ describePg('pgbench -C -c 6 -T 20 on PostgreSQL (a new connection for every tran
     const poisson = events.map((e) => ({ ...e, ts: Math.round(e.ts + shift.get(e.session)!) })).sort((a, b) => a.ts - b.ts);
     expect(verdict(await validator.compare(events, poisson), 'concurrency').slice(0, 2)).toEqual(['concurrency', false]);
   }, 60_000);
-
-  lstmBesideMarkov(() => run, 'tpcb-C');
 });
