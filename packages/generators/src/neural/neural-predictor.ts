@@ -86,16 +86,18 @@ export class NeuralPredictor implements NextStatePredictor, NextTemplateScorer {
     const p = start ? this.#starts : memory !== undefined && this.#stepper !== undefined ? this.#step(history, gaps, memory) : this.#predict(history, gaps, waiting);
     const weights = this.#weights;
     const previous = history[history.length - 1]!;
-    const known = !start && previous >= 0;
-    const seen = known ? this.#successors.subarray(previous * this.#templates, (previous + 1) * this.#templates) : undefined;
-    const factors = known ? this.#factors?.subarray(previous * this.#templates, (previous + 1) * this.#templates) : undefined;
+    // The previous template's row of the successor and calibration tables (−1: none), read in
+    // place: this runs once per generated event.
+    const row = !start && previous >= 0 ? previous * this.#templates : -1;
+    const seen = this.#successors;
+    const factors = row >= 0 ? this.#factors : undefined;
     let total = 0;
     // First among the templates seen after the previous one and above the floor; then any allowed.
     for (let pass = 0; pass < 2 && !(total > 0); pass++) {
       const strict = pass === 0 && !start;
       for (let s = 0; s < this.#templates; s++) {
-        let w = allowed(s) && (!strict || (p[s]! >= this.#floor && (seen === undefined || seen[s] === 1))) ? (this.#exponent === 1 ? p[s]! : Math.pow(p[s]!, this.#exponent)) : 0;
-        if (factors !== undefined && w > 0) w *= factors[s]!;
+        let w = allowed(s) && (!strict || (p[s]! >= this.#floor && (row < 0 || seen[row + s] === 1))) ? (this.#exponent === 1 ? p[s]! : Math.pow(p[s]!, this.#exponent)) : 0;
+        if (factors !== undefined && w > 0) w *= factors[row + s]!;
         weights[s] = w;
         total += w;
       }

@@ -5,6 +5,7 @@ import type { NetworkSpec } from './network-spec';
 import type { NetworkWeights } from './network-weights';
 import { NeuralPredictor } from './neural-predictor';
 import type { SessionSequences } from './session-sequences';
+import { boundedFactor } from './transition-calibration';
 
 /** How close sessions sampled from a network come to the trace's: the validator's two sequence distances. */
 export interface SampledFidelity {
@@ -30,7 +31,7 @@ const SESSION_CAP = 10_000;
  */
 export function sampledFidelity(spec: NetworkSpec, weights: NetworkWeights, sequences: SessionSequences, seed: string | number, calibration?: readonly (readonly number[])[], sample = FIDELITY_SAMPLE): SampledFidelity {
   const templates = spec.templates;
-  const reference = countSequences(sequences, templates);
+  const { reference } = traceCounts(sequences, templates);
   const { mix, pairs, sampled } = sampleCounts(spec, weights, sequences, seed, calibration, sample);
   return { templateMix: tvd(reference.mix, mix), transitions: transitionDistance(reference.pairs, pairs, templates), sampled };
 }
@@ -51,8 +52,7 @@ const REFINE_MIN_ROW = 50;
  */
 export function refineCalibration(spec: NetworkSpec, weights: NetworkWeights, sequences: SessionSequences, seed: string | number, calibration: readonly (readonly number[])[]): number[][] {
   const templates = spec.templates;
-  const successors = sequences.successors(templates);
-  const reference = countSequences(sequences, templates);
+  const { successors, reference } = traceCounts(sequences, templates);
   let factors = calibration.map((f) => [...f]);
   for (let round = 0; round < REFINE_ROUNDS; round++) {
     const { pairs } = sampleCounts(spec, weights, sequences, `${seed}:refine:${round}`, factors, FIDELITY_SAMPLE);
@@ -69,22 +69,21 @@ export function refineCalibration(spec: NetworkSpec, weights: NetworkWeights, se
         const want = reference.pairs[a * templates + b]! / trace;
         const got = pairs[a * templates + b]! / sampled;
         const ratio = got > 0 ? want / got : want > 0 ? 2 : 1;
-        return Number(Math.min(FACTOR_LIMIT, Math.max(1 / FACTOR_LIMIT, x * ratio ** REFINE_STEP)).toPrecision(6));
+        return boundedFactor(x * ratio ** REFINE_STEP);
       });
     });
   }
   return factors;
 }
 
-const FACTOR_LIMIT = Math.exp(6);
 
 /** Statement and transition counts of sessions sampled from the network as generation samples them. */
 function sampleCounts(spec: NetworkSpec, weights: NetworkWeights, sequences: SessionSequences, seed: string | number, calibration: readonly (readonly number[])[] | undefined, sample: number): { mix: Float64Array; pairs: Float64Array; sampled: number } {
   const templates = spec.templates;
+  const { starts, successors, gapTable } = traceCounts(sequences, templates);
   const predictor = new NeuralPredictor(new LstmForward(spec, weights), new Array<string>(templates).fill(''), {
-    starts: sequences.starts(templates), successors: sequences.successors(templates), ...(calibration !== undefined ? { calibration } : {}),
+    starts, successors, ...(calibration !== undefined ? { calibration } : {}),
   });
-  const gapTable = idleBuckets(sequences, templates);
   const prng = new Prng(seed).fork('fidelity');
   const lengths: number[] = [];
   for (let s = 0; s < sequences.sessions; s++) {
@@ -121,6 +120,25 @@ function sampleCounts(spec: NetworkSpec, weights: NetworkWeights, sequences: Ses
   }
   predictor.dispose();
   return { mix, pairs, sampled };
+}
+
+interface TraceCounts {
+  readonly starts: number[];
+  readonly successors: number[][];
+  readonly reference: { mix: Float64Array; pairs: Float64Array };
+  readonly gapTable: Map<number, Float64Array>;
+}
+
+/** What sampling and measuring need of the trace, counted once per trace (training samples five times an epoch). */
+const counted = new WeakMap<SessionSequences, TraceCounts>();
+
+function traceCounts(sequences: SessionSequences, templates: number): TraceCounts {
+  let counts = counted.get(sequences);
+  if (counts === undefined) {
+    counts = { starts: sequences.starts(templates), successors: sequences.successors(templates), reference: countSequences(sequences, templates), gapTable: idleBuckets(sequences, templates) };
+    counted.set(sequences, counts);
+  }
+  return counts;
 }
 
 function countSequences(sequences: SessionSequences, templates: number): { mix: Float64Array; pairs: Float64Array } {

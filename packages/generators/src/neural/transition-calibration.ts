@@ -7,7 +7,12 @@ import type { SessionSequences } from './session-sequences';
 const MAX_VALUES = 4_000_000;
 const ITERATIONS = 25;
 /** A factor stays within e^±6: a transition the network all but rules out is not forced. */
-const LIMIT = Math.exp(6);
+export const FACTOR_LIMIT = Math.exp(6);
+
+/** A calibration factor kept within ±{@link FACTOR_LIMIT}, to six significant digits (as the model file holds it). */
+export function boundedFactor(x: number): number {
+  return Number(Math.min(FACTOR_LIMIT, Math.max(1 / FACTOR_LIMIT, x)).toPrecision(6));
+}
 
 /**
  * Per-transition factors that make a session network's predictions add up to the trace's own
@@ -52,14 +57,14 @@ export function calibrateTransitions(predictions: Iterable<Prediction>, successo
       const f = factors[a]!, e = expected[a]!, c = counts[a]!;
       for (let k = 0; k < f.length; k++) {
         if (!(e[k]! > 0) || c[k] === 0) continue;
-        const next = Math.min(LIMIT, Math.max(1 / LIMIT, f[k]! * (c[k]! / e[k]!)));
+        const next = Math.min(FACTOR_LIMIT, Math.max(1 / FACTOR_LIMIT, f[k]! * (c[k]! / e[k]!)));
         change = Math.max(change, Math.abs(Math.log(next / f[k]!)));
         f[k] = next;
       }
     }
     if (change < 1e-4) break;
   }
-  return factors.map((f) => Array.from(f, (x) => Number(x.toPrecision(6))));
+  return factors.map((f) => Array.from(f, boundedFactor));
 }
 
 /** What a network predicted at one position of a session, and what came. */
