@@ -38,6 +38,51 @@ function reconnecting(clients: number, seconds: number): TraceEvent[] {
   return events.sort((a, b) => a.ts - b.ts);
 }
 
+/**
+ * pgbench -C's shape: `clients` clients whose connections are opened one at a time by two
+ * connectors (pgbench's threads), ~3 ms each, first come first served; a session is a short
+ * transaction. The log is switched on 30 ms into the run, when every client is at it.
+ */
+function throughConnectors(clients: number, seconds: number, prng = new Prng('connectors')): TraceEvent[] {
+  const events: TraceEvent[] = [];
+  const free = [0, 0];
+  const requests = Array.from({ length: clients }, (_, c) => c * 300); // when each client asks for a connection
+  let session = 0;
+  for (;;) {
+    // The earliest request is served by the connector free first.
+    let r = 0;
+    for (let k = 1; k < requests.length; k++) if (requests[k]! < requests[r]!) r = k;
+    const f = free[0]! <= free[1]! ? 0 : 1;
+    const start = Math.max(requests[r]!, free[f]!) + 2_500 + prng.next() * 1_000;
+    if (start > seconds * 1e6) break;
+    free[f] = start;
+    const id = `c${session++}`;
+    const think = 300 + prng.next() * 1_400;
+    events.push({ ts: T0 + Math.round(start), session: id, sql: 'BEGIN', durationUs: 50 });
+    events.push({ ts: T0 + Math.round(start + 50 + think), session: id, sql: 'SELECT n FROM accounts WHERE id = 3', durationUs: 300 });
+    events.push({ ts: T0 + Math.round(start + 400 + 2 * think), session: id, sql: 'COMMIT', durationUs: 100 });
+    requests[r] = start + 500 + 2 * think;
+  }
+  return events.filter((e) => e.ts >= T0 + 30_000).sort((a, b) => a.ts - b.ts);
+}
+
+/** The share of time at each number of open sessions, sampled at `points` instants. */
+function openLevels(events: readonly TraceEvent[], points = 400): number[] {
+  const start = events[0]!.ts, end = events[events.length - 1]!.ts;
+  const levels: number[] = [];
+  for (let k = 0; k < points; k++) {
+    const open = openAt(events, start + ((k + 0.5) / points) * (end - start));
+    levels[open] = (levels[open] ?? 0) + 1 / points;
+  }
+  return Array.from(levels, (v) => v ?? 0);
+}
+
+function tvd(a: readonly number[], b: readonly number[]): number {
+  let sum = 0;
+  for (let i = 0; i < Math.max(a.length, b.length); i++) sum += Math.abs((a[i] ?? 0) - (b[i] ?? 0));
+  return sum / 2;
+}
+
 function openAt(events: readonly TraceEvent[], at: number): number {
   const spans = new Map<string, [number, number]>();
   for (const e of events) {
@@ -86,6 +131,51 @@ describe('the session population', () => {
     expect(Math.abs(synthetic.length - original.length)).toBeLessThanOrEqual(original.length / 100);
     expect((end - start) / 1e6).toBeGreaterThan(3.6); // the same pace: about the original's 4 s
     expect((end - start) / 1e6).toBeLessThan(4.4);
+  });
+
+  it('learns that clients reconnect through two connectors, and keeps the number of open sessions as the log had it', async () => {
+    const original = throughConnectors(6, 3);
+    const model = await generator.train(trace(original));
+    expect(model.profile.population?.reconnect?.connectors?.count).toBe(2);
+    const synthetic = await collect(generator.generate(model, { seed: 8, events: original.length }));
+    const near = tvd(openLevels(original), openLevels(synthetic));
+    // The same model with independent reconnect delays: every client may reconnect at once.
+    const { connectors: _, ...independent } = model.profile.population!.reconnect!;
+    const unqueued = { ...model, profile: { ...model.profile, population: { ...model.profile.population!, reconnect: independent } } };
+    const far = tvd(openLevels(original), openLevels(await collect(generator.generate(unqueued, { seed: 8, events: original.length }))));
+    expect({ near: near < 0.1, far: far > near + 0.05 }).toEqual({ near: true, far: true });
+  });
+
+  it('keeps how think times go together within a session: two long waits in each, not a binomial number of them', async () => {
+    // 600 sessions of 7 statements; in each, exactly two of its six think times are 20 ms (at
+    // random places), the others 0.5 ms.
+    const prng = new Prng('two-waits');
+    const events: TraceEvent[] = [];
+    for (let s = 0; s < 600; s++) {
+      const long = new Set<number>();
+      while (long.size < 2) long.add(Math.floor(prng.next() * 6));
+      let t = s * 60_000;
+      for (let i = 0; i < 7; i++) {
+        events.push({ ts: T0 + Math.round(t), session: `s${s}`, sql: `SELECT v FROM t${i} WHERE id = 1`, durationUs: 100 });
+        t += 100 + (long.has(i) ? 20_000 : 500) + prng.next() * 100;
+      }
+    }
+    events.sort((a, b) => a.ts - b.ts);
+    const model = await generator.train(trace(events));
+    expect(model.profile.thinkTime.sessionRanks?.length).toBeGreaterThan(100);
+    const synthetic = await collect(generator.generate(model, { seed: 9, events: events.length }));
+    const longWaits = new Map<string, { n: number; last: number }>();
+    for (const e of synthetic) {
+      const s = longWaits.get(e.session);
+      if (s === undefined) longWaits.set(e.session, { n: 0, last: e.ts + 100 });
+      else {
+        if (e.ts - s.last > 10_000) s.n++;
+        s.last = e.ts + 100;
+      }
+    }
+    const whole = [...longWaits.values()].filter((s) => s.n >= 0);
+    // Drawn independently, a session would have exactly two long waits a third of the time.
+    expect(whole.filter((s) => s.n === 2).length / whole.length).toBeGreaterThan(0.9);
   });
 
   it('warns, and runs the earliest, when asked for fewer events than the sessions open at the start', async () => {

@@ -18,7 +18,25 @@ export interface SessionPopulationJson {
    * The closed loop, when the trace has one: the share of session ends followed by the client's
    * next session, and the time from the end to that session's first statement.
    */
-  readonly reconnect?: { readonly probability: number; readonly delays: EmpiricalDistributionJson };
+  readonly reconnect?: {
+    readonly probability: number;
+    readonly delays: EmpiricalDistributionJson;
+    /**
+     * When the clients reconnect through a few connectors that open one connection at a time —
+     * pgbench -C's threads, a pool that connects serially — their number and the time a
+     * connection takes; a reconnect waits for a free connector. Independent delays let every
+     * client reconnect at once: the number of open sessions spread as independent clients'
+     * (TVD 0.15 from the log's) and sessions started in bunches. Absent in models written before
+     * and when the log's reconnects do not queue.
+     */
+    readonly connectors?: ConnectorsJson;
+  };
+}
+
+/** Connectors that open one connection at a time, and the time a connection takes (µs). */
+export interface ConnectorsJson {
+  readonly count: number;
+  readonly connectTimes: EmpiricalDistributionJson;
 }
 
 /** Offsets of sessions open at the start kept in a model (beyond this, an even sample). */
@@ -29,6 +47,14 @@ const MAX_INITIAL = 10_000;
  * reconnect keeps it near their number).
  */
 const CLOSED_LOOP_DISPERSION = 0.8;
+/** Connectors tried, and the reconnects needed to judge them. */
+const MAX_CONNECTORS = 32;
+const MIN_RECONNECTS_FOR_CONNECTORS = 100;
+/**
+ * Connectors are modelled when the connection times they imply vary this much less (coefficient
+ * of variation) than the plain delays do.
+ */
+const CONNECTOR_GAIN = 0.85;
 
 /** One session as the population sees it. */
 export interface SessionSpan {
@@ -66,7 +92,7 @@ export function buildSessionPopulation(spans: readonly SessionSpan[], from: numb
     initialOffsets: kept,
     initialCount: initialOffsets.length,
     censoredAtEnd,
-    ...(reconnects !== undefined ? { reconnect: { probability: reconnects.probability, delays: reconnects.delays.toJSON(101) } } : {}),
+    ...(reconnects !== undefined ? { reconnect: reconnectJson(reconnects) } : {}),
   };
   return { json, arrivals };
 }
@@ -102,7 +128,64 @@ function closedLoop(spans: readonly SessionSpan[], from: number, to: number): bo
  * (its client's next session is in the log); an end after the last start could not be followed
  * by one in the log, so it does not count against the reconnect probability.
  */
-function matchReconnects(spans: readonly SessionSpan[], resolutionUs: number): { sessions: Set<number>; probability: number; delays: EmpiricalDistribution } | undefined {
+interface MatchedReconnects {
+  readonly sessions: Set<number>;
+  readonly probability: number;
+  readonly delays: EmpiricalDistribution;
+  /** Each reconnect's end and its next session's start, in the order of the starts. */
+  readonly ends: readonly number[];
+  readonly starts: readonly number[];
+}
+
+function reconnectJson(r: MatchedReconnects): NonNullable<SessionPopulationJson['reconnect']> {
+  const connectors = fitConnectors(r.ends, r.starts);
+  return { probability: r.probability, delays: r.delays.toJSON(101), ...(connectors !== undefined ? { connectors } : {}) };
+}
+
+/**
+ * Reconnects served first come, first served by c connectors, each opening one connection at a
+ * time: reconnect i's connection starts when its session has ended and a connector is free —
+ * the one that finished earliest, when reconnect i − c's session started — so it took
+ * start[i] − max(end[i], start[i − c]). With the right c these are the connection times, about
+ * alike; with too few connectors they come out cut short, with too many they are the plain
+ * delays, waits included. The c whose times vary least is kept when they vary clearly less
+ * than the plain delays.
+ */
+function fitConnectors(ends: readonly number[], starts: readonly number[]): ConnectorsJson | undefined {
+  const n = starts.length;
+  if (n < MIN_RECONNECTS_FOR_CONNECTORS) return undefined;
+  const variation = (c: number) => {
+    let sum = 0, squares = 0, count = 0;
+    for (let i = c; i < n; i++) {
+      const t = starts[i]! - Math.max(ends[i]!, starts[i - c]!);
+      sum += t;
+      squares += t * t;
+      count++;
+    }
+    const mean = sum / count;
+    return mean > 0 ? Math.sqrt(Math.max(0, squares / count - mean * mean)) / mean : Infinity;
+  };
+  const most = Math.min(MAX_CONNECTORS, Math.floor(n / 10));
+  let best = 0, bestVariation = Infinity;
+  for (let c = 1; c <= most; c++) {
+    const v = variation(c);
+    if (v < bestVariation) [best, bestVariation] = [c, v];
+  }
+  let sum = 0, squares = 0;
+  for (let i = 0; i < n; i++) {
+    const d = starts[i]! - ends[i]!;
+    sum += d;
+    squares += d * d;
+  }
+  const mean = sum / n;
+  const plain = mean > 0 ? Math.sqrt(Math.max(0, squares / n - mean * mean)) / mean : Infinity;
+  if (best === 0 || best === most || !(bestVariation < CONNECTOR_GAIN * plain)) return undefined;
+  const connectTimes = new EmpiricalDistribution({ capacity: 5_000, seed: 'connect' });
+  for (let i = best; i < n; i++) connectTimes.add(starts[i]! - Math.max(ends[i]!, starts[i - best]!));
+  return { count: best, connectTimes: connectTimes.toJSON(101) };
+}
+
+function matchReconnects(spans: readonly SessionSpan[], resolutionUs: number): MatchedReconnects | undefined {
   const times: number[] = []; // time × 2 + (0 end | 1 start)
   const index: number[] = [];
   let lastStart = -Infinity;
@@ -121,14 +204,17 @@ function matchReconnects(spans: readonly SessionSpan[], resolutionUs: number): {
   let longest = 0;
   const sessions = new Set<number>();
   const delays = new EmpiricalDistribution({ capacity: 5_000, seed: 'reconnect' });
+  const ends: number[] = [], starts: number[] = [];
   for (const k of byTime) {
     const t = Math.floor(times[k]! / 2);
     if (times[k]! % 2 === 0) {
       waiting.push(t);
     } else if (head < waiting.length) {
-      const delay = t - waiting[head++]!;
+      const delay = t - waiting[head]!;
       if (delay > longest) longest = delay;
       delays.add(Math.max(0, delay - resolutionUs));
+      ends.push(waiting[head++]!);
+      starts.push(t);
       sessions.add(index[k]!);
     }
   }
@@ -138,32 +224,47 @@ function matchReconnects(spans: readonly SessionSpan[], resolutionUs: number): {
   // unfollowed at the same rate — else each join would add a client for good.
   let followable = 0;
   for (const t of waiting) if (t < lastStart - longest) followable++;
-  return { sessions, probability: Math.min(1, sessions.size / Math.max(1, followable)), delays };
+  return { sessions, probability: Math.min(1, sessions.size / Math.max(1, followable)), delays, ends, starts };
 }
 
 /** Reconnects during synthesis: which session ends are followed by a new session, and when. */
 export class ReconnectModel {
   readonly #probability: number;
   readonly #delays: EmpiricalDistribution;
+  readonly #connectTimes: EmpiricalDistribution | undefined;
+  /** When each connector is next free (µs), for a model with connectors. */
+  readonly #free: number[];
   readonly #speed: number;
   #phase = -1;
 
   constructor(json: NonNullable<SessionPopulationJson['reconnect']>, speed: number) {
     if (!(json.probability >= 0 && json.probability <= 1)) throw new RangeError('the reconnect probability is not in [0, 1]');
+    const connectors = json.connectors;
+    if (connectors !== undefined && !(Number.isInteger(connectors?.count) && connectors.count >= 1 && connectors.count <= MAX_CONNECTORS)) {
+      throw new RangeError(`the reconnects' connectors are not a count from 1 to ${MAX_CONNECTORS}`);
+    }
     this.#probability = json.probability;
     this.#delays = EmpiricalDistribution.fromJSON(json.delays);
+    this.#connectTimes = connectors !== undefined ? EmpiricalDistribution.fromJSON(connectors.connectTimes) : undefined;
+    this.#free = new Array<number>(connectors?.count ?? 0).fill(-Infinity);
     this.#speed = speed;
   }
 
   /**
-   * When a session ends at `at`: the time its client opens the next one, or undefined when none
-   * follows. Systematic sampling: the share of ends reconnected is kept to within one.
+   * When a session ends at `at` (ends come in time order): the time its client opens the next
+   * one, or undefined when none follows. Systematic sampling: the share of ends reconnected is
+   * kept to within one. With connectors, the connection waits for the one free first.
    */
   after(at: number, prng: Prng): number | undefined {
     if (this.#phase < 0) this.#phase = prng.next();
     this.#phase += this.#probability;
     if (this.#phase < 1) return undefined;
     this.#phase -= 1;
-    return at + Math.max(0, this.#delays.sample(prng)) / this.#speed;
+    if (this.#connectTimes === undefined) return at + Math.max(0, this.#delays.sample(prng)) / this.#speed;
+    let first = 0;
+    for (let c = 1; c < this.#free.length; c++) if (this.#free[c]! < this.#free[first]!) first = c;
+    const start = Math.max(at, this.#free[first]!) + Math.max(0, this.#connectTimes.sample(prng)) / this.#speed;
+    this.#free[first] = start;
+    return start;
   }
 }

@@ -4,7 +4,7 @@ import { REUSE_WINDOW, type WorkloadProfileJson } from '../model/workload-profil
 import { SessionEndSampler } from '../sessions/session-end-model';
 import { ReconnectModel } from '../sessions/session-population';
 import { ArrivalProcess } from '../timing/rate-curve';
-import { ThinkTimeSampler } from '../timing/think-time-model';
+import { ThinkTimeSampler, type ThinkRankCursor } from '../timing/think-time-model';
 
 import type { ScoredHistory } from '../evaluation/next-template-scorer';
 import { TemplateRenderer, type RecentValues } from './template-renderer';
@@ -81,6 +81,8 @@ interface ActiveSession {
   recent: RecentValues[];
   /** The predictor's own, for this session. */
   readonly memory: SessionMemory;
+  /** The ranks its think times are drawn at, as a session of the trace's went (undefined: independent draws). */
+  readonly thinkRanks: ThinkRankCursor | undefined;
 }
 
 const END_OF_TIME = Number.POSITIVE_INFINITY;
@@ -218,7 +220,7 @@ export class WorkloadSynthesizer {
       heap.push({
         id: `s${id}`, seq: id, initial, user: attribute[0], database: attribute[1], application: attribute[2],
         history: [], gaps: [], state, gap: -1, length: 0, inTransaction: false, transactionSteps: 0,
-        at, recent: [], memory: {},
+        at, recent: [], memory: {}, thinkRanks: think.session(state),
       });
       this.stats.sessions++;
     };
@@ -291,7 +293,7 @@ export class WorkloadSynthesizer {
       }
       top.recent.unshift({ state: top.state, values: drawn.values });
       if (top.recent.length > REUSE_WINDOW) top.recent.pop();
-      const idle = think.sample(top.state, next, prng);
+      const idle = think.sample(top.state, next, prng, top.thinkRanks);
       top.at += ((drawn.durationUs ?? 0) + idle) / speed;
       top.gap = idle;
       top.state = next;

@@ -11,8 +11,10 @@ export interface RateCurveJson {
 
 /**
  * Builds a curve from session arrival times over the trace's time span [from, to] (µs). Bins:
- * about √n of them (capped at 1,440), which keeps enough arrivals per bin for a stable rate while
- * following the trace's shape. A trace of one instant gets one second.
+ * about √n of them, which keeps enough arrivals per bin for a stable rate while following the
+ * trace's shape, and no wider than a second when the span allows (capped at 1,440 bins): a
+ * client that joined pgbench's five others 0.1 s into a 20 s log was otherwise its one arrival
+ * in one 20 s bin, and joined the synthetic run anywhere in it. A trace of one instant gets one second.
  */
 export function buildRateCurve(arrivals: readonly number[], from: number, to: number): RateCurveJson {
   if (arrivals.length === 0) return { start: 0, binUs: 1_000_000, counts: [] };
@@ -22,7 +24,7 @@ export function buildRateCurve(arrivals: readonly number[], from: number, to: nu
     if (t > end) end = t;
   }
   if (end - start < 1_000) end = start + 1_000_000;
-  const bins = Math.max(1, Math.min(1_440, Math.round(Math.sqrt(arrivals.length))));
+  const bins = Math.max(1, Math.min(1_440, Math.max(Math.round(Math.sqrt(arrivals.length)), Math.ceil((end - start) / 1_000_000))));
   const binUs = Math.ceil((end - start + 1) / bins);
   const counts = new Array<number>(bins).fill(0);
   for (const t of arrivals) counts[Math.min(bins - 1, Math.floor((t - start) / binUs))]!++;

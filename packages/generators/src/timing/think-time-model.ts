@@ -1,4 +1,4 @@
-import type { Prng } from '@sqltrace/core';
+import { Prng } from '@sqltrace/core';
 import { EmpiricalDistribution, type EmpiricalDistributionJson } from '../distributions/empirical-distribution';
 
 /**
@@ -12,9 +12,28 @@ export interface ThinkTimeJson {
   readonly byState: Readonly<Record<string, EmpiricalDistributionJson>>;
   /** By `from>to` state indexes. */
   readonly byTransition: Readonly<Record<string, EmpiricalDistributionJson>>;
+  /**
+   * How think times go together within a session: for a sample of the trace's sessions, the rank
+   * (percentile, 0–99) of each of its first think times in the distribution it is drawn from.
+   * A pgbench -C client waits on its thread's other connections about twice a transaction, at
+   * random places: drawn independently, some sessions waited never and some four times, and
+   * session lifetimes spread 40% wider than the log's. Absent in models written before.
+   */
+  readonly sessionRanks?: readonly SessionThinkRanks[];
+}
+
+export interface SessionThinkRanks {
+  /** The session's first template (state index): ranks are replayed in sessions that start alike. */
+  readonly start: number;
+  readonly ranks: readonly number[];
 }
 
 const MIN_SAMPLES = 30;
+/** Sessions whose think-time ranks a model keeps, and think times kept of each. */
+const RANK_SESSIONS = 500;
+const RANKS_PER_SESSION = 64;
+/** Ranks are kept as percentiles: a replayed rank is drawn uniformly within its percentile. */
+const RANK_BINS = 100;
 
 /** One number per transition (states are template indexes, far below 2^20), the key of the maps below. */
 function transitionKey(from: number, to: number): number {
@@ -25,8 +44,17 @@ export class ThinkTimeBuilder {
   readonly #all = new EmpiricalDistribution({ capacity: 20_000, seed: 'think' });
   readonly #byState = new Map<number, EmpiricalDistribution>();
   readonly #byTransition = new Map<number, EmpiricalDistribution>();
+  /** A uniform sample of sessions (the smallest hash priorities: no per-session state beyond it). */
+  readonly #pool = new Map<number, { priority: number; start: number; keys: number[]; gaps: number[] }>();
+  #maxPriority = -1;
 
-  add(from: number, to: number, us: number): void {
+  /**
+   * One think time, from the end of a `from` statement to the start of a `to` statement. With
+   * `session` (its ordinal and first state), the think time also counts toward how think times
+   * go together within a session.
+   */
+  add(from: number, to: number, us: number, session?: { ordinal: number; start: number }): void {
+    if (session !== undefined) this.#remember(session.ordinal, session.start, transitionKey(from, to), us);
     this.#all.add(us);
     let s = this.#byState.get(from);
     if (s === undefined) this.#byState.set(from, (s = new EmpiricalDistribution({ capacity: 2_000, seed: `think-${from}` })));
@@ -37,21 +65,74 @@ export class ThinkTimeBuilder {
     t.add(us);
   }
 
+  #remember(ordinal: number, start: number, key: number, us: number): void {
+    let kept = this.#pool.get(ordinal);
+    if (kept === undefined) {
+      const priority = sessionPriority(ordinal);
+      if (this.#pool.size >= RANK_SESSIONS) {
+        // Bottom-k: a session enters only below the highest priority kept, which it evicts (the
+        // highest only falls, so an evicted session never comes back).
+        if (priority >= this.#maxPriority) return;
+        for (const [o, s] of this.#pool) if (s.priority === this.#maxPriority) { this.#pool.delete(o); break; }
+      }
+      this.#pool.set(ordinal, (kept = { priority, start, keys: [], gaps: [] }));
+      this.#maxPriority = 0;
+      for (const s of this.#pool.values()) if (s.priority > this.#maxPriority) this.#maxPriority = s.priority;
+    }
+    if (kept.gaps.length >= RANKS_PER_SESSION) return;
+    kept.keys.push(key);
+    kept.gaps.push(us);
+  }
+
   toJSON(): ThinkTimeJson {
     const byState: Record<string, EmpiricalDistributionJson> = {};
     for (const [k, d] of [...this.#byState].sort((a, b) => a[0] - b[0])) if (d.count >= MIN_SAMPLES) byState[k] = d.toJSON(101);
     const byTransition: Record<string, EmpiricalDistributionJson> = {};
     for (const [k, d] of [...this.#byTransition].sort((a, b) => a[0] - b[0])) if (d.count >= MIN_SAMPLES) byTransition[`${Math.floor(k / 1_048_576)}>${k % 1_048_576}`] = d.toJSON(51);
-    return { all: this.#all.toJSON(201), byState, byTransition };
+    const json: ThinkTimeJson = { all: this.#all.toJSON(201), byState, byTransition };
+    if (this.#pool.size === 0) return json;
+    // Each kept think time's rank in the distribution the sampler will draw it from (as the
+    // model stores it); ties (a coarse clock's zeros) take a uniform rank among their levels.
+    const sampler = new ThinkTimeSampler(json);
+    const prng = new Prng('think-ranks');
+    const sessionRanks = [...this.#pool.values()]
+      .sort((a, b) => a.priority - b.priority)
+      .map((s) => ({
+        start: s.start,
+        ranks: s.gaps.map((us, i) => {
+          const [lo, hi] = sampler.distribution(s.keys[i]!).levelRange(us);
+          return Math.min(RANK_BINS - 1, Math.floor((lo + (hi - lo) * prng.next()) * RANK_BINS));
+        }),
+      }));
+    return { ...json, sessionRanks };
   }
+}
+
+/** A session's place in the uniform sample of sessions: a hash of its ordinal in [0, 1). */
+function sessionPriority(ordinal: number): number {
+  let h = Math.imul(ordinal ^ 0x9e3779b9, 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return ((h ^ (h >>> 16)) >>> 0) / 4_294_967_296;
 }
 
 export class ThinkTimeSampler {
   readonly #all: EmpiricalDistribution;
   readonly #byState = new Map<number, EmpiricalDistribution>();
   readonly #byTransition = new Map<number, EmpiricalDistribution>();
+  readonly #sessions: readonly SessionThinkRanks[];
+  readonly #byStart = new Map<number, number[]>();
 
   constructor(json: ThinkTimeJson) {
+    if (json.sessionRanks !== undefined && !Array.isArray(json.sessionRanks)) throw new RangeError('think times: session ranks are not a list');
+    this.#sessions = json.sessionRanks ?? [];
+    this.#sessions.forEach((s, i) => {
+      if (!Number.isInteger(s?.start) || !Array.isArray(s.ranks) || s.ranks.some((r) => !(Number.isInteger(r) && r >= 0 && r < RANK_BINS))) {
+        throw new RangeError(`think times: session ranks ${i} are not a start state and percentiles 0–${RANK_BINS - 1}`);
+      }
+      const list = this.#byStart.get(s.start);
+      if (list === undefined) this.#byStart.set(s.start, [i]);
+      else list.push(i);
+    });
     this.#all = EmpiricalDistribution.fromJSON(json.all);
     for (const [k, d] of Object.entries(json.byState)) this.#byState.set(Number(k), EmpiricalDistribution.fromJSON(d));
     for (const [k, d] of Object.entries(json.byTransition)) {
@@ -61,10 +142,48 @@ export class ThinkTimeSampler {
     }
   }
 
-  /** Think time in µs (0 when the trace had none to learn from). */
-  sample(from: number, to: number, prng: Prng): number {
-    const d = this.#byTransition.get(transitionKey(from, to)) ?? this.#byState.get(from) ?? this.#all;
-    const v = d.sample(prng);
+  /** The distribution a `from>to` think time is drawn from (its key: {@link transitionKey}). */
+  distribution(key: number): EmpiricalDistribution {
+    return this.#byTransition.get(key) ?? this.#byState.get(Math.floor(key / 1_048_576)) ?? this.#all;
+  }
+
+  /** The ranks a new session starting with `start` draws its think times at; undefined when the model keeps none. */
+  session(start: number): ThinkRankCursor | undefined {
+    return this.#sessions.length === 0 ? undefined : new ThinkRankCursor(this.#sessions, this.#byStart.get(start));
+  }
+
+  /** Think time in µs (0 when the trace had none to learn from), at the session's next rank when given. */
+  sample(from: number, to: number, prng: Prng, ranks?: ThinkRankCursor): number {
+    const d = this.distribution(transitionKey(from, to));
+    const v = d.quantile(ranks !== undefined ? ranks.next(prng) : prng.next());
     return Number.isFinite(v) ? Math.max(0, v) : 0;
+  }
+}
+
+/**
+ * The ranks one synthetic session draws its think times at: a kept session's, in order — from a
+ * session that started with the same template when the model kept one — and when they run out,
+ * another's. Each rank is drawn uniformly within its percentile.
+ */
+export class ThinkRankCursor {
+  readonly #sessions: readonly SessionThinkRanks[];
+  readonly #alike: readonly number[] | undefined;
+  #ranks: readonly number[] = [];
+  #at = 0;
+
+  constructor(sessions: readonly SessionThinkRanks[], alike: readonly number[] | undefined) {
+    this.#sessions = sessions;
+    this.#alike = alike;
+  }
+
+  /** The next cumulative probability in [0, 1). */
+  next(prng: Prng): number {
+    if (this.#at >= this.#ranks.length) {
+      const pick = this.#alike !== undefined ? this.#alike[Math.floor(prng.next() * this.#alike.length)]! : Math.floor(prng.next() * this.#sessions.length);
+      this.#ranks = this.#sessions[pick]!.ranks;
+      this.#at = 0;
+      if (this.#ranks.length === 0) return prng.next();
+    }
+    return (this.#ranks[this.#at++]! + prng.next()) / RANK_BINS;
   }
 }

@@ -164,7 +164,7 @@ export class WorkloadProfileBuilder {
       if (event.ts + (event.durationUs ?? 0) < session.lastEnd - 1_000) this.#outOfOrder++;
       gapUs = Math.max(0, event.ts - session.lastEnd);
       if (gapUs > session.maxGap) session.maxGap = gapUs;
-      this.#thinkTime.add(session.lastState, state, gapUs);
+      this.#thinkTime.add(session.lastState, state, gapUs, { ordinal: session.ordinal, start: session.start });
     }
     this.#learner.observe(session.history, state, { session: session.ordinal, gapUs });
 
