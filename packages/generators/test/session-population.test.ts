@@ -141,7 +141,8 @@ describe('the session population', () => {
     const near = tvd(openLevels(original), openLevels(synthetic));
     // The same model with independent reconnect delays: every client may reconnect at once.
     const { connectors: _, ...independent } = model.profile.population!.reconnect!;
-    const unqueued = { ...model, profile: { ...model.profile, population: { ...model.profile.population!, reconnect: independent } } };
+    const json = model.toJSON();
+    const unqueued = generator.loadModel({ ...json, profile: { ...json.profile, population: { ...json.profile.population!, reconnect: independent } } }, 'unqueued');
     const far = tvd(openLevels(original), openLevels(await collect(generator.generate(unqueued, { seed: 8, events: original.length }))));
     expect({ near: near < 0.1, far: far > near + 0.05 }).toEqual({ near: true, far: true });
   });

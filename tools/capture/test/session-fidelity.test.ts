@@ -103,7 +103,7 @@ describePg('pgbench -C -c 6 -T 20 on PostgreSQL (a new connection for every tran
   it('keeps the number of events, the sessions\' lifetimes and the number of open sessions over time', () => {
     expect(run.report.original.sessions).toBeGreaterThan(1_000);
     expect(Math.abs(run.syntheticEvents - run.originalEvents)).toBeLessThan(run.originalEvents / 100);
-    for (const property of ['session-duration', 'session-length', 'concurrency', 'think-time', 'template-mix', 'transitions']) {
+    for (const property of ['session-duration', 'session-length', 'session-inter-arrival', 'concurrency', 'think-time', 'template-mix', 'transitions']) {
       expect(verdict(run.report, property).slice(0, 2)).toEqual([property, true]);
     }
     const concurrency = run.report.properties.find((p) => p.property === 'concurrency')!;
@@ -129,4 +129,6 @@ describePg('pgbench -C -c 6 -T 20 on PostgreSQL (a new connection for every tran
     const poisson = events.map((e) => ({ ...e, ts: Math.round(e.ts + shift.get(e.session)!) })).sort((a, b) => a.ts - b.ts);
     expect(verdict(await validator.compare(events, poisson), 'concurrency').slice(0, 2)).toEqual(['concurrency', false]);
   }, 60_000);
+
+  lstmBesideMarkov(() => run, 'tpcb-C');
 });
