@@ -18,6 +18,11 @@ export interface TraceEvent {
   application?: string;
   /** SQLSTATE or message when the statement failed. */
   error?: string;
+  /**
+   * It ran as a server-side prepared statement (MySQL/MariaDB `Execute`: COM_STMT_EXECUTE), and
+   * a replay runs it as one: `sql` is the prepared text with `?` placeholders, `params` the values.
+   */
+  prepared?: boolean;
   /** Set once normalized: the id of the statement's {@link Template}. */
   templateId?: string;
 }

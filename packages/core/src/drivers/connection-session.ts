@@ -1,5 +1,5 @@
 import type { DriverError } from '../errors/driver-error';
-import type { DriverSession, ExecuteResult } from '../ports/driver';
+import type { DriverSession, ExecuteOptions, ExecuteResult } from '../ports/driver';
 import type { ParamValue } from '../domain/trace-event';
 
 /**
@@ -18,9 +18,9 @@ export abstract class ConnectionSession implements DriverSession {
     this.#onClose = onClose;
   }
 
-  execute(sql: string, params?: readonly ParamValue[]): Promise<ExecuteResult> {
+  execute(sql: string, params?: readonly ParamValue[], options?: ExecuteOptions): Promise<ExecuteResult> {
     const lost = this.#lost();
-    return lost !== undefined ? Promise.reject(lost) : this.run(sql, params);
+    return lost !== undefined ? Promise.reject(lost) : this.run(sql, params, options?.prepared === true);
   }
 
   async close(): Promise<void> {
@@ -30,6 +30,7 @@ export abstract class ConnectionSession implements DriverSession {
     await this.end();
   }
 
-  protected abstract run(sql: string, params?: readonly ParamValue[]): Promise<ExecuteResult>;
+  /** `prepared`: as a server-side prepared statement, when the driver has them. */
+  protected abstract run(sql: string, params: readonly ParamValue[] | undefined, prepared: boolean): Promise<ExecuteResult>;
   protected abstract end(): Promise<void>;
 }

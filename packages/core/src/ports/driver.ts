@@ -2,6 +2,11 @@ import type { ParamValue } from '../domain/trace-event';
 
 export interface ExecuteOptions {
   readonly signal?: AbortSignal;
+  /**
+   * Run it as a server-side prepared statement, as the log says the client did (a driver
+   * without them runs it as it runs any statement).
+   */
+  readonly prepared?: boolean;
 }
 
 /** What one statement returned. */

@@ -9,7 +9,7 @@ import type { ParamValue, TraceEvent } from '../domain/trace-event';
  */
 export interface PackedEvents {
   readonly count: number;
-  /** Per event: ts, durationUs (NaN when absent). */
+  /** Per event: ts, durationUs (NaN when absent), flags (1: prepared). */
   readonly numbers: Float64Array;
   /** The strings of every event, one after another. */
   readonly text: string;
@@ -20,10 +20,12 @@ export interface PackedEvents {
 }
 
 const STRINGS = 7;
+const NUMBERS = 3;
+const PREPARED = 1;
 
 export function packEvents(events: readonly TraceEvent[]): PackedEvents {
   const count = events.length;
-  const numbers = new Float64Array(count * 2);
+  const numbers = new Float64Array(count * NUMBERS);
   const lengths = new Int32Array(count * STRINGS);
   const params = new Array<ParamValue[] | undefined>(count);
   let text = '';
@@ -36,8 +38,9 @@ export function packEvents(events: readonly TraceEvent[]): PackedEvents {
   };
   for (let i = 0, s = 0; i < count; i++, s += STRINGS) {
     const e = events[i]!;
-    numbers[2 * i] = e.ts;
-    numbers[2 * i + 1] = e.durationUs === undefined ? NaN : e.durationUs;
+    numbers[NUMBERS * i] = e.ts;
+    numbers[NUMBERS * i + 1] = e.durationUs === undefined ? NaN : e.durationUs;
+    numbers[NUMBERS * i + 2] = e.prepared === true ? PREPARED : 0;
     add(s, e.session);
     add(s + 1, e.sql);
     add(s + 2, e.user);
@@ -67,10 +70,10 @@ export function unpackEvents(packed: PackedEvents): TraceEvent[] {
     return value;
   };
   for (let i = 0, s = 0; i < count; i++, s += STRINGS) {
-    const event: TraceEvent = { ts: numbers[2 * i]!, session: next(s)!, sql: next(s + 1)! };
+    const event: TraceEvent = { ts: numbers[NUMBERS * i]!, session: next(s)!, sql: next(s + 1)! };
     const p = params[i];
     if (p !== undefined) event.params = p;
-    const durationUs = numbers[2 * i + 1]!;
+    const durationUs = numbers[NUMBERS * i + 1]!;
     if (!Number.isNaN(durationUs)) event.durationUs = durationUs;
     const user = next(s + 2);
     if (user !== undefined) event.user = user;
@@ -82,6 +85,7 @@ export function unpackEvents(packed: PackedEvents): TraceEvent[] {
     if (error !== undefined) event.error = error;
     const templateId = next(s + 6);
     if (templateId !== undefined) event.templateId = templateId;
+    if (numbers[NUMBERS * i + 2] === PREPARED) event.prepared = true;
     events[i] = event;
   }
   return events;

@@ -11,6 +11,7 @@ export function encodeTraceEvent(event: TraceEvent): string {
   if (event.database !== undefined) out += ',"database":' + JSON.stringify(event.database);
   if (event.application !== undefined) out += ',"application":' + JSON.stringify(event.application);
   if (event.error !== undefined) out += ',"error":' + JSON.stringify(event.error);
+  if (event.prepared === true) out += ',"prepared":true';
   if (event.templateId !== undefined) out += ',"templateId":' + JSON.stringify(event.templateId);
   return out + '}';
 }
@@ -39,6 +40,7 @@ export function traceEventProblem(value: unknown): string | undefined {
   if (typeof v.sql !== 'string') return 'field "sql" must be a string';
   if (v.params !== undefined && !isParamArray(v.params)) return 'field "params" must be an array of strings, numbers, booleans or nulls';
   if (v.durationUs !== undefined && (typeof v.durationUs !== 'number' || !Number.isFinite(v.durationUs))) return 'field "durationUs" must be a number';
+  if (v.prepared !== undefined && typeof v.prepared !== 'boolean') return 'field "prepared" must be true or false';
   for (const key of ['user', 'database', 'application', 'error', 'templateId'] as const) {
     if (v[key] !== undefined && typeof v[key] !== 'string') return `field "${key}" must be a string`;
   }
