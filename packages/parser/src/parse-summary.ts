@@ -26,7 +26,7 @@ export interface ParseSummary {
   events: number;
   /** Events that carried bind parameters in the log (`DETAIL: parameters:`). */
   eventsWithBindParams: number;
-  /** Events executed through the extended protocol (`execute <name>:`). */
+  /** Events executed through the extended protocol (PostgreSQL `execute <name>:`) or as prepared statements (MySQL `Execute`). */
   extendedEvents: number;
   errors: number;
   sessions: number;

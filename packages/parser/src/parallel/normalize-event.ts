@@ -9,10 +9,15 @@ const PARAMETERIZABLE = new Set(['select', 'insert', 'update', 'delete', 'merge'
  * Adds `templateId` to an event (in place: events reach it freshly parsed or freshly cloned)
  * and, for DML, splits its literals into `params` (the executable form). Other statements keep
  * their literals inline so they stay executable as is — but for passwords, which become '***'.
+ * A prepared statement keeps the text and values its client prepared and sent (a replay
+ * prepares the same statement).
  */
 export function normalizeEvent(event: TraceEvent, normalizer: Normalizer): TraceEvent {
   const n = normalizer.normalize(event.sql, event.params);
-  if (PARAMETERIZABLE.has(n.template.kind)) {
+  if (event.prepared === true) {
+    // Its literals are the client's own text; the values it sent are in `params` already.
+    if (!PARAMETERIZABLE.has(n.template.kind)) event.sql = maskPasswordLiterals(event.sql);
+  } else if (PARAMETERIZABLE.has(n.template.kind)) {
     event.sql = n.sql;
     event.params = n.params.length > 0 ? n.params : undefined;
   } else {

@@ -1,5 +1,6 @@
 import type { TraceEvent } from '@sqltrace/core';
 import { parseLogTimestamp } from './log-timestamp';
+import { hasPlaceholders, preparedText, valuesOf, type PreparedText } from './prepared-statements';
 import type { LogReader, ReaderSink } from './reader-sink';
 import { SessionIds } from './session-ids';
 
@@ -15,6 +16,8 @@ const SERVER_HEADER = /^(?:.+, Version: .* started with:|Tcp port: \d+ |TCP Port
 
 /** Statements held for the first timestamp at most (a log without any is given time 0 past that). */
 const MAX_UNTIMED = 200_000;
+/** Prepared statements remembered per thread (the most recently used kept). */
+const MAX_PREPARED = 256;
 
 interface Entry {
   line: number;
@@ -30,12 +33,21 @@ interface Thread {
   lastSeen: number;
   user?: string;
   database?: string;
+  /** The statements it prepared, most recently used first. */
+  prepared?: PreparedText[];
 }
 
 /**
  * MySQL and MariaDB general query logs. Sessions come from the thread id (a new `Connect` on a
  * reused id starts a new session); `Query` and `Execute` are statements, `Init DB` and `Connect`
- * set the database, everything else is reported as skipped.
+ * set the database, `Prepare` gives the text of the thread's prepared statements, everything
+ * else is reported as skipped.
+ *
+ * An `Execute` is a prepared statement run with values (COM_STMT_EXECUTE): the server logs its
+ * text with the values in the placeholders' places. It becomes a `prepared` event with the
+ * prepared text and the values as `params`, so a replay runs it as the client did. The server
+ * logs the values only for statements prepared while the log was on: a log switched on after the
+ * clients prepared theirs shows `?` — those events keep `?` and no values, and a warning says so.
  */
 export class MysqlGeneralReader implements LogReader {
   readonly #sink: ReaderSink;
@@ -51,6 +63,9 @@ export class MysqlGeneralReader implements LogReader {
    * first timestamp when it comes.
    */
   #untimed: { event: TraceEvent; line: number }[] | undefined = [];
+  /** `Execute` lines without their values, and those matching none of their thread's `Prepare`s: the first line of each, and how many. */
+  readonly #unlogged = { first: 0, count: 0 };
+  readonly #unmatched = { first: 0, count: 0 };
 
   constructor(sink: ReaderSink, options: MysqlGeneralOptions = {}) {
     this.#sink = sink;
@@ -82,6 +97,12 @@ export class MysqlGeneralReader implements LogReader {
 
   end(): void {
     this.#finish();
+    if (this.#unlogged.count > 0) {
+      this.#sink.warning?.(this.#unlogged.first, `${lines(this.#unlogged.count)} ${this.#unlogged.count === 1 ? 'has' : 'have'} no values, only their ? placeholders: the server logs the values of statements prepared while the general log is on, and these were prepared before it was switched on — a replay cannot run them as they ran; switch the log on before the clients connect`);
+    }
+    if (this.#unmatched.count > 0) {
+      this.#sink.warning?.(this.#unmatched.first, `${lines(this.#unmatched.count)} ${this.#unmatched.count === 1 ? 'matches' : 'match'} none of their session's Prepare lines (prepared before the log began, or with values a replay cannot send as they were): they are replayed as plain statements with their values in the text`);
+    }
     if (this.#untimed !== undefined && this.#untimed.length > 0) {
       this.#sink.warning?.(this.#untimed[0]!.line, `the log has no timestamp at all: its ${this.#untimed.length} statements are given time 0 (1970-01-01)`);
       for (const { event, line } of this.#untimed) this.#sink.event({ ...event, ts: 0 }, false, line);
@@ -98,6 +119,36 @@ export class MysqlGeneralReader implements LogReader {
       event.ts = this.#lastTs;
       this.#sink.event(event, false, line);
     }
+  }
+
+  /**
+   * Makes an `Execute` event a prepared statement with its values when one of its thread's
+   * prepared texts matches it; whether it is one.
+   */
+  #asPrepared(thread: Thread, event: TraceEvent, line: number): boolean {
+    const logged = preparedText(event.sql);
+    if (hasPlaceholders(logged)) {
+      // Logged without its values: prepared before the log was on.
+      if (this.#unlogged.count++ === 0) this.#unlogged.first = line;
+      event.prepared = true;
+      return true;
+    }
+    const list = thread.prepared ?? [];
+    for (let k = 0; k < list.length; k++) {
+      const candidate = list[k]!;
+      const values = valuesOf(candidate, event.sql);
+      if (values === undefined) continue;
+      if (k > 0) {
+        list.splice(k, 1);
+        list.unshift(candidate);
+      }
+      event.sql = candidate.text;
+      if (values.length > 0) event.params = values;
+      event.prepared = true;
+      return true;
+    }
+    if (this.#unmatched.count++ === 0) this.#unmatched.first = line;
+    return false;
   }
 
   /** Threads silent for ten minutes of log time are forgotten (their user and database with them). */
@@ -131,10 +182,11 @@ export class MysqlGeneralReader implements LogReader {
         const thread = this.#thread(entry.thread);
         this.#sink.used(entry.lines);
         const event: TraceEvent = { ts: entry.ts, session: thread.session, sql: argument };
+        const prepared = entry.command === 'Execute' && this.#asPrepared(thread, event, entry.line);
         if (thread.user !== undefined) event.user = thread.user;
         if (thread.database !== undefined) event.database = thread.database;
         if (this.#untimed !== undefined && !Number.isFinite(entry.ts) && this.#untimed.length < MAX_UNTIMED) this.#untimed.push({ event, line: entry.line });
-        else this.#sink.event(event, false, entry.line);
+        else this.#sink.event(event, prepared, entry.line);
         const use = /^use\s+`?([^`;\s]+)`?/i.exec(argument);
         if (use) thread.database = use[1];
         return;
@@ -153,6 +205,16 @@ export class MysqlGeneralReader implements LogReader {
         }
         return this.#sink.used(entry.lines);
       }
+      case 'Prepare': {
+        if (argument.length === 0) return this.#sink.skipped(entry.line, entry.lines, 'empty Prepare');
+        const thread = this.#thread(entry.thread);
+        const list = (thread.prepared ??= []);
+        if (!list.some((p) => p.text === argument)) {
+          list.unshift(preparedText(argument));
+          if (list.length > MAX_PREPARED) list.pop();
+        }
+        return this.#sink.used(entry.lines);
+      }
       case 'Init DB':
         this.#thread(entry.thread).database = argument.trim();
         return this.#sink.used(entry.lines);
@@ -166,4 +228,8 @@ export class MysqlGeneralReader implements LogReader {
         return this.#sink.skipped(entry.line, entry.lines, `${entry.command} command (not a statement)`);
     }
   }
+}
+
+function lines(n: number): string {
+  return `${n.toLocaleString('en-US')} Execute line${n === 1 ? '' : 's'}`;
 }
