@@ -11,9 +11,11 @@ export interface MysqlDriverConfig {
 const CONNECTION_LOST = new Set(['PROTOCOL_CONNECTION_LOST', 'ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'ER_CONNECTION_KILLED', 'ER_SERVER_SHUTDOWN', 'PROTOCOL_ENQUEUE_AFTER_FATAL_ERROR']);
 
 /**
- * MySQL and MariaDB through mysql2: one connection per session. Values are sent the way the
- * general and slow logs recorded them: interpolated client-side into the statement text (the text
- * protocol), never as server-side prepared statements the application did not use.
+ * MySQL and MariaDB through mysql2: one connection per session. Statements run the way the log
+ * recorded them: a `Query` as text, values interpolated client-side (never as a server-side
+ * prepared statement the application did not use); an `Execute` (the event's `prepared`) as a
+ * server-side prepared statement, prepared once per connection and text (mysql2's cache) and
+ * executed with its values, so the server does the work it did in the original.
  */
 export class MysqlDriver implements Driver {
   readonly name = 'mysql';
@@ -56,9 +58,9 @@ class MysqlSession extends ConnectionSession {
     this.#connection = connection;
   }
 
-  protected async run(sql: string, params?: readonly ParamValue[]): Promise<ExecuteResult> {
+  protected async run(sql: string, params: readonly ParamValue[] | undefined, prepared: boolean): Promise<ExecuteResult> {
     try {
-      const [result] = await this.#connection.query(sql, params as unknown[] | undefined);
+      const [result] = prepared ? await this.#connection.execute(sql, (params ?? []) as ParamValue[]) : await this.#connection.query(sql, params as unknown[] | undefined);
       if (Array.isArray(result)) return { rowCount: result.length, rows: result as Record<string, unknown>[] };
       return { rowCount: (result as { affectedRows?: number }).affectedRows ?? 0 };
     } catch (error) {
