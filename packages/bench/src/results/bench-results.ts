@@ -15,11 +15,23 @@ export interface LatencyTriple {
   readonly scheduleLag: LatencySummary;
 }
 
+export type StatementProtocol = 'text' | 'prepared' | 'mixed';
+
+/** The protocol of a template whose operations were `prepared` of `operations` prepared. */
+export function statementProtocol(prepared: number, operations: number): StatementProtocol {
+  return prepared === 0 ? 'text' : prepared === operations ? 'prepared' : 'mixed';
+}
+
 export interface TemplateResults extends LatencyTriple {
   readonly template: string;
   readonly example: string;
   readonly operations: number;
   readonly errors: number;
+  /**
+   * How its statements were sent, as the log had them: `text` (a plain query), `prepared` (a
+   * server-side prepared statement: MySQL's `Execute`), or `mixed`. Absent in results written before.
+   */
+  readonly protocol?: StatementProtocol;
   /** Compressed HDR histograms (µs) of response, service and lag: merge runs exactly. */
   readonly histograms: { readonly responseTime: string; readonly serviceTime: string; readonly scheduleLag: string };
 }

@@ -116,7 +116,9 @@ export function mergeResults(parts: readonly BenchResults[]): BenchResults {
       .sort((a, b) => b[1].operations - a[1].operations)
       .map(([template, t]): TemplateResults => {
         const s = summarize(t.h, t.parts);
-        return { template, example: t.example, operations: t.operations, errors: t.errors, ...s.latency, histograms: s.histograms };
+        const protocols = new Set(t.parts.map((part) => part.protocol).filter((x) => x !== undefined));
+        const protocol = protocols.size > 1 ? 'mixed' : [...protocols][0];
+        return { template, example: t.example, operations: t.operations, errors: t.errors, ...(protocol !== undefined ? { protocol } : {}), ...s.latency, histograms: s.histograms };
       }),
     histograms: total.histograms,
   };

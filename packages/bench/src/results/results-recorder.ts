@@ -1,6 +1,6 @@
 import { isDriverError, redactSecrets, type MetricsSink } from '@sqltrace/core';
 import { LatencyHistogram } from '../latency/latency-histogram';
-import type { ErrorClassResults, TemplateResults } from './bench-results';
+import { statementProtocol, type ErrorClassResults, type TemplateResults } from './bench-results';
 
 /** One finished operation: its template and the three instants, in ms on one clock. */
 export interface OperationSample {
@@ -11,6 +11,8 @@ export interface OperationSample {
   readonly sent: number;
   readonly done: number;
   readonly error?: unknown;
+  /** Sent as a server-side prepared statement. */
+  readonly prepared?: boolean;
 }
 
 interface Triple {
@@ -19,6 +21,8 @@ interface Triple {
   readonly lag: LatencyHistogram;
   operations: number;
   errors: number;
+  /** Of the operations, those sent as prepared statements. */
+  prepared: number;
   example: string;
 }
 
@@ -40,7 +44,7 @@ function furthest(sessions: readonly (SessionLag & { session: string })[]): (Ses
 }
 
 function triple(example = ''): Triple {
-  return { response: new LatencyHistogram(), service: new LatencyHistogram(), lag: new LatencyHistogram(), operations: 0, errors: 0, example };
+  return { response: new LatencyHistogram(), service: new LatencyHistogram(), lag: new LatencyHistogram(), operations: 0, errors: 0, prepared: 0, example };
 }
 
 /**
@@ -73,6 +77,7 @@ export class ResultsRecorder {
     t.service.recordMs(service);
     t.lag.recordMs(lag);
     t.operations++;
+    if (op.prepared === true) t.prepared++;
     if (op.error !== undefined) t.errors++;
     let s = this.#sessions.get(op.session);
     if (s === undefined) this.#sessions.set(op.session, (s = { maxLagMs: 0, operations: 0 }));
@@ -90,6 +95,7 @@ export class ResultsRecorder {
       all.lag.add(t.lag);
       all.operations += t.operations;
       all.errors += t.errors;
+      all.prepared += t.prepared;
     }
     return all;
   }
@@ -109,7 +115,7 @@ export class ResultsRecorder {
     return [...this.#templates]
       .sort((a, b) => b[1].operations - a[1].operations)
       .map(([template, t]) => ({
-        template, example: t.example, operations: t.operations, errors: t.errors,
+        template, example: t.example, operations: t.operations, errors: t.errors, protocol: statementProtocol(t.prepared, t.operations),
         responseTime: t.response.summary(), serviceTime: t.service.summary(), scheduleLag: t.lag.summary(),
         histograms: { responseTime: t.response.encode(), serviceTime: t.service.encode(), scheduleLag: t.lag.encode() },
       }));

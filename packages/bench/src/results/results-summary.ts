@@ -28,6 +28,11 @@ export function renderResultsSummary(r: BenchResults, maxTemplates = 15): string
     lines.push('\nresponse time by template:');
     lines.push(grid(['template', 'ops', 'p50', 'p90', 'p99', 'p99.9', 'max (ms)'], r.templates.slice(0, maxTemplates).map((t) => row(truncate(t.example, 60), t.operations, t.responseTime))));
     if (r.templates.length > maxTemplates) lines.push(`… ${r.templates.length - maxTemplates} more templates in the JSON results`);
+    const prepared = r.templates.filter((t) => t.protocol === 'prepared' || t.protocol === 'mixed');
+    if (prepared.length > 0) {
+      const mixed = prepared.filter((t) => t.protocol === 'mixed').length;
+      lines.push(`${prepared.length} of ${r.templates.length} templates ran as server-side prepared statements, as the log had them${mixed > 0 ? ` (${mixed} partly)` : ''}; the others as text (each template's "protocol" in the JSON results)`);
+    }
   }
   if (r.errorsByClass.length > 0) {
     lines.push('\nerrors by class:');

@@ -1,9 +1,13 @@
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
-import { DriverError, isDriverError, kindOfStatement, type Driver, type DriverSession, type MetricsSink, type TraceEvent } from '@sqltrace/core';
+import { DriverError, isDriverError, kindOfStatement, type Driver, type DriverSession, type ExecuteOptions, type MetricsSink, type TraceEvent } from '@sqltrace/core';
 import { ResultsRecorder } from '../results/results-recorder';
 import { RunTimeline } from '../results/run-timeline';
 
 /** What every mode shares: the clock, the recorder, connections (counted, reopened when lost), the stop signal. */
+
+/** The options of a statement the log ran as a prepared statement (one object for all of them). */
+const PREPARED: ExecuteOptions = Object.freeze({ prepared: true });
+
 export class RunContext {
   readonly start: number;
   readonly recorder: ResultsRecorder;
@@ -133,7 +137,7 @@ export class RunContext {
     const sent = performance.now();
     let error: unknown;
     try {
-      await session.execute(event.sql, event.params);
+      await session.execute(event.sql, event.params, event.prepared === true ? PREPARED : undefined);
     } catch (e) {
       error = isDriverError(e) ? e : new DriverError(e instanceof Error ? e.message : String(e), { code: 'internal', cause: e });
     }
@@ -142,7 +146,7 @@ export class RunContext {
     const template = event.templateId ?? event.sql;
     let kind = this.#kinds.get(template);
     if (kind === undefined) this.#kinds.set(template, (kind = kindOfStatement(event.sql)));
-    this.recorder.record({ template, kind, session: event.session, intended, sent, done, error }, event.sql);
+    this.recorder.record({ template, kind, session: event.session, intended, sent, done, error, prepared: event.prepared === true }, event.sql);
     if (error !== undefined && isDriverError(error) && error.connectionLost) {
       let replacement = this.#replacements.get(session);
       if (replacement === undefined) this.#replacements.set(session, (replacement = this.#reopen(session)));
