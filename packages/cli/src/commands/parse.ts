@@ -83,7 +83,7 @@ Every event gets its templateId and its literals as params. Every input line is 
     for (const s of inputs) {
       this.say(`  ${s.file}: ${s.format} (${s.formatReason})${s.prefix !== undefined ? `, log_line_prefix '${s.prefix}'` : ''}`);
       this.say(`    lines   ${int(s.totalLines)} read = ${int(s.usedLines)} used + ${int(s.skippedLines)} skipped`);
-      this.say(`    events  ${int(s.events)} (${int(s.eventsWithBindParams)} with bind parameters, ${int(s.errors)} failed), ${s.sessionsApproximate ? "~" : ""}${int(s.sessions)} sessions, ${int(s.templates)} templates`);
+      this.say(`    events  ${int(s.events)} (${int(s.eventsWithBindParams)} with bind parameters${s.extendedEvents > 0 ? `, ${int(s.extendedEvents)} as prepared statements` : ''}, ${int(s.errors)} failed), ${s.sessionsApproximate ? "~" : ""}${int(s.sessions)} sessions, ${int(s.templates)} templates`);
       if (s.skipped.length > 0) {
         this.say('    skipped:');
         for (const r of s.skipped.slice(0, 10)) {
