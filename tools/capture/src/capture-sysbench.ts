@@ -47,6 +47,13 @@ export async function captureSysbench(options: SysbenchCaptureOptions): Promise<
   chmodSync(dir, 0o777); // the server writes the raw log here as its own user
   const raw = join(dir, 'general.log');
   const [[saved]] = (await admin.query('SELECT @@GLOBAL.general_log AS on_, @@GLOBAL.general_log_file AS file')) as unknown as [[{ on_: number; file: string }]];
+  if (saved.on_ === 1) {
+    // Another capture's, or the server's own: switching files under it would lose its lines (and
+    // two captures at once restore each other's settings).
+    await admin.end();
+    rmSync(dir, { recursive: true, force: true });
+    throw new Error(`the server's general log is already on (${saved.file}): another capture may be running — wait for it, or SET GLOBAL general_log = 0 first`);
+  }
   const common = [
     options.script ?? 'oltp_read_write', '--db-driver=mysql', `--mysql-host=${url.hostname}`, `--mysql-port=${url.port || 3306}`,
     `--mysql-user=${decodeURIComponent(url.username || 'root')}`, ...(url.password ? [`--mysql-password=${decodeURIComponent(url.password)}`] : []),
