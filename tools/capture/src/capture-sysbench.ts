@@ -6,21 +6,22 @@ import { createInterface } from 'node:readline';
 import mysql from 'mysql2/promise';
 import type { CaptureResult } from './capture-pgbench';
 import { runProgram } from './run-program';
+import { freshSysbenchDatabase, sysbenchConnection, type SysbenchTables } from './sysbench-database';
 
-export interface SysbenchCaptureOptions {
+export interface SysbenchCaptureOptions extends SysbenchTables {
   /** Where the log goes (a MariaDB/MySQL general log of this database's connections only). */
   readonly output: string;
-  /** A URL of a user that may SET GLOBAL (default STB_MYSQL_URL, else mysql://root@127.0.0.1:3306/test). */
+  /** A URL of a user that may SET GLOBAL (default STB_MYSQL_URL, else mysql://root@127.0.0.1:3306/test); the database sysbench runs in is made when missing (default stb_capture_sysbench). */
   readonly url?: string;
-  /** The database sysbench runs in; made when missing (default stb_capture_sysbench). */
-  readonly database?: string;
   /** The sysbench script (default oltp_read_write). */
   readonly script?: string;
   readonly threads?: number;
   readonly seconds?: number;
-  readonly tables?: number;
-  readonly tableSize?: number;
-  /** `--db-ps-mode`: `disable` (default: the text protocol) or `auto` (prepared statements). */
+  /**
+   * `--db-ps-mode`: `disable` (default: the text protocol) or `auto` (prepared statements; the
+   * log must be on before sysbench connects — the server logs the values only of statements
+   * prepared while it is on).
+   */
   readonly psMode?: 'disable' | 'auto';
   /**
    * Switch the general log on this long after sysbench started (default 0: before it connects),
@@ -39,9 +40,10 @@ export interface SysbenchCaptureOptions {
  */
 export async function captureSysbench(options: SysbenchCaptureOptions): Promise<CaptureResult> {
   const started = performance.now();
-  const url = new URL(options.url ?? process.env.STB_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/test');
-  const database = options.database ?? 'stb_capture_sysbench';
-  if (!/^[a-z_][a-z0-9_]*$/.test(database)) throw new Error(`database name "${database}" must be a plain lower-case identifier`);
+  const { url, database, args } = sysbenchConnection(options);
+  if (options.psMode === 'auto' && (options.logAfterSeconds ?? 0) > 0) {
+    throw new Error('--ps-mode auto needs the log on before sysbench connects (no --log-after): the server logs the values only of statements prepared while the log is on');
+  }
   const admin = await mysql.createConnection({ host: url.hostname, port: Number(url.port || 3306), user: decodeURIComponent(url.username || 'root'), password: decodeURIComponent(url.password) });
   const dir = mkdtempSync(join(tmpdir(), 'stb-capture-'));
   chmodSync(dir, 0o777); // the server writes the raw log here as its own user
@@ -54,15 +56,9 @@ export async function captureSysbench(options: SysbenchCaptureOptions): Promise<
     rmSync(dir, { recursive: true, force: true });
     throw new Error(`the server's general log is already on (${saved.file}): another capture may be running — wait for it, or SET GLOBAL general_log = 0 first`);
   }
-  const common = [
-    options.script ?? 'oltp_read_write', '--db-driver=mysql', `--mysql-host=${url.hostname}`, `--mysql-port=${url.port || 3306}`,
-    `--mysql-user=${decodeURIComponent(url.username || 'root')}`, ...(url.password ? [`--mysql-password=${decodeURIComponent(url.password)}`] : []),
-    `--mysql-db=${database}`, `--tables=${options.tables ?? 4}`, `--table-size=${options.tableSize ?? 10_000}`,
-  ];
+  const common = [options.script ?? 'oltp_read_write', ...args];
   try {
-    await admin.query(`CREATE DATABASE IF NOT EXISTS ${database}`);
-    await runProgram('sysbench', [...common, 'cleanup']);
-    await runProgram('sysbench', [...common, 'prepare']);
+    await freshSysbenchDatabase(options);
     await admin.query('SET GLOBAL general_log_file = ?', [raw]);
     const delay = options.logAfterSeconds ?? 0;
     if (delay <= 0) await admin.query('SET GLOBAL general_log = 1');

@@ -1,3 +1,4 @@
 export { capturePgbench, type CaptureResult, type PgbenchCaptureOptions } from './capture-pgbench';
 export { captureSysbench, type SysbenchCaptureOptions } from './capture-sysbench';
 export { freshPgbenchDatabase, pgEnvironment } from './pgbench-database';
+export { freshSysbenchDatabase, type SysbenchTables } from './sysbench-database';

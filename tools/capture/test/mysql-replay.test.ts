@@ -1,0 +1,78 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BenchmarkRunner, type BenchResults } from '@sqltrace/bench';
+import { TraceFileSource } from '@sqltrace/core';
+import { MysqlDriver } from '@sqltrace/driver-mysql';
+import mysql from 'mysql2/promise';
+import { parseLogsToTrace } from '@sqltrace/parser';
+import { captureSysbench, freshSysbenchDatabase } from '../src/index';
+import { serversOrSkip } from './servers';
+
+/**
+ * Real MariaDB general logs of sysbench oltp_read_write, captured here in the text protocol and
+ * with prepared statements, replayed as fast as the server goes against the tables as sysbench
+ * prepared them: every statement runs, none fails, each template as often as in the log, and
+ * the prepared ones as prepared statements.
+ */
+const dir = mkdtempSync(join(tmpdir(), 'stb-mysql-replay-'));
+const { describeMysql } = serversOrSkip();
+
+/** The server's count of prepared statements executed (COM_STMT_EXECUTE), all connections. */
+async function statementsExecuted(): Promise<number> {
+  const c = await mysql.createConnection({ uri: process.env.STB_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/test' });
+  try {
+    const [rows] = await c.query("SHOW GLOBAL STATUS LIKE 'Com_stmt_execute'");
+    return Number((rows as { Value: string }[])[0]!.Value);
+  } finally {
+    await c.end();
+  }
+}
+
+async function captureAndReplay(psMode: 'disable' | 'auto'): Promise<{ counts: Map<string, number>; prepared: number; results: BenchResults; executed: number }> {
+  const log = join(dir, `sysbench-${psMode}.log`);
+  await captureSysbench({ output: log, threads: 4, seconds: 4, psMode });
+  const trace = join(dir, `sysbench-${psMode}.jsonl`);
+  const parsed = await parseLogsToTrace([log], { output: trace, threads: 0 });
+  expect(parsed.inputs[0]!.warnings).toEqual([]);
+  const counts = new Map<string, number>();
+  let prepared = 0;
+  for await (const e of new TraceFileSource(trace).events()) {
+    counts.set(e.templateId!, (counts.get(e.templateId!) ?? 0) + 1);
+    if (e.prepared === true) prepared++;
+  }
+  const driver = new MysqlDriver({ url: await freshSysbenchDatabase() });
+  try {
+    const before = await statementsExecuted();
+    const results = await new BenchmarkRunner({ driver, target: 'mariadb', mode: 'replay', speed: Infinity }).run(new TraceFileSource(trace));
+    return { counts, prepared, results, executed: (await statementsExecuted()) - before };
+  } finally {
+    await driver.destroy();
+  }
+}
+
+function replayedCounts(results: BenchResults): Map<string, number> {
+  return new Map(results.templates.map((t) => [t.template, t.operations]));
+}
+
+describeMysql('sysbench logs replayed on MariaDB', () => {
+  it('the text protocol: every statement replayed as text, none failed, each template as often as logged', async () => {
+    const { counts, prepared, results, executed } = await captureAndReplay('disable');
+    expect(results.operations).toBeGreaterThan(20_000);
+    expect(prepared).toBe(0);
+    expect(executed).toBeLessThan(results.operations / 100); // (other clients of the server may prepare some)
+    expect({ errors: results.errors, dropped: results.dropped, endedEarly: results.endedEarly }).toEqual({ errors: 0, dropped: 0, endedEarly: undefined });
+    expect(replayedCounts(results)).toEqual(counts);
+    expect(new Set(results.templates.map((t) => t.protocol))).toEqual(new Set(['text']));
+  }, 180_000);
+
+  it('prepared statements: every Execute replayed as a prepared statement with its values, none failed', async () => {
+    const { counts, prepared, results, executed } = await captureAndReplay('auto');
+    expect(results.operations).toBeGreaterThan(20_000);
+    expect(prepared).toBe(results.operations);
+    expect(executed).toBeGreaterThanOrEqual(results.operations); // the server ran them as prepared statements
+    expect({ errors: results.errors, dropped: results.dropped, endedEarly: results.endedEarly }).toEqual({ errors: 0, dropped: 0, endedEarly: undefined });
+    expect(replayedCounts(results)).toEqual(counts);
+    expect(new Set(results.templates.map((t) => t.protocol))).toEqual(new Set(['prepared']));
+  }, 180_000);
+});
