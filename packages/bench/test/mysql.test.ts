@@ -53,6 +53,48 @@ describe('BenchmarkRunner on MariaDB', () => {
     expect(results.connections.peak).toBeLessThanOrEqual(4);
   }, 30_000);
 
+  myIt('a log with more sessions at once than the server allows goes on: at max_connections (error 1040) sessions wait their turn', async () => {
+    // A user without SUPER (root may always open one connection beyond the limit).
+    await admin(async (c) => {
+      await c.query("DROP USER IF EXISTS 'stb_plain'@'%'");
+      await c.query("CREATE USER 'stb_plain'@'%'");
+      await c.query("GRANT SELECT ON *.* TO 'stb_plain'@'%'");
+    });
+    const trace: TraceSource = {
+      name: 'forty sessions',
+      events: async function* () {
+        for (let i = 0; i < 40; i++) for (let k = 0; k < 3; k++) yield { ts: i * 10_000 + k * 1_000, session: `c${i}`, sql: 'SELECT ? AS k', params: [k], templateId: 'k' };
+      },
+    };
+    const url = new globalThis.URL(URL);
+    url.username = 'stb_plain';
+    url.password = '';
+    const driver = new MysqlDriver({ url: url.toString() });
+    let results;
+    // The limit is the server's, for everyone: set it just above the connections open now, and
+    // put it back whatever happens.
+    const held = await mysql.createConnection({ uri: URL });
+    const [[saved]] = (await held.query('SELECT @@GLOBAL.max_connections AS n')) as unknown as [[{ n: number }]];
+    let room = 0;
+    try {
+      // (MariaDB's least max_connections is 10.)
+      const [[open]] = (await held.query("SHOW GLOBAL STATUS LIKE 'Threads_connected'")) as unknown as [[{ Value: string }]];
+      const limit = Math.max(10, Number(open.Value) + 3);
+      room = limit - Number(open.Value);
+      await held.query('SET GLOBAL max_connections = ?', [limit]);
+      results = await new BenchmarkRunner({ driver, target: 'mariadb', mode: 'replay', speed: Infinity }).run(trace);
+    } finally {
+      await held.query('SET GLOBAL max_connections = ?', [saved.n]);
+      await held.end();
+      await driver.destroy();
+      await admin((c) => c.query("DROP USER IF EXISTS 'stb_plain'@'%'"));
+    }
+    expect(results.endedEarly).toBeUndefined();
+    expect(results).toMatchObject({ operations: 120, errors: 0, dropped: 0, connections: { opened: 40 } });
+    expect(results.connections.peak).toBeLessThanOrEqual(room); // the forty sessions would all be open at once without the limit
+    expect(room).toBeLessThan(40);
+  }, 60_000);
+
   myIt('a connection killed mid-run (KILL from another session) is counted, reopened, and the run goes on', async () => {
     const t0 = 1_700_000_000_000_000;
     const events: TraceEvent[] = [];
