@@ -50,6 +50,8 @@ export class NeuralPredictor implements NextStatePredictor, NextTemplateScorer {
   readonly #starts: Float32Array;
   /** successors[prev × templates + next] = 1 when next followed prev in training. */
   readonly #successors: Uint8Array;
+  /** Per template: whether anything ever followed it in a session of the training trace. */
+  readonly #followed: Uint8Array;
   /** factors[prev × templates + next]: the calibration of a successor's probability (1 elsewhere). */
   readonly #factors: Float32Array | undefined;
 
@@ -66,6 +68,8 @@ export class NeuralPredictor implements NextStatePredictor, NextTemplateScorer {
     const templates = network.spec.templates;
     this.#successors = new Uint8Array(templates * templates);
     options.successors.forEach((list, prev) => list.forEach((next) => (this.#successors[prev * templates + next] = 1)));
+    this.#followed = new Uint8Array(templates);
+    options.successors.forEach((list, prev) => (this.#followed[prev] = list.length > 0 ? 1 : 0));
     const calibration = options.calibration;
     if (calibration !== undefined) {
       const factors = (this.#factors = new Float32Array(templates * templates).fill(1));
@@ -89,6 +93,11 @@ export class NeuralPredictor implements NextStatePredictor, NextTemplateScorer {
     // The previous template's row of the successor and calibration tables (−1: none), read in
     // place: this runs once per generated event.
     const row = !start && previous >= 0 ? previous * this.#templates : -1;
+    // A template nothing ever followed (a session's last statement, always) ends the session, as
+    // the Markov chain's END does: the network's guess at what would follow it is a guess about
+    // what the trace never showed (pgbench -C sessions went on after END with stray INSERTs:
+    // template-mix 0.06).
+    if (row >= 0 && this.#followed[previous] === 0) return undefined;
     const seen = this.#successors;
     const factors = row >= 0 ? this.#factors : undefined;
     let total = 0;
