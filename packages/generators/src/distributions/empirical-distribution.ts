@@ -88,38 +88,6 @@ export class EmpiricalDistribution {
     return this.quantile(prng.next());
   }
 
-  /**
-   * The cumulative probabilities at which {@link quantile} gives `value`: one level where the
-   * quantile function rises through it, an interval where it stays flat at it (tied samples),
-   * 0 below the smallest knot and 1 above the largest. A value's rank in the distribution.
-   */
-  levelRange(value: number): [number, number] {
-    const qs = this.#summary(201);
-    const n = qs.length;
-    if (n === 0 || !(value >= qs[0]!)) return [0, 0];
-    if (value > qs[n - 1]!) return [1, 1];
-    const level = (k: number) => (this.#levels !== undefined ? this.#levels[k]! : n === 1 ? 0 : k / (n - 1));
-    // First knot ≥ value, and last knot ≤ value.
-    let lo = 0, hi = n - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (qs[mid]! < value) lo = mid + 1;
-      else hi = mid;
-    }
-    const first = lo;
-    hi = n - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (qs[mid]! <= value) lo = mid;
-      else hi = mid - 1;
-    }
-    const last = lo;
-    if (first <= last) return [level(first), level(last)];
-    // Between knots `last` and `first` = last + 1: along the segment.
-    const at = level(last) + ((level(first) - level(last)) * (value - qs[last]!)) / (qs[first]! - qs[last]!);
-    return [at, at];
-  }
-
   toJSON(points = 201): EmpiricalDistributionJson {
     const quantiles = this.#summary(points);
     return { count: this.#count, min: this.#count ? this.#min : 0, max: this.#count ? this.#max : 0, quantiles, ...(this.#levels !== undefined ? { levels: this.#levels } : {}) };

@@ -220,7 +220,7 @@ export class WorkloadSynthesizer {
       heap.push({
         id: `s${id}`, seq: id, initial, user: attribute[0], database: attribute[1], application: attribute[2],
         history: [], gaps: [], state, gap: -1, length: 0, inTransaction: false, transactionSteps: 0,
-        at, recent: [], memory: {}, thinkRanks: think.session(state),
+        at, recent: [], memory: {}, thinkRanks: think.session(state, prng),
       });
       this.stats.sessions++;
     };
