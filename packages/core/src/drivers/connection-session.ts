@@ -20,7 +20,7 @@ export abstract class ConnectionSession implements DriverSession {
 
   execute(sql: string, params?: readonly ParamValue[], options?: ExecuteOptions): Promise<ExecuteResult> {
     const lost = this.#lost();
-    return lost !== undefined ? Promise.reject(lost) : this.run(sql, params, options?.prepared === true);
+    return lost !== undefined ? Promise.reject(lost) : this.run(sql, params, options);
   }
 
   async close(): Promise<void> {
@@ -30,7 +30,7 @@ export abstract class ConnectionSession implements DriverSession {
     await this.end();
   }
 
-  /** `prepared`: as a server-side prepared statement, when the driver has them. */
-  protected abstract run(sql: string, params: readonly ParamValue[] | undefined, prepared: boolean): Promise<ExecuteResult>;
+  /** `options.prepared`: as a server-side prepared statement, when the driver has them; `options.discardRows`: the rows are not read. */
+  protected abstract run(sql: string, params: readonly ParamValue[] | undefined, options: ExecuteOptions | undefined): Promise<ExecuteResult>;
   protected abstract end(): Promise<void>;
 }

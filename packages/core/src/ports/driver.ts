@@ -7,6 +7,11 @@ export interface ExecuteOptions {
    * without them runs it as it runs any statement).
    */
   readonly prepared?: boolean;
+  /**
+   * The caller does not read the rows (a benchmark): the driver may drain them without building
+   * them. `rowCount` is still the number of rows.
+   */
+  readonly discardRows?: boolean;
 }
 
 /** What one statement returned. */
