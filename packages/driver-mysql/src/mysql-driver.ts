@@ -1,5 +1,5 @@
 import mysql from 'mysql2';
-import { ConnectionSession, DriverError, OpenSessions, runStatements, redactSecrets, type Driver, type DriverSession, type ExecuteResult, type ParamValue } from '@sqltrace/core';
+import { ConnectionSession, DriverError, OpenSessions, runStatements, redactSecrets, type Driver, type DriverSession, type ExecuteOptions, type ExecuteResult, type ParamValue } from '@sqltrace/core';
 
 export interface MysqlDriverConfig {
   /** `mysql://user:password@host:port/database` (MySQL or MariaDB). */
@@ -63,16 +63,19 @@ class MysqlSession extends ConnectionSession {
     this.#lost = lost;
   }
 
-  protected run(sql: string, params: readonly ParamValue[] | undefined, prepared: boolean): Promise<ExecuteResult> {
+  protected run(sql: string, params: readonly ParamValue[] | undefined, options: ExecuteOptions | undefined): Promise<ExecuteResult> {
+    const discard = options?.discardRows === true;
     return new Promise((resolve, reject) => {
       const done = (error: unknown, result: unknown) => {
         if (error) reject(translate(error, 'statement failed'));
-        else if (Array.isArray(result)) resolve({ rowCount: result.length, rows: result as Record<string, unknown>[] });
+        else if (Array.isArray(result)) resolve(discard ? { rowCount: result.length } : { rowCount: result.length, rows: result as Record<string, unknown>[] });
         else resolve({ rowCount: (result as { affectedRows?: number } | undefined)?.affectedRows ?? 0 });
       };
-      if (prepared) this.#connection.execute(sql, (params ?? []) as ParamValue[], done);
-      else if (params !== undefined) this.#connection.query(sql, params as ParamValue[], done);
-      else this.#connection.query(sql, done);
+      // Rows nobody reads come as arrays of raw values: no object and no type conversion per row.
+      const query: mysql.QueryOptions = discard ? { sql, rowsAsArray: true, typeCast: false } : { sql };
+      if (options?.prepared === true) this.#connection.execute(query, (params ?? []) as ParamValue[], done);
+      else if (params !== undefined) this.#connection.query(query, params as ParamValue[], done);
+      else this.#connection.query(query, done);
     });
   }
 

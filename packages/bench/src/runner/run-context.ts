@@ -5,8 +5,9 @@ import { RunTimeline } from '../results/run-timeline';
 
 /** What every mode shares: the clock, the recorder, connections (counted, reopened when lost), the stop signal. */
 
-/** The options of a statement the log ran as a prepared statement (one object for all of them). */
-const PREPARED: ExecuteOptions = Object.freeze({ prepared: true });
+/** A benchmark reads no rows; a statement the log ran as a prepared statement runs as one (one object for all of them). */
+const TEXT: ExecuteOptions = Object.freeze({ discardRows: true });
+const PREPARED: ExecuteOptions = Object.freeze({ prepared: true, discardRows: true });
 
 export class RunContext {
   readonly start: number;
@@ -137,7 +138,7 @@ export class RunContext {
     const sent = performance.now();
     let error: unknown;
     try {
-      await session.execute(event.sql, event.params, event.prepared === true ? PREPARED : undefined);
+      await session.execute(event.sql, event.params, event.prepared === true ? PREPARED : TEXT);
     } catch (e) {
       error = isDriverError(e) ? e : new DriverError(e instanceof Error ? e.message : String(e), { code: 'internal', cause: e });
     }
