@@ -28,19 +28,26 @@ async function admin<T>(run: (c: mysql.Connection) => Promise<T>): Promise<T> {
   }
 }
 
+/** Forty sessions of three statements, 10 ms apart: at --speed max, all forty want to be open at once. */
+const trace: TraceSource = {
+  name: 'forty sessions',
+  events: async function* () {
+    for (let i = 0; i < 40; i++) for (let k = 0; k < 3; k++) yield { ts: i * 10_000 + k * 1_000, session: `c${i}`, sql: 'SELECT ? AS k', params: [k], templateId: 'k' };
+  },
+};
+
+/** A user (dropped first if left over) allowed to SELECT, with `limits` (e.g. `WITH MAX_USER_CONNECTIONS 4`). */
+async function selectUser(name: string, limits = ''): Promise<void> {
+  await admin(async (c) => {
+    await c.query(`DROP USER IF EXISTS '${name}'@'%'`);
+    await c.query(`CREATE USER '${name}'@'%' ${limits}`);
+    await c.query(`GRANT SELECT ON *.* TO '${name}'@'%'`);
+  });
+}
+
 describe('BenchmarkRunner on MariaDB', () => {
   myIt('a log with more sessions at once than a user may open goes on: at MAX_USER_CONNECTIONS (error 1203) sessions wait their turn', async () => {
-    await admin(async (c) => {
-      await c.query("DROP USER IF EXISTS 'stb_four'@'%'");
-      await c.query("CREATE USER 'stb_four'@'%' WITH MAX_USER_CONNECTIONS 4");
-      await c.query("GRANT SELECT ON *.* TO 'stb_four'@'%'");
-    });
-    const trace: TraceSource = {
-      name: 'forty sessions',
-      events: async function* () {
-        for (let i = 0; i < 40; i++) for (let k = 0; k < 3; k++) yield { ts: i * 10_000 + k * 1_000, session: `c${i}`, sql: 'SELECT ? AS k', params: [k], templateId: 'k' };
-      },
-    };
+    await selectUser('stb_four', 'WITH MAX_USER_CONNECTIONS 4');
     const url = new globalThis.URL(URL);
     url.username = 'stb_four';
     url.password = '';
@@ -55,17 +62,7 @@ describe('BenchmarkRunner on MariaDB', () => {
 
   myIt('a log with more sessions at once than the server allows goes on: at max_connections (error 1040) sessions wait their turn', async () => {
     // A user without SUPER (root may always open one connection beyond the limit).
-    await admin(async (c) => {
-      await c.query("DROP USER IF EXISTS 'stb_plain'@'%'");
-      await c.query("CREATE USER 'stb_plain'@'%'");
-      await c.query("GRANT SELECT ON *.* TO 'stb_plain'@'%'");
-    });
-    const trace: TraceSource = {
-      name: 'forty sessions',
-      events: async function* () {
-        for (let i = 0; i < 40; i++) for (let k = 0; k < 3; k++) yield { ts: i * 10_000 + k * 1_000, session: `c${i}`, sql: 'SELECT ? AS k', params: [k], templateId: 'k' };
-      },
-    };
+    await selectUser('stb_plain');
     const url = new globalThis.URL(URL);
     url.username = 'stb_plain';
     url.password = '';
