@@ -30,7 +30,8 @@ describe('stb', () => {
     const r = stb(['parse', join(FIXTURES, 'errlog'), '-o', out]);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/lines\s+191 read = 133 used \+ 58 skipped/);
-    expect(r.stdout).toMatch(/events\s+23 \(5 with bind parameters, 2 failed\), 3 sessions/);
+    // (PostgreSQL's extended protocol: parse/bind/execute, a prepared statement.)
+    expect(r.stdout).toMatch(/events\s+23 \(5 with bind parameters, 6 as prepared statements, 2 failed\), 3 sessions/);
     expect(r.stdout).toMatch(/43 lines\s+not a log message .*\(line 60, 61, 62, 63, 64 …\)/);
     const lines = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     expect(lines[0].$trace).toMatchObject({ version: 1, source: 'pg-stderr', dialect: 'postgres' });
