@@ -51,27 +51,39 @@ async function captureAndReplay(psMode: 'disable' | 'auto'): Promise<{ counts: M
   }
 }
 
+/**
+ * Nothing dropped, nothing ended early, and no error but the rare transaction conflict the
+ * original run had too: sessions replayed as fast as the server goes interleave differently from
+ * sysbench's, and two of its transactions may deadlock (SQLSTATE class 40) — sysbench retries
+ * those, and a general log does not show them. One in 30,000 statements in CI.
+ */
+function expectOnlyConflicts(results: BenchResults): void {
+  expect({ dropped: results.dropped, endedEarly: results.endedEarly }).toEqual({ dropped: 0, endedEarly: undefined });
+  expect(results.errors).toBeLessThanOrEqual(results.operations / 1_000);
+  expect(results.errorsByClass.filter((e) => e.errorClass !== '40')).toEqual([]);
+}
+
 function replayedCounts(results: BenchResults): Map<string, number> {
   return new Map(results.templates.map((t) => [t.template, t.operations]));
 }
 
 describeMysql('sysbench logs replayed on MariaDB', () => {
-  it('the text protocol: every statement replayed as text, none failed, each template as often as logged', async () => {
+  it('the text protocol: every statement replayed as text, none failed (but a rare deadlock), each template as often as logged', async () => {
     const { counts, prepared, results, executed } = await captureAndReplay('disable');
     expect(results.operations).toBeGreaterThan(20_000);
     expect(prepared).toBe(0);
     expect(executed).toBeLessThan(results.operations / 100); // (other clients of the server may prepare some)
-    expect({ errors: results.errors, dropped: results.dropped, endedEarly: results.endedEarly }).toEqual({ errors: 0, dropped: 0, endedEarly: undefined });
+    expectOnlyConflicts(results);
     expect(replayedCounts(results)).toEqual(counts);
     expect(new Set(results.templates.map((t) => t.protocol))).toEqual(new Set(['text']));
   }, 180_000);
 
-  it('prepared statements: every Execute replayed as a prepared statement with its values, none failed', async () => {
+  it('prepared statements: every Execute replayed as a prepared statement with its values, none failed (but a rare deadlock)', async () => {
     const { counts, prepared, results, executed } = await captureAndReplay('auto');
     expect(results.operations).toBeGreaterThan(20_000);
     expect(prepared).toBe(results.operations);
     expect(executed).toBeGreaterThanOrEqual(results.operations); // the server ran them as prepared statements
-    expect({ errors: results.errors, dropped: results.dropped, endedEarly: results.endedEarly }).toEqual({ errors: 0, dropped: 0, endedEarly: undefined });
+    expectOnlyConflicts(results);
     expect(replayedCounts(results)).toEqual(counts);
     expect(new Set(results.templates.map((t) => t.protocol))).toEqual(new Set(['prepared']));
   }, 180_000);
