@@ -126,29 +126,34 @@ export class MysqlGeneralReader implements LogReader {
    * prepared texts matches it; whether it is one.
    */
   #asPrepared(thread: Thread, event: TraceEvent, line: number): boolean {
-    const logged = preparedText(event.sql);
-    if (hasPlaceholders(logged)) {
-      // Logged without its values: prepared before the log was on.
-      if (this.#unlogged.count++ === 0) this.#unlogged.first = line;
-      event.prepared = true;
-      return true;
-    }
     const list = thread.prepared ?? [];
     for (let k = 0; k < list.length; k++) {
       const candidate = list[k]!;
-      const values = valuesOf(candidate, event.sql);
-      if (values === undefined) continue;
+      // The prepared text itself, placeholders and all: logged without its values.
+      const values = candidate.text === event.sql ? (hasPlaceholders(candidate) ? undefined : []) : valuesOf(candidate, event.sql);
+      if (values === undefined && candidate.text !== event.sql) continue;
       if (k > 0) {
         list.splice(k, 1);
         list.unshift(candidate);
       }
+      if (values === undefined) return this.#unloggedValues(event, line);
       event.sql = candidate.text;
       if (values.length > 0) event.params = values;
       event.prepared = true;
       return true;
     }
+    // No Prepare line for it (prepared before the log began): without values if it still has
+    // placeholders — scanned only then, off the common path.
+    if (event.sql.includes('?') && hasPlaceholders(preparedText(event.sql))) return this.#unloggedValues(event, line);
     if (this.#unmatched.count++ === 0) this.#unmatched.first = line;
     return false;
+  }
+
+  /** An Execute logged with its `?` and no values (prepared before the log was on): kept as prepared, counted for the warning. */
+  #unloggedValues(event: TraceEvent, line: number): true {
+    if (this.#unlogged.count++ === 0) this.#unlogged.first = line;
+    event.prepared = true;
+    return true;
   }
 
   /** Threads silent for ten minutes of log time are forgotten (their user and database with them). */
