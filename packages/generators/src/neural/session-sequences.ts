@@ -183,22 +183,33 @@ export class SessionSequences {
 
   /** Fills a batch from windows `order[from … from+size)` of `windows`. */
   batch(windows: Windows, order: Int32Array, from: number, size: number, window: number, pad: number): WindowBatch {
-    const tokens = new Int32Array(size * window).fill(pad);
+    const tokens = new Int32Array(size * window);
     const gaps = new Int32Array(size * window);
     const targets = new Int32Array(size);
     const weights = new Float32Array(size);
     for (let b = 0; b < size; b++) {
       const w = order[from + b]!;
       weights[b] = windows.weight[w]!;
-      const start = this.offsets[windows.session[w]!]!;
-      const p = windows.position[w]!;
-      targets[b] = this.states[start + p]!;
-      const first = Math.max(0, p - window);
-      for (let i = first, j = b * window + window - (p - first); i < p; i++, j++) {
-        tokens[j] = this.states[start + i]!;
-        gaps[j] = this.gaps[start + i]!;
-      }
+      const session = windows.session[w]!, p = windows.position[w]!;
+      targets[b] = this.states[this.offsets[session]! + p]!;
+      this.encodeWindow(session, p, window, pad, tokens, gaps, b * window);
     }
     return { tokens, gaps, targets, weights, size };
+  }
+
+  /**
+   * Writes the `window` statements of `session` before `position` at `at` of `tokens` and `gaps`,
+   * left-padded with `pad` (gap bucket 0 there): the window a network predicts `position` from.
+   */
+  encodeWindow(session: number, position: number, window: number, pad: number, tokens: Int32Array, gaps: Int32Array, at: number): void {
+    const start = this.offsets[session]!;
+    const first = Math.max(0, position - window);
+    const offset = window - (position - first);
+    tokens.fill(pad, at, at + offset);
+    gaps.fill(0, at, at + offset);
+    for (let i = first, j = at + offset; i < position; i++, j++) {
+      tokens[j] = this.states[start + i]!;
+      gaps[j] = this.gaps[start + i]!;
+    }
   }
 }

@@ -106,20 +106,12 @@ export function* windowPredictions(network: ProbabilityNetwork, sequences: Sessi
   };
   let taken = 0;
   outer: for (const s of order) {
-    const from = sequences.offsets[s]!, to = sequences.offsets[s + 1]!;
-    for (let i = from; i + 1 < to; i++) {
+    const start = sequences.offsets[s]!, length = sequences.offsets[s + 1]! - start;
+    for (let p = 1; p < length; p++) {
       if (taken++ >= limit) break outer;
-      // The window ending at i (left-padded), as the predictor encodes it.
-      const at = pending.length * window;
-      const first = Math.max(from, i + 1 - window);
-      const offset = window - (i + 1 - first);
-      tokens.fill(pad, at, at + offset);
-      gaps.fill(0, at, at + offset);
-      for (let k = first; k <= i; k++) {
-        tokens[at + offset + k - first] = sequences.states[k]!;
-        gaps[at + offset + k - first] = sequences.gaps[k]!;
-      }
-      pending.push({ previous: sequences.states[i]!, next: sequences.states[i + 1]! });
+      // The window before p, as training and the predictor read it.
+      sequences.encodeWindow(s, p, window, pad, tokens, gaps, pending.length * window);
+      pending.push({ previous: sequences.states[start + p - 1]!, next: sequences.states[start + p]! });
       if (pending.length === batch) yield* flush();
     }
   }
