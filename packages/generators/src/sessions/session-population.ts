@@ -1,4 +1,4 @@
-import { sweepOpenSessions, type Prng } from '@sqltrace/core';
+import { Prng, sweepOpenSessions } from '@sqltrace/core';
 import { EmpiricalDistribution, type EmpiricalDistributionJson } from '../distributions/empirical-distribution';
 
 /**
@@ -51,10 +51,14 @@ const CLOSED_LOOP_DISPERSION = 0.8;
 const MAX_CONNECTORS = 32;
 const MIN_RECONNECTS_FOR_CONNECTORS = 100;
 /**
- * Connectors are modelled when the connection times they imply vary this much less (coefficient
- * of variation) than the plain delays do.
+ * Connectors are modelled when the closed loop they imply comes this much closer to the log's
+ * (gaps between starts, mean delay) than plain delays do.
  */
 const CONNECTOR_GAIN = 0.85;
+/** Reconnects replayed to judge the connectors (the first ones, in order). */
+const MAX_RECONNECTS_JUDGED = 50_000;
+/** Clients in the closed loop run to judge them (a larger pool is judged as this many). */
+const MAX_CLIENTS_SIMULATED = 512;
 
 /** One session as the population sees it. */
 export interface SessionSpan {
@@ -92,7 +96,7 @@ export function buildSessionPopulation(spans: readonly SessionSpan[], from: numb
     initialOffsets: kept,
     initialCount: initialOffsets.length,
     censoredAtEnd,
-    ...(reconnects !== undefined ? { reconnect: reconnectJson(reconnects) } : {}),
+    ...(reconnects !== undefined ? { reconnect: reconnectJson(reconnects, spans) } : {}),
   };
   return { json, arrivals };
 }
@@ -132,13 +136,20 @@ interface MatchedReconnects {
   readonly sessions: Set<number>;
   readonly probability: number;
   readonly delays: EmpiricalDistribution;
-  /** Each reconnect's end and its next session's start, in the order of the starts. */
+  /** Each reconnect's end and its next session's start, in the order of the starts (on a coarse clock the start may show before the end). */
   readonly ends: readonly number[];
   readonly starts: readonly number[];
 }
 
-function reconnectJson(r: MatchedReconnects): NonNullable<SessionPopulationJson['reconnect']> {
-  const connectors = fitConnectors(r.ends, r.starts);
+function reconnectJson(r: MatchedReconnects, spans: readonly SessionSpan[]): NonNullable<SessionPopulationJson['reconnect']> {
+  const lifetimes = new EmpiricalDistribution({ capacity: 5_000, seed: 'lifetimes' });
+  let sum = 0;
+  for (const i of r.sessions) {
+    if (spans[i]!.openAtEnd) continue;
+    lifetimes.add(spans[i]!.lastEnd - spans[i]!.first);
+    sum += spans[i]!.lastEnd - spans[i]!.first;
+  }
+  const connectors = lifetimes.count > 0 ? fitConnectors(r, lifetimes, sum / lifetimes.count) : undefined;
   return { probability: r.probability, delays: r.delays.toJSON(101), ...(connectors !== undefined ? { connectors } : {}) };
 }
 
@@ -146,43 +157,85 @@ function reconnectJson(r: MatchedReconnects): NonNullable<SessionPopulationJson[
  * Reconnects served first come, first served by c connectors, each opening one connection at a
  * time: reconnect i's connection starts when its session has ended and a connector is free —
  * the one that finished earliest, when reconnect i − c's session started — so it took
- * start[i] − max(end[i], start[i − c]). With the right c these are the connection times, about
- * alike; with too few connectors they come out cut short, with too many they are the plain
- * delays, waits included. The c whose times vary least is kept when they vary clearly less
- * than the plain delays.
+ * start[i] − max(end[i], start[i − c]). Each c, and plain delays (no connectors), is judged by
+ * running the closed loop it implies — the log's number of clients, each holding a session as
+ * long as the log's did, then reconnecting — and comparing with the log the gaps between starts
+ * (Kolmogorov–Smirnov distance) and the mean delay from an end to the next start (relative
+ * error), summed.
+ * The best c is kept when it beats plain delays clearly. Connectors space the starts (fast
+ * connections that queue briefly keep them apart although their times vary as the plain delays
+ * do); too few make clients wait, and fewer sessions are open than in the log.
  */
-function fitConnectors(ends: readonly number[], starts: readonly number[]): ConnectorsJson | undefined {
+function fitConnectors(r: MatchedReconnects, lifetimes: EmpiricalDistribution, meanLifetime: number): ConnectorsJson | undefined {
+  if (r.starts.length < MIN_RECONNECTS_FOR_CONNECTORS) return undefined;
+  const ends = r.ends.slice(0, MAX_RECONNECTS_JUDGED), starts = r.starts.slice(0, MAX_RECONNECTS_JUDGED);
   const n = starts.length;
-  if (n < MIN_RECONNECTS_FOR_CONNECTORS) return undefined;
-  const variation = (c: number) => {
-    let sum = 0, squares = 0, count = 0;
-    for (let i = c; i < n; i++) {
-      const t = starts[i]! - Math.max(ends[i]!, starts[i - c]!);
-      sum += t;
-      squares += t * t;
-      count++;
+  const observedGaps = gaps(starts);
+  const plain = new EmpiricalDistribution({ capacity: 5_000, seed: 'connect' });
+  let delaySum = 0;
+  for (let i = 0; i < n; i++) {
+    plain.add(Math.max(0, starts[i]! - ends[i]!));
+    delaySum += Math.max(0, starts[i]! - ends[i]!);
+  }
+  // Little's law: clients = cycles a second × (a session's lifetime + the delay to the next).
+  const span = starts[n - 1]! - starts[0]!;
+  if (!(span > 0)) return undefined;
+  const clients = Math.min(MAX_CLIENTS_SIMULATED, Math.max(1, Math.round(((n - 1) / span) * (meanLifetime + delaySum / n))));
+  const distance = (count: number, times: EmpiricalDistribution) => {
+    const prng = new Prng('connectors');
+    const free = new Array<number>(count).fill(-Infinity);
+    const cycle = meanLifetime + delaySum / n;
+    const requests = Array.from({ length: clients }, () => prng.next() * cycle);
+    const simulated = new Float64Array(n);
+    let simulatedDelay = 0;
+    for (let i = 0; i < n; i++) {
+      let client = 0;
+      for (let c = 1; c < clients; c++) if (requests[c]! < requests[client]!) client = c;
+      const at = requests[client]!;
+      let start: number;
+      if (count === 0) {
+        start = at + Math.max(0, times.sample(prng));
+      } else {
+        let first = 0;
+        for (let c = 1; c < count; c++) if (free[c]! < free[first]!) first = c;
+        start = free[first] = Math.max(at, free[first]!) + Math.max(0, times.sample(prng));
+      }
+      simulated[i] = start;
+      simulatedDelay += start - at;
+      requests[client] = start + Math.max(0, lifetimes.sample(prng));
     }
-    const mean = sum / count;
-    return mean > 0 ? Math.sqrt(Math.max(0, squares / count - mean * mean)) / mean : Infinity;
+    return ksDistance(observedGaps, gaps(simulated)) + Math.abs(simulatedDelay / delaySum - 1);
   };
   const most = Math.min(MAX_CONNECTORS, Math.floor(n / 10));
-  let best = 0, bestVariation = Infinity;
-  for (let c = 1; c <= most; c++) {
-    const v = variation(c);
-    if (v < bestVariation) [best, bestVariation] = [c, v];
+  let best: ConnectorsJson | undefined;
+  let bestDistance = CONNECTOR_GAIN * distance(0, plain);
+  for (let count = 1; count <= most; count++) {
+    const times = new EmpiricalDistribution({ capacity: 5_000, seed: 'connect' });
+    for (let i = count; i < n; i++) times.add(Math.max(0, starts[i]! - Math.max(ends[i]!, starts[i - count]!)));
+    const d = distance(count, times);
+    if (d < bestDistance) [best, bestDistance] = [{ count, connectTimes: times.toJSON(101) }, d];
   }
-  let sum = 0, squares = 0;
-  for (let i = 0; i < n; i++) {
-    const d = starts[i]! - ends[i]!;
-    sum += d;
-    squares += d * d;
+  return best;
+}
+
+/** The gaps between consecutive times, once sorted, themselves sorted. */
+function gaps(times: ArrayLike<number>): Float64Array {
+  const sorted = Float64Array.from(times).sort();
+  const out = new Float64Array(Math.max(0, sorted.length - 1));
+  for (let i = 1; i < sorted.length; i++) out[i - 1] = sorted[i]! - sorted[i - 1]!;
+  return out.sort();
+}
+
+/** The Kolmogorov–Smirnov distance between two sorted samples. */
+function ksDistance(a: Float64Array, b: Float64Array): number {
+  let i = 0, j = 0, most = 0;
+  while (i < a.length && j < b.length) {
+    const v = Math.min(a[i]!, b[j]!);
+    while (i < a.length && a[i]! <= v) i++;
+    while (j < b.length && b[j]! <= v) j++;
+    most = Math.max(most, Math.abs(i / a.length - j / b.length));
   }
-  const mean = sum / n;
-  const plain = mean > 0 ? Math.sqrt(Math.max(0, squares / n - mean * mean)) / mean : Infinity;
-  if (best === 0 || best === most || !(bestVariation < CONNECTOR_GAIN * plain)) return undefined;
-  const connectTimes = new EmpiricalDistribution({ capacity: 5_000, seed: 'connect' });
-  for (let i = best; i < n; i++) connectTimes.add(starts[i]! - Math.max(ends[i]!, starts[i - best]!));
-  return { count: best, connectTimes: connectTimes.toJSON(101) };
+  return most;
 }
 
 function matchReconnects(spans: readonly SessionSpan[], resolutionUs: number): MatchedReconnects | undefined {
@@ -213,7 +266,7 @@ function matchReconnects(spans: readonly SessionSpan[], resolutionUs: number): M
       const delay = t - waiting[head]!;
       if (delay > longest) longest = delay;
       delays.add(Math.max(0, delay - resolutionUs));
-      ends.push(waiting[head++]!);
+      ends.push(waiting[head++]! + resolutionUs); // the end itself, not the tick before
       starts.push(t);
       sessions.add(index[k]!);
     }
