@@ -11,6 +11,8 @@ export interface Pipeline {
   readonly syntheticEvents: number;
   readonly report: FidelityReportJson;
   readonly minTs: number;
+  /** What the model learnt. */
+  readonly profile: WorkloadProfileJson;
 }
 
 /** Parse, train (markov), generate as many events, validate: what a user runs with stb. */
@@ -43,5 +45,5 @@ export async function synthesize(original: string, events: number, name: string,
   await sink.close();
   for await (const event of source.events()) if (event.ts < minTs) minTs = event.ts;
   const report = await new WorkloadValidator().compare(source, new TraceFileSource(synthetic));
-  return { original, synthetic, originalEvents: events, syntheticEvents: sink.count, report, minTs };
+  return { original, synthetic, originalEvents: events, syntheticEvents: sink.count, report, minTs, profile };
 }
