@@ -12,6 +12,19 @@ interface Run {
 const TICKS_TO_JUDGE_FIRST = 3;
 /** Events held back at most while the first tick is judged (then it is judged on what was seen). */
 const MAX_HELD = 200_000;
+/**
+ * A session's run whose tick is this many ticks behind the log's latest is complete (logs are in
+ * order but for the lines of one tick): it is spread and let go, so that the runs held stay those
+ * of recent ticks, not the last one of every session the log has seen.
+ */
+const TICKS_TO_COMPLETE = 2;
+/** Runs held before the first sweep for completed ones (then twice as many as the last sweep left). */
+const MIN_SWEEP = 4_096;
+/**
+ * A session's last end is kept this long (µs, and at least 64 ticks) after it: a later statement
+ * that took longer than that, logged at its end, might otherwise be placed to start before it.
+ */
+const ENDS_KEPT_US = 60_000_000;
 /** Whole ticks whose counts stand for the rate at the log's last tick. */
 const RECENT_TICKS = 5;
 
@@ -20,7 +33,8 @@ const RECENT_TICKS = 5;
  * statements of a session that share one tick are spread over it in order — the k-th of n at
  * tick + (k + ½ + (u − ½)/n)·resolution/n, u uniform — so the gaps learned from a millisecond or a
  * one-second log are neither negative nor piled up on the grid, and their mean is kept. A
- * session's run is held until its next tick begins (memory: one tick per session).
+ * session's run is held until its next tick begins or the log is two ticks past it (memory: the
+ * runs of the sessions active in the last few ticks).
  *
  * A log starts and ends inside a tick: its first tick holds only the statements after the log
  * began, its last only those before it ended. Their statements are spread over the share of the
@@ -47,6 +61,7 @@ export async function* spreadCoarseTimes(events: AsyncIterable<TraceEvent>, reso
   let heldEvents = 0;
   let firstShare = 1;
   let index = 0;
+  let sweepAt = MIN_SWEEP;
   for await (const event of events) {
     index++;
     const at = clockTick(event, resolutionUs);
@@ -57,6 +72,15 @@ export async function* spreadCoarseTimes(events: AsyncIterable<TraceEvent>, reso
     }
     const { tick, atEnd } = at;
     ticks.count(tick);
+    if (held !== undefined && (ticks.wholeTicksSeen >= TICKS_TO_JUDGE_FIRST || heldEvents >= MAX_HELD)) {
+      firstShare = ticks.firstShare();
+      for (const r of held) yield* spread(r, resolutionUs, prng, r.tick === ticks.first ? firstShare : 1, 'end', ends);
+      held = undefined;
+    }
+    if (held === undefined && runs.size >= sweepAt) {
+      yield* sweep(runs, ends, ticks, resolutionUs, prng, firstShare);
+      sweepAt = Math.max(MIN_SWEEP, 2 * runs.size);
+    }
     const run = runs.get(event.session);
     if (run !== undefined && run.tick === tick && run.atEnd === atEnd) {
       run.events.push(event);
@@ -70,11 +94,6 @@ export async function* spreadCoarseTimes(events: AsyncIterable<TraceEvent>, reso
     }
     held.push(run);
     heldEvents += run.events.length;
-    if (ticks.wholeTicksSeen >= TICKS_TO_JUDGE_FIRST || heldEvents >= MAX_HELD) {
-      firstShare = ticks.firstShare();
-      for (const r of held) yield* spread(r, resolutionUs, prng, r.tick === ticks.first ? firstShare : 1, 'end', ends);
-      held = undefined;
-    }
   }
   // The log's end: what was held (a short log), then each session's last run.
   const lastShare = ticks.lastShare();
@@ -86,6 +105,22 @@ export async function* spreadCoarseTimes(events: AsyncIterable<TraceEvent>, reso
     const share = run.tick === ticks.last && run.tick !== ticks.first ? lastShare : run.tick === ticks.first && ticks.last !== ticks.first ? firstShare : 1;
     yield* spread(run, resolutionUs, prng, share, run.tick === ticks.last ? 'start' : 'end', ends);
   }
+}
+
+/**
+ * Spreads and lets go the runs of sessions whose tick is complete, and forgets the ends of
+ * sessions long idle: what a log of many short sessions (pgbench -C) would otherwise hold until
+ * its end, one run per session.
+ */
+function* sweep(runs: Map<string, Run>, ends: Map<string, number>, ticks: TickCounts, resolutionUs: number, prng: Prng, firstShare: number): Generator<TraceEvent> {
+  const complete = ticks.last! - TICKS_TO_COMPLETE * resolutionUs;
+  for (const [session, run] of runs) {
+    if (run.tick >= complete) continue;
+    runs.delete(session);
+    yield* spread(run, resolutionUs, prng, run.tick === ticks.first ? firstShare : 1, 'end', ends);
+  }
+  const forgotten = ticks.last! - Math.max(ENDS_KEPT_US, 64 * resolutionUs);
+  for (const [session, end] of ends) if (end < forgotten && !runs.has(session)) ends.delete(session);
 }
 
 /** Events per tick: the log's first and last ticks, and the whole ones counted beside them. */
