@@ -13,7 +13,7 @@ export class LstmNetwork extends SequenceNetwork {
    * together), each row run from a zero state: what the network predicts at each position when it
    * carries its state through a session.
    */
-  stepLogits(tokens: Tensor2D, gaps: Tensor2D): Tensor2D {
+  override stepLogits(tokens: Tensor2D, gaps: Tensor2D): Tensor2D {
     const tf = this.tf;
     const [batch, length] = tokens.shape;
     const states = this.#unroll(tokens, gaps, true);

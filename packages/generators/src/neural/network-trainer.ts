@@ -1,6 +1,6 @@
 import { Prng, StbError } from '@sqltrace/core';
 import type { SequenceNetwork } from './sequence-network';
-import { LstmForward } from './lstm-forward';
+import { sessionNetwork } from './session-network';
 import { sessionContext } from './network-spec';
 import { calibrateTransitions, sessionPredictions, windowPredictions } from './transition-calibration';
 import { refineCalibration, sampledFidelity, type SampledFidelity } from './sampled-fidelity';
@@ -160,7 +160,7 @@ export async function trainNetwork(tf: TensorFlow, network: SequenceNetwork, seq
       }
       const { loss: validationLoss, accuracy } = evaluate(tf, held, heldOrder, heldCount);
       const weights = network.snapshot();
-      const calibration = session ? refineCalibration(network.spec, weights, sequences, `${seed}:${epoch}`, calibrateTransitions(sessionPredictions(new LstmForward(network.spec, weights), sequences, seed), successors)) : undefined;
+      const calibration = session ? refineCalibration(network.spec, weights, sequences, `${seed}:${epoch}`, calibrateTransitions(sessionPredictions(sessionNetwork(network.spec, weights), sequences, seed), successors)) : undefined;
       const fidelity = session ? sampledFidelity(network.spec, weights, sequences, `${seed}:${epoch}`, calibration) : undefined;
       const distance = fidelity !== undefined ? fidelity.templateMix + fidelity.transitions : Number.NaN;
       const improved = validationLoss < bestLoss - 1e-4 || distance < bestFidelity - 0.002;
@@ -226,7 +226,8 @@ function bestEpoch(epochs: readonly Epoch[]): Epoch {
 function evaluate(tf: TensorFlow, examples: TrainingExamples, order: Int32Array, count: number): { loss: number; accuracy: number } {
   let loss = 0, hits = 0, n = 0;
   for (let from = 0; from < count; from += EVALUATION_BATCH) {
-    const score = examples.batch(order, from, Math.min(EVALUATION_BATCH, count - from)).score();
+    // In a tidy: the network's tensors for the batch are let go (they used to pile up every epoch).
+    const score = tf.tidy(() => examples.batch(order, from, Math.min(EVALUATION_BATCH, count - from)).score());
     loss += score.loss;
     hits += score.hits;
     n += score.weight;

@@ -17,7 +17,10 @@ export abstract class SequenceNetwork {
     readonly spec: NetworkSpec,
     weights: NetworkWeights,
   ) {
-    for (const [name, { shape, values }] of weights) this.#variables.set(name, tf.variable(tf.tensor(values, [...shape], 'float32'), true));
+    // In a tidy: the variables stay, the tensors made to fill them go.
+    tf.tidy(() => {
+      for (const [name, { shape, values }] of weights) this.#variables.set(name, tf.variable(tf.tensor(values, [...shape], 'float32'), true));
+    });
     this.#gather = tf.customGrad((...args: (Tensor | GradSaveFunc)[]) => {
       const [table, indices, save] = args as [Tensor2D, Tensor1D, GradSaveFunc];
       const t = table;
@@ -34,6 +37,9 @@ export abstract class SequenceNetwork {
 
   /** Logits over the templates ([batch × templates]) for windows of tokens and gap buckets ([batch × window], int32). */
   abstract logits(tokens: Tensor2D, gaps: Tensor2D): Tensor2D;
+
+  /** Session context: logits at every position of each row, [batch·length × templates], each row read from its start. */
+  stepLogits?(tokens: Tensor2D, gaps: Tensor2D): Tensor2D;
 
   protected weight(name: string): Variable {
     const v = this.#variables.get(name);
@@ -66,7 +72,10 @@ export abstract class SequenceNetwork {
   }
 
   restore(weights: NetworkWeights): void {
-    for (const [name, { shape, values }] of weights) this.weight(name).assign(this.tf.tensor(values, [...shape], 'float32'));
+    // In a tidy: a variable keeps the assigned values, the tensor made to carry them goes.
+    this.tf.tidy(() => {
+      for (const [name, { shape, values }] of weights) this.weight(name).assign(this.tf.tensor(values, [...shape], 'float32'));
+    });
   }
 
   dispose(): void {
