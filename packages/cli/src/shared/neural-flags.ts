@@ -6,7 +6,7 @@ import { ProgressLine } from './progress-line';
 /** Flags of the neural strategies (lstm, transformer), shared by `train` and `compare-models`. */
 export const neuralFlags = {
   epochs: Flags.integer({ summary: '[lstm, transformer] Passes over the training windows at most (early stopping may end sooner).', default: 10 }),
-  context: Flags.string({ summary: '[lstm] session (default): the LSTM carries its state through each whole session; window: it sees the last --window statements.', options: ['session', 'window'] }),
+  context: Flags.string({ summary: '[lstm, transformer] session (default): the network reads each whole session a statement at a time (the LSTM through its state, the transformer through causal attention over the last --window × 1.5 statements); window: it sees the last --window statements.', options: ['session', 'window'] }),
   window: Flags.integer({ summary: '[lstm, transformer] Previous statements the network sees (default 16); with --context session, statements per training stretch (default 32).' }),
   units: Flags.integer({ summary: '[lstm, transformer] LSTM units (default 32; 64 with --context window); transformer feed-forward width (default 128).' }),
   embedding: Flags.integer({ summary: '[lstm, transformer] Embedding width; transformer model width (default 32 / 64).' }),

@@ -1,6 +1,9 @@
+import { addScaled } from './add-scaled';
 import { fastSigmoid, fastTanh } from './fast-sigmoid';
 import { rowLength, sessionContext, type NetworkSpec } from './network-spec';
 import type { NetworkWeights } from './network-weights';
+import type { SessionNetwork, SessionReader } from './session-network';
+import { SessionState } from './session-state';
 
 /** What a predictor needs of a network: next-template probabilities for windows of history. */
 export interface ProbabilityNetwork {
@@ -19,7 +22,7 @@ export interface ProbabilityNetwork {
  * product and the gates, and the input projection of each (template, idle bucket) pair — the
  * only inputs there are — is computed once and kept.
  */
-export class LstmForward implements ProbabilityNetwork {
+export class LstmForward implements SessionNetwork {
   readonly spec: NetworkSpec;
   readonly #units: number;
   readonly #embedding: number;
@@ -101,6 +104,11 @@ export class LstmForward implements ProbabilityNetwork {
     return p;
   }
 
+  /** A session read through the recurrent state, re-anchored as training read them. */
+  session(): SessionReader {
+    return new SessionState(this);
+  }
+
   /** A zero recurrent state (h then c), for a session's first step. */
   newState(): Float64Array {
     return new Float64Array(2 * this.#units);
@@ -165,16 +173,4 @@ export class LstmForward implements ProbabilityNetwork {
     for (let j = 0; j < templates; j++) sum += out[j] = Math.exp(out[j]! - max);
     for (let j = 0; j < templates; j++) out[j]! /= sum;
   }
-}
-
-/** y[yAt + j] += a · x[xAt + j] for j < n, four at a time (V8 does not vectorise; this halves the time). */
-function addScaled(y: Float64Array, yAt: number, a: number, x: Float64Array, xAt: number, n: number): void {
-  let j = 0;
-  for (; j + 4 <= n; j += 4) {
-    y[yAt + j]! += a * x[xAt + j]!;
-    y[yAt + j + 1]! += a * x[xAt + j + 1]!;
-    y[yAt + j + 2]! += a * x[xAt + j + 2]!;
-    y[yAt + j + 3]! += a * x[xAt + j + 3]!;
-  }
-  for (; j < n; j++) y[yAt + j]! += a * x[xAt + j]!;
 }

@@ -4,9 +4,10 @@ export type NeuralKind = 'lstm' | 'transformer';
 
 /**
  * What a network predicts from: `window` — the last `window` statements, run from a zero state
- * for every prediction; `session` (LSTM) — the whole session so far, through a recurrent state
- * carried from statement to statement (trained on stretches of `window` statements, each after a
- * warm-up of half as many).
+ * for every prediction; `session` — the whole session so far, a statement at a time: through the
+ * LSTM's recurrent state, or the causal transformer's keys and values of the last `window +
+ * window / 2` statements (both trained on stretches of `window` statements, each after a warm-up
+ * of half as many).
  */
 export type NetworkContext = 'window' | 'session';
 
@@ -63,7 +64,10 @@ export function weightShapes(spec: NetworkSpec): Map<string, WeightShape> {
     shapes.set('output.kernel', { shape: [h, v], init: 'glorot' });
   } else {
     const f = spec.units;
-    shapes.set('position.embedding', { shape: [spec.window, e], init: 'embedding' });
+    // A window transformer learns where each position is; a session one sees distances only
+    // (ALiBi: a fixed penalty per head on attending further back), so its keys and values hold
+    // for as long as they are kept.
+    if (!sessionContext(spec)) shapes.set('position.embedding', { shape: [spec.window, e], init: 'embedding' });
     for (let l = 0; l < spec.layers; l++) {
       for (const [name, shape, init] of [
         ['attention.norm.gamma', [e], 'ones'], ['attention.norm.beta', [e], 'zeros'],
@@ -91,7 +95,6 @@ export function specProblem(spec: NetworkSpec): string | undefined {
   }
   if (spec.context !== undefined && spec.context !== 'window' && spec.context !== 'session') return `unknown context "${String(spec.context)}" (window or session)`;
   if (spec.idleInput !== undefined && typeof spec.idleInput !== 'boolean') return `idleInput must be true or false, got ${String(spec.idleInput)}`;
-  if (spec.kind === 'transformer' && spec.context === 'session') return 'a transformer predicts from a window, not a whole session';
   if (spec.kind === 'transformer' && spec.embedding % spec.heads !== 0) return `the embedding width (${spec.embedding}) must be a multiple of the number of heads (${spec.heads})`;
   return undefined;
 }

@@ -12,19 +12,23 @@ import { FINEST_IDLE_RESOLUTION_US } from './gap-bucket';
 import { SessionSequenceCollector } from './session-sequences';
 import { loadTensorFlow, type BackendChoice, type BackendName } from './tensorflow-backend';
 import { LstmForward, type ProbabilityNetwork } from './lstm-forward';
+import { sessionNetwork } from './session-network';
 
 /** Settings of `train` for `lstm` and `transformer` (through `TrainOptions.settings`). */
 export interface NeuralTrainSettings extends ProfileSettings, Omit<NetworkTrainingSettings, 'signal'>, TrainingCallbacks {
   /**
-   * `session` (the LSTM's default): the LSTM carries its state through each whole session, so it
-   * sees as far back as a transaction goes; `window`: it sees the last `window` statements.
+   * `session` (the default): the network reads each whole session a statement at a time — the
+   * LSTM through its recurrent state, the transformer through causal attention over the keys and
+   * values of the last `window + window / 2` statements (ALiBi distances, no positions) — so it
+   * sees as far back as a transaction goes and generation runs one step per statement; `window`:
+   * it sees the last `window` statements, run again for every prediction.
    */
   readonly context?: NetworkContext;
   /** Previous statements the network sees (default 16); in session context, the statements of a training stretch (default 32). */
   readonly window?: number;
-  /** Embedding width; the transformer's model width (default 32 for the LSTM, 64 for the transformer). */
+  /** Embedding width; the transformer's model width (default 32; 64 for a window transformer). */
   readonly embedding?: number;
-  /** LSTM units; the transformer's feed-forward width (default 32 for a session LSTM, 64 for a window one, 128). */
+  /** LSTM units (default 32; 64 in window context); the transformer's feed-forward width (default 64; 128 in window context). */
   readonly units?: number;
   /** Transformer attention heads (default 4) and blocks (default 1). */
   readonly heads?: number;
@@ -67,15 +71,17 @@ export class NeuralGenerator implements TraceGenerator<NeuralModel> {
   async train(trace: TraceSource, options: TrainOptions = {}): Promise<NeuralModel> {
     const settings = (options.settings ?? {}) as NeuralTrainSettings;
     const transformer = this.name === 'transformer';
-    const context = settings.context ?? (transformer ? 'window' : 'session');
+    const context = settings.context ?? 'session';
     const spec: NetworkSpec = {
       kind: this.name,
       templates: 1,
       context,
       window: settings.window ?? (context === 'session' ? 32 : 16),
-      embedding: settings.embedding ?? (transformer ? 64 : 32),
-      // A session LSTM steps once per statement in generation: 32 units keep it past 30,000 events/s.
-      units: settings.units ?? (transformer ? 128 : context === 'session' ? 32 : 64),
+      // A session network steps once per statement in generation, ~1 ns per multiply-add here:
+      // 32 LSTM units, or a 32-wide transformer with a 64-wide feed-forward (~15 µs a step),
+      // keep it near 30,000 events/s; a 64/128 transformer took ~40 µs.
+      embedding: settings.embedding ?? (transformer && context === 'window' ? 64 : 32),
+      units: settings.units ?? (transformer ? (context === 'session' ? 64 : 128) : context === 'session' ? 32 : 64),
       heads: transformer ? (settings.heads ?? 4) : 1,
       layers: transformer ? (settings.layers ?? 1) : 1,
     };
@@ -136,7 +142,7 @@ export class NeuralGenerator implements TraceGenerator<NeuralModel> {
     let network: ProbabilityNetwork;
     if (sessionContext(model.spec)) {
       // A step per statement: plain typed arrays, no TensorFlow.js to dispatch to.
-      network = new LstmForward(model.spec, model.weights);
+      network = sessionNetwork(model.spec, model.weights);
       settings.onBackend?.('typed-array');
     } else if (settings.backend === 'typed-array') {
       if (model.spec.kind !== 'lstm') throw new StbError('E_USAGE', `the typed-array backend runs LSTM models, not ${model.spec.kind} ones`, { hint: 'Use --backend auto' });

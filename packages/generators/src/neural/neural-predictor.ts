@@ -2,9 +2,9 @@ import type { Prng } from '@sqltrace/core';
 import type { ScoredHistory, NextTemplateScorer } from '../evaluation/next-template-scorer';
 import type { NextStatePredictor, SessionMemory } from '../synthesis/workload-synthesizer';
 import { gapBucket, startBucket } from './gap-bucket';
-import { LstmForward, type ProbabilityNetwork } from './lstm-forward';
+import type { ProbabilityNetwork } from './lstm-forward';
 import { rowLength, sessionContext } from './network-spec';
-import { SessionState } from './session-state';
+import type { SessionNetwork, SessionReader } from './session-network';
 
 const CACHE_LIMIT = 100_000;
 /** Windows predicted in one run of the network when sessions are waiting. */
@@ -41,7 +41,7 @@ export class NeuralPredictor implements NextStatePredictor, NextTemplateScorer {
   readonly #templates: number;
   #weights: Float64Array;
   /** The network that steps through sessions (session context), or undefined. */
-  readonly #stepper: LstmForward | undefined;
+  readonly #stepper: SessionNetwork | undefined;
   readonly #stepped: Float32Array;
   /** The idle bucket the network is given for an idle time (µs, −1 at a session's start). */
   readonly #bucket: (gapUs: number) => number;
@@ -75,7 +75,7 @@ export class NeuralPredictor implements NextStatePredictor, NextTemplateScorer {
       const factors = (this.#factors = new Float32Array(templates * templates).fill(1));
       options.successors.forEach((list, prev) => list.forEach((next, k) => (factors[prev * templates + next] = calibration[prev]?.[k] ?? 1)));
     }
-    this.#stepper = sessionContext(network.spec) && network instanceof LstmForward ? network : undefined;
+    this.#stepper = sessionContext(network.spec) && 'session' in network ? (network as SessionNetwork) : undefined;
     this.#stepped = new Float32Array(network.spec.templates);
     this.#bucket = network.spec.idleInput === false ? startBucket : gapBucket;
     // A session network, asked without a session's memory (scoring), reads what it was trained on at once.
@@ -137,9 +137,9 @@ export class NeuralPredictor implements NextStatePredictor, NextTemplateScorer {
     this.#cache.clear();
   }
 
-  /** One step of the session's recurrent state with its latest statement. */
+  /** One step of the session's state (recurrent, or keys and values) with its latest statement. */
   #step(history: readonly number[], gaps: readonly number[], memory: SessionMemory): Float32Array {
-    const state = (memory.state ??= new SessionState(this.#stepper!)) as SessionState;
+    const state = (memory.state ??= this.#stepper!.session()) as SessionReader;
     const last = history[history.length - 1]!;
     const token = last >= 0 && last < this.#templates ? last : this.#templates + 1;
     state.read(token, this.#bucket(gaps[gaps.length - 1] ?? -1), this.#stepped);

@@ -1,6 +1,6 @@
 import { Prng } from '@sqltrace/core';
 import { GAP_BUCKETS } from './gap-bucket';
-import { LstmForward } from './lstm-forward';
+import { sessionNetwork } from './session-network';
 import type { NetworkSpec } from './network-spec';
 import type { NetworkWeights } from './network-weights';
 import { NeuralPredictor } from './neural-predictor';
@@ -81,7 +81,7 @@ export function refineCalibration(spec: NetworkSpec, weights: NetworkWeights, se
 function sampleCounts(spec: NetworkSpec, weights: NetworkWeights, sequences: SessionSequences, seed: string | number, calibration: readonly (readonly number[])[] | undefined, sample: number): { mix: Float64Array; pairs: Float64Array; sampled: number } {
   const templates = spec.templates;
   const { starts, successors, gapTable } = traceCounts(sequences, templates);
-  const predictor = new NeuralPredictor(new LstmForward(spec, weights), new Array<string>(templates).fill(''), {
+  const predictor = new NeuralPredictor(sessionNetwork(spec, weights), new Array<string>(templates).fill(''), {
     starts, successors, ...(calibration !== undefined ? { calibration } : {}),
   });
   const prng = new Prng(seed).fork('fidelity');

@@ -1,6 +1,5 @@
 import type { Scalar, Tensor2D } from '@tensorflow/tfjs';
-import { LstmNetwork } from './lstm-network';
-import { sessionContext, warmUp } from './network-spec';
+import { sessionContext, warmUp, type NetworkSpec } from './network-spec';
 import type { SequenceNetwork } from './sequence-network';
 import { segmentBatch, sessionSegments, type Segments } from './session-segments';
 import type { SessionSequences, Windows } from './session-sequences';
@@ -34,8 +33,9 @@ export function trainingExamples(tf: TensorFlow, network: SequenceNetwork, seque
   const { window, templates } = network.spec;
   const pad = templates + 1;
   if (sessionContext(network.spec)) {
-    if (!(network instanceof LstmNetwork)) throw new RangeError('only an LSTM carries its state through a session');
-    return segmentExamples(tf, network, sequences, sessionSegments(sequences, sessions, window, warmUp(network.spec)), pad);
+    const stepLogits = network.stepLogits?.bind(network);
+    if (stepLogits === undefined) throw new RangeError(`a ${network.spec.kind} network does not read whole sessions`);
+    return segmentExamples(tf, network.spec, stepLogits, sequences, sessionSegments(sequences, sessions, window, warmUp(network.spec)), pad);
   }
   return windowExamples(tf, network, sequences, sequences.windows(sessions, window, balance), pad);
 }
@@ -61,8 +61,8 @@ function windowExamples(tf: TensorFlow, network: SequenceNetwork, sequences: Ses
   };
 }
 
-function segmentExamples(tf: TensorFlow, network: LstmNetwork, sequences: SessionSequences, segments: Segments, pad: number): TrainingExamples {
-  const { templates } = network.spec;
+function segmentExamples(tf: TensorFlow, spec: NetworkSpec, stepLogits: (tokens: Tensor2D, gaps: Tensor2D) => Tensor2D, sequences: SessionSequences, segments: Segments, pad: number): TrainingExamples {
+  const { templates } = spec;
   const count = segments.session.length;
   return {
     count,
@@ -70,7 +70,7 @@ function segmentExamples(tf: TensorFlow, network: LstmNetwork, sequences: Sessio
     perEpoch: (limit) => Math.min(count, limit),
     batch(order, from, size) {
       const b = segmentBatch(sequences, segments, order, from, size, pad);
-      const logits = () => network.stepLogits(tf.tensor2d(b.tokens, [b.size, b.length], 'int32'), tf.tensor2d(b.gaps, [b.size, b.length], 'int32'));
+      const logits = () => stepLogits(tf.tensor2d(b.tokens, [b.size, b.length], 'int32'), tf.tensor2d(b.gaps, [b.size, b.length], 'int32'));
       return {
         size: b.size,
         predictions: b.scored,

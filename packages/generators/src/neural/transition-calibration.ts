@@ -1,6 +1,6 @@
 import { Prng } from '@sqltrace/core';
-import type { LstmForward, ProbabilityNetwork } from './lstm-forward';
-import { SessionState } from './session-state';
+import type { ProbabilityNetwork } from './lstm-forward';
+import type { SessionNetwork } from './session-network';
 import type { SessionSequences } from './session-sequences';
 
 /** Probabilities kept for the fit at most (positions × successors): bounds its memory (~32 MB). */
@@ -75,12 +75,12 @@ export interface Prediction {
 }
 
 /** A session network's predictions over the trace's sessions (its state kept as in generation), in a seeded order of sessions. */
-export function* sessionPredictions(network: LstmForward, sequences: SessionSequences, seed: string | number): Generator<Prediction> {
+export function* sessionPredictions(network: SessionNetwork, sequences: SessionSequences, seed: string | number): Generator<Prediction> {
   const order = new Prng(seed).fork('calibration').shuffle(Array.from({ length: sequences.sessions }, (_, s) => s));
   const p = new Float32Array(network.spec.templates);
   for (const s of order) {
     const from = sequences.offsets[s]!, to = sequences.offsets[s + 1]!;
-    const state = new SessionState(network);
+    const state = network.session();
     for (let i = from; i + 1 < to; i++) {
       state.read(sequences.states[i]!, sequences.gaps[i]!, p);
       yield { previous: sequences.states[i]!, next: sequences.states[i + 1]!, p };
