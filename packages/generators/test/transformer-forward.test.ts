@@ -41,6 +41,9 @@ describe('the session transformer in typed arrays (key/value cache)', () => {
     const spec: NetworkSpec = { kind: 'transformer', context: 'session', templates: 23, window: 12, embedding: 16, units: 24, heads: 4, layers: 2 };
     const weights = new Map([...initialWeights(spec, 'random')].map(([name, w]) => [name, { shape: w.shape, values: w.values.map((v) => v * 1.5) }]));
     expect(weights.has('position.embedding')).toBe(false);
+    // The learned distance biases start at 0: give them values to check.
+    const prng = new Prng('distance');
+    for (const [name, w] of weights) if (name.endsWith('attention.distance')) weights.set(name, { shape: w.shape, values: w.values.map(() => prng.next() * 2 - 1) });
     expect(await maxDifference(spec, weights)).toBeLessThan(1e-5);
   });
 

@@ -12,6 +12,8 @@ interface Block {
   /** Query, key and value projections one after another, [3·embedding × embedding]. */
   readonly qkv: Float64Array;
   readonly attentionOutput: Float64Array;
+  /** Learned bias per head and distance back, [heads × memory]. */
+  readonly distance: Float64Array;
   readonly ffnGamma: Float64Array;
   readonly ffnBeta: Float64Array;
   readonly inner: Float64Array;
@@ -82,7 +84,7 @@ export class TransformerForward implements SessionNetwork {
       qkv.set(transposed(v, e, e), 2 * e * e);
       const f = spec.units;
       this.#blocks.push({
-        attentionGamma: get(p + 'attention.norm.gamma'), attentionBeta: get(p + 'attention.norm.beta'), qkv, attentionOutput: transposed(get(p + 'attention.output'), e, e),
+        attentionGamma: get(p + 'attention.norm.gamma'), attentionBeta: get(p + 'attention.norm.beta'), qkv, attentionOutput: transposed(get(p + 'attention.output'), e, e), distance: get(p + 'attention.distance'),
         ffnGamma: get(p + 'ffn.norm.gamma'), ffnBeta: get(p + 'ffn.norm.beta'), inner: transposed(get(p + 'ffn.inner'), e, f), innerBias: get(p + 'ffn.inner.bias'),
         outer: transposed(get(p + 'ffn.outer'), f, e), outerBias: get(p + 'ffn.outer.bias'),
       });
@@ -151,14 +153,14 @@ export class TransformerForward implements SessionNetwork {
       v.set(qkv.subarray(2 * e, 3 * e), slot * e);
       context.fill(0);
       for (let h = 0; h < heads; h++) {
-        const offset = h * hw, slope = this.#slopes[h]!;
+        const offset = h * hw, slope = this.#slopes[h]!, learned = h * memory;
         let max = -Infinity;
         // m statements back: position − m, in slot (position − m) mod memory.
         for (let m = 0; m < seen; m++) {
           const at = ((position - m) % memory) * e + offset;
           let dot = 0;
           for (let j = 0; j < hw; j++) dot += qkv[offset + j]! * k[at + j]!;
-          const score = dot * this.#scale - slope * m;
+          const score = dot * this.#scale - slope * m + block.distance[learned + m]!;
           scores[m] = score;
           if (score > max) max = score;
         }

@@ -1,6 +1,6 @@
 import type { Tensor, Tensor2D, Tensor3D } from '@tensorflow/tfjs';
 import { alibiSlopes } from './alibi';
-import { sessionContext } from './network-spec';
+import { rowLength, sessionContext } from './network-spec';
 import { SequenceNetwork } from './sequence-network';
 
 /** What a masked attention score is set to (not −∞: a query with nothing to attend to stays finite). */
@@ -17,7 +17,7 @@ const MASKED = -1e9;
  * ({@link TransformerForward}).
  */
 export class TransformerNetwork extends SequenceNetwork {
-  readonly #biases = new Map<number, Tensor>();
+  readonly #biases = new Map<number, { fixed: Tensor; distances: Tensor2D }>();
 
   logits(tokens: Tensor2D, gaps: Tensor2D): Tensor2D {
     if (sessionContext(this.spec)) {
@@ -39,7 +39,8 @@ export class TransformerNetwork extends SequenceNetwork {
     // Causal ALiBi biases [heads × length × length], and padding (before a session's first
     // statement, when scoring a left-padded history) never attended to.
     const pad = tf.mul(tf.cast(tf.equal(tokens, this.spec.templates + 1), 'float32'), MASKED).reshape([batch, 1, 1, length]);
-    const bias = tf.add(this.#causalBias(length), pad);
+    const { fixed, distances } = this.#causalBias(length);
+    const masked = tf.add(fixed, pad);
     let x: Tensor2D = this.embed(tokens, gaps);
     for (let l = 0; l < this.spec.layers; l++) {
       const p = `block${l}.`;
@@ -48,7 +49,9 @@ export class TransformerNetwork extends SequenceNetwork {
       const q = split(tf.matMul(normed, this.weight(p + 'attention.query')));
       const keys = split(tf.matMul(normed, this.weight(p + 'attention.key')));
       const values = split(tf.matMul(normed, this.weight(p + 'attention.value')));
-      const attention = tf.softmax(tf.add(tf.mul(tf.matMul(q, keys, false, true), scale), bias));
+      // The block's learned bias for each distance, laid out [heads × length × length] by a one-hot product.
+      const learned = tf.matMul(this.weight(p + 'attention.distance'), distances).reshape([heads, length, length]);
+      const attention = tf.softmax(tf.add(tf.add(tf.mul(tf.matMul(q, keys, false, true), scale), learned), masked));
       const context = tf.matMul(attention, values).transpose([0, 2, 1, 3]).reshape([batch * length, width]) as Tensor2D;
       x = this.#feedForward(tf.add(x, tf.matMul(context, this.weight(p + 'attention.output'))), p);
     }
@@ -95,19 +98,26 @@ export class TransformerNetwork extends SequenceNetwork {
     return tf.add(tf.matMul(this.#norm(x, 'final.norm') as Tensor2D, this.weight('output.kernel')), this.weight('output.bias'));
   }
 
-  /** −slope·(i − j) where key j is at or before query i, masked after: kept per row length. */
-  #causalBias(length: number): Tensor {
+  /**
+   * For rows of `length`: −slope·(i − j) where key j is at or before query i, masked after
+   * ([heads × length × length]); and which distance each (i, j) is, one-hot ([memory × length²],
+   * distances from the memory on counted as the last) — kept per row length.
+   */
+  #causalBias(length: number): { fixed: Tensor; distances: Tensor2D } {
     let bias = this.#biases.get(length);
     if (bias === undefined) {
       const heads = this.spec.heads;
+      const memory = rowLength(this.spec);
       const slopes = alibiSlopes(heads);
       const values = new Float32Array(heads * length * length);
-      for (let h = 0; h < heads; h++) {
-        for (let i = 0; i < length; i++) {
-          for (let j = 0; j < length; j++) values[(h * length + i) * length + j] = j <= i ? -slopes[h]! * (i - j) : MASKED;
+      const distances = new Float32Array(memory * length * length);
+      for (let i = 0; i < length; i++) {
+        for (let j = 0; j < length; j++) {
+          for (let h = 0; h < heads; h++) values[(h * length + i) * length + j] = j <= i ? -slopes[h]! * (i - j) : MASKED;
+          if (j <= i) distances[Math.min(i - j, memory - 1) * length * length + i * length + j] = 1;
         }
       }
-      bias = this.tf.keep(this.tf.tensor3d(values, [heads, length, length]));
+      bias = { fixed: this.tf.keep(this.tf.tensor3d(values, [heads, length, length])), distances: this.tf.keep(this.tf.tensor2d(distances, [memory, length * length])) };
       this.#biases.set(length, bias);
     }
     return bias;
@@ -120,7 +130,10 @@ export class TransformerNetwork extends SequenceNetwork {
   }
 
   override dispose(): void {
-    for (const b of this.#biases.values()) b.dispose();
+    for (const b of this.#biases.values()) {
+      b.fixed.dispose();
+      b.distances.dispose();
+    }
     this.#biases.clear();
     super.dispose();
   }
