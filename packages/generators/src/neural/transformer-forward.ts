@@ -1,15 +1,14 @@
 import { addScaled } from './add-scaled';
-import { addProduct, transposed } from './mat-vec';
 import { alibiSlopes } from './alibi';
 import { rowLength, sessionContext, type NetworkSpec } from './network-spec';
 import type { NetworkWeights } from './network-weights';
 import type { SessionNetwork, SessionReader } from './session-network';
 
-/** A block's weights, each matrix stored one output per row (see addProduct). */
+/** A block's weights, each matrix [inputs × outputs] as TensorFlow.js keeps it. */
 interface Block {
   readonly attentionGamma: Float64Array;
   readonly attentionBeta: Float64Array;
-  /** Query, key and value projections one after another, [3·embedding × embedding]. */
+  /** Query, key and value projections side by side, [embedding × 3·embedding]. */
   readonly qkv: Float64Array;
   readonly attentionOutput: Float64Array;
   /** Learned bias per head and distance back, [heads × memory]. */
@@ -79,19 +78,20 @@ export class TransformerForward implements SessionNetwork {
       const p = `block${l}.`;
       const [q, k, v] = [get(p + 'attention.query'), get(p + 'attention.key'), get(p + 'attention.value')];
       const qkv = new Float64Array(e * 3 * e);
-      qkv.set(transposed(q, e, e), 0);
-      qkv.set(transposed(k, e, e), e * e);
-      qkv.set(transposed(v, e, e), 2 * e * e);
-      const f = spec.units;
+      for (let i = 0; i < e; i++) {
+        qkv.set(q.subarray(i * e, (i + 1) * e), i * 3 * e);
+        qkv.set(k.subarray(i * e, (i + 1) * e), i * 3 * e + e);
+        qkv.set(v.subarray(i * e, (i + 1) * e), i * 3 * e + 2 * e);
+      }
       this.#blocks.push({
-        attentionGamma: get(p + 'attention.norm.gamma'), attentionBeta: get(p + 'attention.norm.beta'), qkv, attentionOutput: transposed(get(p + 'attention.output'), e, e), distance: get(p + 'attention.distance'),
-        ffnGamma: get(p + 'ffn.norm.gamma'), ffnBeta: get(p + 'ffn.norm.beta'), inner: transposed(get(p + 'ffn.inner'), e, f), innerBias: get(p + 'ffn.inner.bias'),
-        outer: transposed(get(p + 'ffn.outer'), f, e), outerBias: get(p + 'ffn.outer.bias'),
+        attentionGamma: get(p + 'attention.norm.gamma'), attentionBeta: get(p + 'attention.norm.beta'), qkv, attentionOutput: get(p + 'attention.output'), distance: get(p + 'attention.distance'),
+        ffnGamma: get(p + 'ffn.norm.gamma'), ffnBeta: get(p + 'ffn.norm.beta'), inner: get(p + 'ffn.inner'), innerBias: get(p + 'ffn.inner.bias'),
+        outer: get(p + 'ffn.outer'), outerBias: get(p + 'ffn.outer.bias'),
       });
     }
     this.#finalGamma = get('final.norm.gamma');
     this.#finalBeta = get('final.norm.beta');
-    this.#outputKernel = transposed(get('output.kernel'), e, spec.templates);
+    this.#outputKernel = get('output.kernel');
     this.#outputBias = get('output.bias');
     this.#gapBuckets = this.#gapEmbedding.length / e;
     this.#x = new Float64Array(e);
@@ -105,11 +105,6 @@ export class TransformerForward implements SessionNetwork {
 
   session(): TransformerSession {
     return new TransformerSession(this);
-  }
-
-  /** Statements in a row of {@link probabilities}: what training read at once (warm-up and stretch). */
-  get rowLength(): number {
-    return this.memory;
   }
 
   /** Next-template probabilities after each row, read from its first statement (padding before it skipped). */
@@ -168,21 +163,27 @@ export class TransformerForward implements SessionNetwork {
         for (let m = 0; m < seen; m++) sum += scores[m] = Math.exp(scores[m]! - max);
         for (let m = 0; m < seen; m++) addScaled(context, offset, scores[m]! / sum, v, ((position - m) % memory) * e + offset, hw);
       }
-      addProduct(x, context, block.attentionOutput, e, e);
+      for (let i = 0; i < e; i++) {
+        const c = context[i]!;
+        if (c !== 0) addScaled(x, 0, c, block.attentionOutput, i * e, e);
+      }
       // The feed-forward half, with its residual.
       layerNorm(x, block.ffnGamma, block.ffnBeta, normed);
       const inner = this.#inner, f = inner.length;
       inner.set(block.innerBias);
-      addProduct(inner, normed, block.inner, f, e);
-      for (let i = 0; i < f; i++) if (inner[i]! < 0) inner[i] = 0;
+      for (let i = 0; i < e; i++) addScaled(inner, 0, normed[i]!, block.inner, i * f, f);
       for (let i = 0; i < e; i++) x[i]! += block.outerBias[i]!;
-      addProduct(x, inner, block.outer, e, f);
+      // ReLU: only the positive units add to the output.
+      for (let i = 0; i < f; i++) {
+        const a = inner[i]!;
+        if (a > 0) addScaled(x, 0, a, block.outer, i * e, e);
+      }
     }
     if (out === undefined) return;
     layerNorm(x, this.#finalGamma, this.#finalBeta, normed);
     const templates = this.spec.templates, logits = this.#logits;
     logits.set(this.#outputBias);
-    addProduct(logits, normed, this.#outputKernel, templates, e);
+    for (let i = 0; i < e; i++) addScaled(logits, 0, normed[i]!, this.#outputKernel, i * templates, templates);
     let max = -Infinity;
     for (let j = 0; j < templates; j++) if (logits[j]! > max) max = logits[j]!;
     let sum = 0;
@@ -195,7 +196,7 @@ export class TransformerForward implements SessionNetwork {
     const e = this.#width, normed = this.#normed;
     layerNorm(x, block.attentionGamma, block.attentionBeta, normed);
     qkv.fill(0);
-    addProduct(qkv, normed, block.qkv, 3 * e, e);
+    for (let i = 0; i < e; i++) addScaled(qkv, 0, normed[i]!, block.qkv, i * 3 * e, 3 * e);
   }
 
   #firstProjection(token: number, gap: number): Float64Array {

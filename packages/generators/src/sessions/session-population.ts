@@ -171,12 +171,8 @@ function fitConnectors(r: MatchedReconnects, lifetimes: EmpiricalDistribution, m
   const ends = r.ends.slice(0, MAX_RECONNECTS_JUDGED), starts = r.starts.slice(0, MAX_RECONNECTS_JUDGED);
   const n = starts.length;
   const observedGaps = gaps(starts);
-  const plain = new EmpiricalDistribution({ capacity: 5_000, seed: 'connect' });
   let delaySum = 0;
-  for (let i = 0; i < n; i++) {
-    plain.add(Math.max(0, starts[i]! - ends[i]!));
-    delaySum += Math.max(0, starts[i]! - ends[i]!);
-  }
+  for (let i = 0; i < n; i++) delaySum += Math.max(0, starts[i]! - ends[i]!);
   // Little's law: clients = cycles a second × (a session's lifetime + the delay to the next).
   const span = starts[n - 1]! - starts[0]!;
   if (!(span > 0)) return undefined;
@@ -208,7 +204,8 @@ function fitConnectors(r: MatchedReconnects, lifetimes: EmpiricalDistribution, m
   };
   const most = Math.min(MAX_CONNECTORS, Math.floor(n / 10));
   let best: ConnectorsJson | undefined;
-  let bestDistance = CONNECTOR_GAIN * distance(0, plain);
+  // Plain delays as generation draws them without connectors.
+  let bestDistance = CONNECTOR_GAIN * distance(0, r.delays);
   for (let count = 1; count <= most; count++) {
     const times = new EmpiricalDistribution({ capacity: 5_000, seed: 'connect' });
     for (let i = count; i < n; i++) times.add(Math.max(0, starts[i]! - Math.max(ends[i]!, starts[i - count]!)));
