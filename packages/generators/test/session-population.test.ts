@@ -119,6 +119,24 @@ describe('the session population', () => {
     expect(openAt(synthetic, start + 4.5e6)).toBe(8);
   });
 
+  it('has a benchmark\'s clients, connected just after the log began, join once: at the time they did, and not again in a longer run', async () => {
+    // pgbench's shape: a set-up session, then 8 clients connecting 150–185 ms later (after the
+    // edge's slack, so arrivals) and running to the end.
+    const events: TraceEvent[] = [0, 1_000, 2_000].map((t) => ({ ts: T0 + t, session: 'setup', sql: `VACUUM t${t}`, durationUs: 500 }));
+    for (const e of pool(8, 3)) if (e.ts - T0 >= 150_000 + Number(e.session.slice(1)) * 5_000) events.push(e);
+    events.sort((a, b) => a.ts - b.ts);
+    const model = await generator.train(trace(events));
+    const synthetic = await collect(generator.generate(model, { seed: 5, durationSeconds: 9 }));
+    const firsts = new Map<string, number>();
+    for (const e of synthetic) if (!firsts.has(e.session)) firsts.set(e.session, e.ts - synthetic[0]!.ts);
+    const clients = [...firsts.values()].filter((t) => t > 100_000);
+    expect(clients.length).toBeGreaterThanOrEqual(7);
+    // Within the 10 ms they took (bins of a second spread them over the first second).
+    expect(clients.every((t) => t >= 140_000 && t <= 200_000)).toBe(true);
+    // Three times the trace: still 8 open, not 8 more a round (16, then 24).
+    expect(openAt(synthetic, synthetic[0]!.ts + 8.5e6)).toBe(8);
+  });
+
   it('has clients that reconnect as a session ends keep their number, not arrive as a stream', async () => {
     const original = reconnecting(6, 4);
     const model = await generator.train(trace(original));

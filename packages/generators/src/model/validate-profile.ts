@@ -26,6 +26,9 @@ export function validateProfile(value: unknown): WorkloadProfileJson {
   if (typeof arrivals !== 'object' || arrivals === null || !(arrivals.binUs > 0) || !Array.isArray(arrivals.counts) || !arrivals.counts.every(isCount)) {
     throw new RangeError('arrival curve is damaged');
   }
+  if (arrivals.repeats !== undefined && (!Array.isArray(arrivals.repeats) || arrivals.repeats.length !== arrivals.counts.length || !arrivals.repeats.every((r, i) => isCount(r) && r <= arrivals.counts[i]!))) {
+    throw new RangeError('arrival curve repeats are damaged (one count per bin, none above the bin\'s arrivals)');
+  }
   // Counts a trace of this size cannot have had (a huge one would be drawn, arrival by arrival,
   // into memory: found by fuzzing the model loader).
   if (arrivals.counts.reduce((a, b) => a + b, 0) > trace.sessions) throw new RangeError(`arrival curve counts more sessions than the trace had (${trace.sessions})`);

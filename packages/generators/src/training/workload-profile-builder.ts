@@ -272,6 +272,7 @@ export class WorkloadProfileBuilder {
   /** Ends every session and returns the profile. */
   finish(): WorkloadProfileJson {
     const arrivals: number[] = [];
+    const arrivalsStay: boolean[] = [];
     let open = 0;
     // A session the log's edges cut is censored: open before the log began, or still after it.
     const from = Number.isFinite(this.#firstTs) ? this.#firstTs : 0;
@@ -290,7 +291,15 @@ export class WorkloadProfileBuilder {
       open += session.lastEnd - session.first;
     }
     const population = buildSessionPopulation(spans, from, to, this.#options.resolutionUs);
-    for (const i of population.arrivals) arrivals.push(spans[i]!.first);
+    // An arrival still open at the end that outlived every session that ended is one of a fixed
+    // set of clients (a benchmark's, a pool's): a longer run does not see it arrive again.
+    let longestEnded = 0;
+    for (const s of spans) if (!s.openAtEnd) longestEnded = Math.max(longestEnded, s.lastEnd - s.first);
+    for (const i of population.arrivals) {
+      const s = spans[i]!;
+      arrivals.push(s.first);
+      arrivalsStay.push(s.openAtEnd && s.lastEnd - s.first > longestEnded);
+    }
     const span = Math.max(1, this.#lastTs - this.#firstTs);
     const k = this.#options.minValueCount;
     const templates = this.#templates.map((t): TemplateModelJson => {
@@ -345,7 +354,7 @@ export class WorkloadProfileBuilder {
         transitions: this.#transitions,
       },
       templates,
-      arrivals: buildRateCurve(arrivals, this.#firstTs, Math.max(this.#lastTs, this.#lastEnd)),
+      arrivals: buildRateCurve(arrivals, this.#firstTs, Math.max(this.#lastTs, this.#lastEnd), arrivalsStay),
       population: population.json,
       sessionEnds: this.#ends.toJSON(),
       earlySessionEnds: this.#earlyEnds.toJSON(),
