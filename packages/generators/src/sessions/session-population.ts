@@ -96,7 +96,7 @@ export function buildSessionPopulation(spans: readonly SessionSpan[], from: numb
     initialOffsets: kept,
     initialCount: initialOffsets.length,
     censoredAtEnd,
-    ...(reconnects !== undefined ? { reconnect: reconnectJson(reconnects, spans) } : {}),
+    ...(reconnects !== undefined ? { reconnect: reconnectJson(reconnects, spans, resolutionUs) } : {}),
   };
   return { json, arrivals };
 }
@@ -141,7 +141,7 @@ interface MatchedReconnects {
   readonly starts: readonly number[];
 }
 
-function reconnectJson(r: MatchedReconnects, spans: readonly SessionSpan[]): NonNullable<SessionPopulationJson['reconnect']> {
+function reconnectJson(r: MatchedReconnects, spans: readonly SessionSpan[], resolutionUs: number): NonNullable<SessionPopulationJson['reconnect']> {
   const lifetimes = new EmpiricalDistribution({ capacity: 5_000, seed: 'lifetimes' });
   let sum = 0;
   for (const i of r.sessions) {
@@ -149,7 +149,7 @@ function reconnectJson(r: MatchedReconnects, spans: readonly SessionSpan[]): Non
     lifetimes.add(spans[i]!.lastEnd - spans[i]!.first);
     sum += spans[i]!.lastEnd - spans[i]!.first;
   }
-  const connectors = lifetimes.count > 0 ? fitConnectors(r, lifetimes, sum / lifetimes.count) : undefined;
+  const connectors = lifetimes.count > 0 ? fitConnectors(r, lifetimes, sum / lifetimes.count, resolutionUs) : undefined;
   return { probability: r.probability, delays: r.delays.toJSON(101), ...(connectors !== undefined ? { connectors } : {}) };
 }
 
@@ -160,13 +160,13 @@ function reconnectJson(r: MatchedReconnects, spans: readonly SessionSpan[]): Non
  * start[i] − max(end[i], start[i − c]). Each c, and plain delays (no connectors), is judged by
  * running the closed loop it implies — the log's number of clients, each holding a session as
  * long as the log's did, then reconnecting — and comparing with the log the gaps between starts
- * (Kolmogorov–Smirnov distance) and the mean delay from an end to the next start (relative
- * error), summed.
+ * (Kolmogorov–Smirnov distance; the simulated starts read on the log's clock) and the mean
+ * delay from an end to the next start (relative error), summed.
  * The best c is kept when it beats plain delays clearly. Connectors space the starts (fast
  * connections that queue briefly keep them apart although their times vary as the plain delays
  * do); too few make clients wait, and fewer sessions are open than in the log.
  */
-function fitConnectors(r: MatchedReconnects, lifetimes: EmpiricalDistribution, meanLifetime: number): ConnectorsJson | undefined {
+function fitConnectors(r: MatchedReconnects, lifetimes: EmpiricalDistribution, meanLifetime: number, resolutionUs: number): ConnectorsJson | undefined {
   if (r.starts.length < MIN_RECONNECTS_FOR_CONNECTORS) return undefined;
   const ends = r.ends.slice(0, MAX_RECONNECTS_JUDGED), starts = r.starts.slice(0, MAX_RECONNECTS_JUDGED);
   const n = starts.length;
@@ -196,7 +196,9 @@ function fitConnectors(r: MatchedReconnects, lifetimes: EmpiricalDistribution, m
         for (let c = 1; c < count; c++) if (free[c]! < free[first]!) first = c;
         start = free[first] = Math.max(at, free[first]!) + Math.max(0, times.sample(prng));
       }
-      simulated[i] = start;
+      // Seen through the log's clock: starts in one tick show no gap (a millisecond clock shows
+      // a quarter of a busy pool's gaps as 0, which only a connector that takes no time matched).
+      simulated[i] = resolutionUs > 1 ? Math.floor(start / resolutionUs) * resolutionUs : start;
       simulatedDelay += start - at;
       requests[client] = start + Math.max(0, lifetimes.sample(prng));
     }
