@@ -7,7 +7,7 @@ import { join } from 'node:path';
 // `import` from ESM — rather than the sources the other suites map to. (This package's test target
 // depends on the build of every package it uses: all of them.)
 const ROOT = join(__dirname, '..', '..', '..');
-const PACKAGES = ['core', 'parser', 'generators', 'validator', 'bench', 'driver-sqlite', 'driver-postgres', 'driver-mysql'];
+const PACKAGES = ['core', 'parser', 'generators', 'validator', 'bench', 'app', 'driver-sqlite', 'driver-postgres', 'driver-mysql'];
 
 function node(args: string[]) {
   const r = spawnSync(process.execPath, args, { cwd: ROOT, encoding: 'utf8', env: { ...process.env, FORCE_COLOR: '0' } });

@@ -1,7 +1,7 @@
 import { TRACE_FORMAT_VERSION, type TraceHeader } from '@sqltrace/core';
 
 /** What a model file says of the trace it was learned from (every strategy keeps a profile). */
-interface ProfileFacts {
+export interface ProfileFacts {
   readonly dialect?: string;
   readonly trace?: { readonly resolutionUs?: number };
 }

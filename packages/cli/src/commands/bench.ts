@@ -1,17 +1,11 @@
 import { Args, Flags } from '@oclif/core';
-import { StbError, TraceFileSource, checkOutputPath, redactSecrets, writeFileAtomic, type AllowedEffect } from '@sqltrace/core';
-import { BenchmarkRunner, PrometheusMetrics, ThreadedBenchmarkRunner, loadDriver, renderResultsSummary, runFailure, withTemplateText, type BenchResults } from '@sqltrace/bench';
-import { Normalizer, classifyStatement } from '@sqltrace/parser';
+import { BenchmarkService, OptionError } from '@sqltrace/app';
+import { StbError, checkOutputPath, type AllowedEffect } from '@sqltrace/core';
+import { PrometheusMetrics, renderResultsSummary, type BenchResults } from '@sqltrace/bench';
 import { BenchProgress } from '../shared/bench-progress';
 import { parseDuration } from '../shared/duration';
 import { ProgressLine } from '../shared/progress-line';
 import { EXIT, StbCommand, signalExitCode } from '../shared/stb-command';
-
-const DEFAULT_URLS: Record<string, () => string> = {
-  sqlite: () => 'sqlite::memory:',
-  postgres: () => process.env.STB_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
-  mysql: () => process.env.STB_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/test',
-};
 
 export default class Bench extends StbCommand<BenchResults> {
   static override summary = 'Run a trace against a database with honest latency: replay, closed or open loop.';
@@ -59,27 +53,12 @@ Exit codes: 0 a complete run; 1 a run that ended early, measured nothing or fail
     const { args, flags } = await this.parse(Bench);
     // Before the run, not after minutes of it.
     if (flags.output !== undefined) checkOutputPath(flags.output, [args.trace]);
-    const url = flags.url ?? DEFAULT_URLS[flags.driver]?.() ?? '';
-    const speed = flags.speed === 'max' ? Infinity : Number(flags.speed);
-    if (!(flags.threads >= 1)) throw new StbError('E_USAGE', `--threads must be a whole number ≥ 1, got ${flags.threads}`);
-    // The trace's dialect lets a driver adapt (SQLite runs PostgreSQL traces with a compatibility layer).
-    const header = await new TraceFileSource(args.trace).header().catch(() => undefined);
-    const driverConfig = { url, ...(header?.dialect ? { sourceDialect: header.dialect } : {}) };
-    const dialectOfTrace = (header?.dialect ?? 'postgres') as 'postgres' | 'mysql' | 'sqlite';
-    const driver = await loadDriver(flags.driver, driverConfig);
-    if (flags.threads > 1 && flags.driver === 'sqlite' && /:memory:/.test(url)) {
-      await driver.destroy().catch(() => undefined);
-      throw new StbError('E_USAGE', '--threads with an in-memory SQLite database would give every thread a database of its own', { hint: 'Use a file (--url sqlite:bench.db) or drop --threads' });
-    }
+    const service = new BenchmarkService();
     const prometheus = flags['metrics-port'] !== undefined ? new PrometheusMetrics() : undefined;
     if (prometheus) {
       const wanted = flags['metrics-port']!;
-      if (!(Number.isInteger(wanted) && wanted >= 0 && wanted <= 65_535)) {
-        await driver.destroy().catch(() => undefined);
-        throw new StbError('E_USAGE', `--metrics-port must be a port number from 0 to 65535, got ${wanted}`);
-      }
-      const port = await prometheus.listen(wanted).catch(async (error: NodeJS.ErrnoException) => {
-        await driver.destroy().catch(() => undefined);
+      if (!(Number.isInteger(wanted) && wanted >= 0 && wanted <= 65_535)) throw new StbError('E_USAGE', `--metrics-port must be a port number from 0 to 65535, got ${wanted}`);
+      const port = await prometheus.listen(wanted).catch((error: NodeJS.ErrnoException) => {
         throw new StbError('E_USAGE', `--metrics-port ${wanted}: ${error.code === 'EADDRINUSE' ? 'the port is in use' : error.code === 'EACCES' ? 'not allowed to listen on it' : (error.code ?? error.message)}`, { hint: 'Choose another port, or 0 for any free one' });
       });
       this.warnLine(`metrics on http://127.0.0.1:${port}/metrics`);
@@ -100,38 +79,37 @@ Exit codes: 0 a complete run; 1 a run that ended early, measured nothing or fail
     // On a terminal, a live line (operations, rate, errors, sessions); off a terminal nothing per operation.
     const line = new ProgressLine();
     const metrics = line.enabled ? new BenchProgress(line, flags.mode, prometheus) : prometheus;
-    let results: BenchResults;
+    let outcome: Awaited<ReturnType<BenchmarkService['run']>>;
     try {
-      const common = {
-        target: redactSecrets(url), mode: flags.mode as 'replay', speed,
-        signal: controller.signal,
-        safety: { classify: (sql: string) => classifyStatement(sql, dialectOfTrace), allow: (flags.allow ?? []) as AllowedEffect[] },
+      outcome = await service.run({
+        trace: args.trace, driver: flags.driver,
+        ...(flags.url !== undefined ? { url: flags.url } : {}),
+        mode: flags.mode as 'replay',
+        speed: flags.speed === 'max' ? Infinity : Number(flags.speed),
         ...(flags.concurrency !== undefined ? { concurrency: flags.concurrency } : {}),
         ...(flags.pipeline !== undefined ? { pipeline: flags.pipeline } : {}),
         spread: flags.spread as 'auto' | 'off',
         ...(flags.rate !== undefined ? { rate: Number(flags.rate) } : {}),
         arrivals: flags.arrivals as 'poisson',
+        threads: flags.threads,
         ...(flags.duration !== undefined ? { durationSeconds: parseDuration(flags.duration, '--duration') } : {}),
         ...(flags.warmup !== undefined ? { warmupSeconds: parseDuration(flags.warmup, '--warmup') } : {}),
         reconnectSeconds: /^\s*0+(\.0*)?\s*[a-z]*\s*$/i.test(flags['reconnect-for']) ? 0 : parseDuration(flags['reconnect-for'], '--reconnect-for'),
-        ...(metrics ? { metrics } : {}),
         ...(flags.label !== undefined ? { label: flags.label } : {}),
-      };
-      const runner = flags.threads > 1
-        ? new ThreadedBenchmarkRunner({ ...common, threads: flags.threads, driver: { name: flags.driver, config: driverConfig } })
-        : new BenchmarkRunner({ ...common, driver });
-      results = await runner.run(new TraceFileSource(args.trace));
+        allow: (flags.allow ?? []) as AllowedEffect[],
+        keepLiterals: flags['keep-literals'],
+        ...(flags.output !== undefined ? { output: flags.output } : {}),
+      }, { signal: controller.signal, ...(metrics ? { metrics } : {}) });
       clearTimeout(graceTimer);
+    } catch (error) {
+      throw error instanceof OptionError ? error.named(`--${error.field}`) : error;
     } finally {
-      await driver.destroy().catch(() => undefined);
       await metrics?.close();
     }
-    if (!flags['keep-literals']) results = withTemplateText(results, templateText(dialectOfTrace));
-    if (flags.output !== undefined) writeFileAtomic(flags.output, JSON.stringify(results, null, 1));
+    const { results, failure } = outcome;
     this.say(renderResultsSummary(results));
     if (flags.output !== undefined) this.say(`\nresults written to ${flags.output}`);
-    const failure = stoppedBy === undefined ? runFailure(results) : undefined;
-    if (failure !== undefined) {
+    if (failure !== undefined && stoppedBy === undefined) {
       this.warnLine(`${failure}${flags.output !== undefined ? ` (results in ${flags.output})` : ''}`);
       if (!flags['accept-failed-run']) process.exitCode = EXIT.failed;
     }
@@ -141,9 +119,3 @@ Exit codes: 0 a complete run; 1 a run that ended early, measured nothing or fail
 }
 
 const GRACE_SECONDS = 5;
-
-/** A statement's template text (placeholders for its values), in the trace's dialect. */
-function templateText(dialect: 'postgres' | 'mysql' | 'sqlite'): (sql: string) => string {
-  const normalizer = new Normalizer({ dialect, analyze: false });
-  return (sql) => normalizer.normalize(sql).template.text;
-}

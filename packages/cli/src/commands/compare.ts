@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { Args, Flags } from '@oclif/core';
 import { StbError } from '@sqltrace/core';
-import { RESULTS_SCHEMA, RESULT_METRICS, checkRegressionBudgets, parseRegressionBudget, renderComparison, type BenchResults, type BudgetViolation } from '@sqltrace/bench';
+import { BenchmarkService } from '@sqltrace/app';
+import { RESULT_METRICS, checkRegressionBudgets, parseRegressionBudget, renderComparison, type BenchResults, type BudgetViolation } from '@sqltrace/bench';
 import { EXIT, StbCommand } from '../shared/stb-command';
 
 export interface CompareResult {
@@ -31,7 +31,8 @@ export default class Compare extends StbCommand<CompareResult> {
     const budgets = (flags['fail-on'] ?? []).map(parseRegressionBudget);
     const files = argv as string[];
     if (files.length < 2) throw new StbError('E_USAGE', 'compare needs at least two results files', { hint: 'stb compare a.json b.json' });
-    const runs = files.map((file) => ({ name: file.replace(/^.*\//, '').replace(/\.json$/, ''), results: load(file) }));
+    const service = new BenchmarkService();
+    const runs = files.map((file) => ({ name: file.replace(/^.*\//, '').replace(/\.json$/, ''), results: service.loadResults(file) }));
     for (const r of runs) if (r.results.label) r.name = r.results.label;
     this.say(renderComparison(runs));
     const summary: CompareResult = { runs: runs.map((r) => ({ name: r.name, mode: r.results.mode, driver: r.results.driver, throughput: r.results.throughput, responseP99: r.results.responseTime.p99 })) };
@@ -44,21 +45,4 @@ export default class Compare extends StbCommand<CompareResult> {
     }
     return { ...summary, violations };
   }
-}
-
-function load(file: string): BenchResults {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new StbError('E_IO', `${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : 'cannot read'}`);
-  }
-  let json: Partial<BenchResults>;
-  try {
-    json = JSON.parse(text) as Partial<BenchResults>;
-  } catch {
-    throw new StbError('E_INPUT', `${file}: not JSON`, { hint: 'Pass results written by `stb bench -o`' });
-  }
-  if (json.schema !== RESULTS_SCHEMA) throw new StbError('E_INPUT', `${file}: not benchmark results (no "schema": "${RESULTS_SCHEMA}")`, { hint: 'Pass results written by `stb bench -o`' });
-  return json as BenchResults;
 }

@@ -1,16 +1,15 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TraceFileSink, TraceFileSource, writeFileAtomic } from '@sqltrace/core';
+import { GenerationService, ValidationService } from '@sqltrace/app';
+import { TraceFileSource, writeFileAtomic } from '@sqltrace/core';
 import { MarkovGenerator, saveModelFile } from '@sqltrace/generators';
-import { WorkloadValidator, renderHtmlReport } from '@sqltrace/validator';
 import { BenchmarkRunner, renderResultsSummary } from '@sqltrace/bench';
 import { SqliteDriver } from '@sqltrace/driver-sqlite';
 import { renderSummary } from './validate';
 import { collectTemplateStats, parseLogsToTrace } from '@sqltrace/parser';
 import { int } from '../shared/format';
 import { StbCommand } from '../shared/stb-command';
-import { syntheticHeader } from '../shared/synthetic-header';
 import { renderTemplateTable } from './templates';
 
 export interface DemoResult {
@@ -64,23 +63,19 @@ Replay against embedded SQLite joins the demo when the bench stage lands.`;
     this.say(`             model written to ${modelPath}\n`);
 
     this.say(`4. generate  ${int(stats.events)} synthetic events (seed 1)`);
-    const synthesizer = generator.synthesizer(model, { seed: 1, events: stats.events });
-    const sink = new TraceFileSink(synthetic);
-    await sink.writeHeader(syntheticHeader(model.profile, `stb ${this.config.version} (markov)`, '1'));
     const samples: string[] = [];
-    for (const batch of synthesizer.batches()) {
-      await sink.write(batch);
-      for (const e of batch) if (samples.length < 5 && e.session === batch[0]!.session) samples.push(`${e.sql}${e.params ? `  -- ${JSON.stringify(e.params)}` : ''}`);
-    }
-    await sink.close();
-    this.say(`             ${int(synthesizer.stats.events)} events in ${int(synthesizer.stats.sessions)} sessions written to ${synthetic}`);
+    const generated = await new GenerationService().generate(
+      { strategy: generator.name, generator, model, profile: model.profile },
+      { output: synthetic, events: stats.events, seed: '1', writtenBy: `stb ${this.config.version}` },
+      { onBatch: (batch) => { for (const e of batch) if (samples.length < 5 && e.session === batch[0]!.session) samples.push(`${e.sql}${e.params ? `  -- ${JSON.stringify(e.params)}` : ''}`); } },
+    );
+    this.say(`             ${int(generated.events)} events in ${int(generated.sessions)} sessions written to ${synthetic}`);
     this.say('             the first synthetic session begins:');
     for (const line of samples) this.say(`               ${line.length > 150 ? line.slice(0, 149) + '…' : line}`);
 
     this.say('\n5. validate  the synthetic trace against the original, property by property');
-    const report = await new WorkloadValidator().compare(new TraceFileSource(trace), new TraceFileSource(synthetic));
     const html = join(work, 'fidelity.html');
-    writeFileAtomic(html, renderHtmlReport(report));
+    const report = await new ValidationService().validate({ original: trace, synthetic, html });
     this.say(renderSummary(report).replace(/^/gm, '             '));
     this.say(`             HTML report: ${html}`);
 
@@ -98,7 +93,7 @@ Replay against embedded SQLite joins the demo when the bench stage lands.`;
     this.say(`      stb bench ${synthetic} --driver postgres --url postgres://… -o synthetic.json; stb compare …`);
     return {
       log, trace, events: stats.events, sessions: stats.sessions, templates: stats.templates.length, parseSeconds: parsed.seconds,
-      model: modelPath, synthetic, syntheticEvents: synthesizer.stats.events, syntheticSessions: synthesizer.stats.sessions,
+      model: modelPath, synthetic, syntheticEvents: generated.events, syntheticSessions: generated.sessions,
       score: report.score, passed: report.passed, failed: [...report.failed], report: html,
       replay: { operations: results.operations, errors: results.errors, throughput: results.throughput, responseP99Ms: results.responseTime.p99, scheduleLagP99Ms: results.scheduleLag.p99, results: resultsPath },
     };

@@ -1,12 +1,10 @@
 import { Args, Flags } from '@oclif/core';
-import { AtomicOutput, checkOutputPath, TraceFileSink, type TraceEvent } from '@sqltrace/core';
-import { defaultRegistry, loadModelFile } from '@sqltrace/generators';
-import { DistinctCounter } from '@sqltrace/parser';
+import { GenerationService, type GenerationSummary } from '@sqltrace/app';
+import { checkOutputPath } from '@sqltrace/core';
 import { parseDuration } from '../shared/duration';
 import { int } from '../shared/format';
 import { ProgressLine } from '../shared/progress-line';
 import { StbCommand } from '../shared/stb-command';
-import { syntheticHeader } from '../shared/synthetic-header';
 
 export interface GenerateResult {
   model: string;
@@ -56,66 +54,31 @@ The same --seed gives the same bytes.`;
     const { args, flags } = await this.parse(Generate);
     this.stdoutIsData = flags.output === '-';
     checkOutputPath(flags.output, [args.model]);
-    const file = await loadModelFile(args.model);
-    const generator = defaultRegistry().create(file.strategy);
-    const model = generator.loadModel(file.model, args.model);
-    const profile = (file.model as { profile?: Parameters<typeof syntheticHeader>[0] }).profile;
-    let backend: string | undefined;
-    const warnings: string[] = [];
-    const options = {
-      seed: flags.seed,
-      ...(flags.events !== undefined ? { events: flags.events } : {}),
-      ...(flags.duration !== undefined ? { durationSeconds: parseDuration(flags.duration, '--duration') } : {}),
-      ...(flags.sessions !== undefined ? { sessions: Number(flags.sessions) } : {}),
-      speed: Number(flags.speed),
-      style: flags.style as 'auto' | 'params' | 'inline',
-      onWarning: (message: string) => warnings.push(message),
-      settings: { temperature: Number(flags.temperature), minProbability: Number(flags['min-probability']), backend: flags.backend as 'auto', onBackend: (name: string) => (backend = name) },
-    };
-    const events = generator.generate(model, options);
-    const out = new AtomicOutput(flags.output);
-    const sink = new TraceFileSink(out.path);
+    const service = new GenerationService();
+    const loaded = await service.load(args.model);
     const progress = new ProgressLine(process.stderr.isTTY === true && flags.output !== '-');
-    const started = performance.now();
-    const sessions = new DistinctCounter();
-    let first: number | undefined;
-    let last = 0;
+    let summary: GenerationSummary;
     try {
-      await sink.writeHeader(syntheticHeader(profile, `stb ${this.config.version} (${file.strategy})`, flags.seed));
-      let batch: TraceEvent[] = [];
-      for await (const event of events) {
-        batch.push(event);
-        if (batch.length === 1_024) {
-          await sink.write(batch);
-          batch = [];
-          progress.update(() => `generating: ${int(sink.count)} events`);
-        }
-        first ??= event.ts;
-        last = event.ts;
-        sessions.add(event.session);
-      }
-      await sink.write(batch);
-      await sink.close();
-      out.commit();
-    } catch (error) {
-      await sink.close().catch(() => undefined);
-      out.discard();
-      throw error;
+      summary = await service.generate(loaded, {
+        output: flags.output,
+        seed: flags.seed,
+        ...(flags.events !== undefined ? { events: flags.events } : {}),
+        ...(flags.duration !== undefined ? { durationSeconds: parseDuration(flags.duration, '--duration') } : {}),
+        ...(flags.sessions !== undefined ? { sessions: Number(flags.sessions) } : {}),
+        speed: Number(flags.speed),
+        style: flags.style as 'auto' | 'params' | 'inline',
+        settings: { temperature: Number(flags.temperature), minProbability: Number(flags['min-probability']), backend: flags.backend },
+        writtenBy: `stb ${this.config.version}`,
+      }, { onProgress: ({ events }) => progress.update(() => `generating: ${int(events)} events`) });
     } finally {
       progress.clear();
     }
-    const seconds = (performance.now() - started) / 1000;
-    const result: GenerateResult = {
-      model: args.model, output: flags.output, strategy: file.strategy, seed: flags.seed,
-      events: sink.count, sessions: sessions.size, spanSeconds: first === undefined ? 0 : (last - first) / 1e6,
-      seconds, eventsPerSecond: sink.count / Math.max(seconds, 1e-9),
-      ...(backend !== undefined ? { backend } : {}),
-      warnings,
-    };
-    for (const warning of warnings) process.stderr.write(`warning: ${warning}\n`);
+    const { output: _, ...rest } = summary;
+    const result: GenerateResult = { model: args.model, output: flags.output, ...rest, warnings: [...summary.warnings] };
+    for (const warning of result.warnings) process.stderr.write(`warning: ${warning}\n`);
     if (flags.output !== '-') {
       this.say(`generated ${int(result.events)} events in ${int(result.sessions)} sessions covering ${result.spanSeconds.toFixed(1)} s of synthetic time (seed ${flags.seed})`);
-      this.say(`written to ${flags.output} in ${seconds.toFixed(2)} s (${int(result.eventsPerSecond)} events/s${backend !== undefined ? `; the ${file.strategy} network ran on the ${backend} backend` : ''})`);
+      this.say(`written to ${flags.output} in ${result.seconds.toFixed(2)} s (${int(result.eventsPerSecond)} events/s${result.backend !== undefined ? `; the ${result.strategy} network ran on the ${result.backend} backend` : ''})`);
     }
     return result;
   }

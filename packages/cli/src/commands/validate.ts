@@ -1,8 +1,12 @@
 import { Args, Flags } from '@oclif/core';
-import { checkOutputPath, StbError, TraceFileSource, writeFileAtomic } from '@sqltrace/core';
-import { PROPERTY_NAMES, WorkloadValidator, renderHtmlReport, type FidelityReportJson, type PropertyName } from '@sqltrace/validator';
+import { OptionError, ValidationService } from '@sqltrace/app';
+import { checkOutputPath, StbError } from '@sqltrace/core';
+import { PROPERTY_NAMES, type FidelityReportJson } from '@sqltrace/validator';
 import { table } from '../shared/format';
 import { EXIT, StbCommand } from '../shared/stb-command';
+
+/** The service's option fields as this command's flags. */
+const FLAGS: Record<string, string> = { failUnder: '--fail-under', threshold: '--threshold' };
 
 export default class Validate extends StbCommand<FidelityReportJson> {
   static override summary = 'Prove a synthetic trace faithful to the original: a fidelity report and an exit code for CI.';
@@ -29,26 +33,34 @@ export default class Validate extends StbCommand<FidelityReportJson> {
   async run(): Promise<FidelityReportJson> {
     const { args, flags } = await this.parse(Validate);
     if (flags.html !== undefined) checkOutputPath(flags.html, [args.original, args.synthetic], '--html');
-    const failUnder = flags['fail-under'] === undefined ? undefined : Number(flags['fail-under']);
-    if (failUnder !== undefined && !(failUnder >= 0 && failUnder <= 1)) throw new StbError('E_USAGE', `--fail-under must be a score between 0 and 1, got ${flags['fail-under']}`);
-    const thresholds: Partial<Record<PropertyName, number>> = {};
+    const thresholds: Record<string, number> = {};
     for (const t of flags.threshold ?? []) {
       const [name, value] = t.split('=');
-      if (!PROPERTY_NAMES.includes(name as PropertyName) || !(Number(value) >= 0)) {
-        throw new StbError('E_USAGE', `--threshold ${t}: expected name=value with a value ≥ 0`, { hint: `Properties: ${PROPERTY_NAMES.join(', ')}` });
-      }
-      thresholds[name as PropertyName] = Number(value);
+      if (value === undefined || !(Number(value) >= 0)) throw new StbError('E_USAGE', `--threshold ${t}: expected name=value with a value ≥ 0`, { hint: `Properties: ${PROPERTY_NAMES.join(', ')}` });
+      thresholds[name!] = Number(value);
     }
-    const validator = new WorkloadValidator({ thresholds, ...(failUnder !== undefined ? { failUnder } : {}) });
-    const report = await validator.compare(new TraceFileSource(args.original), new TraceFileSource(args.synthetic));
-    if (flags.html !== undefined) {
-      writeFileAtomic(flags.html, renderHtmlReport(report));
+    let report: FidelityReportJson;
+    try {
+      report = await new ValidationService().validate({
+        original: args.original, synthetic: args.synthetic, thresholds,
+        ...(flags['fail-under'] !== undefined ? { failUnder: failUnder(flags['fail-under']) } : {}),
+        ...(flags.html !== undefined ? { html: flags.html } : {}),
+      });
+    } catch (error) {
+      throw error instanceof OptionError ? error.named(FLAGS[error.field] ?? `--${error.field}`) : error;
     }
     this.say(renderSummary(report));
     if (flags.html !== undefined) this.say(`HTML report written to ${flags.html}`);
     if (!report.passed) process.exitCode = EXIT.failed;
     return report;
   }
+}
+
+/** --fail-under as a number, or the flag's text in the error. */
+function failUnder(text: string): number {
+  const value = Number(text);
+  if (!(value >= 0 && value <= 1)) throw new StbError('E_USAGE', `--fail-under must be a score between 0 and 1, got ${text}`);
+  return value;
 }
 
 /** The property table and the verdict line. */
