@@ -102,8 +102,10 @@ describe('stb', () => {
     const synthetic = readFileSync(json.synthetic, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     expect(synthetic[0].$trace).toMatchObject({ source: 'synthetic', dialect: 'postgres' });
     expect(synthetic).toHaveLength(json.syntheticEvents + 1);
-    expect(r.stdout).toMatch(/5\. validate[\s\S]+template-mix[\s\S]+score \d\.\d{3} — (PASS|FAIL)/);
-    expect(json).toMatchObject({ score: expect.any(Number), passed: expect.any(Boolean), report: expect.stringMatching(/fidelity\.html$/) });
+    // The quick start's trace passes its own validation (it failed arrival-rate and concurrency while
+    // the closed loop's connectors were fitted to gaps read off the log's millisecond clock).
+    expect(r.stdout).toMatch(/5\. validate[\s\S]+template-mix[\s\S]+score \d\.\d{3} — PASS/);
+    expect(json).toMatchObject({ score: expect.any(Number), passed: true, failed: [], report: expect.stringMatching(/fidelity\.html$/) });
     expect(r.stdout).toMatch(/6\. replay[\s\S]+1,500 operations[\s\S]+0 errors[\s\S]+response time \(done − intended\)/);
     expect(json.replay).toMatchObject({ operations: 1500, errors: 0 });
   });
