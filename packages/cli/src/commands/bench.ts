@@ -1,5 +1,5 @@
 import { Args, Flags } from '@oclif/core';
-import { BenchmarkService, OptionError } from '@sqltrace/app';
+import { BenchmarkService, OptionError, type BenchmarkOutcome } from '@sqltrace/app';
 import { StbError, checkOutputPath, type AllowedEffect } from '@sqltrace/core';
 import { PrometheusMetrics, renderResultsSummary, type BenchResults } from '@sqltrace/bench';
 import { BenchProgress } from '../shared/bench-progress';
@@ -79,7 +79,7 @@ Exit codes: 0 a complete run; 1 a run that ended early, measured nothing or fail
     // On a terminal, a live line (operations, rate, errors, sessions); off a terminal nothing per operation.
     const line = new ProgressLine();
     const metrics = line.enabled ? new BenchProgress(line, flags.mode, prometheus) : prometheus;
-    let outcome: Awaited<ReturnType<BenchmarkService['run']>>;
+    let outcome: BenchmarkOutcome;
     try {
       outcome = await service.run({
         trace: args.trace, driver: flags.driver,
