@@ -1,33 +1,91 @@
 import mysql from 'mysql2';
-import { ConnectionSession, DriverError, OpenSessions, runStatements, redactSecrets, type Driver, type DriverSession, type ExecuteOptions, type ExecuteResult, type ParamValue } from '@sqltrace/core';
+import { DriverError, OpenSessions, runStatements, redactSecrets, type Driver, type DriverSession } from '@sqltrace/core';
+import { Mysql2Session } from './mysql2-session';
+import { translate } from './translate-error';
+import { WireSession } from './wire-session';
+import { WireConnection, type WireOptions } from './wire/wire-connection';
+import { WireUnsupported } from './wire/wire-error';
 
 export interface MysqlDriverConfig {
   /** `mysql://user:password@host:port/database` (MySQL or MariaDB). */
   readonly url: string;
   readonly connectTimeoutMs?: number;
+  /**
+   * `auto` (default): the lean wire client where it can (plain TCP, native or caching_sha2 fast
+   * auth, a URL without options), else mysql2; `mysql2`: always mysql2. The URL's `?client=`
+   * says the same (for `stb bench --url`).
+   */
+  readonly client?: 'auto' | 'mysql2';
 }
 
-/** Client errors after which the connection is gone (server-side kills report one of these). */
-const CONNECTION_LOST = new Set(['PROTOCOL_CONNECTION_LOST', 'ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'ER_CONNECTION_KILLED', 'ER_SERVER_SHUTDOWN', 'PROTOCOL_ENQUEUE_AFTER_FATAL_ERROR']);
-
 /**
- * MySQL and MariaDB through mysql2: one connection per session. Statements run the way the log
- * recorded them: a `Query` as text, values interpolated client-side (never as a server-side
- * prepared statement the application did not use); an `Execute` (the event's `prepared`) as a
- * server-side prepared statement, prepared once per connection and text (mysql2's cache) and
- * executed with its values, so the server does the work it did in the original.
+ * MySQL and MariaDB: one connection per session. Statements run the way the log recorded them: a
+ * `Query` as text, values interpolated client-side (never as a server-side prepared statement
+ * the application did not use); an `Execute` (the event's `prepared`) as a server-side prepared
+ * statement, prepared once per connection and text and executed with its values, so the server
+ * does the work it did in the original.
+ *
+ * Connections go through a lean client of the protocol's commands a replay uses (about half of
+ * mysql2's CPU time per statement: no row objects unless read, no per-statement command objects)
+ * and fall back to mysql2 for what it does not speak.
  */
 export class MysqlDriver implements Driver {
   readonly name = 'mysql';
   readonly dialect = 'mysql';
   readonly #config: MysqlDriverConfig;
-  readonly #open = new OpenSessions<MysqlSession>();
+  readonly #open = new OpenSessions<Mysql2Session | WireSession>();
+  /** Why the wire client is not used (undefined: it is). */
+  #mysql2Reason: string | undefined;
 
   constructor(config: MysqlDriverConfig) {
-    this.#config = config;
+    const url = new URL(config.url);
+    const client = url.searchParams.get('client') ?? config.client ?? 'auto';
+    if (client !== 'auto' && client !== 'mysql2') throw new DriverError(`unknown MySQL client "${client}" in the URL (client=auto or client=mysql2)`, { code: 'E_USAGE' });
+    url.searchParams.delete('client');
+    this.#config = { ...config, url: url.toString() };
+    if (client === 'mysql2') this.#mysql2Reason = 'asked for';
+    else if (url.search !== '') this.#mysql2Reason = `the URL has options (${url.search}) the wire client does not read`;
+  }
+
+  /** `wire` or `mysql2`: the client the next connection will use. */
+  get client(): 'wire' | 'mysql2' {
+    return this.#mysql2Reason === undefined ? 'wire' : 'mysql2';
   }
 
   async open(): Promise<DriverSession> {
+    if (this.#mysql2Reason === undefined) {
+      try {
+        return await this.#openWire();
+      } catch (error) {
+        if (!(error instanceof WireUnsupported)) throw error;
+        this.#mysql2Reason = error.message;
+      }
+    }
+    return this.#openMysql2();
+  }
+
+  async prepare(sql: readonly string[]): Promise<void> {
+    await runStatements(this, sql);
+  }
+
+  async destroy(): Promise<void> {
+    await this.#open.closeAll();
+  }
+
+  async #openWire(): Promise<DriverSession> {
+    let connection: WireConnection;
+    try {
+      connection = await WireConnection.connect(wireOptions(this.#config));
+    } catch (error) {
+      if (error instanceof WireUnsupported) throw error;
+      throw translate(error, `cannot connect to ${redactSecrets(this.#config.url)}`);
+    }
+    let lost: DriverError | undefined;
+    connection.onLost((error) => (lost = translate(error, 'connection lost')));
+    return this.#open.add((release) => new WireSession(connection, () => lost, release));
+  }
+
+  async #openMysql2(): Promise<DriverSession> {
     // The callback API: mysql2's promise wrapper captures a stack trace for every statement
     // (10% of a replay's CPU time, profiled on a sysbench log).
     const connection = mysql.createConnection({ uri: this.#config.url, connectTimeout: this.#config.connectTimeoutMs ?? 10_000, multipleStatements: false, supportBigNumbers: true });
@@ -41,66 +99,18 @@ export class MysqlDriver implements Driver {
       connection.destroy();
       throw translate(error, `cannot connect to ${redactSecrets(this.#config.url)}`);
     }
-    return this.#open.add((release) => new MysqlSession(connection, () => lost, release));
-  }
-
-  async prepare(sql: readonly string[]): Promise<void> {
-    await runStatements(this, sql);
-  }
-
-  async destroy(): Promise<void> {
-    await this.#open.closeAll();
+    return this.#open.add((release) => new Mysql2Session(connection, () => lost, release));
   }
 }
 
-class MysqlSession extends ConnectionSession {
-  readonly #connection: mysql.Connection;
-  readonly #lost: () => DriverError | undefined;
-
-  constructor(connection: mysql.Connection, lost: () => DriverError | undefined, onClose: () => void) {
-    super(lost, onClose);
-    this.#connection = connection;
-    this.#lost = lost;
-  }
-
-  protected run(sql: string, params: readonly ParamValue[] | undefined, options: ExecuteOptions | undefined): Promise<ExecuteResult> {
-    const discard = options?.discardRows === true;
-    return new Promise((resolve, reject) => {
-      const done = (error: unknown, result: unknown) => {
-        if (error) reject(translate(error, 'statement failed'));
-        else if (Array.isArray(result)) resolve(discard ? { rowCount: result.length } : { rowCount: result.length, rows: result as Record<string, unknown>[] });
-        else resolve({ rowCount: (result as { affectedRows?: number } | undefined)?.affectedRows ?? 0 });
-      };
-      // Rows nobody reads come as arrays of raw values: no object and no type conversion per row.
-      const query: mysql.QueryOptions = discard ? { sql, rowsAsArray: true, typeCast: false } : { sql };
-      if (options?.prepared === true) this.#connection.execute(query, (params ?? []) as ParamValue[], done);
-      else if (params !== undefined) this.#connection.query(query, params as ParamValue[], done);
-      else this.#connection.query(query, done);
-    });
-  }
-
-  protected end(): Promise<void> {
-    if (this.#lost() !== undefined) {
-      // Nothing to say goodbye on.
-      this.#connection.destroy();
-      return Promise.resolve();
-    }
-    return new Promise((resolve) => {
-      this.#connection.end((error) => {
-        if (error) this.#connection.destroy();
-        resolve();
-      });
-    });
-  }
-}
-
-function translate(error: unknown, context: string): DriverError {
-  const e = error as { code?: string; errno?: number; sqlState?: string; message?: string; fatal?: boolean };
-  const code = e.sqlState !== undefined && e.sqlState !== 'HY000' ? e.sqlState : e.code ?? 'UNKNOWN';
-  return new DriverError(`${context}: ${e.message ?? String(error)}`, {
-    code,
-    ...(e.errno !== undefined ? { errno: e.errno } : {}),
-    connectionLost: e.fatal === true || CONNECTION_LOST.has(e.code ?? '') || e.errno === 1927 || e.errno === 2013 || e.errno === 2006,
-    cause: error,
-  });
+function wireOptions(config: MysqlDriverConfig): WireOptions {
+  const url = new URL(config.url);
+  return {
+    host: url.hostname.replace(/^\[(.*)\]$/, '$1') || '127.0.0.1',
+    port: Number(url.port || 3306),
+    user: decodeURIComponent(url.username),
+    password: decodeURIComponent(url.password),
+    database: decodeURIComponent(url.pathname.replace(/^\//, '')),
+    connectTimeoutMs: config.connectTimeoutMs ?? 10_000,
+  };
 }

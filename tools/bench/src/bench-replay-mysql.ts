@@ -6,7 +6,9 @@
  *  2. a general log captured from `sysbench --threads=8` (20 s, the log on before it connects)
  *     replayed as fast as the server goes: `stb bench --speed max -d S` (each session waits for
  *     an answer before its next statement, as sysbench's threads do);
- *  3. the same trace in a closed loop: `stb bench --mode closed -c 8 -d S`.
+ *  3. the same trace in a closed loop: `stb bench --mode closed -c 8 -d S`;
+ *  4. step 2 through mysql2 (`--url …?client=mysql2`), the client the driver used before its
+ *     own wire client: what the lean path gains, paired run by run.
  * The tables are made afresh (sysbench cleanup + prepare) before every run. Goal: ≥ 0.9 of
  * sysbench's rate for 2 and 3. Medians of STB_BENCH_RUNS (default 3) and of per-run ratios;
  * writes out/bench-replay-mysql.json.
@@ -47,9 +49,11 @@ async function sysbench(psMode: string): Promise<number> {
   return Number(qps[1]);
 }
 
-async function stb(trace: string, args: readonly string[]): Promise<{ throughput: number; errors: number; operations: number }> {
+async function stb(trace: string, args: readonly string[], client = 'auto'): Promise<{ throughput: number; errors: number; operations: number }> {
   await freshTables();
-  const json = await must(process.execPath, [STB, 'bench', trace, '--driver', 'mysql', '--url', target.toString(), '-d', `${SECONDS}s`, '--json', ...args], `stb bench ${args.join(' ')}`);
+  const url = new URL(target);
+  if (client !== 'auto') url.searchParams.set('client', client);
+  const json = await must(process.execPath, [STB, 'bench', trace, '--driver', 'mysql', '--url', url.toString(), '-d', `${SECONDS}s`, '--json', ...args], `stb bench ${args.join(' ')}`);
   const r = JSON.parse(json) as { throughput: number; errors: number; operations: number };
   return { throughput: r.throughput, errors: r.errors, operations: r.operations };
 }
@@ -72,25 +76,30 @@ async function main(): Promise<void> {
   const lines: string[] = [];
   for (const psMode of ['disable', 'auto']) {
     const trace = await capture(psMode);
-    const base: number[] = [], replay: number[] = [], closed: number[] = [];
+    const base: number[] = [], replay: number[] = [], closed: number[] = [], viaMysql2: number[] = [];
     let errors = 0;
     for (let r = 0; r < RUNS; r++) {
       process.stderr.write(`  ${psMode} run ${r + 1}/${RUNS} …\n`);
       base.push(await sysbench(psMode));
       const a = await stb(trace, ['--speed', 'max']);
       const b = await stb(trace, ['--mode', 'closed', '-c', '8']);
+      const c = await stb(trace, ['--speed', 'max'], 'mysql2');
       replay.push(a.throughput);
       closed.push(b.throughput);
+      viaMysql2.push(c.throughput);
       errors += a.errors;
     }
     const replayRatio = median(replay.map((t, i) => t / base[i]!));
     const closedRatio = median(closed.map((t, i) => t / base[i]!));
-    report[psMode] = { sysbench: base, replay, closed, replayRatio, closedRatio, replayErrors: errors };
+    const mysql2Ratio = median(viaMysql2.map((t, i) => t / base[i]!));
+    const gain = median(replay.map((t, i) => t / viaMysql2[i]!));
+    report[psMode] = { sysbench: base, replay, closed, mysql2: viaMysql2, replayRatio, closedRatio, mysql2Ratio, wireOverMysql2: gain, replayErrors: errors };
     const label = psMode === 'disable' ? 'text protocol (--db-ps-mode=disable)' : 'prepared statements (--db-ps-mode=auto)';
     lines.push(`${label}:`);
     lines.push(`  sysbench --threads=8                 ${median(base).toFixed(0)} queries/s (baseline)`);
     lines.push(`  stb bench --speed max (its log)      ${median(replay).toFixed(0)} statements/s   ratio ${replayRatio.toFixed(2)} (goal ≥ 0.9: ${replayRatio >= 0.9 ? 'met' : 'NOT met'}; ${errors} errors in all runs)`);
     lines.push(`  stb bench --mode closed -c 8         ${median(closed).toFixed(0)} statements/s   ratio ${closedRatio.toFixed(2)} (goal ≥ 0.9: ${closedRatio >= 0.9 ? 'met' : 'NOT met'})`);
+    lines.push(`  stb bench --speed max, via mysql2    ${median(viaMysql2).toFixed(0)} statements/s   ratio ${mysql2Ratio.toFixed(2)} (the wire client: ×${gain.toFixed(2)} of it, paired)`);
   }
   console.log(`\nbench:replay-mysql — MariaDB at ${URL_.hostname}:${URL_.port || 3306}, ${SECONDS} s each, medians of ${RUNS} runs (ratios: median of per-run ratios)\n`);
   console.log(lines.join('\n'));
