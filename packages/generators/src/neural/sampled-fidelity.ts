@@ -50,12 +50,12 @@ const REFINE_MIN_ROW = 50;
  * sampled process's transitions — and with them its template mix, which they fix in the long run —
  * come to the trace's.
  */
-export function refineCalibration(spec: NetworkSpec, weights: NetworkWeights, sequences: SessionSequences, seed: string | number, calibration: readonly (readonly number[])[]): number[][] {
+export function refineCalibration(spec: NetworkSpec, weights: NetworkWeights, sequences: SessionSequences, seed: string | number, calibration: readonly (readonly number[])[], options: { rounds?: number; sample?: number } = {}): number[][] {
   const templates = spec.templates;
   const { successors, reference } = traceCounts(sequences, templates);
   let factors = calibration.map((f) => [...f]);
-  for (let round = 0; round < REFINE_ROUNDS; round++) {
-    const { pairs } = sampleCounts(spec, weights, sequences, `${seed}:refine:${round}`, factors, FIDELITY_SAMPLE);
+  for (let round = 0; round < (options.rounds ?? REFINE_ROUNDS); round++) {
+    const { pairs } = sampleCounts(spec, weights, sequences, `${seed}:refine:${round}`, factors, options.sample ?? FIDELITY_SAMPLE);
     factors = factors.map((f, a) => {
       const list = successors[a]!;
       let trace = 0, sampled = 0;
