@@ -19,6 +19,7 @@ module.exports = {
   moduleNameMapper: {
     // (The private driver contract suite lives in tools/, before the packages/* rule.)
     '^@sqltrace/driver-contract$': path.join(root, 'tools/driver-contract/src/driver-contract.ts'),
+    '^@sqltrace/store-contract$': path.join(root, 'tools/store-contract/src/repository-contract.ts'),
     '^@sqltrace/([a-z-]+)$': path.join(root, 'packages/$1/src/index.ts'),
     '^@sqltrace/validator/jest$': path.join(root, 'packages/validator/src/jest.ts'),
     // The private fixture generator (tools/fixtures), for tests that build a workload log.

@@ -42,3 +42,6 @@ export { siblingScript } from './threads/sibling-script';
 export type { PackedEvents } from './threads/packed-events';
 export { packEvents, packedBuffers, unpackEvents } from './threads/packed-events';
 export { OpenSessions } from './drivers/open-sessions';
+export type { ApiTokenRecord, BenchmarkRecord, JobRecord, JobState, JobUpdate, Json, JsonObject, ListOptions, ModelRecord, Repository, TemplateStat, TraceRecord, ValidationRecord } from './ports/repository';
+export type { BlobInfo, BlobStore } from './ports/blob-store';
+export { blobKeyProblem } from './ports/blob-store';

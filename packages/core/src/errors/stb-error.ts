@@ -11,6 +11,8 @@ export type StbErrorCode =
   | 'E_USAGE' // a bad option or argument combination
   | 'E_MODEL' // a model file we cannot read
   | 'E_DRIVER' // a database driver failure
+  | 'E_STORE' // the repository or blob store failed or holds a schema this version cannot use
+  | 'E_NOT_FOUND' // a record or blob that does not exist
   | 'E_INTERNAL'; // a bug: please report it
 
 export interface StbErrorOptions {
