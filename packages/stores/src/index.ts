@@ -7,3 +7,6 @@ export type { Migration } from './sql/migration-plan';
 export { pendingMigrations } from './sql/migration-plan';
 export { POSTGRES_MIGRATIONS } from './migrations/postgres-migrations';
 export { SQLITE_MIGRATIONS } from './migrations/sqlite-migrations';
+export type { S3BlobStoreOptions } from './blob/s3-blob-store';
+export { S3BlobStore } from './blob/s3-blob-store';
+export { openBlobStore } from './blob/open-blob-store';
