@@ -3,3 +3,4 @@ export { syntheticHeader, type ProfileFacts } from './generation/synthetic-heade
 export { BenchmarkService, type BenchmarkRequest, type BenchmarkObserver, type BenchmarkOutcome } from './benchmark/benchmark-service';
 export { OptionError } from './errors/option-error';
 export { ValidationService, type ValidationRequest } from './validation/validation-service';
+export { TrainingService, type TrainingObserver, type TrainingRequest, type TrainingSummary } from './training/training-service';

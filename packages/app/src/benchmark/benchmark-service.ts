@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { StbError, TraceFileSource, redactSecrets, writeFileAtomic, type AllowedEffect, type MetricsSink } from '@sqltrace/core';
-import { BenchmarkRunner, RESULTS_SCHEMA, ThreadedBenchmarkRunner, loadDriver, runFailure, withTemplateText, type BenchResults } from '@sqltrace/bench';
+import { BenchmarkRunner, RESULTS_SCHEMA, ThreadedBenchmarkRunner, checkRegressionBudgets, loadDriver, parseRegressionBudget, renderComparison, runFailure, withTemplateText, type BenchResults, type BudgetViolation } from '@sqltrace/bench';
 import { Normalizer, classifyStatement } from '@sqltrace/parser';
 import { OptionError } from '../errors/option-error';
 
@@ -40,6 +40,8 @@ export interface BenchmarkRequest {
   readonly keepLiterals?: boolean;
   /** Results file (JSON) to write, whole or not at all. */
   readonly output?: string;
+  /** Statements run before the benchmark, one at a time (schema, data), with the driver's `prepare`. */
+  readonly setup?: readonly string[];
 }
 
 export interface BenchmarkObserver {
@@ -83,6 +85,10 @@ export class BenchmarkService {
     const driver = await loadDriver(request.driver, driverConfig);
     let results: BenchResults;
     try {
+      if (request.setup !== undefined && request.setup.length > 0) {
+        if (driver.prepare === undefined) throw new OptionError('setup', (name) => `the ${request.driver} driver cannot run ${name} statements`);
+        await driver.prepare(request.setup);
+      }
       const common = {
         target: redactSecrets(url), mode: request.mode,
         ...(request.speed !== undefined ? { speed: request.speed } : {}),
@@ -112,6 +118,23 @@ export class BenchmarkService {
     return { results, ...(failure !== undefined ? { failure } : {}) };
   }
 
+  /**
+   * Two or more runs side by side (the first is the baseline), and with `failOn` budgets
+   * (`throughput=5%`, `response-p99=10%`, `errors=0`) the later runs' figures that got worse than
+   * the baseline's by more than allowed. A bad budget is an OptionError on `failOn`.
+   */
+  compare(runs: readonly { name: string; results: BenchResults }[], failOn: readonly string[] = []): { table: string; violations: BudgetViolation[] } {
+    if (runs.length < 2) throw new OptionError('runs', () => `a comparison needs at least two runs, got ${runs.length}`);
+    const budgets = failOn.map((text) => {
+      try {
+        return parseRegressionBudget(text);
+      } catch (error) {
+        throw new OptionError('failOn', () => (error as Error).message);
+      }
+    });
+    return { table: renderComparison(runs), violations: checkRegressionBudgets(runs, budgets) };
+  }
+
   /** Results written by a run (`output`), checked to be benchmark results. */
   loadResults(file: string): BenchResults {
     let text: string;
@@ -120,13 +143,18 @@ export class BenchmarkService {
     } catch (error) {
       throw new StbError('E_IO', `${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : 'cannot read'}`);
     }
+    return this.readResults(text, file);
+  }
+
+  /** Results from their JSON text (`source` names where it came from, for messages). */
+  readResults(text: string, source: string): BenchResults {
     let json: Partial<BenchResults>;
     try {
       json = JSON.parse(text) as Partial<BenchResults>;
     } catch {
-      throw new StbError('E_INPUT', `${file}: not JSON`, { hint: 'Pass results written by `stb bench -o`' });
+      throw new StbError('E_INPUT', `${source}: not JSON`, { hint: 'Pass results written by `stb bench -o`' });
     }
-    if (json.schema !== RESULTS_SCHEMA) throw new StbError('E_INPUT', `${file}: not benchmark results (no "schema": "${RESULTS_SCHEMA}")`, { hint: 'Pass results written by `stb bench -o`' });
+    if (json.schema !== RESULTS_SCHEMA) throw new StbError('E_INPUT', `${source}: not benchmark results (no "schema": "${RESULTS_SCHEMA}")`, { hint: 'Pass results written by `stb bench -o`' });
     return json as BenchResults;
   }
 }

@@ -1,7 +1,6 @@
-import { statSync } from 'node:fs';
 import { Args, Flags } from '@oclif/core';
-import { checkOutputPath, TraceFileSource } from '@sqltrace/core';
-import { defaultRegistry, saveModelFile, type NeuralTrainingJson } from '@sqltrace/generators';
+import { TrainingService } from '@sqltrace/app';
+import type { NeuralTrainingJson } from '@sqltrace/generators';
 import { int } from '../shared/format';
 import { neuralFlags, neuralSettings } from '../shared/neural-flags';
 import { ProgressLine } from '../shared/progress-line';
@@ -46,40 +45,30 @@ Privacy: a literal value is kept in the model only if it occurred at least --min
 
   async run(): Promise<TrainResult> {
     const { args, flags } = await this.parse(Train);
-    // Before hours of training, not after: the model may not overwrite the trace, and its directory must take it.
-    checkOutputPath(flags.output, [args.trace]);
-    const generator = defaultRegistry().create(flags.model);
     const progress = new ProgressLine();
-    const started = performance.now();
-    const model = await generator.train(new TraceFileSource(args.trace), {
-      settings: {
-        order: flags.order, minValueCount: flags['min-value-count'], dialect: flags.dialect,
-        // Each strategy reads its own settings (markov: order; lstm/transformer: the network's).
-        ...neuralSettings(flags, flags.model, progress),
-      },
-      onEvents: (events) => progress.update(() => `training ${flags.model}: ${int(events)} events read`),
-    });
-    progress.clear();
-    await saveModelFile(flags.output, generator.name, model.toJSON());
-    const seconds = (performance.now() - started) / 1000;
-    const json = model.toJSON() as { profile?: { trace: { events: number; sessions: number }; templates: unknown[] }; training?: NeuralTrainingJson };
-    const profile = json.profile;
-    const result: TrainResult = {
-      model: flags.output,
-      strategy: generator.name,
+    const summary = await new TrainingService().train({
       trace: args.trace,
-      events: profile?.trace.events ?? 0,
-      sessions: profile?.trace.sessions ?? 0,
-      templates: profile?.templates.length ?? 0,
-      ...(generator.name === 'markov' ? { order: flags.order } : {}),
+      strategy: flags.model,
+      output: flags.output,
+      settings: { order: flags.order, minValueCount: flags['min-value-count'], dialect: flags.dialect, ...neuralSettings(flags, flags.model, progress) },
+    }, { onEvents: (events) => progress.update(() => `training ${flags.model}: ${int(events)} events read`) });
+    progress.clear();
+    const result: TrainResult = {
+      model: summary.output,
+      strategy: summary.strategy,
+      trace: args.trace,
+      events: summary.events,
+      sessions: summary.sessions,
+      templates: summary.templates,
+      ...(summary.strategy === 'markov' ? { order: flags.order } : {}),
       minValueCount: flags['min-value-count'],
-      ...(json.training !== undefined ? { training: json.training } : {}),
-      seconds,
-      bytes: statSync(flags.output).size,
-      warnings: [...(model.warnings ?? [])],
+      ...(summary.training !== undefined ? { training: summary.training } : {}),
+      seconds: summary.seconds,
+      bytes: summary.bytes,
+      warnings: [...summary.warnings],
     };
     for (const w of result.warnings) this.warnLine(w);
-    this.say(`trained a ${result.strategy}${result.order !== undefined ? ` (order ${result.order})` : ''} model on ${int(result.events)} events, ${int(result.sessions)} sessions, ${int(result.templates)} templates in ${seconds.toFixed(2)} s`);
+    this.say(`trained a ${result.strategy}${result.order !== undefined ? ` (order ${result.order})` : ''} model on ${int(result.events)} events, ${int(result.sessions)} sessions, ${int(result.templates)} templates in ${result.seconds.toFixed(2)} s`);
     const t = result.training;
     if (t !== undefined) {
       this.say(`network: ${t.epochs} epoch${t.epochs === 1 ? '' : 's'}${t.stoppedEarly ? ' (stopped early)' : ''}, best at epoch ${t.bestEpoch}: held-out loss ${t.validationLoss.toFixed(3)}, accuracy ${(100 * t.validationAccuracy).toFixed(1)}% on ${int(t.holdoutSessions)} held-out sessions${t.fidelity !== undefined ? `; sampled sessions: template-mix TVD ${t.fidelity.templateMix.toFixed(3)}, transitions ${t.fidelity.transitions.toFixed(3)}` : ''}; ${int(t.sequencesPerSecond)} predictions/s on the ${t.backend} backend`);
