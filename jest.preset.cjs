@@ -14,8 +14,8 @@ module.exports = {
       module: { type: 'commonjs' },
     }],
   },
-  // p-limit and its helpers ship ESM only: let SWC turn them into CommonJS.
-  transformIgnorePatterns: ['/node_modules/(?!(p-limit|yocto-queue)/)'],
+  // p-limit and its helpers, and typebox, ship ESM only: let SWC turn them into CommonJS.
+  transformIgnorePatterns: ['/node_modules/(?!(p-limit|yocto-queue|typebox)/)'],
   moduleNameMapper: {
     // (The private driver contract suite lives in tools/, before the packages/* rule.)
     '^@sqltrace/driver-contract$': path.join(root, 'tools/driver-contract/src/driver-contract.ts'),

@@ -4,6 +4,7 @@ import CompareModels from './commands/compare-models';
 import Demo from './commands/demo';
 import Generate from './commands/generate';
 import Parse from './commands/parse';
+import Serve from './commands/serve';
 import Templates from './commands/templates';
 import Train from './commands/train';
 import Validate from './commands/validate';
@@ -19,6 +20,7 @@ export const COMMANDS = {
   compare: Compare,
   'compare-models': CompareModels,
   demo: Demo,
+  serve: Serve,
 };
 
 export type { DemoResult } from './commands/demo';

@@ -1,0 +1,53 @@
+import { join } from 'node:path';
+import { BenchmarkService } from '@sqltrace/app';
+import { StbError, type JsonObject } from '@sqltrace/core';
+import { fileToBlob } from '../blob-files';
+import type { JobHandler } from '../job-runner';
+import type { JobServices } from './job-services';
+import { traceFile } from './trace-file';
+
+/**
+ * Runs a benchmark of a trace against a named target (or the driver's default): results to the
+ * blob store, headline figures on the record. Cancelled, it stops starting statements and keeps
+ * the results so far (marked interrupted).
+ */
+export function benchmarkJob(services: JobServices): JobHandler {
+  return async (input, { workspace, signal, progress }) => {
+    const benchmarkId = String(input.benchmarkId);
+    const trace = await traceFile(services, String(input.traceId), workspace);
+    const settings = input.settings as JsonObject;
+    const target = input.target !== undefined ? services.targets[String(input.target)] : undefined;
+    if (input.target !== undefined && target === undefined) throw new StbError('E_USAGE', `no target named ${String(input.target)}`);
+    const driver = target?.driver ?? String(input.driver);
+    const output = join(workspace, 'results.json');
+    let operations = 0;
+    const { results, failure } = await new BenchmarkService().run({
+      trace, driver, output,
+      ...(target !== undefined ? { url: target.url } : input.url !== undefined ? { url: String(input.url) } : {}),
+      ...(Array.isArray(input.setup) ? { setup: input.setup.map(String) } : {}),
+      mode: (settings.mode ?? 'replay') as 'replay' | 'closed' | 'open',
+      ...(typeof settings.speed === 'number' ? { speed: settings.speed } : settings.speed === 'max' ? { speed: Infinity } : {}),
+      ...(typeof settings.durationSeconds === 'number' ? { durationSeconds: settings.durationSeconds } : {}),
+      ...(typeof settings.concurrency === 'number' ? { concurrency: settings.concurrency } : {}),
+      ...(typeof settings.rate === 'number' ? { rate: settings.rate } : {}),
+      label: benchmarkId,
+    }, {
+      signal,
+      metrics: {
+        recordOperation: () => {
+          if (++operations % 1_000 === 0) progress({ phase: 'run', operations });
+        },
+        setActiveSessions: () => undefined,
+        setProgress: (ratio) => progress({ phase: 'run', operations, ratio }),
+      },
+    });
+    await fileToBlob(services.blobs, output, `benchmarks/${benchmarkId}/results.json`);
+    const r = results as unknown as { throughput?: number; operations?: number; errors?: number; dropped?: number; interrupted?: boolean; latency?: { p99?: number } };
+    await services.repository.updateBenchmark(benchmarkId, {
+      resultsBlob: `benchmarks/${benchmarkId}/results.json`,
+      summary: JSON.parse(JSON.stringify({ throughput: r.throughput, operations: r.operations, errors: r.errors, dropped: r.dropped, interrupted: r.interrupted ?? signal.aborted, failure })) as JsonObject,
+    });
+    if (failure !== undefined && !signal.aborted) throw new StbError('E_DRIVER', failure);
+    return { benchmarkId };
+  };
+}
