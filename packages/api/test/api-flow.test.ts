@@ -17,6 +17,7 @@ const SHOP_SCHEMA = readFileSync(resolve(__dirname, '../../cli/assets/demo/shop-
 const PG_URL = process.env.STB_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const PG_DATABASE = `stb_api_test_${process.pid}`;
 
+const PG_STORE_DATABASE = `stb_api_store_${process.pid}`;
 const dir = mkdtempSync(join(tmpdir(), 'stb-api-'));
 let server: ApiServer;
 let repository: Repository;
@@ -35,28 +36,39 @@ async function admin(sql: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  repository = (await openRepository(`sqlite:${join(dir, 'stb.db')}`)).repository;
-  server = await createApiServer({ repository, blobs: new FsBlobStore(join(dir, 'blobs')), maxUploadBytes: 2 * 1024 * 1024 });
-  await server.listen({ host: '127.0.0.1', port: 0 });
-  base = `http://127.0.0.1:${(server.server.address() as { port: number }).port}`;
-  token = (await issueToken(repository, 'test')).token;
   try {
-    await admin(`DROP DATABASE IF EXISTS ${PG_DATABASE}`);
-    await admin(`CREATE DATABASE ${PG_DATABASE}`);
+    for (const db of [`${PG_DATABASE}_sqlite`, `${PG_DATABASE}_postgres`, PG_STORE_DATABASE]) {
+      await admin(`DROP DATABASE IF EXISTS ${db}`);
+      await admin(`CREATE DATABASE ${db}`);
+    }
     pgUp = true;
   } catch {
-    const message = `\n!!! PostgreSQL at ${PG_URL} is not answering: the API's PostgreSQL benchmark cannot run !!!\n`;
-    if (process.env.CI === 'true') throw new Error(`${message}(CI=true: it must run)`);
+    const message = `\n!!! PostgreSQL at ${PG_URL} is not answering: the API's PostgreSQL store and benchmark tests cannot run !!!\n`;
+    if (process.env.CI === 'true') throw new Error(`${message}(CI=true: they must run)`);
     console.warn(message);
   }
 }, 30_000);
 
 afterAll(async () => {
-  await server.close();
-  await repository.close();
-  if (pgUp) await admin(`DROP DATABASE IF EXISTS ${PG_DATABASE} WITH (FORCE)`);
+  if (pgUp) for (const db of [`${PG_DATABASE}_sqlite`, `${PG_DATABASE}_postgres`, PG_STORE_DATABASE]) await admin(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`);
   rmSync(dir, { recursive: true, force: true });
 });
+
+/** A server on a fresh store of the kind, with a token. */
+async function startOn(store: 'sqlite' | 'postgres'): Promise<void> {
+  const url = new URL(PG_URL);
+  url.pathname = `/${PG_STORE_DATABASE}`;
+  repository = (await openRepository(store === 'sqlite' ? `sqlite:${join(dir, 'stb.db')}` : url.toString())).repository;
+  server = await createApiServer({ repository, blobs: new FsBlobStore(join(dir, `blobs-${store}`)), maxUploadBytes: 2 * 1024 * 1024 });
+  await server.listen({ host: '127.0.0.1', port: 0 });
+  base = `http://127.0.0.1:${(server.server.address() as { port: number }).port}`;
+  token = (await issueToken(repository, 'test')).token;
+}
+
+async function stop(): Promise<void> {
+  await server?.close();
+  await repository?.close();
+}
 
 async function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; json: any; text: string; type: string }> {
   const response = await fetch(`${base}${path}`, {
@@ -88,7 +100,17 @@ async function follow(jobId: string): Promise<{ progress: any[]; job: any }> {
   return { progress: events.filter((e) => e.type === 'progress').map((e) => e.data), job: end.data };
 }
 
-describe('REST API over HTTP, SQLite store', () => {
+describe.each(['sqlite', 'postgres'] as const)('REST API over HTTP, %s store', (store) => {
+  beforeAll(async () => {
+    if (store === 'postgres' && !pgUp) return;
+    await startOn(store);
+  }, 30_000);
+  afterAll(stop);
+  // (Without PostgreSQL, locally, its store's half skips loudly above; under CI=true it cannot.)
+  const it = (name: string, fn: () => Promise<void>, timeout?: number) => globalThis.it(name, async () => {
+    if (store === 'postgres' && !pgUp) return;
+    await fn();
+  }, timeout);
   let traceId = '';
   let modelId = '';
   let syntheticId = '';
@@ -152,14 +174,14 @@ describe('REST API over HTTP, SQLite store', () => {
   });
 
   it('benchmarks the original trace against SQLite and PostgreSQL (schema set up first), then compares the runs', async () => {
-    const sqlite = await call('POST', '/v1/benchmarks', { traceId, driver: 'sqlite', url: `sqlite:${join(dir, 'shop.db')}`, mode: 'replay', speed: 'max', setup: SHOP_SCHEMA });
+    const sqlite = await call('POST', '/v1/benchmarks', { traceId, driver: 'sqlite', url: `sqlite:${join(dir, `shop-${store}.db`)}`, mode: 'replay', speed: 'max', setup: SHOP_SCHEMA });
     expect(sqlite.status).toBe(202);
     expect((await follow(sqlite.json.job.id)).job.state).toBe('succeeded');
     const sqliteRun = (await call('GET', `/v1/benchmarks/${sqlite.json.benchmark.id}`)).json;
     expect(sqliteRun.summary).toMatchObject({ operations: 1_500, errors: 0, interrupted: false });
     if (!pgUp) return;
     const url = new URL(PG_URL);
-    url.pathname = `/${PG_DATABASE}`;
+    url.pathname = `/${PG_DATABASE}_${store}`;
     // The demo's SQLite schema in PostgreSQL's words.
     const pgSchema = SHOP_SCHEMA.map((s) => s.replace('INTEGER PRIMARY KEY AUTOINCREMENT', 'SERIAL PRIMARY KEY').replace(/(_at) TEXT/g, '$1 TIMESTAMPTZ').replace(/date\('(\d{4}-\d\d-\d\d)', '-' \|\| \(i % (\d+)\) \|\| ' days'\)/g, "(DATE '$1' - (i % $2))"));
     const postgres = await call('POST', '/v1/benchmarks', { traceId, driver: 'postgres', url: url.toString(), mode: 'replay', speed: 'max', setup: pgSchema });
@@ -195,7 +217,7 @@ describe('REST API over HTTP, SQLite store', () => {
 
   it('cancels a running benchmark: the job ends cancelled and the results so far are kept', async () => {
     // A closed loop for 60 s, cancelled after a second and a half.
-    const started = await call('POST', '/v1/benchmarks', { traceId, driver: 'sqlite', url: `sqlite:${join(dir, 'shop.db')}`, mode: 'closed', concurrency: 2, durationSeconds: 60 });
+    const started = await call('POST', '/v1/benchmarks', { traceId, driver: 'sqlite', url: `sqlite:${join(dir, `shop-${store}.db`)}`, mode: 'closed', concurrency: 2, durationSeconds: 60 });
     await new Promise((r) => setTimeout(r, 1_500));
     const cancelled = await call('DELETE', `/v1/jobs/${started.json.job.id}`);
     expect(cancelled.json).toMatchObject({ state: 'cancelled' });
