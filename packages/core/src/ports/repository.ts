@@ -147,7 +147,7 @@ export interface Repository {
   failRunningJobs(reason: string): Promise<number>;
 
   createToken(token: Pick<ApiTokenRecord, 'name' | 'hash'>): Promise<ApiTokenRecord>;
-  /** The token with this hash, its last use set to now. */
+  /** The token with this hash, its last use set to now (to the minute). */
   useToken(hash: string): Promise<ApiTokenRecord | undefined>;
   listTokens(): Promise<ApiTokenRecord[]>;
   revokeToken(id: string): Promise<boolean>;

@@ -10,6 +10,8 @@ type Row = Record<string, unknown>;
 
 const DEFAULT_LIMIT = 100;
 const MAX_LIMIT = 1_000;
+/** A token's last use is recorded to this resolution. */
+const TOKEN_USE_RESOLUTION_MS = 60_000;
 
 /**
  * The repository on a SQL database (SQLite or PostgreSQL through a {@link SqlClient}): one
@@ -158,8 +160,13 @@ export class SqlRepository implements Repository {
   }
 
   async useToken(hash: string): Promise<ApiTokenRecord | undefined> {
-    const changed = await this.#db.run('UPDATE api_tokens SET last_used_at = ? WHERE hash = ?', [now(), hash]);
-    return changed === 0 ? undefined : this.#token('hash', hash);
+    const token = await this.#token('hash', hash);
+    if (token === undefined) return undefined;
+    // The last use to the minute: a request is a read, not a write, while a token is in use.
+    if (token.lastUsedAt !== undefined && Date.now() - Date.parse(token.lastUsedAt) < TOKEN_USE_RESOLUTION_MS) return token;
+    const lastUsedAt = now();
+    await this.#db.run('UPDATE api_tokens SET last_used_at = ? WHERE id = ?', [lastUsedAt, token.id]);
+    return { ...token, lastUsedAt };
   }
 
   async listTokens(): Promise<ApiTokenRecord[]> {

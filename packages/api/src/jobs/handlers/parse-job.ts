@@ -14,7 +14,6 @@ export function parseJob({ repository, blobs }: JobServices): JobHandler {
     const output = join(workspace, 'trace.jsonl');
     const result = await parseLogsToTrace([upload], {
       output,
-      threads: 0,
       ...(input.format !== undefined && input.format !== 'auto' ? { format: input.format as never } : {}),
       onProgress: (p) => progress({ phase: 'parse', bytesRead: p.bytesRead, totalBytes: p.totalBytes ?? null, events: p.events }),
     });

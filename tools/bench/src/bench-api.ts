@@ -1,0 +1,143 @@
+/**
+ * `npm run bench:api`: `stb serve` (embedded SQLite store, files in a temporary directory) in its
+ * own process, loaded by autocannon from this one:
+ *  1. `GET /healthz` — no token, one trivial query: the baseline, the server's floor in this run;
+ *  2. `GET /v1/benchmarks/{id}` and `GET /v1/jobs/{id}` with a bearer token (a hash and a
+ *     repository lookup per request, then the record): requests/s, p99, the server's peak RSS.
+ *     Goal: ≥ 5,000 requests/s with p99 < 20 ms at 50 connections on this 2-core machine.
+ *  3. A log of STB_BENCH_UPLOAD_MB (default 200) uploaded and parsed as a job, beside `stb parse`
+ *     of the same file: the server's peak RSS (goal < 300 MB: the upload streams) and the parse
+ *     job's time against stb parse's (goal within 10%).
+ * Medians of STB_BENCH_RUNS (default 3) runs of STB_BENCH_SECONDS (default 10) each; writes
+ * out/bench-api.json.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createReadStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import autocannon from 'autocannon';
+import { ensureLog, out, requireBuiltCli, root, STB } from './bench-inputs';
+import { measure, median } from './measure';
+
+const RUNS = Number(process.env.STB_BENCH_RUNS ?? 3);
+const SECONDS = Number(process.env.STB_BENCH_SECONDS ?? 10);
+const UPLOAD_MB = Number(process.env.STB_BENCH_UPLOAD_MB ?? 200);
+const CONNECTIONS = 50;
+const PORT = 18_000 + (process.pid % 1_000);
+const TOKEN = `stb_bench_${'x'.repeat(24)}`;
+const BASE = `http://127.0.0.1:${PORT}`;
+const auth = { authorization: `Bearer ${TOKEN}` };
+
+/** Peak resident memory of a process (kB → bytes), sampled every 100 ms while `work` runs. */
+async function peakRss<T>(pid: number, work: () => Promise<T>): Promise<{ result: T; peak: number }> {
+  let peak = 0;
+  const sample = () => {
+    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    if (m) peak = Math.max(peak, Number(m[1]) * 1024);
+  };
+  sample();
+  const timer = setInterval(sample, 100);
+  try {
+    return { result: await work(), peak };
+  } finally {
+    clearInterval(timer);
+    sample();
+  }
+}
+
+async function call(method: string, path: string, body?: unknown): Promise<any> {
+  const response = await fetch(`${BASE}${path}`, { method, headers: { ...auth, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) }, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
+  return response.json();
+}
+
+async function finished(jobId: string): Promise<any> {
+  for (;;) {
+    const job = await call('GET', `/v1/jobs/${jobId}`);
+    if (job.state !== 'queued' && job.state !== 'running') return job;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+function load(path: string, headers: Record<string, string> = {}): Promise<autocannon.Result> {
+  return new Promise((resolve, reject) => {
+    autocannon({ url: `${BASE}${path}`, connections: CONNECTIONS, duration: SECONDS, headers }, (error, result) => (error ? reject(error) : resolve(result)));
+  });
+}
+
+async function main(): Promise<void> {
+  requireBuiltCli();
+  const data = mkdtempSync(join(tmpdir(), 'stb-bench-api-'));
+  const server: ChildProcess = spawn(process.execPath, [STB, 'serve', '--port', String(PORT), '--max-upload', String(UPLOAD_MB * 2)], {
+    env: { ...process.env, STB_DATA_DIR: data, STB_API_TOKEN: TOKEN }, stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.stdout!.on('data', (chunk: Buffer) => (chunk.toString().includes('listening') ? resolve() : undefined));
+      server.once('exit', (code) => reject(new Error(`stb serve exited (${code})`)));
+    });
+    const pid = server.pid!;
+    // A trace, a finished benchmark of it and its job: the records the loaded routes read.
+    const shop = join(root, 'packages/cli/assets/demo/shop-postgres.log');
+    const upload = await (await fetch(`${BASE}/v1/traces?name=shop.log`, { method: 'POST', headers: auth, body: readFileSync(shop) })).json() as { trace: { id: string }; job: { id: string } };
+    await finished(upload.job.id);
+    const schema = readFileSync(join(root, 'packages/cli/assets/demo/shop-schema.sqlite.sql'), 'utf8').split('\n').filter((l) => l.trim() !== '' && !l.startsWith('--'));
+    const bench = await call('POST', '/v1/benchmarks', { traceId: upload.trace.id, driver: 'sqlite', url: `sqlite:${join(data, 'shop.db')}`, mode: 'replay', speed: 'max', setup: schema });
+    await finished(bench.job.id);
+
+    const routes = [
+      { name: 'GET /healthz (baseline: no token, one trivial query)', path: '/healthz', headers: {} },
+      { name: 'GET /v1/benchmarks/{id}', path: `/v1/benchmarks/${bench.benchmark.id}`, headers: auth },
+      { name: 'GET /v1/jobs/{id}', path: `/v1/jobs/${bench.job.id}`, headers: auth },
+    ];
+    const figures: Record<string, { rps: number[]; p99: number[]; rss: number[]; errors: number }> = {};
+    for (let run = 0; run < RUNS; run++) {
+      for (const route of routes) {
+        process.stderr.write(`  run ${run + 1}/${RUNS}: ${route.name} …\n`);
+        const { result, peak } = await peakRss(pid, () => load(route.path, route.headers));
+        const f = (figures[route.name] ??= { rps: [], p99: [], rss: [], errors: 0 });
+        f.rps.push(result.requests.average);
+        f.p99.push(result.latency.p99);
+        f.rss.push(peak);
+        f.errors += result.errors + result.non2xx;
+      }
+    }
+
+    // The upload: a big log streamed in, parsed as a job, beside stb parse of the same file.
+    const log = await ensureLog('pg-stderr', 'api', UPLOAD_MB);
+    const direct = await measure(process.execPath, [STB, 'parse', log.path, '-o', join(data, 'direct.jsonl')]);
+    if (direct.code !== 0) throw new Error(`stb parse failed: ${direct.stderr}`);
+    const { result: uploaded, peak: uploadPeak } = await peakRss(pid, async () => {
+      const response = await fetch(`${BASE}/v1/traces?name=big.log`, { method: 'POST', headers: { ...auth, 'content-length': String(log.bytes) }, body: Readable.toWeb(createReadStream(log.path)) as ReadableStream, duplex: 'half' } as RequestInit);
+      const accepted = await response.json() as { job: { id: string } };
+      return finished(accepted.job.id);
+    });
+    const parseSeconds = (Date.parse(uploaded.finishedAt) - Date.parse(uploaded.startedAt)) / 1000;
+
+    const lines = [`\nbench:api — stb serve on embedded SQLite, ${CONNECTIONS} connections, ${SECONDS} s per route, medians of ${RUNS} runs\n`];
+    const report: Record<string, unknown> = { runs: RUNS, seconds: SECONDS, connections: CONNECTIONS };
+    const [baseline] = routes;
+    for (const route of routes) {
+      const f = figures[route.name]!;
+      const rps = median(f.rps), p99 = median(f.p99);
+      const ratio = route === baseline ? '' : `   ${(rps / median(figures[baseline!.name]!.rps)).toFixed(2)}× the baseline`;
+      const goal = route === baseline ? '' : `   (goal ≥ 5,000 req/s, p99 < 20 ms: ${rps >= 5_000 && p99 < 20 ? 'met' : 'NOT met'})`;
+      lines.push(`  ${route.name.padEnd(52)} ${rps.toFixed(0).padStart(6)} req/s   p99 ${p99.toFixed(1)} ms   RSS ≤ ${(Math.max(...f.rss) / 2 ** 20).toFixed(0)} MB   ${f.errors} errors${ratio}${goal}`);
+      report[route.path.replace(/\/[a-z]{2}_[0-9a-f]{20}/, '/{id}')] = { rps: f.rps, p99: f.p99, rss: f.rss, errors: f.errors };
+    }
+    lines.push(`  upload of a ${(log.bytes / 2 ** 20).toFixed(0)} MB log, parsed as a job: ${uploaded.state}, ${parseSeconds.toFixed(1)} s (stb parse: ${direct.seconds.toFixed(1)} s, ${(parseSeconds / direct.seconds).toFixed(2)}×; goal within 10%: ${parseSeconds <= direct.seconds * 1.1 ? 'met' : 'NOT met'}); server RSS ≤ ${(uploadPeak / 2 ** 20).toFixed(0)} MB (goal < 300 MB: ${uploadPeak < 300 * 2 ** 20 ? 'met' : 'NOT met'})`);
+    report.upload = { bytes: log.bytes, state: uploaded.state, parseSeconds, directSeconds: direct.seconds, peakRss: uploadPeak };
+    console.log(lines.join('\n'));
+    writeFileSync(join(out, 'bench-api.json'), JSON.stringify(report, null, 2));
+  } finally {
+    server.kill('SIGINT');
+    await new Promise((r) => server.once('exit', r));
+    rmSync(data, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(`bench:api: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});
