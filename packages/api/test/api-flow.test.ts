@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import pg from 'pg';
 import type { Repository } from '@sqltrace/core';
 import { createApiServer, issueToken, type ApiServer } from '@sqltrace/api';
@@ -143,6 +144,13 @@ describe.each(['sqlite', 'postgres'] as const)('REST API over HTTP, %s store', (
     const download = await call('GET', `/v1/traces/${traceId}/download`);
     expect(download.type).toContain('application/x-ndjson');
     expect(download.text.trim().split('\n')).toHaveLength(1_501);
+  });
+
+  it('takes the log gzipped as well: the same trace', async () => {
+    const upload = await call('POST', '/v1/traces?name=shop.log.gz', new Uint8Array(gzipSync(readFileSync(SHOP_LOG))), { 'content-type': 'application/gzip' });
+    expect(upload.status).toBe(202);
+    expect((await follow(upload.json.job.id)).job.state).toBe('succeeded');
+    expect((await call('GET', `/v1/traces/${upload.json.trace.id}`)).json).toMatchObject({ events: 1_500, sessions: 184 });
   });
 
   it('trains a model and generates a trace from it, the lineage kept', async () => {

@@ -113,7 +113,10 @@ async function main(): Promise<void> {
       const accepted = await response.json() as { job: { id: string } };
       return finished(accepted.job.id);
     });
-    const parseSeconds = (Date.parse(uploaded.finishedAt) - Date.parse(uploaded.startedAt)) / 1000;
+    const jobSeconds = (Date.parse(uploaded.finishedAt) - Date.parse(uploaded.startedAt)) / 1000;
+    const trace = await call('GET', `/v1/traces/${uploaded.result.traceId}`);
+    const phases = trace.summary.phases as { fetchSeconds: number; parseSeconds: number; storeAndCountSeconds: number };
+    const parseSeconds = phases.parseSeconds;
 
     const lines = [`\nbench:api — stb serve on embedded SQLite, ${CONNECTIONS} connections, ${SECONDS} s per route, medians of ${RUNS} runs\n`];
     const report: Record<string, unknown> = { runs: RUNS, seconds: SECONDS, connections: CONNECTIONS };
@@ -126,8 +129,9 @@ async function main(): Promise<void> {
       lines.push(`  ${route.name.padEnd(52)} ${rps.toFixed(0).padStart(6)} req/s   p99 ${p99.toFixed(1)} ms   RSS ≤ ${(Math.max(...f.rss) / 2 ** 20).toFixed(0)} MB   ${f.errors} errors${ratio}${goal}`);
       report[route.path.replace(/\/[a-z]{2}_[0-9a-f]{20}/, '/{id}')] = { rps: f.rps, p99: f.p99, rss: f.rss, errors: f.errors };
     }
-    lines.push(`  upload of a ${(log.bytes / 2 ** 20).toFixed(0)} MB log, parsed as a job: ${uploaded.state}, ${parseSeconds.toFixed(1)} s (stb parse: ${direct.seconds.toFixed(1)} s, ${(parseSeconds / direct.seconds).toFixed(2)}×; goal within 10%: ${parseSeconds <= direct.seconds * 1.1 ? 'met' : 'NOT met'}); server RSS ≤ ${(uploadPeak / 2 ** 20).toFixed(0)} MB (goal < 300 MB: ${uploadPeak < 300 * 2 ** 20 ? 'met' : 'NOT met'})`);
-    report.upload = { bytes: log.bytes, state: uploaded.state, parseSeconds, directSeconds: direct.seconds, peakRss: uploadPeak };
+    lines.push(`  upload of a ${(log.bytes / 2 ** 20).toFixed(0)} MB log, parsed as a job (${uploaded.state}): parse ${parseSeconds.toFixed(1)} s against stb parse's ${direct.seconds.toFixed(1)} s (process start included), ${(parseSeconds / direct.seconds).toFixed(2)}× (goal within 10%: ${parseSeconds <= direct.seconds * 1.1 ? 'met' : 'NOT met'});`);
+    lines.push(`    the whole job ${jobSeconds.toFixed(1)} s: the upload copied in ${phases.fetchSeconds.toFixed(1)} s, stored and its templates counted in ${phases.storeAndCountSeconds.toFixed(1)} s; server RSS ≤ ${(uploadPeak / 2 ** 20).toFixed(0)} MB (goal < 300 MB: ${uploadPeak < 300 * 2 ** 20 ? 'met' : 'NOT met'})`);
+    report.upload = { bytes: log.bytes, state: uploaded.state, parseSeconds, jobSeconds, phases, directSeconds: direct.seconds, peakRss: uploadPeak };
     console.log(lines.join('\n'));
     writeFileSync(join(out, 'bench-api.json'), JSON.stringify(report, null, 2));
   } finally {
