@@ -20,7 +20,8 @@ const { describePg, describeMysql } = serversOrSkip();
 function neuralBesideMarkov(markov: () => Pipeline, name: string, strategy: 'lstm' | 'transformer' = 'lstm'): void {
   it(`the ${strategy === 'lstm' ? 'LSTM' : 'transformer'} strategy passes too, template mix and transitions within 0.01 of Markov's`, async () => {
     const run = markov();
-    // The default model, as `stb train --model ${strategy}` trains it.
+    // The default model, as `stb train --model ${strategy}` trains it (5–12 minutes a strategy on
+    // this machine's 300,000–430,000-event captures, the final calibration included).
     const neural = await synthesize(run.original, run.originalEvents, name, dir, strategy);
     // It fails nothing Markov passes.
     expect(neural.report.failed.filter((p) => !run.report.failed.includes(p))).toEqual([]);
@@ -31,7 +32,7 @@ function neuralBesideMarkov(markov: () => Pipeline, name: string, strategy: 'lst
       const [, passed, neuralEffect] = verdict(neural.report, property);
       expect({ property, passed, within: neuralEffect <= markovEffect + 0.01 }).toEqual({ property, passed: true, within: true });
     }
-  }, 900_000);
+  }, 1_500_000);
 }
 
 function verdict(report: FidelityReportJson, property: string): [string, boolean, number] {
