@@ -57,7 +57,7 @@ export async function serve(options: ServeOptions = {}): Promise<Serving> {
     await server.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? 8080 });
     const address = server.server.address() as { address: string; port: number; family: string };
     const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-    const failedJobs = (await repository.listJobs({ state: 'failed', limit: 1000 })).filter((j) => j.error === 'the server stopped while this job was running' && j.finishedAt !== undefined && Date.parse(j.finishedAt) >= Date.now() - 60_000).length;
+    const failedJobs = server.jobs.failedAtStart;
     return {
       server, url: `http://${host}:${address.port}`, repository, blobs, failedJobs, schemaApplied: applied,
       ...(newToken !== undefined ? { newToken } : {}),

@@ -207,9 +207,11 @@ describe.each(['sqlite', 'postgres'] as const)('REST API over HTTP, %s store', (
   }, 60_000);
 
   it('refuses a target URL with a password, and never echoes it', async () => {
-    const refused = await call('POST', '/v1/benchmarks', { traceId, driver: 'postgres', url: 'postgres://app:s3cret-pw@127.0.0.1/x', mode: 'replay' });
-    expect(refused.status).toBe(400);
-    expect(refused.text).not.toContain('s3cret-pw');
+    for (const url of ['postgres://app:s3cret-pw@127.0.0.1/x', 'postgres://app:s3cret-pw/x@127.0.0.1/x', 'postgres://127.0.0.1/x?password=s3cret-pw']) {
+      const refused = await call('POST', '/v1/benchmarks', { traceId, driver: 'postgres', url, mode: 'replay' });
+      expect(refused.status).toBe(400);
+      expect(refused.text).not.toContain('s3cret-pw');
+    }
     const all = await call('GET', '/v1/benchmarks');
     expect(all.text).not.toContain('s3cret-pw');
   });

@@ -35,7 +35,7 @@ export { TraceFileSink } from './trace-io/trace-file-sink';
 export { AtomicOutput, checkOutputPath, removeTemporaryOutputs, temporaryPathFor, writeFileAtomic } from './trace-io/atomic-output';
 export type { DriverErrorDetails } from './errors/driver-error';
 export { DriverError, isDriverError } from './errors/driver-error';
-export { redactSecrets } from './drivers/connection-url';
+export { containsSecret, redactSecrets } from './drivers/connection-url';
 export { runStatements } from './drivers/run-statements';
 export { ConnectionSession } from './drivers/connection-session';
 export { siblingScript } from './threads/sibling-script';

@@ -38,7 +38,12 @@ export class MysqlDriver implements Driver {
   #mysql2Reason: string | undefined;
 
   constructor(config: MysqlDriverConfig) {
-    const url = new URL(config.url);
+    let url: URL;
+    try {
+      url = new URL(config.url);
+    } catch {
+      throw new DriverError(`not a MySQL URL: ${redactSecrets(config.url)}`, { code: 'E_USAGE' });
+    }
     const client = url.searchParams.get('client') ?? config.client ?? 'auto';
     if (client !== 'auto' && client !== 'mysql2') throw new DriverError(`unknown MySQL client "${client}" in the URL (client=auto or client=mysql2)`, { code: 'E_USAGE' });
     url.searchParams.delete('client');

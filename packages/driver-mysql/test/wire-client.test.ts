@@ -39,6 +39,7 @@ describe('MySQL wire client', () => {
     expect(new MysqlDriver({ url: `${URL_}?client=mysql2` }).client).toBe('mysql2');
     expect(new MysqlDriver({ url: `${URL_}?ssl={"rejectUnauthorized":false}` }).client).toBe('mysql2');
     expect(() => new MysqlDriver({ url: `${URL_}?client=odbc` })).toThrow(/unknown MySQL client "odbc".*client=auto or client=mysql2/);
+    expect(() => new MysqlDriver({ url: 'mysql://root:s3cret@[not-a-host' })).toThrow(expect.objectContaining({ name: 'DriverError', message: expect.not.stringContaining('s3cret') }));
   });
 
   it.each(both)('%s: a prepared statement binds integers, decimals, text, booleans and NULL, and returns typed values', async (_, url) => {

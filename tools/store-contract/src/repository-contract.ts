@@ -88,7 +88,10 @@ export function describeRepositoryContract(o: RepositoryContractOptions): void {
       expect((await repo.createValidation({ originalId: a.id, syntheticId: a.id, passed: true, score: 1, reportBlob: 'x' })).passed).toBe(true);
       expect((await repo.listValidations()).map((v) => v.passed)).toEqual([true, false]);
 
-      await expect(repo.createBenchmark({ traceId: a.id, driver: 'postgres', target: 'postgres://app:s3cret@db:5432/x', settings: {} })).rejects.toMatchObject({ code: 'E_USAGE' });
+      // Every form a password takes in a connection string, the awkward ones too.
+      for (const target of ['postgres://app:s3cret@db:5432/x', 'postgres://app:pa/ss@word@db/x', 'postgres://db/x?password=s3cret', 'host=db user=app password=s3cret']) {
+        await expect(repo.createBenchmark({ traceId: a.id, driver: 'postgres', target, settings: {} })).rejects.toMatchObject({ code: 'E_USAGE' });
+      }
       const run = await repo.createBenchmark({ traceId: a.id, driver: 'postgres', target: 'postgres://app@db:5432/x', settings: { mode: 'replay', speed: 2 } });
       expect(run.resultsBlob).toBeUndefined();
       const done = await repo.updateBenchmark(run.id, { resultsBlob: `benchmarks/${run.id}.json`, summary: RESULTS });

@@ -37,6 +37,7 @@ export class JobRunner {
   readonly #running = new Map<string, { controller: AbortController; done: Promise<void> }>();
   readonly #events = new EventEmitter();
   #closed = false;
+  #failedAtStart = 0;
 
   constructor(repository: Repository, handlers: Readonly<Record<string, JobHandler>>, options: { readonly workers?: number } = {}) {
     this.#repository = repository;
@@ -48,14 +49,16 @@ export class JobRunner {
   /** Fails the jobs a previous server left running, and queues those it left queued. Returns how many were failed. */
   async start(): Promise<number> {
     const failed = await this.#repository.failRunningJobs('the server stopped while this job was running');
+    this.#failedAtStart = failed;
     const queued = await this.#repository.listJobs({ state: 'queued', limit: 1000 });
     for (const job of queued.reverse()) this.#queue.push(job.id);
     this.#pump();
     return failed;
   }
 
-  get kinds(): readonly string[] {
-    return Object.keys(this.#handlers);
+  /** Jobs a previous server left running, failed by {@link start}. */
+  get failedAtStart(): number {
+    return this.#failedAtStart;
   }
 
   async submit(kind: string, input: JsonObject): Promise<JobRecord> {

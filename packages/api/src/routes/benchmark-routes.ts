@@ -2,7 +2,7 @@ import { text } from 'node:stream/consumers';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { BenchmarkService } from '@sqltrace/app';
-import { redactSecrets, type JsonObject } from '@sqltrace/core';
+import { containsSecret, redactSecrets, type JsonObject } from '@sqltrace/core';
 import { ApiError } from '../http/api-error';
 import { Accepted, Benchmark, IdParams, Page } from '../http/schemas';
 import type { RouteContext } from './route-context';
@@ -27,7 +27,7 @@ export function benchmarkRoutes({ repository, blobs, jobs, targets }: RouteConte
     app.post('/v1/benchmarks', { schema: { body: BenchBody, response: { 202: Type.Intersect([Accepted, Type.Object({ benchmark: Benchmark })]) } } }, async (request, reply) => {
       const { traceId, target, url, driver: asked, setup, ...settings } = request.body;
       if ((await repository.getTrace(traceId)) === undefined) throw new ApiError(404, 'E_NOT_FOUND', `trace ${traceId}: no such trace`);
-      if (url !== undefined && /\/\/[^/@]*:[^/@]+@/.test(url)) throw new ApiError(400, 'E_USAGE', 'a target URL with a password is not accepted', 'Name a target configured on the server (its password stays there)');
+      if (url !== undefined && containsSecret(url)) throw new ApiError(400, 'E_USAGE', 'a target URL with a password is not accepted', 'Name a target configured on the server (its password stays there)');
       let driver: string;
       let shown: string;
       if (target !== undefined) {

@@ -13,7 +13,6 @@ export const CLIENT = {
   PS_MULTI_RESULTS: 0x4_0000,
   PLUGIN_AUTH: 0x8_0000,
   PLUGIN_AUTH_LENENC_CLIENT_DATA: 0x20_0000,
-  SSL: 0x800,
 } as const;
 
 /** utf8mb4_general_ci: known to MySQL ≥ 5.5.3 and every MariaDB. */

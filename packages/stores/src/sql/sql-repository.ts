@@ -1,5 +1,5 @@
 import {
-  StbError,
+  StbError, containsSecret,
   type ApiTokenRecord, type BenchmarkRecord, type JobRecord, type JobState, type JobUpdate, type JsonObject, type ListOptions,
   type ModelRecord, type Repository, type TemplateStat, type TraceRecord, type ValidationRecord,
 } from '@sqltrace/core';
@@ -101,7 +101,7 @@ export class SqlRepository implements Repository {
   }
 
   async createBenchmark(benchmark: Omit<BenchmarkRecord, 'id' | 'createdAt'>): Promise<BenchmarkRecord> {
-    if (/\/\/[^/@]*:[^/@]+@/.test(benchmark.target)) throw new StbError('E_USAGE', 'a benchmark target is stored without its password: pass the URL with the password left out');
+    if (containsSecret(benchmark.target)) throw new StbError('E_USAGE', 'a benchmark target is stored without its password: pass the URL with the password left out');
     const id = newRecordId('bm');
     await this.#insertChecked(
       'INSERT INTO benchmarks (id, trace_id, created_at, driver, target, settings, results_blob, summary) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',

@@ -26,7 +26,8 @@ export function generateJob({ repository, blobs }: JobServices): JobHandler {
     const trace = await repository.createTrace({ name: `synthetic from ${modelId}`, origin: 'generated', lineage: { modelId, settings } });
     const blob = `traces/${trace.id}/trace.jsonl`;
     await fileToBlob(blobs, output, blob);
-    await repository.updateTrace(trace.id, { blob, events: summary.events, sessions: summary.sessions, summary: JSON.parse(JSON.stringify({ ...summary, output: undefined })) as JsonObject });
+    const { output: _local, ...kept } = summary;
+    await repository.updateTrace(trace.id, { blob, events: summary.events, sessions: summary.sessions, summary: JSON.parse(JSON.stringify(kept)) as JsonObject });
     return { traceId: trace.id };
   };
 }
