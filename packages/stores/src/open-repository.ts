@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { StbError, redactSecrets, type Repository } from '@sqltrace/core';
+import { loadPeer } from './load-peer';
 import { POSTGRES_MIGRATIONS } from './migrations/postgres-migrations';
 import { SQLITE_MIGRATIONS } from './migrations/sqlite-migrations';
 import { PostgresClient } from './postgres/postgres-client';
@@ -55,7 +56,7 @@ export function dataDirectory(): string {
 }
 
 async function sqliteClient(path: string): Promise<SqlClient> {
-  const Database = (await peer<{ default: typeof import('better-sqlite3') }>('better-sqlite3', 'an embedded SQLite store')).default;
+  const Database = (await loadPeer<{ default: typeof import('better-sqlite3') }>('better-sqlite3', 'an embedded SQLite store')).default;
   try {
     if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
     return new SqliteClient(new Database(path));
@@ -65,17 +66,9 @@ async function sqliteClient(path: string): Promise<SqlClient> {
 }
 
 async function postgresClient(url: string): Promise<SqlClient> {
-  const pg = (await peer<{ default: typeof import('pg') }>('pg', 'a PostgreSQL store')).default;
+  const pg = (await loadPeer<{ default: typeof import('pg') }>('pg', 'a PostgreSQL store')).default;
   const pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 10_000 });
   // An idle connection that fails (server restart) is dropped by the pool, not thrown.
   pool.on('error', () => undefined);
   return new PostgresClient(pool);
-}
-
-async function peer<T>(name: string, what: string): Promise<T> {
-  try {
-    return (await import(name)) as T;
-  } catch (error) {
-    throw new StbError('E_STORE', `${what} needs the ${name} package, which is not installed`, { cause: error, hint: `npm install ${name}` });
-  }
 }

@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import { StbError, blobKeyProblem, type BlobInfo, type BlobStore } from '@sqltrace/core';
 import type { S3Client } from '@aws-sdk/client-s3';
+import { loadPeer } from '../load-peer';
 
 export interface S3BlobStoreOptions {
   /** An S3-compatible endpoint (MinIO, s3rver…); default: AWS (or `AWS_ENDPOINT_URL_S3` / `AWS_ENDPOINT_URL`). */
@@ -56,7 +57,7 @@ export class S3BlobStore implements BlobStore {
   static async open(location: string, options: S3BlobStoreOptions = {}): Promise<S3BlobStore> {
     const match = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(?:\/(.*))?$/.exec(location);
     if (match === null) throw new StbError('E_USAGE', `"${location}" is not an S3 location`, { hint: 'Write s3://bucket or s3://bucket/prefix' });
-    const [s3, storage] = await Promise.all([peer<S3>('@aws-sdk/client-s3'), peer<Storage>('@aws-sdk/lib-storage')]);
+    const [s3, storage] = await Promise.all(['@aws-sdk/client-s3', '@aws-sdk/lib-storage'].map((name) => loadPeer(name, 'an S3 blob store', '@aws-sdk/client-s3 @aws-sdk/lib-storage'))) as [S3, Storage];
     const store = new S3BlobStore(s3, storage, match[1]!, match[2] ?? '', options);
     try {
       await store.#client.send(new s3.HeadBucketCommand({ Bucket: store.#bucket }));
@@ -146,12 +147,4 @@ export class S3BlobStore implements BlobStore {
 function missing(error: unknown): boolean {
   const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
   return e.name === 'NoSuchKey' || e.name === 'NotFound' || (e.$metadata?.httpStatusCode === 404 && e.name !== 'NoSuchBucket');
-}
-
-async function peer<T>(name: string): Promise<T> {
-  try {
-    return (await import(name)) as T;
-  } catch (error) {
-    throw new StbError('E_STORE', `an S3 blob store needs the ${name} package, which is not installed`, { cause: error, hint: 'npm install @aws-sdk/client-s3 @aws-sdk/lib-storage' });
-  }
 }
