@@ -54,6 +54,13 @@ describe('MySQL wire client', () => {
     expect(d).toBe('2026-12-07');
   });
 
+  it.each(both)('%s: a prepared statement binds edge values: negative and large integers, empty and long text', async (_, url) => {
+    const values = [-1, -(2 ** 40) - 3, 2 ** 40 + 5, Number.MIN_SAFE_INTEGER, 0, '', 'é'.repeat(200), 'z'.repeat(70_000)] as const;
+    const row = await withSession(url, async (s) => (await s.execute('SELECT ? AS a, ? AS b, ? AS c, ? AS d, ? AS e, ? AS f, ? AS g, LENGTH(?) AS h', [...values], { prepared: true })).rows![0]);
+    if (!up) return;
+    expect(row).toEqual({ a: -1, b: -(2 ** 40) - 3, c: 2 ** 40 + 5, d: Number.MIN_SAFE_INTEGER, e: 0, f: '', g: 'é'.repeat(200), h: 70_000 });
+  });
+
   it.each(both)('%s: a stored procedure with two result sets and an update answers without desynchronising the connection', async (_, url) => {
     const answers = await withSession(url, async (s) => {
       await s.execute('CREATE TEMPORARY TABLE wire_t (id INT PRIMARY KEY, v VARCHAR(20))');
@@ -82,6 +89,18 @@ describe('MySQL wire client', () => {
     });
     if (!up) return;
     expect(result).toEqual({ counted: 20_000, rows: undefined, read: 20_000, last: { i: 20_000, pad: 'x'.repeat(300) }, prepared: 20_000 });
+  });
+
+  it('reads one row far larger than a socket read (a packet over many reads), text and prepared', async () => {
+    const values = await withSession(URL_, async (s) => {
+      const sql = "SELECT REPEAT('ab', 1500000) AS big, 7 AS after";
+      const text = (await s.execute(sql)).rows![0]!;
+      const prepared = (await s.execute(sql, [], { prepared: true })).rows![0]!;
+      const next = (await s.execute('SELECT 42 AS n')).rows![0]!;
+      return [String(text.big).length, text.after, String(prepared.big).length, prepared.after, next.n];
+    });
+    if (!up) return;
+    expect(values).toEqual([3_000_000, 7, 3_000_000, 7, 42]);
   });
 
   it('sends a statement of several megabytes', async () => {

@@ -14,6 +14,8 @@ const COM_STMT_CLOSE = 0x19;
 const SERVER_MORE_RESULTS_EXISTS = 0x0008;
 /** Prepared statements kept open per connection (the server's max_prepared_stmt_count is shared by all). */
 const STATEMENT_CACHE = 512;
+/** Bytes read from the socket at a time, into one buffer per connection (no stream, no allocation per read). */
+const READ_BUFFER = 64 * 1024;
 
 export interface WireOptions {
   readonly host: string;
@@ -57,7 +59,9 @@ export class WireConnection {
   readonly #queue: Command[] = [];
   readonly #statements = new Map<string, Statement>();
   #current: Command | undefined;
+  /** A packet begun and not yet complete: its bytes so far, at the start of this buffer. */
   #pending: Buffer | undefined;
+  #pendingLength = 0;
   #large: Buffer[] | undefined;
   #lost: WireError | undefined;
   #onLost: ((error: WireError) => void) | undefined;
@@ -67,7 +71,6 @@ export class WireConnection {
   private constructor(socket: Socket) {
     this.#socket = socket;
     socket.setNoDelay(true);
-    socket.on('data', (chunk: Buffer) => this.#receive(chunk));
     socket.on('error', (error: NodeJS.ErrnoException) => this.#lose(new WireError(`connection lost: ${error.message}`, { code: error.code ?? 'ECONNRESET', fatal: true, cause: error })));
     socket.on('close', () => this.#lose(new WireError('connection lost: the server closed the connection', { code: 'PROTOCOL_CONNECTION_LOST', fatal: true })));
   }
@@ -75,8 +78,22 @@ export class WireConnection {
   /** Connects and authenticates. */
   static connect(options: WireOptions): Promise<WireConnection> {
     return new Promise((resolve, reject) => {
-      const socket = connectTcp({ host: options.host, port: options.port });
-      const connection = new WireConnection(socket);
+      // Replies are read into one reused buffer (net's `onread`): no Readable stream, no Buffer per
+      // read. Nothing read keeps a view of it: values are decoded to strings and numbers, and a
+      // partial packet is copied out.
+      const holder: { connection?: WireConnection } = {};
+      const socket = connectTcp({
+        host: options.host,
+        port: options.port,
+        onread: {
+          buffer: Buffer.allocUnsafe(READ_BUFFER),
+          callback: (n: number, buffer: Uint8Array) => {
+            holder.connection!.#receive(buffer as Buffer, n);
+            return true;
+          },
+        },
+      });
+      const connection = (holder.connection = new WireConnection(socket));
       const timer = setTimeout(() => {
         socket.destroy();
         reject(new WireError(`connect ETIMEDOUT: no answer from ${options.host}:${options.port} within ${options.connectTimeoutMs} ms`, { code: 'ETIMEDOUT', fatal: true }));
@@ -157,14 +174,19 @@ export class WireConnection {
     this.#socket.write(command.packet);
   }
 
-  #receive(chunk: Buffer): void {
+  #receive(chunk: Buffer, read: number): void {
     let buffer = chunk;
-    if (this.#pending !== undefined) {
-      buffer = Buffer.concat([this.#pending, chunk]);
-      this.#pending = undefined;
+    let length = read;
+    if (this.#pendingLength > 0) {
+      // The rest of a packet begun in an earlier read: appended in place (a buffer that doubles, so
+      // a packet of many reads is copied O(n) times in all, not once per read).
+      const pending = this.#reserve(this.#pendingLength + read);
+      chunk.copy(pending, this.#pendingLength, 0, read);
+      buffer = pending;
+      length = this.#pendingLength + read;
+      this.#pendingLength = 0;
     }
     let at = 0;
-    const length = buffer.length;
     while (at + 4 <= length) {
       const size = buffer[at]! | (buffer[at + 1]! << 8) | (buffer[at + 2]! << 16);
       if (at + 4 + size > length) break;
@@ -173,7 +195,7 @@ export class WireConnection {
       at = start + size;
       if (size === MAX_PAYLOAD || this.#large !== undefined) {
         // A payload of 16 MB or more comes in several packets.
-        (this.#large ??= []).push(buffer.subarray(start, at));
+        (this.#large ??= []).push(Buffer.from(buffer.subarray(start, at)));
         if (size === MAX_PAYLOAD) continue;
         const whole = Buffer.concat(this.#large);
         this.#large = undefined;
@@ -183,7 +205,22 @@ export class WireConnection {
       }
       if (this.#lost !== undefined) return;
     }
-    if (at < length) this.#pending = Buffer.from(buffer.subarray(at));
+    if (at < length) {
+      if (buffer === this.#pending) buffer.copyWithin(0, at, length);
+      else buffer.copy(this.#reserve(length - at), 0, at, length);
+      this.#pendingLength = length - at;
+    } else if (this.#pending !== undefined && this.#pending.length > READ_BUFFER) {
+      this.#pending = undefined; // a large packet's buffer is not kept
+    }
+  }
+
+  /** The pending buffer, with room for `bytes` (its content kept). */
+  #reserve(bytes: number): Buffer {
+    const pending = this.#pending;
+    if (pending !== undefined && pending.length >= bytes) return pending;
+    const grown = Buffer.allocUnsafe(Math.max(bytes, (pending?.length ?? 0) * 2, READ_BUFFER));
+    if (pending !== undefined) pending.copy(grown, 0, 0, this.#pendingLength);
+    return (this.#pending = grown);
   }
 
   #dispatch(buffer: Buffer, start: number, end: number): void {
