@@ -98,7 +98,7 @@ export class ThreadedBenchmarkRunner {
     const threads = Math.min(o.threads, cap);
     const { threads: _threads, driver, metrics, signal: _signal, safety: _safety, ...shared } = o;
     // A coarse trace is spread over its ticks here, where it is read (the threads' feeds have no header).
-    const resolution = o.spread === 'off' ? 1 : await clockResolution(trace, signal);
+    const resolution = o.spread === 'off' || !Number.isFinite(o.speed ?? 1) ? 1 : await clockResolution(trace, signal);
     const source = resolution > 1 ? spreadTicks(trace, resolution) : trace;
     const events = source.events({ ...(signal ? { signal } : {}) })[Symbol.asyncIterator]();
     const first = await events.next();
