@@ -130,8 +130,8 @@ describe('BenchmarkRunner on SQLite', () => {
     await run;
     await metrics.close();
     await driver.destroy();
-    expect(text).toMatch(/stb_queries_total\{template="one",kind="select",status="ok"\} \d+/);
-    for (const name of ['stb_query_duration_seconds_bucket', 'stb_schedule_lag_seconds_count', 'stb_sessions_active 1', 'stb_event_loop_delay_seconds', 'stb_progress_ratio']) expect(text).toContain(name);
+    expect(text).toMatch(/stb_queries_total\{run="stb",template="one",kind="select",status="ok"\} \d+/);
+    for (const name of ['stb_query_duration_seconds_bucket', 'stb_schedule_lag_seconds_count', 'stb_sessions_active{run="stb"} 1', 'stb_event_loop_delay_seconds', 'stb_progress_ratio']) expect(text).toContain(name);
   });
 
   it('loads drivers by name or package, and says so when it cannot', async () => {

@@ -197,7 +197,7 @@ describe('stb', () => {
     expect(o.operations).toBeGreaterThanOrEqual(570);
     expect(o.operations).toBeLessThanOrEqual(630);
     expect(o.dropped).toBe(0);
-    expect(Number(/^stb_sessions_active (\d+)/m.exec(scraped)?.[1])).toBe(2); // one connection in each thread
+    expect(Number(/^stb_sessions_active\{run="[^"]+"\} (\d+)/m.exec(scraped)?.[1])).toBe(2); // one connection in each thread
     const counted = [...scraped.matchAll(/^stb_queries_total\{[^}]*status="ok"[^}]*\} (\d+)/gm)].reduce((n, m) => n + Number(m[1]), 0);
     expect(counted).toBeGreaterThan(150);
     expect(counted).toBeLessThan(o.operations);

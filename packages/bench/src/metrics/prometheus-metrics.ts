@@ -1,36 +1,29 @@
 import { createServer, type Server } from 'node:http';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Gauge, Registry } from 'prom-client';
 import type { MetricsSink, OperationMetric } from '@sqltrace/core';
-
-const BUCKETS = [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+import { BenchMetricFamilies, type RunMetrics } from './bench-metric-families';
 
 /**
- * Prometheus metrics of a run (prom-client, on a registry the caller may inject):
- * `stb_queries_total{template,kind,status}`, `stb_query_duration_seconds` (response time),
- * `stb_schedule_lag_seconds`, `stb_sessions_active`, `stb_event_loop_delay_seconds`,
- * `stb_progress_ratio`. `listen(port)` serves them on /metrics while the run goes.
+ * Prometheus metrics of one run (prom-client, on a registry the caller may inject): the
+ * {@link BenchMetricFamilies} labelled with the run's name (`run`), and
+ * `stb_event_loop_delay_seconds` of the process. `listen(port)` serves them on /metrics while the
+ * run goes.
  */
 export class PrometheusMetrics implements MetricsSink {
   readonly registry: Registry;
-  readonly #queries: Counter<'template' | 'kind' | 'status'>;
-  readonly #duration: Histogram<'kind'>;
-  readonly #lag: Histogram;
-  readonly #sessions: Gauge;
-  readonly #progress: Gauge;
+  readonly run: string;
+  readonly #sink: RunMetrics;
   readonly #loop = monitorEventLoopDelay({ resolution: 10 });
   #server: Server | undefined;
 
-  constructor(registry = new Registry()) {
-    this.registry = registry;
-    this.#queries = new Counter({ name: 'stb_queries_total', help: 'Statements run, by template, kind and status.', labelNames: ['template', 'kind', 'status'], registers: [registry] });
-    this.#duration = new Histogram({ name: 'stb_query_duration_seconds', help: 'Response time (done - intended), seconds.', labelNames: ['kind'], buckets: BUCKETS, registers: [registry] });
-    this.#lag = new Histogram({ name: 'stb_schedule_lag_seconds', help: 'Schedule lag (sent - intended), seconds.', buckets: BUCKETS, registers: [registry] });
-    this.#sessions = new Gauge({ name: 'stb_sessions_active', help: 'Open database sessions.', registers: [registry] });
-    this.#progress = new Gauge({ name: 'stb_progress_ratio', help: 'Share of the run done (0..1).', registers: [registry] });
+  constructor(options: { readonly registry?: Registry; readonly run?: string } = {}) {
+    this.registry = options.registry ?? new Registry();
+    this.run = options.run ?? 'stb';
+    this.#sink = new BenchMetricFamilies(this.registry).forRun(this.run);
     const loop = this.#loop;
     new Gauge({
-      name: 'stb_event_loop_delay_seconds', help: "The load generator's event-loop delay (p99 since the last scrape), seconds.", registers: [registry],
+      name: 'stb_event_loop_delay_seconds', help: "The load generator's event-loop delay (p99 since the last scrape), seconds.", registers: [this.registry],
       collect() {
         this.set(loop.count > 0 ? loop.percentile(99) / 1e9 : 0);
         loop.reset();
@@ -40,17 +33,15 @@ export class PrometheusMetrics implements MetricsSink {
   }
 
   recordOperation(s: OperationMetric): void {
-    this.#queries.inc({ template: s.template, kind: s.kind, status: s.status });
-    this.#duration.observe({ kind: s.kind }, s.responseSeconds);
-    this.#lag.observe(s.scheduleLagSeconds);
+    this.#sink.recordOperation(s);
   }
 
   setActiveSessions(count: number): void {
-    this.#sessions.set(count);
+    this.#sink.setActiveSessions(count);
   }
 
   setProgress(ratio: number): void {
-    this.#progress.set(ratio);
+    this.#sink.setProgress(ratio);
   }
 
   /** Serves /metrics on `port` (0: any free port); resolves with the port. */

@@ -11,7 +11,7 @@ export default class Bench extends StbCommand<BenchResults> {
   static override summary = 'Run a trace against a database with honest latency: replay, closed or open loop.';
   static override description = `Every operation is timed three times — intended, sent, done: response time (done − intended, free of coordinated omission), service time (done − sent) and schedule lag (sent − intended), in HDR histograms per template and overall.
 replay: the trace's own timing (--speed X, or max), one connection per traced session, sessions independent (a session waiting on a lock never stalls the others); --threads N deals the sessions out over N threads on one schedule.
-closed: --concurrency workers back to back for --duration (--threads N spreads them over N threads). open: --rate arrivals per second (--arrivals poisson|regular) on --concurrency connections; arrivals that cannot be served are dropped and counted.
+closed: --concurrency workers back to back for --duration, each walking the trace's statements session by session (a transaction stays whole) (--threads N spreads them over N threads). open: --rate arrivals per second (--arrivals poisson|regular) on --concurrency connections; arrivals that cannot be served are dropped and counted.
 Safety: administrative statements (server configuration, roles and passwords, databases, files and programs, shutdown) and destructive DDL (DROP, TRUNCATE, ALTER … DROP/RENAME) are not sent unless --allow admin,ddl; the results count and list them.
 Ctrl-C (SIGINT) or SIGTERM stops starting statements, waits up to 5 s for those in flight, writes the results marked "interrupted" and exits 130/143; a second signal exits at once.
 Results (JSON, schema sqltrace-bench-results v1) go to -o; they show templates with placeholders (--keep-literals for the executed text); passwords in --url are never printed or written.
@@ -40,7 +40,7 @@ Exit codes: 0 a complete run; 1 a run that ended early, measured nothing or fail
     threads: Flags.integer({ char: 'j', summary: 'Spread the connections (replay: the sessions) over this many threads, each with its own event loop and driver (like pgbench -j).', default: 1 }),
     duration: Flags.string({ char: 'd', summary: 'Stop after this long, e.g. 60s, 5m (closed/open default 10s; replay: default the whole trace — statements not started by then are not run, and those already due count as dropped).' }),
     warmup: Flags.string({ summary: 'Run but do not record the first part, e.g. 10s.' }),
-    'metrics-port': Flags.integer({ summary: 'Serve Prometheus metrics on this port (/metrics) while the run goes.' }),
+    'metrics-port': Flags.integer({ summary: 'Serve Prometheus metrics on this port (/metrics) while the run goes; every series is labelled run=<--label, else the start time>.' }),
     label: Flags.string({ summary: 'A name for this run in results and comparisons.' }),
     output: Flags.string({ char: 'o', summary: 'Results file (JSON).' }),
     allow: Flags.string({ summary: 'Send these classes too: admin (server configuration, roles, databases, files, shutdown), ddl (destructive DDL). Comma-separated.', multiple: true, delimiter: ',', options: ['admin', 'ddl'] }),
@@ -54,7 +54,8 @@ Exit codes: 0 a complete run; 1 a run that ended early, measured nothing or fail
     // Before the run, not after minutes of it.
     if (flags.output !== undefined) checkOutputPath(flags.output, [args.trace]);
     const service = new BenchmarkService();
-    const prometheus = flags['metrics-port'] !== undefined ? new PrometheusMetrics() : undefined;
+    // Every series carries the run's name (its --label, else when it started): a dashboard tells runs apart.
+    const prometheus = flags['metrics-port'] !== undefined ? new PrometheusMetrics({ run: flags.label ?? new Date().toISOString().replace(/\.\d+Z$/, 'Z') }) : undefined;
     if (prometheus) {
       const wanted = flags['metrics-port']!;
       if (!(Number.isInteger(wanted) && wanted >= 0 && wanted <= 65_535)) throw new StbError('E_USAGE', `--metrics-port must be a port number from 0 to 65535, got ${wanted}`);
