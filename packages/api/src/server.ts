@@ -6,6 +6,7 @@ import type { BlobStore, Repository } from '@sqltrace/core';
 import { authenticate } from './auth/api-tokens';
 import { errorReply } from './http/api-error';
 import { ErrorReply } from './http/schemas';
+import { ServerMetrics } from './http/server-metrics';
 import { JobRunner } from './jobs/job-runner';
 import { benchmarkJob } from './jobs/handlers/benchmark-job';
 import { generateJob } from './jobs/handlers/generate-job';
@@ -46,7 +47,9 @@ const PUBLIC = [/^\/healthz$/, /^\/metrics$/, /^\/openapi\.json$/, /^\/docs(\/.*
  */
 export async function createApiServer(options: ApiServerOptions): Promise<ApiServer> {
   const app = Fastify({ logger: options.logger ?? false, bodyLimit: 1024 * 1024 }).withTypeProvider<TypeBoxTypeProvider>();
-  const services: JobServices = { repository: options.repository, blobs: options.blobs, targets: options.targets ?? {} };
+  const metrics = new ServerMetrics(options.repository);
+  metrics.instrument(app);
+  const services: JobServices = { repository: options.repository, blobs: options.blobs, targets: options.targets ?? {}, benchmarkMetrics: metrics.benchmarks };
   const jobs = new JobRunner(options.repository, {
     parse: parseJob(services),
     train: trainJob(services),
@@ -80,7 +83,7 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
   });
   app.setNotFoundHandler((request, reply) => reply.code(404).send({ error: { code: 'E_NOT_FOUND', message: `no route ${request.method} ${request.url.split('?')[0]}` } }));
 
-  const context = { ...services, jobs, maxUploadBytes: options.maxUploadBytes ?? 1024 ** 3 };
+  const context = { ...services, jobs, metrics, maxUploadBytes: options.maxUploadBytes ?? 1024 ** 3 };
   await app.register(healthRoutes(context));
   await app.register(traceRoutes(context));
   await app.register(modelRoutes(context));

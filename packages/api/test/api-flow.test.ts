@@ -187,6 +187,10 @@ describe.each(['sqlite', 'postgres'] as const)('REST API over HTTP, %s store', (
     expect((await follow(sqlite.json.job.id)).job.state).toBe('succeeded');
     const sqliteRun = (await call('GET', `/v1/benchmarks/${sqlite.json.benchmark.id}`)).json;
     expect(sqliteRun.summary).toMatchObject({ operations: 1_500, errors: 0, interrupted: false });
+    // The job names its setup (kept as a blob), it does not carry it: a job row polled often stays small.
+    const job = (await call('GET', `/v1/jobs/${sqlite.json.job.id}`)).json;
+    expect(job.input).toMatchObject({ setupStatements: SHOP_SCHEMA.length, setupBlob: expect.any(String) });
+    expect(job.input).not.toHaveProperty('setup');
     if (!pgUp) return;
     const url = new URL(PG_URL);
     url.pathname = `/${PG_DATABASE}_${store}`;
@@ -229,6 +233,14 @@ describe.each(['sqlite', 'postgres'] as const)('REST API over HTTP, %s store', (
     // A closed loop for 60 s, cancelled after a second and a half.
     const started = await call('POST', '/v1/benchmarks', { traceId, driver: 'sqlite', url: `sqlite:${join(dir, `shop-${store}.db`)}`, mode: 'closed', concurrency: 2, durationSeconds: 60 });
     await new Promise((r) => setTimeout(r, 1_500));
+    // While it runs, /metrics (no token, loopback) has its series, labelled with its id, beside the server's own.
+    const scraped = await (await fetch(`${base}/metrics`)).text();
+    const ran = new RegExp(`^stb_queries_total\\{run="${started.json.benchmark.id}",template="[^"]+",kind="[a-z]+",status="ok"\\} (\\d+)$`, 'gm');
+    expect([...scraped.matchAll(ran)].reduce((n, m) => n + Number(m[1]), 0)).toBeGreaterThan(0);
+    expect(scraped).toMatch(new RegExp(`^stb_sessions_active\\{run="${started.json.benchmark.id}"\\} 2$`, 'm'));
+    expect(scraped).toMatch(/^stb_api_jobs\{kind="benchmark",state="running"\} 1$/m);
+    expect(scraped).toMatch(/^stb_api_requests_total\{method="POST",route="\/v1\/benchmarks",status="202"\} \d+$/m);
+    expect(scraped).toMatch(/^process_resident_memory_bytes \d+$/m);
     const cancelled = await call('DELETE', `/v1/jobs/${started.json.job.id}`);
     expect(cancelled.json).toMatchObject({ state: 'cancelled' });
     const run = (await call('GET', `/v1/benchmarks/${started.json.benchmark.id}`)).json;

@@ -40,7 +40,11 @@ export function benchmarkRoutes({ repository, blobs, jobs, targets }: RouteConte
         shown = url ?? service.defaultUrl(driver);
       }
       const benchmark = await repository.createBenchmark({ traceId, driver, target: redactSecrets(shown), settings: settings as JsonObject });
-      const job = await jobs.submit('benchmark', { benchmarkId: benchmark.id, traceId, driver, ...(target !== undefined ? { target } : url !== undefined ? { url } : {}), settings: settings as JsonObject, ...(setup !== undefined ? { setup } : {}) });
+      // The setup statements (a schema: up to 10,000 of them) go to the blob store; the job row
+      // names them — a row read on every poll of the job stays small.
+      const setupBlob = `benchmarks/${benchmark.id}/setup.json`;
+      if (setup !== undefined) await blobs.put(setupBlob, JSON.stringify(setup));
+      const job = await jobs.submit('benchmark', { benchmarkId: benchmark.id, traceId, driver, ...(target !== undefined ? { target } : url !== undefined ? { url } : {}), settings: settings as JsonObject, ...(setup !== undefined ? { setupBlob, setupStatements: setup.length } : {}) });
       return reply.code(202).send({ benchmark, job: { id: job.id, state: job.state } });
     });
 

@@ -2,8 +2,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { RouteContext } from './route-context';
 
-/** Health (the store answers) and Prometheus metrics of the server and its jobs. */
-export function healthRoutes({ repository }: RouteContext): FastifyPluginAsyncTypebox {
+/** Health (the store answers) and Prometheus metrics of the server, its jobs and the benchmarks running. */
+export function healthRoutes({ repository, metrics }: RouteContext): FastifyPluginAsyncTypebox {
   return async (app) => {
     app.get('/healthz', { schema: { security: [], response: { 200: Type.Object({ ok: Type.Boolean(), store: Type.String() }), 503: Type.Ref('ErrorReply') } } }, async (_request, reply) => {
       try {
@@ -18,13 +18,7 @@ export function healthRoutes({ repository }: RouteContext): FastifyPluginAsyncTy
       // Only from this machine: the jobs' inputs are not secret, but their numbers are nobody else's business.
       const ip = request.socket.remoteAddress ?? '';
       if (!/^(127\.|::1$|::ffff:127\.)/.test(ip)) return reply.code(403).send({ error: { code: 'E_AUTH', message: '/metrics answers on loopback only' } });
-      const lines = ['# HELP stb_api_jobs Jobs in the repository by kind and state.', '# TYPE stb_api_jobs gauge'];
-      const counts = new Map<string, number>();
-      for (const job of await repository.listJobs({ limit: 1000 })) counts.set(`kind="${job.kind}",state="${job.state}"`, (counts.get(`kind="${job.kind}",state="${job.state}"`) ?? 0) + 1);
-      for (const [labels, n] of counts) lines.push(`stb_api_jobs{${labels}} ${n}`);
-      const memory = process.memoryUsage();
-      lines.push('# HELP stb_api_resident_memory_bytes Resident set size of the server.', '# TYPE stb_api_resident_memory_bytes gauge', `stb_api_resident_memory_bytes ${memory.rss}`);
-      return reply.type('text/plain; version=0.0.4').send(`${lines.join('\n')}\n`);
+      return reply.type(metrics.registry.contentType).send(await metrics.registry.metrics());
     });
   };
 }

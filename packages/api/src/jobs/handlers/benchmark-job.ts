@@ -6,6 +6,16 @@ import type { JobHandler } from '../job-runner';
 import type { JobServices } from './job-services';
 import { traceFile } from './trace-file';
 
+/** The setup statements the request gave (stored as a blob beside the run's results). */
+async function setupStatements(services: JobServices, key: string): Promise<string[]> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of await services.blobs.get(key)) chunks.push(chunk as Buffer);
+  return (JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown[]).map(String);
+}
+
+/** How long a finished benchmark's series stay on /metrics. */
+const LINGER_MS = 60_000;
+
 /**
  * Runs a benchmark of a trace against a named target (or the driver's default): results to the
  * blob store, headline figures on the record. Cancelled, it stops starting statements and keeps
@@ -21,10 +31,12 @@ export function benchmarkJob(services: JobServices): JobHandler {
     const driver = target?.driver ?? String(input.driver);
     const output = join(workspace, 'results.json');
     let operations = 0;
-    const { results, failure } = await new BenchmarkService().run({
+    // Its series on the server's /metrics while it runs, and a minute after (so the last scrape sees its totals).
+    const live = services.benchmarkMetrics?.forRun(benchmarkId);
+    const run = new BenchmarkService().run({
       trace, driver, output,
       ...(target !== undefined ? { url: target.url } : input.url !== undefined ? { url: String(input.url) } : {}),
-      ...(Array.isArray(input.setup) ? { setup: input.setup.map(String) } : {}),
+      ...(typeof input.setupBlob === 'string' ? { setup: await setupStatements(services, input.setupBlob) } : {}),
       mode: (settings.mode ?? 'replay') as 'replay' | 'closed' | 'open',
       ...(typeof settings.speed === 'number' ? { speed: settings.speed } : settings.speed === 'max' ? { speed: Infinity } : {}),
       ...(typeof settings.durationSeconds === 'number' ? { durationSeconds: settings.durationSeconds } : {}),
@@ -34,12 +46,19 @@ export function benchmarkJob(services: JobServices): JobHandler {
     }, {
       signal,
       metrics: {
-        recordOperation: () => {
+        recordOperation: (operation) => {
+          live?.recordOperation(operation);
           if (++operations % 1_000 === 0) progress({ phase: 'run', operations });
         },
-        setActiveSessions: () => undefined,
-        setProgress: (ratio) => progress({ phase: 'run', operations, ratio }),
+        setActiveSessions: (count) => live?.setActiveSessions(count),
+        setProgress: (ratio) => {
+          live?.setProgress(ratio);
+          progress({ phase: 'run', operations, ratio });
+        },
       },
+    });
+    const { results, failure } = await run.finally(() => {
+      if (live !== undefined) setTimeout(() => live.remove(), LINGER_MS).unref();
     });
     await fileToBlob(services.blobs, output, `benchmarks/${benchmarkId}/results.json`);
     const r = results as unknown as { throughput?: number; operations?: number; errors?: number; dropped?: number; interrupted?: boolean; latency?: { p99?: number } };
