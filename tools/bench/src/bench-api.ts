@@ -5,9 +5,10 @@
  *  2. `GET /v1/benchmarks/{id}` and `GET /v1/jobs/{id}` with a bearer token (a hash and a
  *     repository lookup per request, then the record): requests/s, p99, the server's peak RSS.
  *     Goal: ≥ 5,000 requests/s with p99 < 20 ms at 50 connections on this 2-core machine.
- *  3. A log of STB_BENCH_UPLOAD_MB (default 200) uploaded and parsed as a job, beside `stb parse`
- *     of the same file: the server's peak RSS (goal < 300 MB: the upload streams) and the parse
- *     job's time against stb parse's (goal within 10%).
+ *  3. First, on the server as it started: a log of STB_BENCH_UPLOAD_MB (default 200) uploaded
+ *     and parsed as a job, beside `stb parse` of the same file: the server's RSS before and at
+ *     its peak (goal < 300 MB: the upload streams) and the parse job's time against stb parse's
+ *     (goal within 10%).
  * Medians of STB_BENCH_RUNS (default 3) runs of STB_BENCH_SECONDS (default 10) each; writes
  * out/bench-api.json.
  */
@@ -29,12 +30,17 @@ const TOKEN = `stb_bench_${'x'.repeat(24)}`;
 const BASE = `http://127.0.0.1:${PORT}`;
 const auth = { authorization: `Bearer ${TOKEN}` };
 
-/** Peak resident memory of a process (kB → bytes), sampled every 100 ms while `work` runs. */
+/** A process's resident memory now, bytes. */
+function rssOf(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) * 1024 : 0;
+}
+
+/** Peak resident memory of a process, sampled every 100 ms while `work` runs. */
 async function peakRss<T>(pid: number, work: () => Promise<T>): Promise<{ result: T; peak: number }> {
   let peak = 0;
   const sample = () => {
-    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    if (m) peak = Math.max(peak, Number(m[1]) * 1024);
+    peak = Math.max(peak, rssOf(pid));
   };
   sample();
   const timer = setInterval(sample, 100);
@@ -78,6 +84,24 @@ async function main(): Promise<void> {
       server.once('exit', (code) => reject(new Error(`stb serve exited (${code})`)));
     });
     const pid = server.pid!;
+    // The upload first, on the server as it started: a big log streamed in, parsed as a job, beside
+    // stb parse of the same file. (After the benchmark job below — 184 sessions at once, so 184
+    // SQLite connections, each with its page cache — the process keeps ~90 MB more resident:
+    // glibc does not hand freed memory back; that is the benchmark's, not the upload's.)
+    const log = await ensureLog('pg-stderr', 'api', UPLOAD_MB);
+    const direct = await measure(process.execPath, [STB, 'parse', log.path, '-o', join(data, 'direct.jsonl')]);
+    if (direct.code !== 0) throw new Error(`stb parse failed: ${direct.stderr}`);
+    const rssBefore = rssOf(pid);
+    const { result: uploaded, peak: uploadPeak } = await peakRss(pid, async () => {
+      const response = await fetch(`${BASE}/v1/traces?name=big.log`, { method: 'POST', headers: { ...auth, 'content-length': String(log.bytes) }, body: Readable.toWeb(createReadStream(log.path)) as ReadableStream, duplex: 'half' } as RequestInit);
+      const accepted = await response.json() as { job: { id: string } };
+      return finished(accepted.job.id);
+    });
+    const jobSeconds = (Date.parse(uploaded.finishedAt) - Date.parse(uploaded.startedAt)) / 1000;
+    const trace = await call('GET', `/v1/traces/${uploaded.result.traceId}`);
+    const phases = trace.summary.phases as { fetchSeconds: number; parseSeconds: number; storeAndCountSeconds: number };
+    const parseSeconds = phases.parseSeconds;
+
     // A trace, a finished benchmark of it and its job: the records the loaded routes read.
     const shop = join(root, 'packages/cli/assets/demo/shop-postgres.log');
     const upload = await (await fetch(`${BASE}/v1/traces?name=shop.log`, { method: 'POST', headers: auth, body: readFileSync(shop) })).json() as { trace: { id: string }; job: { id: string } };
@@ -104,20 +128,6 @@ async function main(): Promise<void> {
       }
     }
 
-    // The upload: a big log streamed in, parsed as a job, beside stb parse of the same file.
-    const log = await ensureLog('pg-stderr', 'api', UPLOAD_MB);
-    const direct = await measure(process.execPath, [STB, 'parse', log.path, '-o', join(data, 'direct.jsonl')]);
-    if (direct.code !== 0) throw new Error(`stb parse failed: ${direct.stderr}`);
-    const { result: uploaded, peak: uploadPeak } = await peakRss(pid, async () => {
-      const response = await fetch(`${BASE}/v1/traces?name=big.log`, { method: 'POST', headers: { ...auth, 'content-length': String(log.bytes) }, body: Readable.toWeb(createReadStream(log.path)) as ReadableStream, duplex: 'half' } as RequestInit);
-      const accepted = await response.json() as { job: { id: string } };
-      return finished(accepted.job.id);
-    });
-    const jobSeconds = (Date.parse(uploaded.finishedAt) - Date.parse(uploaded.startedAt)) / 1000;
-    const trace = await call('GET', `/v1/traces/${uploaded.result.traceId}`);
-    const phases = trace.summary.phases as { fetchSeconds: number; parseSeconds: number; storeAndCountSeconds: number };
-    const parseSeconds = phases.parseSeconds;
-
     const lines = [`\nbench:api — stb serve on embedded SQLite, ${CONNECTIONS} connections, ${SECONDS} s per route, medians of ${RUNS} runs\n`];
     const report: Record<string, unknown> = { runs: RUNS, seconds: SECONDS, connections: CONNECTIONS };
     const [baseline] = routes;
@@ -130,8 +140,8 @@ async function main(): Promise<void> {
       report[route.path.replace(/\/[a-z]{2}_[0-9a-f]{20}/, '/{id}')] = { rps: f.rps, p99: f.p99, rss: f.rss, errors: f.errors };
     }
     lines.push(`  upload of a ${(log.bytes / 2 ** 20).toFixed(0)} MB log, parsed as a job (${uploaded.state}): parse ${parseSeconds.toFixed(1)} s against stb parse's ${direct.seconds.toFixed(1)} s (process start included), ${(parseSeconds / direct.seconds).toFixed(2)}× (goal within 10%: ${parseSeconds <= direct.seconds * 1.1 ? 'met' : 'NOT met'});`);
-    lines.push(`    the whole job ${jobSeconds.toFixed(1)} s: the upload copied in ${phases.fetchSeconds.toFixed(1)} s, stored and its templates counted in ${phases.storeAndCountSeconds.toFixed(1)} s; server RSS ≤ ${(uploadPeak / 2 ** 20).toFixed(0)} MB (goal < 300 MB: ${uploadPeak < 300 * 2 ** 20 ? 'met' : 'NOT met'})`);
-    report.upload = { bytes: log.bytes, state: uploaded.state, parseSeconds, jobSeconds, phases, directSeconds: direct.seconds, peakRss: uploadPeak };
+    lines.push(`    the whole job ${jobSeconds.toFixed(1)} s: the upload copied in ${phases.fetchSeconds.toFixed(1)} s, stored and its templates counted in ${phases.storeAndCountSeconds.toFixed(1)} s; server RSS ≤ ${(uploadPeak / 2 ** 20).toFixed(0)} MB, from ${(rssBefore / 2 ** 20).toFixed(0)} MB before it (goal < 300 MB: ${uploadPeak < 300 * 2 ** 20 ? 'met' : 'NOT met'})`);
+    report.upload = { bytes: log.bytes, state: uploaded.state, parseSeconds, jobSeconds, phases, directSeconds: direct.seconds, rssBefore, peakRss: uploadPeak };
     console.log(lines.join('\n'));
     writeFileSync(join(out, 'bench-api.json'), JSON.stringify(report, null, 2));
   } finally {
