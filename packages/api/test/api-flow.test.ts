@@ -191,6 +191,11 @@ describe.each(['sqlite', 'postgres'] as const)('REST API over HTTP, %s store', (
     const job = (await call('GET', `/v1/jobs/${sqlite.json.job.id}`)).json;
     expect(job.input).toMatchObject({ setupStatements: SHOP_SCHEMA.length, setupBlob: expect.any(String) });
     expect(job.input).not.toHaveProperty('setup');
+    // A job an earlier version queued carries its setup in the row: it still runs with it.
+    const older = await repository.createBenchmark({ traceId, driver: 'sqlite', target: 'older', settings: { mode: 'replay', speed: 'max' } });
+    const olderJob = await server.jobs.submit('benchmark', { benchmarkId: older.id, traceId, driver: 'sqlite', url: `sqlite:${join(dir, `shop-older-${store}.db`)}`, settings: { mode: 'replay', speed: 'max' }, setup: SHOP_SCHEMA });
+    expect((await follow(olderJob.id)).job.state).toBe('succeeded');
+    expect((await call('GET', `/v1/benchmarks/${older.id}`)).json.summary).toMatchObject({ operations: 1_500, errors: 0 });
     if (!pgUp) return;
     const url = new URL(PG_URL);
     url.pathname = `/${PG_DATABASE}_${store}`;

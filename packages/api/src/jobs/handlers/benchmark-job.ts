@@ -31,12 +31,14 @@ export function benchmarkJob(services: JobServices): JobHandler {
     const driver = target?.driver ?? String(input.driver);
     const output = join(workspace, 'results.json');
     let operations = 0;
+    // Jobs queued by an earlier version carry their statements in the row.
+    const setup = Array.isArray(input.setup) ? input.setup.map(String) : typeof input.setupBlob === 'string' ? await setupStatements(services, input.setupBlob) : undefined;
     // Its series on the server's /metrics while it runs, and a minute after (so the last scrape sees its totals).
     const live = services.benchmarkMetrics?.forRun(benchmarkId);
     const run = new BenchmarkService().run({
       trace, driver, output,
       ...(target !== undefined ? { url: target.url } : input.url !== undefined ? { url: String(input.url) } : {}),
-      ...(typeof input.setupBlob === 'string' ? { setup: await setupStatements(services, input.setupBlob) } : {}),
+      ...(setup !== undefined ? { setup } : {}),
       mode: (settings.mode ?? 'replay') as 'replay' | 'closed' | 'open',
       ...(typeof settings.speed === 'number' ? { speed: settings.speed } : settings.speed === 'max' ? { speed: Infinity } : {}),
       ...(typeof settings.durationSeconds === 'number' ? { durationSeconds: settings.durationSeconds } : {}),
