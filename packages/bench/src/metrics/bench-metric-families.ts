@@ -41,8 +41,8 @@ type HistogramChild = ReturnType<Histogram<string>['labels']>;
 export class RunMetrics implements MetricsSink {
   readonly run: string;
   readonly #f: BenchMetricFamilies;
-  /** Label children by template, kind and status (looked up per operation, made once). */
-  readonly #queries = new Map<string, CounterChild>();
+  /** Label children per template (its kind is the template's), for ok and for error: made once, no key built per operation. */
+  readonly #queries = new Map<string, { ok?: CounterChild; error?: CounterChild }>();
   readonly #durations = new Map<string, HistogramChild>();
   readonly #lag: HistogramChild;
   readonly #labels: { template: string; kind: string; status: string }[] = [];
@@ -56,12 +56,13 @@ export class RunMetrics implements MetricsSink {
   }
 
   recordOperation(s: OperationMetric): void {
-    const key = `${s.status}\u0000${s.kind}\u0000${s.template}`;
-    let queries = this.#queries.get(key);
+    let byStatus = this.#queries.get(s.template);
+    if (byStatus === undefined) this.#queries.set(s.template, (byStatus = {}));
+    let queries = byStatus[s.status];
     if (queries === undefined) {
       const labels = { template: s.template, kind: s.kind, status: s.status };
       this.#labels.push(labels);
-      this.#queries.set(key, (queries = this.#f.queries.labels({ run: this.run, ...labels })));
+      byStatus[s.status] = queries = this.#f.queries.labels({ run: this.run, ...labels });
     }
     queries.inc();
     let duration = this.#durations.get(s.kind);

@@ -12,15 +12,6 @@ const KEY_VALUE_PASSWORD = /(^|[\s;,({])((?:ssl)?password|pwd|pass)(\s*=\s*)('(?
  * file stb writes: pass it a URL, an error message or any text that may quote one.
  */
 export function redactSecrets(text: string): string {
-  return redact(text);
-}
-
-/** True when the text holds a password {@link redactSecrets} would hide (URL, query or key=value form). */
-export function containsSecret(text: string): boolean {
-  return redact(text) !== text;
-}
-
-function redact(text: string): string {
   return text
     .replace(URL_PASSWORD, (match, head: string) => {
       // The password ends at the last `@` of the token (a host has none).
@@ -29,4 +20,9 @@ function redact(text: string): string {
     })
     .replace(QUERY_PASSWORD, '$1***')
     .replace(KEY_VALUE_PASSWORD, '$1$2$3***');
+}
+
+/** True when the text holds a password {@link redactSecrets} would hide (URL, query or key=value form). */
+export function containsSecret(text: string): boolean {
+  return redactSecrets(text) !== text;
 }

@@ -5,6 +5,9 @@ import { TYPE } from './columns';
 const COM_STMT_EXECUTE = 0x17;
 const TWO_32 = 2 ** 32;
 
+/** The UTF-8 length of each text value, measured when the packet is sized and used when it is written (reused: the packet is built synchronously). */
+const textBytes: number[] = [];
+
 /** A length-encoded integer's size in bytes. */
 const lenencSize = (n: number): number => (n < 0xfb ? 1 : n < 0x1_00_00 ? 3 : n < 0x1_00_00_00 ? 4 : 9);
 
@@ -25,7 +28,7 @@ export function executePacket(statementId: number, params: readonly ParamValue[]
       if (typeof value === 'boolean') size += 1;
       else if (typeof value === 'number') size += 8;
       else {
-        const bytes = Buffer.byteLength(String(value), 'utf8');
+        const bytes = (textBytes[i] = Buffer.byteLength(String(value), 'utf8'));
         size += lenencSize(bytes) + bytes;
       }
     }
@@ -76,10 +79,9 @@ function payload(statementId: number, params: readonly ParamValue[], size: numbe
       p += 8;
     } else {
       out[t] = TYPE.VAR_STRING;
-      const text = String(value);
-      const bytes = Buffer.byteLength(text, 'utf8');
+      const bytes = textBytes[i]!;
       p = writeLenenc(out, bytes, p);
-      p += out.write(text, p, 'utf8');
+      p += out.write(String(value), p, 'utf8');
     }
   }
   return out;

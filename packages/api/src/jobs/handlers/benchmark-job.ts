@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { text } from 'node:stream/consumers';
 import { BenchmarkService } from '@sqltrace/app';
 import { StbError, type JsonObject } from '@sqltrace/core';
 import { fileToBlob } from '../blob-files';
@@ -8,9 +9,7 @@ import { traceFile } from './trace-file';
 
 /** The setup statements the request gave (stored as a blob beside the run's results). */
 async function setupStatements(services: JobServices, key: string): Promise<string[]> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of await services.blobs.get(key)) chunks.push(chunk as Buffer);
-  return (JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown[]).map(String);
+  return (JSON.parse(await text(await services.blobs.get(key))) as unknown[]).map(String);
 }
 
 /** How long a finished benchmark's series stay on /metrics. */
