@@ -20,6 +20,6 @@ export { runFailure } from './results/run-failure';
 export type { RefusedStatements, SafetyPolicy } from './runner/statement-guard';
 export { StatementGuard } from './runner/statement-guard';
 export { PrometheusMetrics } from './metrics/prometheus-metrics';
-export { BenchMetricFamilies, LATENCY_BUCKETS, RunMetrics } from './metrics/bench-metric-families';
+export { BenchMetricFamilies, RunMetrics } from './metrics/bench-metric-families';
 export { loadDriver } from './drivers/load-driver';
 export { waitUntil } from './runner/wait-until';

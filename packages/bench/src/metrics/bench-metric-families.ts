@@ -2,7 +2,7 @@ import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { MetricsSink, OperationMetric } from '@sqltrace/core';
 
 /** Seconds: sub-millisecond statements get buckets of their own, so p99 of a fast run is not one bucket wide. */
-export const LATENCY_BUCKETS = [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+const LATENCY_BUCKETS = [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
 /**
  * The benchmark metric families on one registry, every series labelled with its `run`: one
