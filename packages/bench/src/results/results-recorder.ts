@@ -69,7 +69,7 @@ export class ResultsRecorder {
 
   record(op: OperationSample, example: string): void {
     const response = op.done - op.intended, service = op.done - op.sent, lag = Math.max(0, op.sent - op.intended);
-    this.#metrics?.recordOperation({ template: op.template, kind: op.kind, status: op.error === undefined ? 'ok' : 'error', responseSeconds: response / 1000, serviceSeconds: service / 1000, scheduleLagSeconds: lag / 1000 });
+    this.#metrics?.recordOperation({ template: op.template, kind: op.kind, status: op.error === undefined ? 'ok' : 'error', ...(op.error !== undefined ? { errorClass: errorClassOf(op.error) } : {}), responseSeconds: response / 1000, serviceSeconds: service / 1000, scheduleLagSeconds: lag / 1000 });
     if (op.intended < this.#measureFrom) return;
     let t = this.#templates.get(op.template);
     if (t === undefined) this.#templates.set(op.template, (t = triple(example)));
@@ -101,7 +101,7 @@ export class ResultsRecorder {
   }
 
   #recordError(error: unknown): void {
-    const errorClass = isDriverError(error) ? error.errorClass : 'internal';
+    const errorClass = errorClassOf(error);
     const code = isDriverError(error) ? error.sqlState : 'internal';
     let e = this.#errors.get(errorClass);
     if (e === undefined) this.#errors.set(errorClass, (e = { count: 0, codes: new Map(), examples: [] }));
@@ -141,4 +141,9 @@ export class ResultsRecorder {
     const all = [...this.#furthestBehind, ...[...this.#sessions].map(([session, s]) => ({ session, ...s }))];
     return furthest(all).map((s) => ({ session: s.session, maxLagMs: Math.round(s.maxLagMs * 1000) / 1000, operations: s.operations }));
   }
+}
+
+/** An error's class as the results and the metrics name it: the driver's error class, else `internal`. */
+function errorClassOf(error: unknown): string {
+  return isDriverError(error) ? error.errorClass : 'internal';
 }

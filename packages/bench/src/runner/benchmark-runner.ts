@@ -4,6 +4,7 @@ import { checkPipeline } from './check-pipeline';
 import { closedLoop } from './closed-mode';
 import { openLoop } from './open-mode';
 import { replay } from './replay-mode';
+import { loopDelayMs } from './loop-delay';
 import { RunContext } from './run-context';
 import { spreadTicks } from './spread-ticks';
 import { StatementGuard, type SafetyPolicy } from './statement-guard';
@@ -164,7 +165,7 @@ export class BenchmarkRunner {
       errorsByClass: context.recorder.errorsByClass(),
       connections: { ...context.connections },
       sessionsBehind: o.mode === 'replay' ? context.recorder.sessionsBehind() : [],
-      eventLoopDelay: { p50: loop.percentile(50) / 1e6, p99: loop.percentile(99) / 1e6, max: loop.max / 1e6 },
+      eventLoopDelay: { p50: loopDelayMs(loop, 50), p99: loopDelayMs(loop, 99), max: loopDelayMs(loop, 100) },
       ...(context.endedEarly !== undefined ? { endedEarly: context.endedEarly } : {}),
       ...(context.interrupted ? { interrupted: true } : {}),
       ...(guard !== undefined ? { refused: guard.toJSON() } : {}),

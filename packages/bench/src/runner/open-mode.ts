@@ -41,7 +41,7 @@ export async function openLoop(pool: readonly TraceEvent[], context: RunContext,
     if (now >= endAt) {
       // Time is up with arrivals still due (the database, or a synchronous driver, fell behind):
       // they were never served.
-      do context.dropped++;
+      do context.drop();
       while (next() < endAt);
       break;
     }
@@ -49,7 +49,7 @@ export async function openLoop(pool: readonly TraceEvent[], context: RunContext,
     // reached (a synchronous driver runs each arrival before the loop sees the next).
     const behind = ((now - at) * settings.rate) / 1000;
     if (limit.pendingCount + behind >= maxWaiting) {
-      context.dropped++;
+      context.drop();
       continue;
     }
     const pause = context.breathe(now);
@@ -59,7 +59,7 @@ export async function openLoop(pool: readonly TraceEvent[], context: RunContext,
     const task = limit(async () => {
       let connection = free.pop() ?? (await context.open());
       if (connection === undefined) {
-        context.dropped++;
+        context.drop();
         return;
       }
       connection = await context.execute(connection, event, intended);

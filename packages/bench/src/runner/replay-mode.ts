@@ -112,7 +112,7 @@ export async function replay(trace: TraceSource, context: RunContext, settings: 
       const { event, intended } = s.queue.shift()!;
       queued--;
       if (s.connection === undefined) {
-        context.dropped++;
+        context.drop();
         continue;
       }
       if (intended !== undefined) await waitUntil(intended, context.signal);
@@ -135,7 +135,7 @@ export async function replay(trace: TraceSource, context: RunContext, settings: 
       // Stopped, or --duration is up: what is left is not run. Dropped: all of it when stopped; at
       // the duration, the statements already due (the run fell behind its schedule) — at --speed
       // max nothing is due at a time.
-      for (const p of s.queue) if (context.stopped || p.intended !== undefined) context.dropped++;
+      for (const p of s.queue) if (context.stopped || p.intended !== undefined) context.drop();
       queued -= s.queue.length;
       s.queue.length = 0;
     }

@@ -1,7 +1,8 @@
-import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
+import type { IntervalHistogram } from 'node:perf_hooks';
 import { DriverError, isDriverError, kindOfStatement, type Driver, type DriverSession, type ExecuteOptions, type MetricsSink, type TraceEvent } from '@sqltrace/core';
 import { ResultsRecorder } from '../results/results-recorder';
 import { RunTimeline } from '../results/run-timeline';
+import { monitorLoopDelay } from './loop-delay';
 
 /** What every mode shares: the clock, the recorder, connections (counted, reopened when lost), the stop signal. */
 
@@ -16,7 +17,7 @@ export class RunContext {
   /** Operations and open connections second by second. */
   readonly timeline: RunTimeline;
   readonly loopDelay: IntervalHistogram;
-  dropped = 0;
+  #dropped = 0;
   endedEarly: string | undefined;
   /** How long a server that went away after the run connected is waited for (ms; default 30 s). */
   reconnectMs = 30_000;
@@ -44,11 +45,20 @@ export class RunContext {
     this.start = start;
     this.timeline = new RunTimeline(start);
     this.recorder = new ResultsRecorder(warmupSeconds > 0 ? this.start + warmupSeconds * 1000 : -Infinity, metrics);
-    this.loopDelay = monitorEventLoopDelay({ resolution: 10 });
-    this.loopDelay.enable();
+    this.loopDelay = monitorLoopDelay();
   }
 
   #lastYield = performance.now();
+
+  /** Operations that were due and not run (counted in the results and on the metrics sink). */
+  get dropped(): number {
+    return this.#dropped;
+  }
+
+  drop(count = 1): void {
+    this.#dropped += count;
+    this.#metrics?.recordDropped?.(count);
+  }
 
   /**
    * Gives the event loop a turn every 5 ms: an embedded driver (SQLite) resolves at once, and a

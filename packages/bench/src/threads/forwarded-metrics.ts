@@ -9,8 +9,8 @@ import type { MetricsSink, OperationMetric } from '@sqltrace/core';
  */
 export interface MetricsBatch {
   readonly type: 'metrics';
-  /** Series (template and kind) first seen since the last batch; they take the next numbers. */
-  readonly newSeries: readonly { readonly template: string; readonly kind: string }[];
+  /** Series (template, kind and a failure's error class) first seen since the last batch; they take the next numbers. */
+  readonly newSeries: readonly Series[];
   readonly count: number;
   /** Per operation: its series' number × 2, + 1 when it failed. */
   readonly codes: Int32Array;
@@ -19,6 +19,14 @@ export interface MetricsBatch {
   readonly scheduleLagSeconds: Float64Array;
   readonly activeSessions: number;
   readonly progress: number;
+  /** Operations dropped since the last batch. */
+  readonly dropped: number;
+}
+
+interface Series {
+  readonly template: string;
+  readonly kind: string;
+  readonly errorClass?: string;
 }
 
 /**
@@ -30,10 +38,11 @@ export interface MetricsBatch {
 export class ForwardedMetrics implements MetricsSink {
   readonly #send: (batch: MetricsBatch, transfer: ArrayBuffer[]) => void;
   readonly #timer: NodeJS.Timeout;
-  /** Series numbers by template, then kind. */
+  /** Series numbers by template, then kind, then error class ('' for none). */
   readonly #series = new Map<string, Map<string, number>>();
   #seriesCount = 0;
-  #newSeries: { template: string; kind: string }[] = [];
+  #newSeries: Series[] = [];
+  #dropped = 0;
   #count = 0;
   #codes = new Int32Array(1024);
   #response = new Float64Array(1024);
@@ -51,10 +60,11 @@ export class ForwardedMetrics implements MetricsSink {
   recordOperation(sample: OperationMetric): void {
     let kinds = this.#series.get(sample.template);
     if (kinds === undefined) this.#series.set(sample.template, (kinds = new Map()));
-    let series = kinds.get(sample.kind);
+    const key = sample.errorClass === undefined ? sample.kind : `${sample.kind}\u0000${sample.errorClass}`;
+    let series = kinds.get(key);
     if (series === undefined) {
-      kinds.set(sample.kind, (series = this.#seriesCount++));
-      this.#newSeries.push({ template: sample.template, kind: sample.kind });
+      kinds.set(key, (series = this.#seriesCount++));
+      this.#newSeries.push(sample.errorClass === undefined ? { template: sample.template, kind: sample.kind } : { template: sample.template, kind: sample.kind, errorClass: sample.errorClass });
     }
     const i = this.#count++;
     if (i === this.#codes.length) this.#grow();
@@ -62,6 +72,10 @@ export class ForwardedMetrics implements MetricsSink {
     this.#response[i] = sample.responseSeconds;
     this.#service[i] = sample.serviceSeconds;
     this.#lag[i] = sample.scheduleLagSeconds;
+  }
+
+  recordDropped(count: number): void {
+    this.#dropped += count;
   }
 
   setActiveSessions(count: number): void {
@@ -77,9 +91,10 @@ export class ForwardedMetrics implements MetricsSink {
     const batch: MetricsBatch = {
       type: 'metrics', newSeries: this.#newSeries, count: n,
       codes: this.#codes.slice(0, n), responseSeconds: this.#response.slice(0, n), serviceSeconds: this.#service.slice(0, n), scheduleLagSeconds: this.#lag.slice(0, n),
-      activeSessions: this.#activeSessions, progress: this.#progress,
+      activeSessions: this.#activeSessions, progress: this.#progress, dropped: this.#dropped,
     };
     this.#newSeries = [];
+    this.#dropped = 0;
     this.#count = 0;
     this.#send(batch, [batch.codes.buffer, batch.responseSeconds.buffer, batch.serviceSeconds.buffer, batch.scheduleLagSeconds.buffer] as ArrayBuffer[]);
   }
@@ -104,18 +119,19 @@ export class ForwardedMetrics implements MetricsSink {
 
 /** The parent's end of one thread's {@link ForwardedMetrics}: its series table, and the batches applied to a sink. */
 export class MetricsReceiver {
-  readonly #series: { template: string; kind: string }[] = [];
+  readonly #series: Series[] = [];
 
   /** Hands every operation of `batch` to `sink` (the gauges are the caller's to combine across threads). */
   apply(batch: MetricsBatch, sink: MetricsSink): void {
     for (const s of batch.newSeries) this.#series.push(s);
     for (let i = 0; i < batch.count; i++) {
       const code = batch.codes[i]!;
-      const { template, kind } = this.#series[code >> 1]!;
+      const { template, kind, errorClass } = this.#series[code >> 1]!;
       sink.recordOperation({
-        template, kind, status: (code & 1) === 1 ? 'error' : 'ok',
+        template, kind, status: (code & 1) === 1 ? 'error' : 'ok', ...(errorClass !== undefined ? { errorClass } : {}),
         responseSeconds: batch.responseSeconds[i]!, serviceSeconds: batch.serviceSeconds[i]!, scheduleLagSeconds: batch.scheduleLagSeconds[i]!,
       });
     }
+    if (batch.dropped > 0) sink.recordDropped?.(batch.dropped);
   }
 }

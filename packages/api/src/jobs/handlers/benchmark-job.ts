@@ -51,6 +51,7 @@ export function benchmarkJob(services: JobServices): JobHandler {
           live?.recordOperation(operation);
           if (++operations % 1_000 === 0) progress({ phase: 'run', operations });
         },
+        recordDropped: (count) => live?.recordDropped(count),
         setActiveSessions: (count) => live?.setActiveSessions(count),
         setProgress: (ratio) => {
           live?.setProgress(ratio);
@@ -59,6 +60,7 @@ export function benchmarkJob(services: JobServices): JobHandler {
       },
     });
     const { results, failure } = await run.finally(() => {
+      live?.end();
       if (live !== undefined) setTimeout(() => live.remove(), LINGER_MS).unref();
     });
     await fileToBlob(services.blobs, output, `benchmarks/${benchmarkId}/results.json`);
