@@ -41,6 +41,11 @@ Exit codes: 0 a complete run; 1 a run that ended early, measured nothing or fail
     duration: Flags.string({ char: 'd', summary: 'Stop after this long, e.g. 60s, 5m (closed/open default 10s; replay: default the whole trace — statements not started by then are not run, and those already due count as dropped).' }),
     warmup: Flags.string({ summary: 'Run but do not record the first part, e.g. 10s.' }),
     'metrics-port': Flags.integer({ summary: 'Serve Prometheus metrics on this port (/metrics) while the run goes; every series is labelled run=<--label, else the start time>.' }),
+    'metrics-push': Flags.string({ summary: 'Push the metrics to this Prometheus Pushgateway (e.g. http://127.0.0.1:9091) every --metrics-push-interval and at the end, grouped by job="stb", run and instance (this host): a run shorter than a scrape interval is seen too.' }),
+    'metrics-push-interval': Flags.string({ summary: 'How often to push while the run goes (0: only at the end).', default: '10s' }),
+    'metrics-push-delete': Flags.boolean({ summary: 'Delete the run\'s group from the Pushgateway at the end (after the final push and --metrics-linger).' }),
+    'metrics-linger': Flags.string({ summary: 'After the run, keep /metrics up (and the pushed group) this long, so the last scrape sees the totals, e.g. 15s.', default: '0s' }),
+    'metrics-templates': Flags.integer({ summary: 'Templates with series of their own (the top N by time); the rest are summed as template="other".', default: 20 }),
     label: Flags.string({ summary: 'A name for this run in results and comparisons.' }),
     output: Flags.string({ char: 'o', summary: 'Results file (JSON).' }),
     allow: Flags.string({ summary: 'Send these classes too: admin (server configuration, roles, databases, files, shutdown), ddl (destructive DDL). Comma-separated.', multiple: true, delimiter: ',', options: ['admin', 'ddl'] }),
@@ -54,16 +59,7 @@ Exit codes: 0 a complete run; 1 a run that ended early, measured nothing or fail
     // Before the run, not after minutes of it.
     if (flags.output !== undefined) checkOutputPath(flags.output, [args.trace]);
     const service = new BenchmarkService();
-    // Every series carries the run's name (its --label, else when it started): a dashboard tells runs apart.
-    const prometheus = flags['metrics-port'] !== undefined ? new PrometheusMetrics({ run: flags.label ?? new Date().toISOString().replace(/\.\d+Z$/, 'Z') }) : undefined;
-    if (prometheus) {
-      const wanted = flags['metrics-port']!;
-      if (!(Number.isInteger(wanted) && wanted >= 0 && wanted <= 65_535)) throw new StbError('E_USAGE', `--metrics-port must be a port number from 0 to 65535, got ${wanted}`);
-      const port = await prometheus.listen(wanted).catch((error: NodeJS.ErrnoException) => {
-        throw new StbError('E_USAGE', `--metrics-port ${wanted}: ${error.code === 'EADDRINUSE' ? 'the port is in use' : error.code === 'EACCES' ? 'not allowed to listen on it' : (error.code ?? error.message)}`, { hint: 'Choose another port, or 0 for any free one' });
-      });
-      this.warnLine(`metrics on http://127.0.0.1:${port}/metrics`);
-    }
+    const prometheus = await this.#prometheus(flags);
     // Ctrl-C / SIGTERM: stop starting statements, let those in flight finish (5 s at most), keep the results.
     const controller = new AbortController();
     let stoppedBy: NodeJS.Signals | undefined;
@@ -105,7 +101,9 @@ Exit codes: 0 a complete run; 1 a run that ended early, measured nothing or fail
     } catch (error) {
       throw error instanceof OptionError ? error.named(`--${error.field}`) : error;
     } finally {
-      await metrics?.close();
+      if (prometheus !== undefined && !['0', '0s'].includes(flags['metrics-linger'].trim())) this.warnLine(`keeping the metrics up for ${flags['metrics-linger']} (--metrics-linger)`);
+      // A failed final push is said, not fatal: the run and its results stand.
+      await metrics?.close()?.catch((error: unknown) => this.warnLine(error instanceof Error ? error.message : String(error)));
     }
     const { results, failure } = outcome;
     this.say(renderResultsSummary(results));
@@ -116,6 +114,37 @@ Exit codes: 0 a complete run; 1 a run that ended early, measured nothing or fail
     }
     if (stoppedBy !== undefined) process.exitCode = signalExitCode(stoppedBy);
     return results;
+  }
+
+  /** The Prometheus side of a run (--metrics-*): served, pushed, or neither (undefined). */
+  async #prometheus(flags: { 'metrics-port'?: number; 'metrics-push'?: string; 'metrics-push-interval': string; 'metrics-push-delete': boolean; 'metrics-linger': string; 'metrics-templates': number; label?: string }): Promise<PrometheusMetrics | undefined> {
+    const port = flags['metrics-port'], push = flags['metrics-push'];
+    if (port === undefined && push === undefined) return undefined;
+    if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port <= 65_535)) throw new StbError('E_USAGE', `--metrics-port must be a port number from 0 to 65535, got ${port}`);
+    const templates = flags['metrics-templates'];
+    if (!(Number.isInteger(templates) && templates >= 0)) throw new StbError('E_USAGE', `--metrics-templates must be a whole number ≥ 0, got ${templates}`);
+    const seconds = (value: string, flag: string): number => (/^\s*0+(\.0*)?\s*[a-z]*\s*$/i.test(value) ? 0 : parseDuration(value, flag));
+    let prometheus: PrometheusMetrics;
+    try {
+      prometheus = new PrometheusMetrics({
+        // Every series carries the run's name (its --label, else when it started): a dashboard tells runs apart.
+        run: flags.label ?? new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+        templateSeries: templates,
+        lingerMs: seconds(flags['metrics-linger'], '--metrics-linger') * 1000,
+        ...(push !== undefined ? { push: { url: push, intervalMs: seconds(flags['metrics-push-interval'], '--metrics-push-interval') * 1000, deleteAtEnd: flags['metrics-push-delete'], onError: (error: Error) => this.warnLine(error.message) } } : {}),
+      });
+    } catch (error) {
+      if (error instanceof RangeError) throw new StbError('E_USAGE', `--metrics-push: ${error.message}`);
+      throw error;
+    }
+    if (port !== undefined) {
+      const bound = await prometheus.listen(port).catch((error: NodeJS.ErrnoException) => {
+        throw new StbError('E_USAGE', `--metrics-port ${port}: ${error.code === 'EADDRINUSE' ? 'the port is in use' : error.code === 'EACCES' ? 'not allowed to listen on it' : (error.code ?? error.message)}`, { hint: 'Choose another port, or 0 for any free one' });
+      });
+      this.warnLine(`metrics on http://127.0.0.1:${bound}/metrics (run="${prometheus.run}")`);
+    }
+    if (push !== undefined) this.warnLine(`metrics pushed to ${push} (job="stb", run="${prometheus.run}")`);
+    return prometheus;
   }
 }
 

@@ -34,6 +34,10 @@ export class BenchProgress implements MetricsSink {
     this.#next?.recordOperation(sample);
   }
 
+  recordDropped(count: number): void {
+    this.#next?.recordDropped?.(count);
+  }
+
   setActiveSessions(count: number): void {
     this.#sessions = count;
     this.#next?.setActiveSessions(count);
