@@ -1,5 +1,5 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { networkInterfaces, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import pg from 'pg';
@@ -280,6 +280,38 @@ describe('REST API: a restart mid-job', () => {
     } finally {
       await restarted.close();
       await repository2.close();
+    }
+  });
+});
+
+describe('REST API: /metrics for a Prometheus on another machine', () => {
+  /** This machine's first non-loopback IPv4 address: a request to it comes from it, not from 127.0.0.1. */
+  const external = Object.values(networkInterfaces()).flat().find((a) => a !== undefined && a.family === 'IPv4' && !a.internal)?.address;
+  if (external === undefined) {
+    const message = '\n!!! no non-loopback IPv4 address here: the test of /metrics from another address is SKIPPED !!!\n';
+    if (process.env.CI === 'true') throw new Error(`${message}(CI=true: it must run)`);
+    console.warn(message);
+  }
+
+  (external !== undefined ? it : it.skip)('answers from another address only with a valid bearer token (403 without one)', async () => {
+    const { repository: repo } = await openRepository(`sqlite:${join(dir, 'metrics-remote.db')}`);
+    const remote = await createApiServer({ repository: repo, blobs: new FsBlobStore(join(dir, 'blobs-metrics-remote')) });
+    try {
+      await remote.listen({ host: '0.0.0.0', port: 0 });
+      const port = (remote.server.address() as { port: number }).port;
+      const scrapeToken = (await issueToken(repo, 'prometheus')).token;
+      const without = await fetch(`http://${external}:${port}/metrics`);
+      expect(without.status).toBe(403);
+      expect(((await without.json()) as { error: { message: string } }).error.message).toMatch(/loopback, or with a valid bearer token/);
+      expect((await fetch(`http://${external}:${port}/metrics`, { headers: { authorization: 'Bearer not-a-token-at-all' } })).status).toBe(403);
+      const withToken = await fetch(`http://${external}:${port}/metrics`, { headers: { authorization: `Bearer ${scrapeToken}` } });
+      expect(withToken.status).toBe(200);
+      expect(await withToken.text()).toMatch(/^stb_api_requests_total\{/m);
+      // From this machine, as before: no token needed.
+      expect((await fetch(`http://127.0.0.1:${port}/metrics`)).status).toBe(200);
+    } finally {
+      await remote.close();
+      await repo.close();
     }
   });
 });

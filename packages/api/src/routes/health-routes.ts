@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { authenticate } from '../auth/api-tokens';
 import type { RouteContext } from './route-context';
 
 /** Health (the store answers) and Prometheus metrics of the server, its jobs and the benchmarks running. */
@@ -15,9 +16,13 @@ export function healthRoutes({ repository, metrics }: RouteContext): FastifyPlug
     });
 
     app.get('/metrics', { schema: { security: [], hide: true } }, async (request, reply) => {
-      // Only from this machine: the jobs' inputs are not secret, but their numbers are nobody else's business.
+      // From this machine, or with a token (a Prometheus elsewhere: its scrape config's `authorization`):
+      // the jobs' inputs are not secret, but their numbers are nobody else's business.
       const ip = request.socket.remoteAddress ?? '';
-      if (!/^(127\.|::1$|::ffff:127\.)/.test(ip)) return reply.code(403).send({ error: { code: 'E_AUTH', message: '/metrics answers on loopback only' } });
+      const local = /^(127\.|::1$|::ffff:127\.)/.test(ip);
+      if (!local && (await authenticate(repository, request.headers.authorization)) === undefined) {
+        return reply.code(403).send({ error: { code: 'E_AUTH', message: '/metrics answers on loopback, or with a valid bearer token (Prometheus: authorization.credentials_file in the scrape config)' } });
+      }
       return reply.type(metrics.registry.contentType).send(await metrics.registry.metrics());
     });
   };
