@@ -3,6 +3,7 @@ import mysql from 'mysql2/promise';
 import type { TraceEvent, TraceSource } from '@sqltrace/core';
 import { BenchmarkRunner } from '@sqltrace/bench';
 import { MysqlDriver } from '@sqltrace/driver-mysql';
+import { deadlockTrace } from './deadlock-trace';
 
 /** MariaDB beside PostgreSQL's tests: a user's connection limit, and a connection killed mid-run. */
 const URL = process.env.STB_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/test';
@@ -46,6 +47,29 @@ async function selectUser(name: string, limits = ''): Promise<void> {
 }
 
 describe('BenchmarkRunner on MariaDB', () => {
+  myIt('a transaction the server rolls back (deadlock) is not replayed on: the rest runs in no transaction, so it is skipped and counted', async () => {
+    await admin(async (c) => {
+      await c.query('DROP TABLE IF EXISTS stb_dl_rows, stb_dl_log');
+      await c.query('CREATE TABLE stb_dl_rows (id int PRIMARY KEY, v int) ENGINE=InnoDB');
+      await c.query('INSERT INTO stb_dl_rows VALUES (1, 0), (2, 0)');
+      await c.query('CREATE TABLE stb_dl_log (who varchar(10)) ENGINE=InnoDB');
+    });
+    const driver = new MysqlDriver({ url: URL });
+    try {
+      const results = await new BenchmarkRunner({ driver, target: 'mariadb', mode: 'replay', speed: 1 }).run(deadlockTrace('stb_dl_rows', 'stb_dl_log'));
+      // One deadlock (1213, 40001); before, the victim's INSERT ran on its own, outside any transaction, and was committed.
+      expect(results.errorsByClass.map((e) => [e.errorClass, e.codes])).toEqual([['40', { '40001': 1 }]]);
+      expect(results.rolledBack).toEqual({ transactions: 1, statementsSkipped: 1 });
+      const [logged] = await admin((c) => c.query('SELECT who FROM stb_dl_log'));
+      expect(logged).toHaveLength(1);
+      const [rows] = await admin((c) => c.query('SELECT v FROM stb_dl_rows ORDER BY id'));
+      expect((rows as { v: number }[]).map((r) => r.v)).toEqual([1, 1]);
+    } finally {
+      await driver.destroy();
+      await admin((c) => c.query('DROP TABLE IF EXISTS stb_dl_rows, stb_dl_log'));
+    }
+  });
+
   myIt('a log with more sessions at once than a user may open goes on: at MAX_USER_CONNECTIONS (error 1203) sessions wait their turn', async () => {
     await selectUser('stb_four', 'WITH MAX_USER_CONNECTIONS 4');
     const url = new globalThis.URL(URL);

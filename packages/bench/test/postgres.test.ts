@@ -6,6 +6,7 @@ import { BenchmarkRunner } from '@sqltrace/bench';
 import { PostgresDriver } from '@sqltrace/driver-postgres';
 import { LogParser } from '@sqltrace/parser';
 import { corporaDescribe, corpus } from '@sqltrace/fixtures/src/corpora';
+import { deadlockTrace } from './deadlock-trace';
 
 const URL = process.env.STB_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
@@ -48,6 +49,25 @@ if (!up) {
 const pgIt = up ? it : it.skip;
 
 describe('BenchmarkRunner on PostgreSQL', () => {
+  pgIt('a transaction the server rolls back (deadlock) is not replayed on: the rest of it is skipped and counted, no 25P02 after it', async () => {
+    await admin((c) => c.query('DROP TABLE IF EXISTS stb_dl_rows, stb_dl_log; CREATE TABLE stb_dl_rows (id int PRIMARY KEY, v int); INSERT INTO stb_dl_rows VALUES (1, 0), (2, 0); CREATE TABLE stb_dl_log (who text)'));
+    const driver = new PostgresDriver({ url: URL });
+    try {
+      const results = await new BenchmarkRunner({ driver, target: 'pg', mode: 'replay', speed: 1 }).run(deadlockTrace('stb_dl_rows', 'stb_dl_log'));
+      // One deadlock (40P01), nothing else failed; the victim's INSERT not sent, its COMMIT sent (a rollback).
+      expect(results.errorsByClass.map((e) => [e.errorClass, e.codes])).toEqual([['40', { '40P01': 1 }]]);
+      expect(results.rolledBack).toEqual({ transactions: 1, statementsSkipped: 1 });
+      expect(results.operations).toBe(9);
+      const logged = await admin((c) => c.query<{ who: string }>('SELECT who FROM stb_dl_log'));
+      expect(logged.rows).toHaveLength(1);
+      const rows = await admin((c) => c.query<{ v: number }>('SELECT v FROM stb_dl_rows ORDER BY id'));
+      expect(rows.rows.map((r) => r.v)).toEqual([1, 1]); // the winner's two updates only
+    } finally {
+      await driver.destroy();
+      await admin((c) => c.query('DROP TABLE IF EXISTS stb_dl_rows, stb_dl_log'));
+    }
+  });
+
   pgIt('open loop: a one-second stall shows in the response-time p99, not in the service-time p99 (no coordinated omission)', async () => {
     await admin((c) => c.query('DROP TABLE IF EXISTS stb_co; CREATE TABLE stb_co (id int primary key); INSERT INTO stb_co SELECT generate_series(1, 1000)'));
     const pool = Array.from({ length: 50 }, (_, i): TraceEvent => ({ ts: i, session: 's', sql: 'SELECT count(*) FROM stb_co WHERE id = $1', params: [i + 1], templateId: 'probe' }));
@@ -243,7 +263,9 @@ corporaDescribe('bench')('replaying a pgbench TPC-B log with lock waits (pgbadge
     const results = await new BenchmarkRunner({ driver, target: 'pg', mode: 'replay', speed: 200, concurrency: 40 }).run(source(events, 'light.postgres.log'));
     await driver.destroy();
     expect(results.endedEarly).toBeUndefined();
-    expect(results.operations).toBe(events.length);
+    // Every statement run, but the rest of a transaction PostgreSQL rolled back (skipped, counted).
+    expect(results.operations + (results.rolledBack?.statementsSkipped ?? 0)).toBe(events.length);
+    expect(results.rolledBack?.transactions ?? 0).toBeLessThanOrEqual(results.errorsByClass.find((e) => e.errorClass === '40')?.count ?? 0);
     expect(results.connections.opened).toBeGreaterThanOrEqual(sessions); // idle sessions disconnect and come back
     // This log was captured with a duration threshold: 143 of its sessions lack a BEGIN or an END,
     // so replayed transactions span several of pgbench's and PostgreSQL now and then breaks a real

@@ -74,6 +74,12 @@ export interface BenchResults extends LatencyTriple {
   readonly interrupted?: boolean;
   /** Statements the safety policy kept from the target (absent when the run had no policy). */
   readonly refused?: RefusedStatements;
+  /**
+   * Transactions the server rolled back mid-way (a deadlock or serialization failure, SQLSTATE
+   * class 40) and the statements of them not sent after it (up to the COMMIT or ROLLBACK that
+   * ends each, which is sent): absent when none was.
+   */
+  readonly rolledBack?: { readonly transactions: number; readonly statementsSkipped: number };
   /** Operations and open connections second by second (absent in results of earlier versions). */
   readonly timeline?: RunTimelineJson;
   /** The load generator's own health: event-loop delay while the run went, ms. */

@@ -112,6 +112,7 @@ export function mergeResults(parts: readonly BenchResults[]): BenchResults {
     eventLoopDelay: { p50: max((p) => p.eventLoopDelay.p50), p99: max((p) => p.eventLoopDelay.p99), max: max((p) => p.eventLoopDelay.max) },
     ...(endedEarly !== undefined ? { endedEarly } : {}),
     ...(parts.some((p) => p.interrupted) ? { interrupted: true } : {}),
+    ...(parts.some((p) => p.rolledBack !== undefined) ? { rolledBack: { transactions: sum((p) => p.rolledBack?.transactions ?? 0), statementsSkipped: sum((p) => p.rolledBack?.statementsSkipped ?? 0) } } : {}),
     templates: [...templates]
       .sort((a, b) => b[1].operations - a[1].operations)
       .map(([template, t]): TemplateResults => {

@@ -15,6 +15,7 @@ export function renderResultsSummary(r: BenchResults, maxTemplates = 15): string
     const kinds = [...new Set(r.refused.templates.map((t) => t.what))].slice(0, 5).join(', ');
     lines.push(`REFUSED: ${int(r.refused.statements)} statements not sent (${classes}: ${kinds}) — send them with --allow ${Object.keys(r.refused.byEffect).join(',')}`);
   }
+  if (r.rolledBack !== undefined) lines.push(`rolled back by the server (deadlock or serialization failure): ${int(r.rolledBack.transactions)} transactions — the rest of each, ${int(r.rolledBack.statementsSkipped)} statements, not sent`);
   lines.push('');
   const header = ['', 'ops', 'p50', 'p90', 'p99', 'p99.9', 'max (ms)'];
   const row = (name: string, ops: number, l: LatencySummary) => [name, int(ops), ms(l.p50), ms(l.p90), ms(l.p99), ms(l.p999), ms(l.max)];

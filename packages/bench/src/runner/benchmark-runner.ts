@@ -169,6 +169,7 @@ export class BenchmarkRunner {
       ...(context.endedEarly !== undefined ? { endedEarly: context.endedEarly } : {}),
       ...(context.interrupted ? { interrupted: true } : {}),
       ...(guard !== undefined ? { refused: guard.toJSON() } : {}),
+      ...(context.transactions.rolledBack.transactions > 0 ? { rolledBack: { ...context.transactions.rolledBack } } : {}),
       timeline: context.timeline.toJSON(),
       templates: context.recorder.templates(),
       histograms: { responseTime: overall.response.encode(), serviceTime: overall.service.encode(), scheduleLag: overall.lag.encode() },

@@ -3,6 +3,7 @@ import { DriverError, isDriverError, kindOfStatement, type Driver, type DriverSe
 import { ResultsRecorder } from '../results/results-recorder';
 import { RunTimeline } from '../results/run-timeline';
 import { monitorLoopDelay } from './loop-delay';
+import { TransactionTracker } from './transaction-tracker';
 
 /** What every mode shares: the clock, the recorder, connections (counted, reopened when lost), the stop signal. */
 
@@ -17,6 +18,8 @@ export class RunContext {
   /** Operations and open connections second by second. */
   readonly timeline: RunTimeline;
   readonly loopDelay: IntervalHistogram;
+  /** Explicit transactions per connection: the rest of one the server rolled back is skipped. */
+  readonly transactions = new TransactionTracker();
   #dropped = 0;
   endedEarly: string | undefined;
   /** How long a server that went away after the run connected is waited for (ms; default 30 s). */
@@ -145,6 +148,8 @@ export class RunContext {
    * flight on it), or undefined when the database is gone.
    */
   async execute(session: DriverSession, event: TraceEvent, intended: number): Promise<DriverSession | undefined> {
+    const template = event.templateId ?? event.sql;
+    if (this.transactions.skips(session, template, event.sql)) return session;
     const sent = performance.now();
     let error: unknown;
     try {
@@ -154,10 +159,10 @@ export class RunContext {
     }
     const done = performance.now();
     this.timeline.operation(done);
-    const template = event.templateId ?? event.sql;
     let kind = this.#kinds.get(template);
     if (kind === undefined) this.#kinds.set(template, (kind = kindOfStatement(event.sql)));
     this.recorder.record({ template, kind, session: event.session, intended, sent, done, error, prepared: event.prepared === true }, event.sql);
+    this.transactions.ran(session, template, event.sql, error);
     if (error !== undefined && isDriverError(error) && error.connectionLost) {
       let replacement = this.#replacements.get(session);
       if (replacement === undefined) this.#replacements.set(session, (replacement = this.#reopen(session)));
