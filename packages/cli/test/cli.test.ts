@@ -25,6 +25,24 @@ describe('stb', () => {
     expect(help.stdout).toMatch(/EXAMPLES/);
   });
 
+  it('help for a command, a did-you-mean for a mistyped one, --version, and shell completion', () => {
+    const help = stb(['help', 'bench']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/^USAGE\n  \$ stb bench TRACE/m);
+    expect(help.stdout).toMatch(/--metrics-push=<value>/);
+    for (const [typed, meant] of [['valdate', 'validate'], ['bnech', 'bench'], ['templ', 'templates']]) {
+      const r = stb([typed!, 'x.jsonl']);
+      expect(r.code).toBe(127);
+      expect(r.stderr.replace(/\s*›\s*/g, ' ')).toMatch(new RegExp(`${typed} is not a stb command\\. Did you mean ${meant}\\?`));
+    }
+    expect(stb(['xyzzy']).stderr).not.toMatch(/Did you mean/);
+    const version = stb(['--version']);
+    expect(version.stdout).toMatch(/^@sqltrace\/cli\/\d+\.\d+\.\d+ linux-x64 node-v\d+/);
+    const completion = stb(['autocomplete', 'script', 'bash']);
+    expect(completion.code).toBe(0);
+    expect(completion.stdout).toMatch(/stb autocomplete setup/);
+  });
+
   it('parse writes every event with templateId and params, and accounts for every line', () => {
     const out = join(dir, 'errlog.jsonl');
     const r = stb(['parse', join(FIXTURES, 'errlog'), '-o', out]);
