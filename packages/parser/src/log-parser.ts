@@ -39,7 +39,11 @@ export interface ParseLogOptions {
   readonly onFormat?: (format: LogFormat, dialect: 'postgres' | 'mysql' | 'sqlite') => void;
   readonly onWarning?: (warning: ParseWarning) => void;
   /** Called after each batch with the bytes read so far (compressed bytes for archives). */
-  readonly onProgress?: (progress: { bytesRead: number; totalBytes: number | undefined; lines: number; events: number }) => void;
+  /**
+   * Progress, after each batch: `bytesRead` of the file as stored (compressed or not; of
+   * `totalBytes`), `textBytes` of log text read (decompressed), lines and statements so far.
+   */
+  readonly onProgress?: (progress: { bytesRead: number; totalBytes: number | undefined; textBytes: number; lines: number; events: number }) => void;
 }
 
 const MAX_WARNINGS = 100;
@@ -138,6 +142,7 @@ export class LogParser implements TraceSource {
 
     let reader: LogReader | undefined;
     let bytesRead = 0;
+    let textBytes = 0;
     input.raw.on('data', (chunk: Buffer) => {
       bytesRead += chunk.length;
     });
@@ -146,6 +151,7 @@ export class LogParser implements TraceSource {
       maxLineLength: options.maxLineLength,
       signal: options.signal,
       onWarning: (w) => warn(w.line, w.message),
+      onChunk: (n) => (textBytes += n),
       // In no batch, but read: counted as skipped, so that used + skipped = read stays exact.
       onLongLine: (line) => {
         longLines++;
@@ -170,7 +176,7 @@ export class LogParser implements TraceSource {
           out = [];
           yield events;
         }
-        options.onProgress?.({ bytesRead, totalBytes: input.sizeBytes, lines: summary.totalLines, events: summary.events });
+        options.onProgress?.({ bytesRead, totalBytes: input.sizeBytes, textBytes, lines: summary.totalLines, events: summary.events });
       }
       if (reader === undefined && longLines > 0) {
         throw new StbError('E_FORMAT', `${this.name}: no line to read — ${longLines === 1 ? 'its one line is' : `all ${longLines} lines are`} longer than ${options.maxLineLength ?? DEFAULT_MAX_LINE_LENGTH} characters`, { hint: 'Is this a query log? A log has one entry per line, or a few' });

@@ -11,7 +11,7 @@ export interface ParseLogsToTraceOptions extends Omit<ParseLogOptions, 'onProgre
   readonly header?: boolean;
   /** Name and version of the writer, recorded in the header. */
   readonly generator?: string;
-  readonly onProgress?: (progress: { file: string; bytesRead: number; totalBytes: number | undefined; lines: number; events: number }) => void;
+  readonly onProgress?: (progress: { file: string; bytesRead: number; totalBytes: number | undefined; textBytes: number; lines: number; events: number }) => void;
   /** Worker threads for normalizing and encoding (default 1: reading and parsing keep the main thread). 0 runs everything inline. */
   readonly threads?: number;
 }

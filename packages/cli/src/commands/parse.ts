@@ -65,7 +65,9 @@ Every event gets its templateId and its literals as params. Every input line is 
         progress.update(() => {
           const seconds = (performance.now() - started) / 1000;
           const share = p.totalBytes ? ` ${((100 * p.bytesRead) / p.totalBytes).toFixed(0)}%` : '';
-          return `parsing ${basename(p.file)} ${megabytes(p.bytesRead)}${share}  ${int(p.lines)} lines  ${int(p.events)} statements  ${rate(p.events / seconds)}/s`;
+          // Compressed input: the log text read and its rate, with the file's own bytes beside them.
+          const compressed = p.textBytes > p.bytesRead * 1.05 ? ` (${megabytes(p.bytesRead)} compressed, ${megabytes(p.bytesRead / seconds)}/s)` : '';
+          return `parsing ${basename(p.file)} ${megabytes(p.textBytes)} ${megabytes(p.textBytes / seconds)}/s${compressed}${share}  ${int(p.lines)} lines  ${int(p.events)} statements  ${rate(p.events / seconds)}/s`;
         }),
     }).finally(() => progress.clear());
 

@@ -25,6 +25,8 @@ export interface LineBatchOptions {
   readonly onLongLine?: (line: number) => void;
   /** Stops the read when aborted. */
   readonly signal?: AbortSignal;
+  /** Told the size of every chunk read (decompressed bytes): progress through the text. */
+  readonly onChunk?: (bytes: number) => void;
   /**
    * Give each line storage of its own (default true), so a line kept for long does not keep its
    * whole read chunk alive. A reader that is done with each line at once (JSON.parse makes new
@@ -78,6 +80,7 @@ export async function* readLineBatches(stream: Readable, options: LineBatchOptio
   try {
     for await (const chunk of stream) {
       options.signal?.throwIfAborted();
+      options.onChunk?.((chunk as Buffer | string).length);
       // Logs are mostly ASCII: copying bytes (latin1) is far cheaper than UTF-8 decoding. Bytes a
       // previous chunk left mid-character cannot be completed by ASCII: end() flushes them.
       const text = typeof chunk === 'string' ? chunk : isAscii(chunk as Buffer) ? decoder.end() + (chunk as Buffer).toString('latin1') : decoder.write(chunk as Buffer);
