@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TraceFileSource, type TraceEvent, type TraceSource } from '@sqltrace/core';
+import { TraceFileSource, type Driver, type TraceEvent, type TraceSource } from '@sqltrace/core';
 import { BenchmarkRunner, LatencyHistogram, PrometheusMetrics, loadDriver, renderComparison, renderResultsSummary } from '@sqltrace/bench';
 import { SqliteDriver } from '@sqltrace/driver-sqlite';
 
@@ -14,6 +14,32 @@ async function sqlite(): Promise<SqliteDriver> {
   await driver.prepare!(['CREATE TABLE items (id INTEGER PRIMARY KEY, n INTEGER)', 'INSERT INTO items SELECT value, 0 FROM (WITH RECURSIVE c(value) AS (SELECT 1 UNION ALL SELECT value + 1 FROM c WHERE value < 1000) SELECT value FROM c)']);
   return driver;
 }
+
+describe('open loop at the end of its time', () => {
+  it('serves the arrival the loop reaches late (after the end, though due before it), and drops only those it never reached', async () => {
+    // 100 regular arrivals a second for 0.5 s: due at 10, 20, … 490 ms. The 45th (450 ms) blocks the
+    // event loop until ~510 ms: the loop then reaches the one due at 460 ms late (served, with its
+    // lag) and never reaches 470, 480, 490 (dropped).
+    let calls = 0;
+    const driver: Driver = {
+      name: 'blocking', dialect: 'sqlite',
+      open: async () => ({
+        execute: async () => {
+          if (++calls === 45) {
+            const until = performance.now() + 60;
+            while (performance.now() < until); // a synchronous driver's long statement
+          }
+          return { rowCount: 0 };
+        },
+        close: async () => undefined,
+      }),
+      destroy: async () => undefined,
+    };
+    const r = await new BenchmarkRunner({ driver, target: 'fake', mode: 'open', rate: 100, arrivals: 'regular', concurrency: 1, durationSeconds: 0.5 }).run(source([{ ts: 1, session: 'a', sql: 'SELECT 1', templateId: 'one' }]));
+    expect({ operations: r.operations, dropped: r.dropped }).toEqual({ operations: 46, dropped: 3 });
+    expect(r.scheduleLag.max).toBeGreaterThan(40);
+  });
+});
 
 describe('LatencyHistogram', () => {
   it('summarizes in ms and merges exactly through its encoded form', () => {

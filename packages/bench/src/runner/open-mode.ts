@@ -38,24 +38,23 @@ export async function openLoop(pool: readonly TraceEvent[], context: RunContext,
     if (next() >= endAt) break;
     await waitUntil(at, context.signal);
     const now = performance.now();
-    if (now >= endAt) {
-      // Time is up with arrivals still due (the database, or a synchronous driver, fell behind):
-      // they were never served.
-      do context.drop();
-      while (next() < endAt);
-      break;
-    }
+    const intended = at;
+    // Time is up (a timer that fired late, or the database or a synchronous driver fell behind):
+    // this arrival, due within the run, is served late (its lag says how late); those after it
+    // that were due too were never reached.
+    const timeUp = now >= endAt;
+    if (timeUp) while (next() < endAt) context.drop();
     // Waiting: those queued for a connection, and those already due that this loop has not
     // reached (a synchronous driver runs each arrival before the loop sees the next).
-    const behind = ((now - at) * settings.rate) / 1000;
+    const behind = ((now - intended) * settings.rate) / 1000;
     if (limit.pendingCount + behind >= maxWaiting) {
       context.drop();
+      if (timeUp) break;
       continue;
     }
     const pause = context.breathe(now);
     if (pause) await pause;
     const event = pool[i++ % pool.length]!;
-    const intended = at;
     const task = limit(async () => {
       let connection = free.pop() ?? (await context.open());
       if (connection === undefined) {
@@ -67,6 +66,7 @@ export async function openLoop(pool: readonly TraceEvent[], context: RunContext,
     });
     inFlight.add(task);
     void task.finally(() => inFlight.delete(task));
+    if (timeUp) break;
   }
   await Promise.all(inFlight);
   for (const connection of free) await context.close(connection);
