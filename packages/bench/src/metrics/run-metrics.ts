@@ -9,6 +9,9 @@ export interface TemplateCounts {
   seconds: number;
   /** Shown under its own name (one of the top templates by time); once shown, it stays. */
   shown: boolean;
+  /** Its kind's histograms (found once, when the template is first seen). */
+  readonly response: BucketCounts;
+  readonly service: BucketCounts;
 }
 
 /**
@@ -39,7 +42,7 @@ export class RunMetrics implements MetricsSink {
 
   recordOperation(s: OperationMetric): void {
     let t = this.templates.get(s.template);
-    if (t === undefined) this.templates.set(s.template, (t = { kind: s.kind, ok: 0, error: 0, seconds: 0, shown: false }));
+    if (t === undefined) this.templates.set(s.template, (t = this.#newTemplate(s.kind)));
     if (s.status === 'ok') t.ok++;
     else {
       t.error++;
@@ -47,14 +50,18 @@ export class RunMetrics implements MetricsSink {
       this.errors.set(errorClass, (this.errors.get(errorClass) ?? 0) + 1);
     }
     t.seconds += s.responseSeconds;
-    let response = this.response.get(s.kind);
-    if (response === undefined) {
-      this.response.set(s.kind, (response = new BucketCounts()));
-      this.service.set(s.kind, new BucketCounts());
-    }
-    response.observe(s.responseSeconds);
-    this.service.get(s.kind)!.observe(s.serviceSeconds);
+    t.response.observe(s.responseSeconds);
+    t.service.observe(s.serviceSeconds);
     this.lag.observe(s.scheduleLagSeconds);
+  }
+
+  #newTemplate(kind: string): TemplateCounts {
+    let response = this.response.get(kind), service = this.service.get(kind);
+    if (response === undefined || service === undefined) {
+      this.response.set(kind, (response = new BucketCounts()));
+      this.service.set(kind, (service = new BucketCounts()));
+    }
+    return { kind, ok: 0, error: 0, seconds: 0, shown: false, response, service };
   }
 
   recordDropped(count: number): void {

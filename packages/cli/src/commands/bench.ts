@@ -59,7 +59,8 @@ Exit codes: 0 a complete run; 1 a run that ended early, measured nothing or fail
     // Before the run, not after minutes of it.
     if (flags.output !== undefined) checkOutputPath(flags.output, [args.trace]);
     const service = new BenchmarkService();
-    const prometheus = await this.#prometheus(flags);
+    const lingerSeconds = parseDuration(flags['metrics-linger'], '--metrics-linger', { allowZero: true });
+    const prometheus = await this.#prometheus(flags, lingerSeconds);
     // Ctrl-C / SIGTERM: stop starting statements, let those in flight finish (5 s at most), keep the results.
     const controller = new AbortController();
     let stoppedBy: NodeJS.Signals | undefined;
@@ -91,7 +92,7 @@ Exit codes: 0 a complete run; 1 a run that ended early, measured nothing or fail
         threads: flags.threads,
         ...(flags.duration !== undefined ? { durationSeconds: parseDuration(flags.duration, '--duration') } : {}),
         ...(flags.warmup !== undefined ? { warmupSeconds: parseDuration(flags.warmup, '--warmup') } : {}),
-        reconnectSeconds: /^\s*0+(\.0*)?\s*[a-z]*\s*$/i.test(flags['reconnect-for']) ? 0 : parseDuration(flags['reconnect-for'], '--reconnect-for'),
+        reconnectSeconds: parseDuration(flags['reconnect-for'], '--reconnect-for', { allowZero: true }),
         ...(flags.label !== undefined ? { label: flags.label } : {}),
         allow: (flags.allow ?? []) as AllowedEffect[],
         keepLiterals: flags['keep-literals'],
@@ -101,7 +102,7 @@ Exit codes: 0 a complete run; 1 a run that ended early, measured nothing or fail
     } catch (error) {
       throw error instanceof OptionError ? error.named(`--${error.field}`) : error;
     } finally {
-      if (prometheus !== undefined && !['0', '0s'].includes(flags['metrics-linger'].trim())) this.warnLine(`keeping the metrics up for ${flags['metrics-linger']} (--metrics-linger)`);
+      if (prometheus !== undefined && lingerSeconds > 0) this.warnLine(`keeping the metrics up for ${flags['metrics-linger']} (--metrics-linger)`);
       // A failed final push is said, not fatal: the run and its results stand.
       await metrics?.close()?.catch((error: unknown) => this.warnLine(error instanceof Error ? error.message : String(error)));
     }
@@ -117,21 +118,20 @@ Exit codes: 0 a complete run; 1 a run that ended early, measured nothing or fail
   }
 
   /** The Prometheus side of a run (--metrics-*): served, pushed, or neither (undefined). */
-  async #prometheus(flags: { 'metrics-port'?: number; 'metrics-push'?: string; 'metrics-push-interval': string; 'metrics-push-delete': boolean; 'metrics-linger': string; 'metrics-templates': number; label?: string }): Promise<PrometheusMetrics | undefined> {
+  async #prometheus(flags: { 'metrics-port'?: number; 'metrics-push'?: string; 'metrics-push-interval': string; 'metrics-push-delete': boolean; 'metrics-templates': number; label?: string }, lingerSeconds: number): Promise<PrometheusMetrics | undefined> {
     const port = flags['metrics-port'], push = flags['metrics-push'];
     if (port === undefined && push === undefined) return undefined;
     if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port <= 65_535)) throw new StbError('E_USAGE', `--metrics-port must be a port number from 0 to 65535, got ${port}`);
     const templates = flags['metrics-templates'];
     if (!(Number.isInteger(templates) && templates >= 0)) throw new StbError('E_USAGE', `--metrics-templates must be a whole number ≥ 0, got ${templates}`);
-    const seconds = (value: string, flag: string): number => (/^\s*0+(\.0*)?\s*[a-z]*\s*$/i.test(value) ? 0 : parseDuration(value, flag));
     let prometheus: PrometheusMetrics;
     try {
       prometheus = new PrometheusMetrics({
         // Every series carries the run's name (its --label, else when it started): a dashboard tells runs apart.
         run: flags.label ?? new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
         templateSeries: templates,
-        lingerMs: seconds(flags['metrics-linger'], '--metrics-linger') * 1000,
-        ...(push !== undefined ? { push: { url: push, intervalMs: seconds(flags['metrics-push-interval'], '--metrics-push-interval') * 1000, deleteAtEnd: flags['metrics-push-delete'], onError: (error: Error) => this.warnLine(error.message) } } : {}),
+        lingerMs: lingerSeconds * 1000,
+        ...(push !== undefined ? { push: { url: push, intervalMs: parseDuration(flags['metrics-push-interval'], '--metrics-push-interval', { allowZero: true }) * 1000, deleteAtEnd: flags['metrics-push-delete'], onError: (error: Error) => this.warnLine(error.message) } } : {}),
       });
     } catch (error) {
       if (error instanceof RangeError) throw new StbError('E_USAGE', `--metrics-push: ${error.message}`);
