@@ -275,8 +275,10 @@ describe('stb', () => {
     const r = JSON.parse(readFileSync(join(dir, 'many.json'), 'utf8'));
     expect(r).toMatchObject({ operations: 21_000, errors: 0, dropped: 0, connections: { opened: 10_500 }, settings: { threads: 2 } });
     // A session idle for two seconds of the log disconnects: about 2,000 sessions going at once
-    // (one starts every millisecond), plus what each thread has read ahead.
-    expect(r.connections.peak).toBeLessThan(5_000);
+    // (one starts every millisecond), plus what each thread has read ahead and has not yet closed;
+    // the peak is summed over the threads' own peaks (5,124 seen on a loaded machine). Were idle
+    // sessions kept, all 10,500 would be open at the end.
+    expect(r.connections.peak).toBeLessThan(7_500);
   }, 60_000);
 
   it('bench and compare refuse bad input with one clear line, and write results for what ran', () => {

@@ -2,3 +2,4 @@ export { capturePgbench, type CaptureResult, type PgbenchCaptureOptions } from '
 export { captureSysbench, type SysbenchCaptureOptions } from './capture-sysbench';
 export { freshPgbenchDatabase, pgEnvironment } from './pgbench-database';
 export { freshSysbenchDatabase, type SysbenchTables } from './sysbench-database';
+export { pipeline, synthesize, type Pipeline } from './fidelity-pipeline';

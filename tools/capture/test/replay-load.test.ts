@@ -4,8 +4,7 @@ import { join } from 'node:path';
 import { BenchmarkRunner, type BenchResults } from '@sqltrace/bench';
 import { TraceFileSource } from '@sqltrace/core';
 import { PostgresDriver } from '@sqltrace/driver-postgres';
-import { capturePgbench, freshPgbenchDatabase } from '../src/index';
-import { pipeline, type Pipeline } from './pipeline';
+import { capturePgbench, freshPgbenchDatabase, pipeline, type Pipeline } from '../src/index';
 import { serversOrSkip } from './servers';
 
 /**

@@ -4,6 +4,7 @@ import { defaultRegistry, type NeuralTrainSettings, type WorkloadProfileJson } f
 import { parseLogsToTrace } from '@sqltrace/parser';
 import { WorkloadValidator, type FidelityReportJson } from '@sqltrace/validator';
 
+/** One log through the pipeline a user runs with stb: parse, train, generate as many events, validate. */
 export interface Pipeline {
   readonly original: string;
   readonly synthetic: string;
