@@ -21,4 +21,5 @@ export type { FidelityReportJson, TraceFacts } from './report/fidelity-report';
 export { REPORT_SCHEMA, REPORT_VERSION } from './report/fidelity-report';
 export { escapeHtml, renderHtmlReport } from './report/html-report';
 export type { AssertWorkloadOptions, WorkloadInput } from './assert/assert-workload-similar';
+export { workloadMatchers, type WorkloadMatcherResult } from './assert/workload-matchers';
 export { WorkloadMismatchError, assertWorkloadSimilar, describeMismatch } from './assert/assert-workload-similar';

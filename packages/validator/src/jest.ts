@@ -1,27 +1,14 @@
 // @sqltrace/validator/jest — `expect(synthetic).toMatchWorkload(original, thresholds?)`.
 // Import it once (in a test file or in `setupFilesAfterEnv`); jest is an optional peer dependency.
 import type { Thresholds } from './comparison/property';
-import { describeMismatch, toInput, type WorkloadInput } from './assert/assert-workload-similar';
-import { WorkloadValidator } from './comparison/workload-validator';
+import type { WorkloadInput } from './assert/assert-workload-similar';
+import { workloadMatchers } from './assert/workload-matchers';
+// (Brought into the program so that the augmentation below finds it: Jest installs it.)
+import type {} from 'expect';
 
-export interface WorkloadMatcherResult {
-  pass: boolean;
-  message: () => string;
-}
+export { workloadMatchers, type WorkloadMatcherResult } from './assert/workload-matchers';
 
-export const workloadMatchers = {
-  async toMatchWorkload(received: WorkloadInput, original: WorkloadInput, thresholds?: Thresholds): Promise<WorkloadMatcherResult> {
-    const report = await new WorkloadValidator({ thresholds }).compare(toInput(original), toInput(received));
-    return {
-      pass: report.passed,
-      message: () =>
-        report.passed
-          ? `expected the synthetic trace not to match the original workload, but every property passed (score ${report.score.toFixed(3)})`
-          : describeMismatch(report),
-    };
-  },
-};
-
+// The global `expect` (Jest with injected globals, @types/jest)…
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace
   namespace jest {
@@ -29,6 +16,14 @@ declare global {
       /** Resolves when this trace matches `original` on every workload property (await it). */
       toMatchWorkload(original: WorkloadInput, thresholds?: Thresholds): Promise<R>;
     }
+  }
+}
+
+// …and `import { expect } from '@jest/globals'`, whose matchers are the `expect` package's.
+declare module 'expect' {
+  interface Matchers<R extends void | Promise<void>, T = unknown> {
+    /** Resolves when this trace matches `original` on every workload property (await it). */
+    toMatchWorkload(original: WorkloadInput, thresholds?: Thresholds): Promise<R>;
   }
 }
 
