@@ -38,8 +38,9 @@ export { NEURAL_MODEL_VERSION, NeuralModel } from './neural/neural-model';
 export type { NetworkContext, NetworkSpec, NeuralKind } from './neural/network-spec';
 export type { SampledFidelity } from './neural/sampled-fidelity';
 export type { BatchProgress, EpochReport, NetworkTrainingSettings, NetworkTrainingSummary, TrainingCallbacks } from './neural/network-trainer';
-export type { BackendChoice, BackendName, LoadedTensorFlow, TensorFlow } from './neural/tensorflow-backend';
-export { BACKEND_CHOICES, loadTensorFlow } from './neural/tensorflow-backend';
+// No TensorFlow.js type in the public API: it is an optional peer (loaded on first use).
+export type { BackendChoice, BackendName } from './neural/tensorflow-backend';
+export { BACKEND_CHOICES, TENSORFLOW_PACKAGES } from './neural/tensorflow-backend';
 export { GAP_BUCKETS, gapBucket } from './neural/gap-bucket';
 export { LstmForward, type ProbabilityNetwork } from './neural/lstm-forward';
 

@@ -1,10 +1,11 @@
 import { Prng } from '@sqltrace/core';
 import { secondOrderTrace } from '@sqltrace/fixtures/src/second-order-trace';
-import { NeuralGenerator, loadTensorFlow, type NetworkSpec } from '../src';
+import { NeuralGenerator, type NetworkSpec } from '../src';
 import { createNetwork } from '../src/neural/create-network';
 import { LstmForward } from '../src/neural/lstm-forward';
 import { initialWeights, type NetworkWeights } from '../src/neural/network-weights';
 import { collect, memoryTrace } from './helpers';
+import { loadTensorFlow } from '../src/neural/tensorflow-backend';
 
 /** The typed-array forward step gives TensorFlow.js's probabilities, to 1e-5. */
 async function maxDifference(spec: NetworkSpec, weights: NetworkWeights, windows = 64): Promise<number> {

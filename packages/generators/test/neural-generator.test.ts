@@ -1,10 +1,11 @@
 import { isStbError, type TraceEvent } from '@sqltrace/core';
 import { bestAchievableAccuracy, secondOrderTrace } from '@sqltrace/fixtures/src/second-order-trace';
 import {
-  MarkovGenerator, NEURAL_MODEL_VERSION, NeuralGenerator, NeuralModel, collectSessions, compareModels, defaultRegistry, evaluateNextTemplate, loadTensorFlow,
+  MarkovGenerator, NEURAL_MODEL_VERSION, NeuralGenerator, NeuralModel, collectSessions, compareModels, defaultRegistry, evaluateNextTemplate,
   type NeuralModelJson, type NeuralTrainSettings,
 } from '../src';
 import { collect, memoryTrace } from './helpers';
+import { loadTensorFlow } from '../src/neural/tensorflow-backend';
 
 // Small, fast settings: these tests check behaviour, not accuracy (stb compare-models' test does).
 const FAST: NeuralTrainSettings = { window: 4, epochs: 2, windowsPerEpoch: 1_500, batchSize: 128, embedding: 16, units: 32 };

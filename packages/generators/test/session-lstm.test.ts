@@ -1,5 +1,5 @@
 import { Prng, type TraceEvent } from '@sqltrace/core';
-import { LstmForward, loadTensorFlow, MarkovGenerator, NeuralGenerator, type NetworkSpec } from '../src';
+import { LstmForward, MarkovGenerator, NeuralGenerator, type NetworkSpec } from '../src';
 import { LstmNetwork } from '../src/neural/lstm-network';
 import { initialWeights, type NetworkWeights } from '../src/neural/network-weights';
 import { NeuralPredictor } from '../src/neural/neural-predictor';
@@ -7,6 +7,7 @@ import { sessionSegments, segmentBatch } from '../src/neural/session-segments';
 import { SessionSequences } from '../src/neural/session-sequences';
 import { calibrateTransitions, sessionPredictions } from '../src/neural/transition-calibration';
 import { collect, memoryTrace } from './helpers';
+import { loadTensorFlow } from '../src/neural/tensorflow-backend';
 
 const spec = (over: Partial<NetworkSpec> = {}): NetworkSpec => ({ kind: 'lstm', context: 'session', templates: 7, window: 8, embedding: 8, units: 12, heads: 1, layers: 1, ...over });
 

@@ -1,10 +1,11 @@
 import { Prng } from '@sqltrace/core';
 import { secondOrderTrace } from '@sqltrace/fixtures/src/second-order-trace';
-import { NeuralGenerator, loadTensorFlow, type NetworkSpec } from '../src';
+import { NeuralGenerator, type NetworkSpec } from '../src';
 import { createNetwork } from '../src/neural/create-network';
 import { initialWeights, type NetworkWeights } from '../src/neural/network-weights';
 import { TransformerForward } from '../src/neural/transformer-forward';
 import { collect, memoryTrace } from './helpers';
+import { loadTensorFlow } from '../src/neural/tensorflow-backend';
 
 /**
  * The typed-array transformer, a statement at a time with its key/value cache, against

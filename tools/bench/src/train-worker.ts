@@ -10,7 +10,8 @@
  */
 import type { TraceEvent } from '@sqltrace/core';
 import { secondOrderTrace } from '@sqltrace/fixtures/src/second-order-trace';
-import { NeuralGenerator, loadTensorFlow } from '@sqltrace/generators';
+import * as tf from '@tensorflow/tfjs';
+import { NeuralGenerator } from '@sqltrace/generators';
 
 const TEMPLATES = 50;
 const WINDOW = 16;
@@ -46,7 +47,9 @@ async function main(): Promise<void> {
   const size = { window: WINDOW, embedding: network === 'lstm' ? 32 : 64, units: network === 'lstm' ? 64 : 128, heads: 4, layers: 1 };
 
   if (kind === 'baseline-lstm') {
-    const { tf, backend } = await loadTensorFlow('cpu');
+    tf.env().set('PROD', true);
+    await tf.setBackend('cpu');
+    const backend = tf.getBackend();
     const model = tf.sequential({
       layers: [
         tf.layers.embedding({ inputDim: TEMPLATES + 2, outputDim: size.embedding, inputLength: WINDOW }),
