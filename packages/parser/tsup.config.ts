@@ -1,4 +1,5 @@
 import { defineConfig } from 'tsup';
+import { esmDirnameBanner } from '../../tools/build/esm-dirname-banner';
 
 export default defineConfig({
   // The normalizer worker is its own entry: NormalizePipeline starts it next to the bundle.
@@ -7,7 +8,7 @@ export default defineConfig({
   dts: { entry: { index: 'src/index.ts' } },
   clean: true,
   sourcemap: true,
-  shims: true,
+  banner: esmDirnameBanner,
   target: 'node20',
   tsconfig: 'tsconfig.lib.json',
 });
