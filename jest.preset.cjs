@@ -20,6 +20,7 @@ module.exports = {
     // (The private driver contract suite lives in tools/, before the packages/* rule.)
     '^@sqltrace/driver-contract$': path.join(root, 'tools/driver-contract/src/driver-contract.ts'),
     '^@sqltrace/store-contract$': path.join(root, 'tools/store-contract/src/repository-contract.ts'),
+    '^@sqltrace/core/internal$': path.join(root, 'packages/core/src/internal.ts'),
     '^@sqltrace/([a-z-]+)$': path.join(root, 'packages/$1/src/index.ts'),
     '^@sqltrace/validator/jest$': path.join(root, 'packages/validator/src/jest.ts'),
     // The private fixture generator (tools/fixtures), for tests that build a workload log.

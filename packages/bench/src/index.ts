@@ -26,4 +26,3 @@ export type { RunMetrics } from './metrics/run-metrics';
 export type { PushOptions } from './metrics/metrics-pusher';
 export { LATENCY_BOUNDS } from './metrics/bucket-counts';
 export { loadDriver } from './drivers/load-driver';
-export { waitUntil } from './runner/wait-until';

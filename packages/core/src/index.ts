@@ -26,7 +26,7 @@ export type { MetricsSink, OperationMetric } from './ports/metrics-sink';
 export { Prng } from './random/prng';
 
 export type { Compression, OpenedInput } from './trace-io/open-input';
-export { READ_CHUNK, openInput } from './trace-io/open-input';
+export { openInput } from './trace-io/open-input';
 export type { LineBatch, LineBatchOptions, LineWarning } from './trace-io/line-batches';
 export { CORRUPT_INPUT, DEFAULT_MAX_LINE_LENGTH, readLineBatches } from './trace-io/line-batches';
 export { encodeTraceEvent, encodeTraceHeader, traceEventProblem } from './trace-io/trace-event-codec';
@@ -38,10 +38,21 @@ export { DriverError, isDriverError } from './errors/driver-error';
 export { containsSecret, redactSecrets } from './drivers/connection-url';
 export { runStatements } from './drivers/run-statements';
 export { ConnectionSession } from './drivers/connection-session';
-export { siblingScript } from './threads/sibling-script';
-export type { PackedEvents } from './threads/packed-events';
-export { packEvents, packedBuffers, unpackEvents } from './threads/packed-events';
 export { OpenSessions } from './drivers/open-sessions';
-export type { ApiTokenRecord, BenchmarkRecord, JobRecord, JobState, JobUpdate, Json, JsonObject, ListOptions, ModelRecord, Repository, TemplateStat, TraceRecord, ValidationRecord } from './ports/repository';
+export type {
+  ApiTokenRecord,
+  BenchmarkRecord,
+  JobRecord,
+  JobState,
+  JobUpdate,
+  Json,
+  JsonObject,
+  ListOptions,
+  ModelRecord,
+  Repository,
+  TemplateStat,
+  TraceRecord,
+  ValidationRecord,
+} from './ports/repository';
 export type { BlobInfo, BlobStore } from './ports/blob-store';
 export { blobKeyProblem } from './ports/blob-store';

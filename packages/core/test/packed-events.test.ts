@@ -1,5 +1,6 @@
 import { MessageChannel } from 'node:worker_threads';
-import { packEvents, packedBuffers, unpackEvents, type PackedEvents, type TraceEvent } from '@sqltrace/core';
+import type { TraceEvent } from '@sqltrace/core';
+import { packEvents, packedBuffers, unpackEvents, type PackedEvents } from '@sqltrace/core/internal';
 
 /** Sends a packed batch through a real message port, as the parse pipeline sends it to its normalizer thread and a threaded replay to its benchmark threads. */
 function throughPort(packed: PackedEvents): Promise<PackedEvents> {
@@ -18,8 +19,16 @@ describe('events packed for another thread', () => {
     const events: TraceEvent[] = [
       { ts: 1_717_405_476_605_000, session: '66512cd6.12cd6', sql: 'SELECT 1' },
       {
-        ts: 1_717_405_476_605_001, session: '7', sql: "INSERT INTO t VALUES ($1, $2, $3)\n-- two lines, 'ünïcödé' ✓", params: ['a\nb', null, 42],
-        durationUs: 0, user: 'web', database: 'shop', application: '', error: '23505', templateId: 'abc123',
+        ts: 1_717_405_476_605_001,
+        session: '7',
+        sql: "INSERT INTO t VALUES ($1, $2, $3)\n-- two lines, 'ünïcödé' ✓",
+        params: ['a\nb', null, 42],
+        durationUs: 0,
+        user: 'web',
+        database: 'shop',
+        application: '',
+        error: '23505',
+        templateId: 'abc123',
       },
       { ts: 0, session: '', sql: '', durationUs: 1.5, database: 'only-database' },
       { ts: -1, session: 's', sql: 'x'.repeat(100_000), user: '[unknown]' },

@@ -1,7 +1,9 @@
 // @sqltrace/generators — workload models behind the TraceGenerator port (core), with the
-// parameter, timing and session models every strategy shares.
+// parameter, timing and session models every strategy shares. The public API: the strategies and
+// their models, model files, the registry, what a strategy of one's own builds on (learnProfile,
+// WorkloadSynthesizer) and model comparison; the JSON types describe model files. Everything
+// else (distributions, slot models, the chain, the networks' parts) is internal.
 export type { MarkovChainJson } from './markov/markov-chain';
-export { END, MarkovChain, START } from './markov/markov-chain';
 export type { MarkovModelJson } from './markov/markov-model';
 export { MARKOV_MODEL_VERSION, MarkovModel } from './markov/markov-model';
 export type { MarkovTrainSettings } from './markov/markov-generator';
@@ -10,26 +12,18 @@ export { MarkovGenerator } from './markov/markov-generator';
 export type { ModelFile } from './model/model-file';
 export { MODEL_FORMAT, MODEL_FORMAT_VERSION, loadModelFile, saveModelFile } from './model/model-file';
 export type { TemplateModelJson, WorkloadProfileJson } from './model/workload-profile';
-export { validateProfile } from './model/validate-profile';
 export type { GeneratorFactory } from './registry/generator-registry';
 export { GeneratorRegistry, defaultRegistry } from './registry/generator-registry';
 
 export type { SequenceLearner, SequenceStep, WorkloadProfileOptions } from './training/workload-profile-builder';
 export type { LearnedProfile, ProfileSettings } from './training/learn-profile';
 export { learnProfile } from './training/learn-profile';
-export { WorkloadProfileBuilder } from './training/workload-profile-builder';
 export type { NextStatePredictor, SessionMemory, SynthesisOptions, SynthesisStats } from './synthesis/workload-synthesizer';
 export { WorkloadSynthesizer } from './synthesis/workload-synthesizer';
 
 export type { EmpiricalDistributionJson } from './distributions/empirical-distribution';
-export { EmpiricalDistribution } from './distributions/empirical-distribution';
 export type { CategoricalDistributionJson } from './distributions/categorical-distribution';
-export { CategoricalDistribution, CategoricalSampler, drawCategorical } from './distributions/categorical-distribution';
 export type { SlotModelJson } from './params/slot-model';
-export { SlotModelBuilder, SlotSampler } from './params/slot-model';
-export { isSecretSlot, isSensitiveString } from './params/sensitive-value';
-export type { TransactionRole } from './sessions/transaction-role';
-export { transactionRole } from './sessions/transaction-role';
 
 export type { NeuralGenerateSettings, NeuralTrainSettings } from './neural/neural-generator';
 export { MIN_TRAINING_SESSIONS, NeuralGenerator } from './neural/neural-generator';
@@ -41,13 +35,18 @@ export type { BatchProgress, EpochReport, NetworkTrainingSettings, NetworkTraini
 // No TensorFlow.js type in the public API: it is an optional peer (loaded on first use).
 export type { BackendChoice, BackendName } from './neural/tensorflow-backend';
 export { BACKEND_CHOICES, TENSORFLOW_PACKAGES } from './neural/tensorflow-backend';
-export { GAP_BUCKETS, gapBucket } from './neural/gap-bucket';
-export { LstmForward, type ProbabilityNetwork } from './neural/lstm-forward';
 
 export type { NextTemplateScorer, ScoredHistory } from './evaluation/next-template-scorer';
 export type { HeldOutSession } from './evaluation/held-out-sessions';
 export { collectSessions } from './evaluation/held-out-sessions';
 export type { EvaluationOptions, NextTemplateScore } from './evaluation/evaluate-next-template';
-export { PROBABILITY_FLOOR, evaluateNextTemplate } from './evaluation/evaluate-next-template';
-export type { ComparisonStage, FidelityScore, ModelComparison, ModelComparisonOptions, ModelComparisonRow, ScoringGenerator } from './evaluation/model-comparison';
+export { evaluateNextTemplate } from './evaluation/evaluate-next-template';
+export type {
+  ComparisonStage,
+  FidelityScore,
+  ModelComparison,
+  ModelComparisonOptions,
+  ModelComparisonRow,
+  ScoringGenerator,
+} from './evaluation/model-comparison';
 export { MIN_COMPARISON_SESSIONS, compareModels, isScoringGenerator } from './evaluation/model-comparison';

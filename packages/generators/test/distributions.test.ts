@@ -1,7 +1,7 @@
 import { Prng } from '@sqltrace/core';
-import { CategoricalDistribution, EmpiricalDistribution, drawCategorical } from '@sqltrace/generators';
+import { CategoricalDistribution, drawCategorical } from '../src/distributions/categorical-distribution';
+import { EmpiricalDistribution } from '../src/distributions/empirical-distribution';
 import { ks } from './fidelity';
-
 
 describe('EmpiricalDistribution', () => {
   it('reproduces the shape of what it learned (two-sample KS < 0.02) within [min, max]', () => {
@@ -60,12 +60,20 @@ describe('CategoricalDistribution (privacy rule)', () => {
     for (let i = 0; i < 4; i++) c.add('hunter2-secret');
     c.add(null);
     const table = c.toJSON(5);
-    expect(table.values).toEqual([['active', 50], [7, 5]]);
+    expect(table.values).toEqual([
+      ['active', 50],
+      [7, 5],
+    ]);
     expect(table.other).toBe(5);
     expect(JSON.stringify(table)).not.toContain('hunter2');
     // '7' the string and 7 the number are different values.
     c.add('7');
-    expect(c.toJSON(1).values).toEqual(expect.arrayContaining([[7, 5], ['7', 1]]));
+    expect(c.toJSON(1).values).toEqual(
+      expect.arrayContaining([
+        [7, 5],
+        ['7', 1],
+      ]),
+    );
   });
 
   it('draws listed values by frequency and signals "other" by its share', () => {

@@ -1,5 +1,5 @@
 import type { TraceEvent } from '@sqltrace/core';
-import { transactionRole } from '@sqltrace/generators';
+import { transactionRole } from '../src/sessions/transaction-role';
 
 /**
  * Plain fidelity measures for the tests (the validator package will own the real ones): total
@@ -52,8 +52,10 @@ export function transitionTvd(a: readonly TraceEvent[], b: readonly TraceEvent[]
     }
     return next;
   };
-  const ra = rows(a), rb = rows(b);
-  let total = 0, weighted = 0;
+  const ra = rows(a),
+    rb = rows(b);
+  let total = 0,
+    weighted = 0;
   for (const [state, nexts] of ra) {
     const other = rb.get(state);
     total += nexts.length;
@@ -65,7 +67,9 @@ export function transitionTvd(a: readonly TraceEvent[], b: readonly TraceEvent[]
 export function ks(a: readonly number[], b: readonly number[]): number {
   const x = [...a].sort((p, q) => p - q);
   const y = [...b].sort((p, q) => p - q);
-  let i = 0, j = 0, d = 0;
+  let i = 0,
+    j = 0,
+    d = 0;
   while (i < x.length && j < y.length) {
     const v = Math.min(x[i]!, y[j]!);
     while (i < x.length && x[i]! <= v) i++;

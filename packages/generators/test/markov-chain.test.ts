@@ -1,5 +1,5 @@
 import { Prng } from '@sqltrace/core';
-import { END, MarkovChain } from '@sqltrace/generators';
+import { END, MarkovChain } from '../src/markov/markov-chain';
 
 function generateSession(chain: MarkovChain, prng: Prng, max = 1000): number[] {
   const session: number[] = [];
@@ -18,7 +18,12 @@ describe('MarkovChain', () => {
       chain.addSequence([0, 2]);
     }
     expect(chain.distribution([])).toEqual(new Map([[0, 1]]));
-    expect(chain.distribution([0])).toEqual(new Map([[1, 0.5], [2, 0.5]]));
+    expect(chain.distribution([0])).toEqual(
+      new Map([
+        [1, 0.5],
+        [2, 0.5],
+      ]),
+    );
     expect(chain.distribution([0, 1])).toEqual(new Map([[2, 1]]));
     expect(chain.distribution([0, 1, 2])).toEqual(new Map([[END, 1]]));
   });
@@ -32,7 +37,12 @@ describe('MarkovChain', () => {
         chain.addSequence([2, 1, 0]); // after 2,1 comes 0
       }
     }
-    expect(order1.distribution([0, 1])).toEqual(new Map([[0, 0.5], [2, 0.5]]));
+    expect(order1.distribution([0, 1])).toEqual(
+      new Map([
+        [0, 0.5],
+        [2, 0.5],
+      ]),
+    );
     expect(order2.distribution([0, 1])).toEqual(new Map([[2, 1]]));
     expect(order2.distribution([2, 1])).toEqual(new Map([[0, 1]]));
   });

@@ -1,5 +1,6 @@
 import { Prng, type TraceEvent } from '@sqltrace/core';
-import { LstmForward, MarkovGenerator, NeuralGenerator, type NetworkSpec } from '../src';
+import { MarkovGenerator, NeuralGenerator, type NetworkSpec } from '../src';
+import { LstmForward } from '../src/neural/lstm-forward';
 import { LstmNetwork } from '../src/neural/lstm-network';
 import { initialWeights, type NetworkWeights } from '../src/neural/network-weights';
 import { NeuralPredictor } from '../src/neural/neural-predictor';
@@ -9,13 +10,27 @@ import { calibrateTransitions, sessionPredictions } from '../src/neural/transiti
 import { collect, memoryTrace } from './helpers';
 import { loadTensorFlow } from '../src/neural/tensorflow-backend';
 
-const spec = (over: Partial<NetworkSpec> = {}): NetworkSpec => ({ kind: 'lstm', context: 'session', templates: 7, window: 8, embedding: 8, units: 12, heads: 1, layers: 1, ...over });
+const spec = (over: Partial<NetworkSpec> = {}): NetworkSpec => ({
+  kind: 'lstm',
+  context: 'session',
+  templates: 7,
+  window: 8,
+  embedding: 8,
+  units: 12,
+  heads: 1,
+  layers: 1,
+  ...over,
+});
 
 function sequencesOf(sessions: number[][]): SessionSequences {
   const offsets = [0];
   for (const s of sessions) offsets.push(offsets[offsets.length - 1]! + s.length);
   const flat = sessions.flat();
-  return new SessionSequences(Int32Array.from(flat), Uint8Array.from(flat, (_, i) => (offsets.includes(i) ? 0 : 3)), Int32Array.from(offsets));
+  return new SessionSequences(
+    Int32Array.from(flat),
+    Uint8Array.from(flat, (_, i) => (offsets.includes(i) ? 0 : 3)),
+    Int32Array.from(offsets),
+  );
 }
 
 /**
@@ -32,7 +47,12 @@ function sysbenchLike(sessions: number, transactions: number, seed: string): Tra
       const table = () => `sbtest${prng.int(1, 4)}`;
       const statements = ['BEGIN'];
       for (let i = 0; i < 10; i++) statements.push(`SELECT c FROM ${table()} WHERE id = ${prng.int(1, 1_000)}`);
-      for (const q of ['SELECT c FROM T WHERE id BETWEEN 1 AND 100', 'SELECT SUM(k) FROM T WHERE id BETWEEN 1 AND 100', 'SELECT c FROM T WHERE id BETWEEN 1 AND 100 ORDER BY c', 'SELECT DISTINCT c FROM T WHERE id BETWEEN 1 AND 100 ORDER BY c']) {
+      for (const q of [
+        'SELECT c FROM T WHERE id BETWEEN 1 AND 100',
+        'SELECT SUM(k) FROM T WHERE id BETWEEN 1 AND 100',
+        'SELECT c FROM T WHERE id BETWEEN 1 AND 100 ORDER BY c',
+        'SELECT DISTINCT c FROM T WHERE id BETWEEN 1 AND 100 ORDER BY c',
+      ]) {
         statements.push(q.replace('T', table()));
       }
       statements.push(`UPDATE ${table()} SET k = k + 1 WHERE id = ${prng.int(1, 1_000)}`, 'COMMIT');
@@ -49,7 +69,8 @@ function mix(events: readonly TraceEvent[]): Map<string, number> {
 }
 
 function tvd(a: Map<string, number>, b: Map<string, number>): number {
-  const na = [...a.values()].reduce((x, y) => x + y, 0), nb = [...b.values()].reduce((x, y) => x + y, 0);
+  const na = [...a.values()].reduce((x, y) => x + y, 0),
+    nb = [...b.values()].reduce((x, y) => x + y, 0);
   let d = 0;
   for (const k of new Set([...a.keys(), ...b.keys()])) d += Math.abs((a.get(k) ?? 0) / na - (b.get(k) ?? 0) / nb);
   return d / 2;
@@ -65,7 +86,9 @@ describe('an LSTM that carries its state through the session', () => {
     const tokens = Int32Array.from({ length }, () => prng.int(0, s.templates - 1));
     const gaps = Int32Array.from({ length }, (_, i) => (i === 0 ? 0 : prng.int(1, 7)));
     const network = new LstmNetwork(tf, s, weights);
-    const expected = tf.tidy(() => tf.softmax(network.stepLogits(tf.tensor2d(tokens, [1, length], 'int32'), tf.tensor2d(gaps, [1, length], 'int32'))).dataSync() as Float32Array);
+    const expected = tf.tidy(
+      () => tf.softmax(network.stepLogits(tf.tensor2d(tokens, [1, length], 'int32'), tf.tensor2d(gaps, [1, length], 'int32'))).dataSync() as Float32Array,
+    );
     network.dispose();
     const forward = new LstmForward(s, weights);
     const state = forward.newState();
@@ -99,14 +122,23 @@ describe('an LSTM that carries its state through the session', () => {
   it('calibrates a network that favours one template so that its draws follow the trace’s transitions', () => {
     // A network that ignores its input and predicts template 0 e² ≈ 7.4 times as often as 1, 2 or 3.
     const s = spec({ templates: 4 });
-    const weights = new Map([...initialWeights(s, 'biased')].map(([name, w]) => [name, { shape: w.shape, values: name === 'output.bias' ? Float32Array.from([2, 0, 0, 0]) : new Float32Array(w.values.length) }]));
+    const weights = new Map(
+      [...initialWeights(s, 'biased')].map(([name, w]) => [
+        name,
+        { shape: w.shape, values: name === 'output.bias' ? Float32Array.from([2, 0, 0, 0]) : new Float32Array(w.values.length) },
+      ]),
+    );
     // The trace: after each template, the four equally often.
     const prng = new Prng('uniform');
     const sequences = sequencesOf([Array.from({ length: 4_000 }, () => prng.int(0, 3))]);
     const successors = sequences.successors(4);
     const calibration = calibrateTransitions(sessionPredictions(new LstmForward(s, weights), sequences, 1), successors);
     const draws = (withCalibration: boolean) => {
-      const predictor = new NeuralPredictor(new LstmForward(s, weights), ['a', 'b', 'c', 'd'], { starts: [1, 1, 1, 1], successors, ...(withCalibration ? { calibration } : {}) });
+      const predictor = new NeuralPredictor(new LstmForward(s, weights), ['a', 'b', 'c', 'd'], {
+        starts: [1, 1, 1, 1],
+        successors,
+        ...(withCalibration ? { calibration } : {}),
+      });
       const counts = [0, 0, 0, 0];
       const memory = {};
       const draw = new Prng('draws');

@@ -22,7 +22,7 @@ export { parseLogTimestamp } from './readers/log-timestamp';
 export { parseBindParameters } from './readers/pg-parameters';
 export { PgStderrReader } from './readers/pg-stderr-reader';
 export { PgSyslogReader } from './readers/pg-syslog-reader';
-export { PgCsvReader, splitCsv } from './readers/pg-csv-reader';
+export { PgCsvReader } from './readers/pg-csv-reader';
 export { PgJsonReader } from './readers/pg-json-reader';
 export { MysqlGeneralReader } from './readers/mysql-general-reader';
 export { MysqlSlowReader } from './readers/mysql-slow-reader';

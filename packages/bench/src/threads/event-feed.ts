@@ -1,4 +1,5 @@
-import { unpackEvents, type PackedEvents, type TraceEvent, type TraceSource } from '@sqltrace/core';
+import { type TraceEvent, type TraceSource } from '@sqltrace/core';
+import { unpackEvents, type PackedEvents } from '@sqltrace/core/internal';
 
 /**
  * The trace as a benchmark thread of a threaded replay sees it: its sessions' events, arriving in

@@ -1,4 +1,5 @@
-import type { PackedEvents, TraceEvent } from '@sqltrace/core';
+import type { TraceEvent } from '@sqltrace/core';
+import type { PackedEvents } from '@sqltrace/core/internal';
 import type { BenchmarkOptions } from '../runner/benchmark-runner';
 import type { BenchResults } from '../results/bench-results';
 import type { MetricsBatch } from './forwarded-metrics';

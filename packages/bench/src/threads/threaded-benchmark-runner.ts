@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
-import { StbError, packEvents, packedBuffers, siblingScript, type MetricsSink, type StbErrorCode, type TraceEvent, type TraceSource } from '@sqltrace/core';
+import { StbError, type MetricsSink, type StbErrorCode, type TraceEvent, type TraceSource } from '@sqltrace/core';
+import { packEvents, packedBuffers, siblingScript } from '@sqltrace/core/internal';
 import type { BenchResults } from '../results/bench-results';
 import { mergeResults } from '../results/merge-results';
 import { clockResolution, type BenchmarkOptions } from '../runner/benchmark-runner';
@@ -51,7 +52,8 @@ export class ThreadedBenchmarkRunner {
   readonly #o: ThreadedBenchmarkOptions;
 
   constructor(options: ThreadedBenchmarkOptions) {
-    if (!(Number.isInteger(options.threads) && options.threads >= 1)) throw new StbError('E_USAGE', `--threads must be a positive whole number, got ${options.threads}`);
+    if (!(Number.isInteger(options.threads) && options.threads >= 1))
+      throw new StbError('E_USAGE', `--threads must be a positive whole number, got ${options.threads}`);
     if (options.mode === 'open' && options.rate === undefined) throw new StbError('E_USAGE', 'open mode needs --rate (arrivals per second)');
     checkPipeline(options.pipeline, options.mode, undefined);
     this.#o = options;
@@ -73,21 +75,27 @@ export class ThreadedBenchmarkRunner {
     const concurrency = o.concurrency ?? 8;
     const threads = Math.min(o.threads, concurrency);
     const { threads: _threads, driver, metrics, signal, safety: _safety, ...shared } = o;
-    return this.#withThreads(threads, trace.name, (t) => {
-      const connections = share(concurrency, threads, t);
-      // Each thread starts elsewhere in the statement mix, as the workers of one thread do.
-      const offset = Math.floor((t * pool.length) / threads);
-      return {
-        options: {
-          ...shared,
-          concurrency: connections,
-          ...(o.rate !== undefined ? { rate: (o.rate * connections) / concurrency } : {}),
-          ...(o.mode === 'open' ? { arrivalPhase: t / threads, seed: `${o.seed ?? 1}/${t}` } : {}),
-        },
-        pool: offset === 0 ? pool : [...pool.slice(offset), ...pool.slice(0, offset)],
-        replay: false,
-      };
-    }, (parts) => Promise.all(parts), o.mode === 'closed' ? { workers: concurrency } : { connections: concurrency, rate: o.rate! });
+    return this.#withThreads(
+      threads,
+      trace.name,
+      (t) => {
+        const connections = share(concurrency, threads, t);
+        // Each thread starts elsewhere in the statement mix, as the workers of one thread do.
+        const offset = Math.floor((t * pool.length) / threads);
+        return {
+          options: {
+            ...shared,
+            concurrency: connections,
+            ...(o.rate !== undefined ? { rate: (o.rate * connections) / concurrency } : {}),
+            ...(o.mode === 'open' ? { arrivalPhase: t / threads, seed: `${o.seed ?? 1}/${t}` } : {}),
+          },
+          pool: offset === 0 ? pool : [...pool.slice(offset), ...pool.slice(0, offset)],
+          replay: false,
+        };
+      },
+      (parts) => Promise.all(parts),
+      o.mode === 'closed' ? { workers: concurrency } : { connections: concurrency, rate: o.rate! },
+    );
   }
 
   /** Replay: sessions dealt out to the threads, events sent as the trace is read, one schedule. */
@@ -105,49 +113,55 @@ export class ThreadedBenchmarkRunner {
     if (first.done) throw new StbError('E_INPUT', `${trace.name}: the trace has no statements to run`);
     const firstTs = first.value.ts;
     const timed = Number.isFinite(o.speed ?? 1);
-    return this.#withThreads(threads, trace.name, (t) => ({ options: { ...shared, concurrency: share(cap, threads, t) }, pool: [], replay: true }), async (parts, running) => {
-      await Promise.race([Promise.all(running.map((r) => r.ready)), Promise.all(parts)]);
-      // A timed replay starts a little ahead, so the first connections are open when the first statements are due.
-      const startAt = performance.timeOrigin + performance.now() + (timed ? 250 : 0);
-      for (const r of running) post(r, { type: 'start', startAt, firstTs });
-      const assigned = new Map<string, number>();
-      const buffers: TraceEvent[][] = running.map(() => []);
-      let sessions = 0;
-      const flush = (t: number) => {
-        const r = running[t]!;
-        const batch = buffers[t]!;
-        if (batch.length === 0) return;
-        buffers[t] = [];
-        if (r.finished) return; // its run ended (--duration, or the database went away): it reads no more
-        const packed = packEvents(batch);
-        r.inFlight++;
-        post(r, { type: 'events', packed }, packedBuffers(packed));
-      };
-      let event: TraceEvent | undefined = first.value;
-      let read = 0;
-      while (event !== undefined && !signal?.aborted) {
-        let t = assigned.get(event.session);
-        if (t === undefined) {
-          if (assigned.size < DEALT) assigned.set(event.session, (t = sessions++ % threads));
-          else t = hash(event.session) % threads;
-        }
-        buffers[t]!.push(event);
-        if (++read % BATCH === 0) {
-          // Every thread gets what is read about as soon as the busiest does (no buffer holds more
-          // than BATCH): a session on a quiet thread must not wait behind another thread's batch.
-          for (let k = 0; k < threads; k++) flush(k);
-          for (const r of running) {
-            while (r.inFlight >= IN_FLIGHT && !r.finished && !signal?.aborted) await new Promise<void>((resolve) => (r.wake = resolve));
+    return this.#withThreads(
+      threads,
+      trace.name,
+      (t) => ({ options: { ...shared, concurrency: share(cap, threads, t) }, pool: [], replay: true }),
+      async (parts, running) => {
+        await Promise.race([Promise.all(running.map((r) => r.ready)), Promise.all(parts)]);
+        // A timed replay starts a little ahead, so the first connections are open when the first statements are due.
+        const startAt = performance.timeOrigin + performance.now() + (timed ? 250 : 0);
+        for (const r of running) post(r, { type: 'start', startAt, firstTs });
+        const assigned = new Map<string, number>();
+        const buffers: TraceEvent[][] = running.map(() => []);
+        let sessions = 0;
+        const flush = (t: number) => {
+          const r = running[t]!;
+          const batch = buffers[t]!;
+          if (batch.length === 0) return;
+          buffers[t] = [];
+          if (r.finished) return; // its run ended (--duration, or the database went away): it reads no more
+          const packed = packEvents(batch);
+          r.inFlight++;
+          post(r, { type: 'events', packed }, packedBuffers(packed));
+        };
+        let event: TraceEvent | undefined = first.value;
+        let read = 0;
+        while (event !== undefined && !signal?.aborted) {
+          let t = assigned.get(event.session);
+          if (t === undefined) {
+            if (assigned.size < DEALT) assigned.set(event.session, (t = sessions++ % threads));
+            else t = hash(event.session) % threads;
           }
-          if (running.every((r) => r.finished)) break;
+          buffers[t]!.push(event);
+          if (++read % BATCH === 0) {
+            // Every thread gets what is read about as soon as the busiest does (no buffer holds more
+            // than BATCH): a session on a quiet thread must not wait behind another thread's batch.
+            for (let k = 0; k < threads; k++) flush(k);
+            for (const r of running) {
+              while (r.inFlight >= IN_FLIGHT && !r.finished && !signal?.aborted) await new Promise<void>((resolve) => (r.wake = resolve));
+            }
+            if (running.every((r) => r.finished)) break;
+          }
+          const next = await events.next();
+          event = next.done ? undefined : next.value;
         }
-        const next = await events.next();
-        event = next.done ? undefined : next.value;
-      }
-      for (let k = 0; k < threads; k++) flush(k);
-      for (const r of running) post(r, { type: 'end' });
-      return Promise.all(parts);
-    }, { maxConnections: cap, ...(resolution > 1 ? { spreadOverUs: resolution } : {}) }); // speed and pipeline: each thread's settings already say them
+        for (let k = 0; k < threads; k++) flush(k);
+        for (const r of running) post(r, { type: 'end' });
+        return Promise.all(parts);
+      },
+      { maxConnections: cap, ...(resolution > 1 ? { spreadOverUs: resolution } : {}) },
+    ); // speed and pipeline: each thread's settings already say them
   }
 
   /**
@@ -164,7 +178,10 @@ export class ThreadedBenchmarkRunner {
   ): Promise<BenchResults> {
     const o = this.#o;
     const script = workerScript();
-    if (script === undefined) throw new StbError('E_INTERNAL', 'the benchmark thread script (bench-worker.js) is missing next to @sqltrace/bench', { hint: 'Use the built package, or run without --threads' });
+    if (script === undefined)
+      throw new StbError('E_INTERNAL', 'the benchmark thread script (bench-worker.js) is missing next to @sqltrace/bench', {
+        hint: 'Use the built package, or run without --threads',
+      });
     const metrics = o.metrics;
     const receivers = Array.from({ length: count }, () => new MetricsReceiver());
     const active = new Array<number>(count).fill(0);

@@ -1,9 +1,11 @@
+// eslint-disable-next-line @typescript-eslint/triple-slash-reference -- the module declaration for unbzip2-stream (which ships no types) must travel into the bundled .d.ts
 /// <reference path="./unbzip2-stream.d.ts" />
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { CORRUPT_INPUT, READ_CHUNK, openInput, type OpenedInput } from '@sqltrace/core';
+import { CORRUPT_INPUT, openInput, type OpenedInput } from '@sqltrace/core';
+import { READ_CHUNK } from '@sqltrace/core/internal';
 // unbzip2-stream is a small pure-JS streaming bzip2 decoder (no native build, no download).
 import bz2 from 'unbzip2-stream';
 

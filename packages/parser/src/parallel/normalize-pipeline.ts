@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
-import { StbError, packEvents, packedBuffers, siblingScript, type TraceEvent, type TraceHeader, TraceFileSink, encodeTraceHeader } from '@sqltrace/core';
+import { StbError, type TraceEvent, type TraceHeader, TraceFileSink, encodeTraceHeader } from '@sqltrace/core';
+import { packEvents, packedBuffers, siblingScript } from '@sqltrace/core/internal';
 import { Normalizer } from '../normalizer/normalizer';
 import { normalizeAndEncode } from './normalize-event';
 

@@ -1,5 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { TraceFileSink, unpackEvents, type PackedEvents } from '@sqltrace/core';
+import { TraceFileSink } from '@sqltrace/core';
+import { unpackEvents, type PackedEvents } from '@sqltrace/core/internal';
 import { Normalizer } from '../normalizer/normalizer';
 import { normalizeAndEncode } from './normalize-event';
 
