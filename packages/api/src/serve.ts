@@ -44,12 +44,15 @@ export async function serve(options: ServeOptions = {}): Promise<Serving> {
     let newToken: string | undefined;
     if (options.token !== undefined) {
       if (options.token.length < 16) throw new StbError('E_USAGE', 'the API token must be at least 16 characters');
-      if ((await repository.useToken(hashToken(options.token))) === undefined) await repository.createToken({ name: 'from STB_API_TOKEN', hash: hashToken(options.token) });
+      if ((await repository.useToken(hashToken(options.token))) === undefined)
+        await repository.createToken({ name: 'from STB_API_TOKEN', hash: hashToken(options.token) });
     } else if ((await repository.listTokens()).length === 0) {
       newToken = (await issueToken(repository, 'first token')).token;
     }
     const server = await createApiServer({
-      repository, blobs, targets: options.targetsFile !== undefined ? readTargets(options.targetsFile) : {},
+      repository,
+      blobs,
+      targets: options.targetsFile !== undefined ? readTargets(options.targetsFile) : {},
       ...(options.maxUploadBytes !== undefined ? { maxUploadBytes: options.maxUploadBytes } : {}),
       ...(options.workers !== undefined ? { workers: options.workers } : {}),
       ...(options.logger !== undefined ? { logger: options.logger } : {}),
@@ -59,7 +62,12 @@ export async function serve(options: ServeOptions = {}): Promise<Serving> {
     const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
     const failedJobs = server.jobs.failedAtStart;
     return {
-      server, url: `http://${host}:${address.port}`, repository, blobs, failedJobs, schemaApplied: applied,
+      server,
+      url: `http://${host}:${address.port}`,
+      repository,
+      blobs,
+      failedJobs,
+      schemaApplied: applied,
       ...(newToken !== undefined ? { newToken } : {}),
       close: async () => {
         await server.close();
@@ -77,7 +85,9 @@ function readTargets(file: string): Record<string, { driver: string; url: string
   try {
     json = JSON.parse(readFileSync(file, 'utf8'));
   } catch (error) {
-    throw new StbError('E_INPUT', `${file}: cannot read the targets file: ${(error as Error).message}`, { hint: 'Write {"name": {"driver": "postgres", "url": "postgres://…"}}' });
+    throw new StbError('E_INPUT', `${file}: cannot read the targets file: ${(error as Error).message}`, {
+      hint: 'Write {"name": {"driver": "postgres", "url": "postgres://…"}}',
+    });
   }
   const targets: Record<string, { driver: string; url: string }> = {};
   for (const [name, value] of Object.entries(json as Record<string, unknown>)) {

@@ -50,18 +50,26 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
   const metrics = new ServerMetrics(options.repository);
   metrics.instrument(app);
   const services: JobServices = { repository: options.repository, blobs: options.blobs, targets: options.targets ?? {}, benchmarkMetrics: metrics.benchmarks };
-  const jobs = new JobRunner(options.repository, {
-    parse: parseJob(services),
-    train: trainJob(services),
-    generate: generateJob(services),
-    validate: validateJob(services),
-    benchmark: benchmarkJob(services),
-  }, { workers: options.workers ?? 2 });
+  const jobs = new JobRunner(
+    options.repository,
+    {
+      parse: parseJob(services),
+      train: trainJob(services),
+      generate: generateJob(services),
+      validate: validateJob(services),
+      benchmark: benchmarkJob(services),
+    },
+    { workers: options.workers ?? 2 },
+  );
 
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
-      info: { title: 'SQL Trace Bench API', version: '1', description: 'Traces, models, synthetic traces, validations and benchmarks; long work runs as jobs.' },
+      info: {
+        title: 'SQL Trace Bench API',
+        version: '1',
+        description: 'Traces, models, synthetic traces, validations and benchmarks; long work runs as jobs.',
+      },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       security: [{ bearer: [] }],
     },
@@ -73,7 +81,10 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
     const path = request.url.split('?')[0]!;
     if (PUBLIC.some((p) => p.test(path))) return;
     if ((await authenticate(options.repository, request.headers.authorization)) === undefined) {
-      await reply.code(401).header('www-authenticate', 'Bearer').send({ error: { code: 'E_AUTH', message: 'a valid bearer token is required (Authorization: Bearer <token>)' } });
+      await reply
+        .code(401)
+        .header('www-authenticate', 'Bearer')
+        .send({ error: { code: 'E_AUTH', message: 'a valid bearer token is required (Authorization: Bearer <token>)' } });
     }
   });
   app.setErrorHandler((error, _request, reply) => {
@@ -81,7 +92,9 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
     if (status >= 500) app.log.error(error);
     return reply.code(status).send(body);
   });
-  app.setNotFoundHandler((request, reply) => reply.code(404).send({ error: { code: 'E_NOT_FOUND', message: `no route ${request.method} ${request.url.split('?')[0]}` } }));
+  app.setNotFoundHandler((request, reply) =>
+    reply.code(404).send({ error: { code: 'E_NOT_FOUND', message: `no route ${request.method} ${request.url.split('?')[0]}` } }),
+  );
 
   const context = { ...services, jobs, metrics, maxUploadBytes: options.maxUploadBytes ?? 1024 ** 3 };
   await app.register(healthRoutes(context));

@@ -14,7 +14,9 @@ import { FsBlobStore, openRepository } from '@sqltrace/stores';
  * route, each long step a job followed to its end.
  */
 const SHOP_LOG = resolve(__dirname, '../../cli/assets/demo/shop-postgres.log');
-const SHOP_SCHEMA = readFileSync(resolve(__dirname, '../../cli/assets/demo/shop-schema.sqlite.sql'), 'utf8').split('\n').filter((l) => l.trim() !== '' && !l.startsWith('--'));
+const SHOP_SCHEMA = readFileSync(resolve(__dirname, '../../cli/assets/demo/shop-schema.sqlite.sql'), 'utf8')
+  .split('\n')
+  .filter((l) => l.trim() !== '' && !l.startsWith('--'));
 const PG_URL = process.env.STB_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const PG_DATABASE = `stb_api_test_${process.pid}`;
 
@@ -71,10 +73,19 @@ async function stop(): Promise<void> {
   await repository?.close();
 }
 
-async function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; json: any; text: string; type: string }> {
+async function call(
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; json: any; text: string; type: string }> {
   const response = await fetch(`${base}${path}`, {
     method,
-    headers: { authorization: `Bearer ${token}`, ...(body !== undefined && !(body instanceof Uint8Array) ? { 'content-type': 'application/json' } : {}), ...headers },
+    headers: {
+      authorization: `Bearer ${token}`,
+      ...(body !== undefined && !(body instanceof Uint8Array) ? { 'content-type': 'application/json' } : {}),
+      ...headers,
+    },
     ...(body !== undefined ? { body: body instanceof Uint8Array ? body : JSON.stringify(body) } : {}),
   });
   const text = await response.text();
@@ -92,10 +103,13 @@ async function follow(jobId: string): Promise<{ progress: any[]; job: any }> {
   const response = await fetch(`${base}/v1/jobs/${jobId}/events`, { headers: { authorization: `Bearer ${token}` } });
   expect(response.headers.get('content-type')).toBe('text/event-stream');
   const text = await response.text();
-  const events = text.trim().split('\n\n').map((block) => {
-    const [event, data] = block.split('\n');
-    return { type: event!.replace('event: ', ''), data: JSON.parse(data!.replace('data: ', '')) };
-  });
+  const events = text
+    .trim()
+    .split('\n\n')
+    .map((block) => {
+      const [event, data] = block.split('\n');
+      return { type: event!.replace('event: ', ''), data: JSON.parse(data!.replace('data: ', '')) };
+    });
   const end = events.at(-1)!;
   expect(end.type).toBe('end');
   return { progress: events.filter((e) => e.type === 'progress').map((e) => e.data), job: end.data };
@@ -108,10 +122,15 @@ describe.each(['sqlite', 'postgres'] as const)('REST API over HTTP, %s store', (
   }, 30_000);
   afterAll(stop);
   // (Without PostgreSQL, locally, its store's half skips loudly above; under CI=true it cannot.)
-  const it = (name: string, fn: () => Promise<void>, timeout?: number) => globalThis.it(name, async () => {
-    if (store === 'postgres' && !pgUp) return;
-    await fn();
-  }, timeout);
+  const it = (name: string, fn: () => Promise<void>, timeout?: number) =>
+    globalThis.it(
+      name,
+      async () => {
+        if (store === 'postgres' && !pgUp) return;
+        await fn();
+      },
+      timeout,
+    );
   let traceId = '';
   let modelId = '';
   let syntheticId = '';
@@ -119,9 +138,11 @@ describe.each(['sqlite', 'postgres'] as const)('REST API over HTTP, %s store', (
   it('answers health and docs without a token, everything else only with one (401 in the JSON error shape)', async () => {
     expect((await fetch(`${base}/healthz`)).status).toBe(200);
     expect((await fetch(`${base}/docs/`)).status).toBe(200);
-    const spec = await (await fetch(`${base}/openapi.json`)).json() as { openapi: string; paths: Record<string, unknown> };
+    const spec = (await (await fetch(`${base}/openapi.json`)).json()) as { openapi: string; paths: Record<string, unknown> };
     expect(spec.openapi).toBe('3.1.0');
-    expect(Object.keys(spec.paths)).toEqual(expect.arrayContaining(['/v1/traces', '/v1/models/{id}/generate', '/v1/jobs/{id}/events', '/v1/benchmarks/compare']));
+    expect(Object.keys(spec.paths)).toEqual(
+      expect.arrayContaining(['/v1/traces', '/v1/models/{id}/generate', '/v1/jobs/{id}/events', '/v1/benchmarks/compare']),
+    );
     const denied = await call('GET', '/v1/traces', undefined, { authorization: 'Bearer not-a-token' });
     expect(denied.status).toBe(401);
     expect(denied.json).toEqual({ error: { code: 'E_AUTH', message: expect.any(String) } });
@@ -182,7 +203,14 @@ describe.each(['sqlite', 'postgres'] as const)('REST API over HTTP, %s store', (
   });
 
   it('benchmarks the original trace against SQLite and PostgreSQL (schema set up first), then compares the runs', async () => {
-    const sqlite = await call('POST', '/v1/benchmarks', { traceId, driver: 'sqlite', url: `sqlite:${join(dir, `shop-${store}.db`)}`, mode: 'replay', speed: 'max', setup: SHOP_SCHEMA });
+    const sqlite = await call('POST', '/v1/benchmarks', {
+      traceId,
+      driver: 'sqlite',
+      url: `sqlite:${join(dir, `shop-${store}.db`)}`,
+      mode: 'replay',
+      speed: 'max',
+      setup: SHOP_SCHEMA,
+    });
     expect(sqlite.status).toBe(202);
     expect((await follow(sqlite.json.job.id)).job.state).toBe('succeeded');
     const sqliteRun = (await call('GET', `/v1/benchmarks/${sqlite.json.benchmark.id}`)).json;
@@ -193,14 +221,26 @@ describe.each(['sqlite', 'postgres'] as const)('REST API over HTTP, %s store', (
     expect(job.input).not.toHaveProperty('setup');
     // A job an earlier version queued carries its setup in the row: it still runs with it.
     const older = await repository.createBenchmark({ traceId, driver: 'sqlite', target: 'older', settings: { mode: 'replay', speed: 'max' } });
-    const olderJob = await server.jobs.submit('benchmark', { benchmarkId: older.id, traceId, driver: 'sqlite', url: `sqlite:${join(dir, `shop-older-${store}.db`)}`, settings: { mode: 'replay', speed: 'max' }, setup: SHOP_SCHEMA });
+    const olderJob = await server.jobs.submit('benchmark', {
+      benchmarkId: older.id,
+      traceId,
+      driver: 'sqlite',
+      url: `sqlite:${join(dir, `shop-older-${store}.db`)}`,
+      settings: { mode: 'replay', speed: 'max' },
+      setup: SHOP_SCHEMA,
+    });
     expect((await follow(olderJob.id)).job.state).toBe('succeeded');
     expect((await call('GET', `/v1/benchmarks/${older.id}`)).json.summary).toMatchObject({ operations: 1_500, errors: 0 });
     if (!pgUp) return;
     const url = new URL(PG_URL);
     url.pathname = `/${PG_DATABASE}_${store}`;
     // The demo's SQLite schema in PostgreSQL's words.
-    const pgSchema = SHOP_SCHEMA.map((s) => s.replace('INTEGER PRIMARY KEY AUTOINCREMENT', 'SERIAL PRIMARY KEY').replace(/(_at) TEXT/g, '$1 TIMESTAMPTZ').replace(/date\('(\d{4}-\d\d-\d\d)', '-' \|\| \(i % (\d+)\) \|\| ' days'\)/g, "(DATE '$1' - (i % $2))"));
+    const pgSchema = SHOP_SCHEMA.map((s) =>
+      s
+        .replace('INTEGER PRIMARY KEY AUTOINCREMENT', 'SERIAL PRIMARY KEY')
+        .replace(/(_at) TEXT/g, '$1 TIMESTAMPTZ')
+        .replace(/date\('(\d{4}-\d\d-\d\d)', '-' \|\| \(i % (\d+)\) \|\| ' days'\)/g, "(DATE '$1' - (i % $2))"),
+    );
     const postgres = await call('POST', '/v1/benchmarks', { traceId, driver: 'postgres', url: url.toString(), mode: 'replay', speed: 'max', setup: pgSchema });
     const pgJob = (await follow(postgres.json.job.id)).job;
     expect(pgJob.state).toBe('succeeded');
@@ -236,7 +276,14 @@ describe.each(['sqlite', 'postgres'] as const)('REST API over HTTP, %s store', (
 
   it('cancels a running benchmark: the job ends cancelled and the results so far are kept', async () => {
     // A closed loop for 60 s, cancelled after a second and a half.
-    const started = await call('POST', '/v1/benchmarks', { traceId, driver: 'sqlite', url: `sqlite:${join(dir, `shop-${store}.db`)}`, mode: 'closed', concurrency: 2, durationSeconds: 60 });
+    const started = await call('POST', '/v1/benchmarks', {
+      traceId,
+      driver: 'sqlite',
+      url: `sqlite:${join(dir, `shop-${store}.db`)}`,
+      mode: 'closed',
+      concurrency: 2,
+      durationSeconds: 60,
+    });
     await new Promise((r) => setTimeout(r, 1_500));
     // While it runs, /metrics (no token, loopback) has its series, labelled with its id, beside the server's own.
     const scraped = await (await fetch(`${base}/metrics`)).text();
@@ -270,7 +317,11 @@ describe('REST API: a restart mid-job', () => {
     const restarted = await createApiServer({ repository: repository2, blobs: new FsBlobStore(join(dir, 'blobs-restart')) });
     await restarted.listen({ host: '127.0.0.1', port: 0 });
     try {
-      expect(await repository2.getJob(running.id)).toMatchObject({ state: 'failed', error: 'the server stopped while this job was running', progress: { operations: 500 } });
+      expect(await repository2.getJob(running.id)).toMatchObject({
+        state: 'failed',
+        error: 'the server stopped while this job was running',
+        progress: { operations: 500 },
+      });
       let after = await repository2.getJob(queued.id);
       for (let i = 0; i < 50 && (after!.state === 'queued' || after!.state === 'running'); i++) {
         await new Promise((r) => setTimeout(r, 100));
@@ -286,7 +337,9 @@ describe('REST API: a restart mid-job', () => {
 
 describe('REST API: /metrics for a Prometheus on another machine', () => {
   /** This machine's first non-loopback IPv4 address: a request to it comes from it, not from 127.0.0.1. */
-  const external = Object.values(networkInterfaces()).flat().find((a) => a !== undefined && a.family === 'IPv4' && !a.internal)?.address;
+  const external = Object.values(networkInterfaces())
+    .flat()
+    .find((a) => a !== undefined && a.family === 'IPv4' && !a.internal)?.address;
   if (external === undefined) {
     const message = '\n!!! no non-loopback IPv4 address here: the test of /metrics from another address is SKIPPED !!!\n';
     if (process.env.CI === 'true') throw new Error(`${message}(CI=true: it must run)`);

@@ -15,7 +15,11 @@ const database = join(dir, 'shop.db');
 beforeAll(async () => {
   await parseLogsToTrace([join(ASSETS, 'shop-postgres.log')], { output: trace });
   const driver = new SqliteDriver({ url: `sqlite:${database}`, sourceDialect: 'postgres' });
-  await driver.prepare!(readFileSync(join(ASSETS, 'shop-schema.sqlite.sql'), 'utf8').split('\n').filter((l) => l.trim() !== '' && !l.startsWith('--')));
+  await driver.prepare!(
+    readFileSync(join(ASSETS, 'shop-schema.sqlite.sql'), 'utf8')
+      .split('\n')
+      .filter((l) => l.trim() !== '' && !l.startsWith('--')),
+  );
   await driver.destroy();
 });
 
@@ -24,7 +28,15 @@ describe('BenchmarkService', () => {
 
   it('replays a trace against SQLite, writes the results whole, with templates and no literals', async () => {
     const output = join(dir, 'results.json');
-    const { results, failure } = await service.run({ trace, driver: 'sqlite', url: `sqlite:${database}`, mode: 'replay', speed: Infinity, output, label: 'shop' });
+    const { results, failure } = await service.run({
+      trace,
+      driver: 'sqlite',
+      url: `sqlite:${database}`,
+      mode: 'replay',
+      speed: Infinity,
+      output,
+      label: 'shop',
+    });
     expect(failure).toBeUndefined();
     expect(results.operations).toBe(1_500);
     expect(results.errors).toBe(0);
@@ -36,7 +48,20 @@ describe('BenchmarkService', () => {
 
   it('says why a run cannot be trusted: every operation failed against a database without the table', async () => {
     const missing = join(dir, 'missing-table.jsonl');
-    writeFileSync(missing, ['{"$trace":{"version":1,"dialect":"postgres"}}', ...Array.from({ length: 20 }, (_, i) => JSON.stringify({ ts: 1_000_000 + i * 1_000, session: `s${i % 3}`, sql: `SELECT n FROM no_such_table WHERE id = ${1_000 + i}`, templateId: 'n-by-id' }))].join('\n') + '\n');
+    writeFileSync(
+      missing,
+      [
+        '{"$trace":{"version":1,"dialect":"postgres"}}',
+        ...Array.from({ length: 20 }, (_, i) =>
+          JSON.stringify({
+            ts: 1_000_000 + i * 1_000,
+            session: `s${i % 3}`,
+            sql: `SELECT n FROM no_such_table WHERE id = ${1_000 + i}`,
+            templateId: 'n-by-id',
+          }),
+        ),
+      ].join('\n') + '\n',
+    );
     const { results, failure } = await service.run({ trace: missing, driver: 'sqlite', mode: 'replay', speed: Infinity });
     expect(results.operations).toBe(20);
     expect(results.errors).toBe(results.operations);
@@ -48,7 +73,10 @@ describe('BenchmarkService', () => {
   });
 
   it('names an option by its field, for each front door to name as its user wrote it', async () => {
-    const error = await service.run({ trace, driver: 'sqlite', mode: 'closed', threads: 2 }).then(() => undefined, (e: unknown) => e);
+    const error = await service.run({ trace, driver: 'sqlite', mode: 'closed', threads: 2 }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(OptionError);
     expect((error as OptionError).field).toBe('threads');
     expect((error as Error).message).toBe('threads with an in-memory SQLite database would give every thread a database of its own');
@@ -60,7 +88,11 @@ describe('BenchmarkService', () => {
     writeFileSync(notJson, 'hello');
     const other = join(dir, 'other.json');
     writeFileSync(other, '{"schema":"something-else"}');
-    for (const [file, message] of [[join(dir, 'none.json'), /none\.json: no such file/], [notJson, /not\.json: not JSON/], [other, /other\.json: not benchmark results/]] as const) {
+    for (const [file, message] of [
+      [join(dir, 'none.json'), /none\.json: no such file/],
+      [notJson, /not\.json: not JSON/],
+      [other, /other\.json: not benchmark results/],
+    ] as const) {
       let error: unknown;
       try {
         service.loadResults(file);

@@ -19,7 +19,10 @@ beforeAll(async () => {
 });
 
 function lines(path: string): Record<string, unknown>[] {
-  return readFileSync(path, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+  return readFileSync(path, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
 }
 
 describe('GenerationService', () => {
@@ -28,9 +31,15 @@ describe('GenerationService', () => {
   it('writes a whole synthetic trace from a model file: header, events, counts, progress per batch', async () => {
     const output = join(dir, 'synthetic.jsonl');
     const progress: number[] = [];
-    const summary = await service.generate(await service.load(modelPath), { output, events: 3_000, seed: '7', writtenBy: 'test' }, { onProgress: (p) => progress.push(p.events) });
+    const summary = await service.generate(
+      await service.load(modelPath),
+      { output, events: 3_000, seed: '7', writtenBy: 'test' },
+      { onProgress: (p) => progress.push(p.events) },
+    );
     const [header, ...events] = lines(output);
-    expect(header).toEqual({ $trace: expect.objectContaining({ source: 'synthetic', generator: 'test (markov)', seed: '7', resolutionUs: 1, dialect: 'postgres' }) });
+    expect(header).toEqual({
+      $trace: expect.objectContaining({ source: 'synthetic', generator: 'test (markov)', seed: '7', resolutionUs: 1, dialect: 'postgres' }),
+    });
     expect(events).toHaveLength(summary.events);
     expect(Math.abs(summary.events - 3_000)).toBeLessThanOrEqual(30);
     expect(summary.sessions).toBe(new Set(events.map((e) => e.session)).size);
@@ -42,7 +51,8 @@ describe('GenerationService', () => {
 
   it('gives the same bytes for the same seed', async () => {
     const loaded = await service.load(modelPath);
-    const a = join(dir, 'a.jsonl'), b = join(dir, 'b.jsonl');
+    const a = join(dir, 'a.jsonl'),
+      b = join(dir, 'b.jsonl');
     await service.generate(loaded, { output: a, events: 500, seed: 's' });
     await service.generate(loaded, { output: b, events: 500, seed: 's' });
     expect(readFileSync(a, 'utf8')).toBe(readFileSync(b, 'utf8'));
@@ -52,8 +62,20 @@ describe('GenerationService', () => {
     const work = mkdtempSync(join(tmpdir(), 'stb-app-cancel-'));
     const output = join(work, 'cancelled.jsonl');
     const controller = new AbortController();
-    const run = service.generate(await service.load(modelPath), { output, events: 200_000 }, { signal: controller.signal, onProgress: (p) => { if (p.events >= 2_048) controller.abort(); } });
-    const error = await run.then(() => undefined, (e: unknown) => e);
+    const run = service.generate(
+      await service.load(modelPath),
+      { output, events: 200_000 },
+      {
+        signal: controller.signal,
+        onProgress: (p) => {
+          if (p.events >= 2_048) controller.abort();
+        },
+      },
+    );
+    const error = await run.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(isStbError(error) && error.code).toBe('E_USAGE');
     expect((error as Error).message).toMatch(/cancelled/);
     expect(existsSync(output)).toBe(false);
@@ -61,7 +83,10 @@ describe('GenerationService', () => {
   });
 
   it('refuses a model file that is not there with one clear error naming it', async () => {
-    const error = await service.load(join(dir, 'missing.json')).then(() => undefined, (e: unknown) => e);
+    const error = await service.load(join(dir, 'missing.json')).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(isStbError(error)).toBe(true);
     expect((error as Error).message).toContain('missing.json');
   });

@@ -25,8 +25,9 @@ describe('ValidationService', () => {
   const service = new ValidationService();
 
   // Failed arrival-rate and concurrency (0.67) while the closed loop's connectors were judged by gaps read off a millisecond clock.
-  it('passes the demo\'s synthetic trace and writes the HTML and JSON reports', async () => {
-    const html = join(dir, 'report.html'), json = join(dir, 'report.json');
+  it("passes the demo's synthetic trace and writes the HTML and JSON reports", async () => {
+    const html = join(dir, 'report.html'),
+      json = join(dir, 'report.json');
     const report = await service.validate({ original, synthetic, html, json });
     expect(report.passed).toBe(true);
     expect(report.original.events).toBe(1_500);
@@ -34,7 +35,7 @@ describe('ValidationService', () => {
     expect(JSON.parse(readFileSync(json, 'utf8'))).toMatchObject({ schema: 'sqltrace-fidelity-report', score: report.score, failed: [] });
   });
 
-  it('fails a property whose threshold is set below the trace\'s effect, and a score under failUnder', async () => {
+  it("fails a property whose threshold is set below the trace's effect, and a score under failUnder", async () => {
     const strict = await service.validate({ original, synthetic, thresholds: { 'template-mix': 0 }, failUnder: 0.999 });
     expect(strict.passed).toBe(false);
     expect(strict.properties.find((p) => p.property === 'template-mix')!.threshold).toBe(0);
@@ -46,7 +47,10 @@ describe('ValidationService', () => {
       [{ failUnder: 2 }, 'failUnder', 'failUnder must be a score between 0 and 1, got 2'],
       [{ thresholds: { speed: 3 } }, 'threshold', 'threshold speed=3: expected name=value with a value ≥ 0'],
     ] as const) {
-      const error = await service.validate({ original, synthetic, html, ...request }).then(() => undefined, (e: unknown) => e);
+      const error = await service.validate({ original, synthetic, html, ...request }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       expect(error).toBeInstanceOf(OptionError);
       expect([(error as OptionError).field, (error as Error).message]).toEqual([field, message]);
     }

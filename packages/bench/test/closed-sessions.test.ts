@@ -12,15 +12,21 @@ import { SqliteDriver } from '@sqltrace/driver-sqlite';
  * not A's BEGIN, then B's BEGIN inside it (an error), then A's COMMIT ending B's work.
  */
 describe('closed loop over interleaved sessions', () => {
-  it('runs each session\'s transaction whole, in its order, without errors', async () => {
+  it("runs each session's transaction whole, in its order, without errors", async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'stb-closed-')), 'closed.db');
     const driver = new SqliteDriver({ url: `sqlite:${file}` });
     await driver.prepare!(['CREATE TABLE seen (n INTEGER PRIMARY KEY AUTOINCREMENT, v TEXT)']);
     const events: TraceEvent[] = [];
     const statements = (s: string) => ['BEGIN', `INSERT INTO seen (v) VALUES ('${s}1')`, `INSERT INTO seen (v) VALUES ('${s}2')`, 'COMMIT'];
-    const a = statements('a'), b = statements('b');
+    const a = statements('a'),
+      b = statements('b');
     for (let i = 0; i < 4; i++) events.push({ ts: 2 * i, session: 'A', sql: a[i]! }, { ts: 2 * i + 1, session: 'B', sql: b[i]! });
-    const trace: TraceSource = { name: 'interleaved', events: async function* () { yield* events; } };
+    const trace: TraceSource = {
+      name: 'interleaved',
+      events: async function* () {
+        yield* events;
+      },
+    };
     const results = await new BenchmarkRunner({ driver, target: 'sqlite', mode: 'closed', concurrency: 1, durationSeconds: 0.3 }).run(trace);
     await driver.destroy();
     expect(results.operations).toBeGreaterThan(16);

@@ -20,5 +20,10 @@ export function deadlockTrace(table: string, log: string): TraceSource {
     at(300, 'a', 'COMMIT', 'commit'),
     at(310, 'b', 'COMMIT', 'commit'),
   ];
-  return { name: 'deadlock', events: async function* () { yield* events; } };
+  return {
+    name: 'deadlock',
+    events: async function* () {
+      yield* events;
+    },
+  };
 }

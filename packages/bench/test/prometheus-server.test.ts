@@ -31,22 +31,38 @@ async function freePort(): Promise<number> {
     const metricsPort = await metrics.listen(0);
     const promPort = await freePort();
     const dir = mkdtempSync(join(tmpdir(), 'stb-prom-'));
-    writeFileSync(join(dir, 'prometheus.yml'), `global:\n  scrape_interval: 500ms\nscrape_configs:\n  - job_name: stb\n    static_configs:\n      - targets: ['127.0.0.1:${metricsPort}']\n`);
-    const prometheus = spawn(PROMETHEUS, [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${promPort}`], { stdio: 'ignore' });
+    writeFileSync(
+      join(dir, 'prometheus.yml'),
+      `global:\n  scrape_interval: 500ms\nscrape_configs:\n  - job_name: stb\n    static_configs:\n      - targets: ['127.0.0.1:${metricsPort}']\n`,
+    );
+    const prometheus = spawn(
+      PROMETHEUS,
+      [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${promPort}`],
+      { stdio: 'ignore' },
+    );
     const driver = new SqliteDriver({ url: ':memory:' });
     try {
-      const trace: TraceSource = { name: 't', events: async function* () { yield { ts: 1, session: 'a', sql: 'SELECT 1', templateId: 'one' }; } };
+      const trace: TraceSource = {
+        name: 't',
+        events: async function* () {
+          yield { ts: 1, session: 'a', sql: 'SELECT 1', templateId: 'one' };
+        },
+      };
       await new BenchmarkRunner({ driver, target: 'sqlite', mode: 'closed', concurrency: 2, durationSeconds: 4, metrics }).run(trace);
       // Prometheus keeps the last scraped values; wait for a scrape after the run, then ask.
       let value = 0;
       for (let attempt = 0; attempt < 40 && !(value > 0); attempt++) {
         await new Promise((r) => setTimeout(r, 250));
-        const response = await fetch(`http://127.0.0.1:${promPort}/api/v1/query?query=${encodeURIComponent('sum(stb_queries_total{status="ok"})')}`).catch(() => undefined);
+        const response = await fetch(`http://127.0.0.1:${promPort}/api/v1/query?query=${encodeURIComponent('sum(stb_queries_total{status="ok"})')}`).catch(
+          () => undefined,
+        );
         const body = (await response?.json().catch(() => undefined)) as { data?: { result?: { value: [number, string] }[] } } | undefined;
         value = Number(body?.data?.result?.[0]?.value[1] ?? 0);
       }
       expect(value).toBeGreaterThan(1_000);
-      const lag = (await (await fetch(`http://127.0.0.1:${promPort}/api/v1/query?query=stb_schedule_lag_seconds_count`)).json()) as { data: { result: unknown[] } };
+      const lag = (await (await fetch(`http://127.0.0.1:${promPort}/api/v1/query?query=stb_schedule_lag_seconds_count`)).json()) as {
+        data: { result: unknown[] };
+      };
       expect(lag.data.result.length).toBe(1);
       const targets = (await (await fetch(`http://127.0.0.1:${promPort}/api/v1/targets`)).json()) as { data: { activeTargets: { health: string }[] } };
       expect(targets.data.activeTargets[0]?.health).toBe('up');

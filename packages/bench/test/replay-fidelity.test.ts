@@ -16,7 +16,9 @@ import { SqliteDriver } from '@sqltrace/driver-sqlite';
 describe('replay fidelity against SQLite', () => {
   it('starts 100,000 statements over a minute within 2 ms of schedule at p99', async () => {
     const t0 = 1_700_000_000_000_000;
-    const sessions = 200, perSession = 500, spanUs = 60_000_000;
+    const sessions = 200,
+      perSession = 500,
+      spanUs = 60_000_000;
     // Generated lazily in time order: each session's statements at its own steady pace.
     const trace: TraceSource = {
       name: 'steady',
@@ -24,14 +26,23 @@ describe('replay fidelity against SQLite', () => {
         const step = spanUs / perSession;
         for (let i = 0; i < perSession; i++) {
           for (let s = 0; s < sessions; s++) {
-            const event: TraceEvent = { ts: t0 + i * step + (s * step) / sessions, session: `s${s}`, sql: 'SELECT n FROM items WHERE id = ?', params: [1 + ((i * sessions + s) % 1000)], templateId: 'lookup' };
+            const event: TraceEvent = {
+              ts: t0 + i * step + (s * step) / sessions,
+              session: `s${s}`,
+              sql: 'SELECT n FROM items WHERE id = ?',
+              params: [1 + ((i * sessions + s) % 1000)],
+              templateId: 'lookup',
+            };
             yield event;
           }
         }
       },
     };
     const driver = new SqliteDriver({ url: `sqlite:${join(mkdtempSync(join(tmpdir(), 'stb-fidelity-')), 'f.db')}` });
-    await driver.prepare!(['CREATE TABLE items (id INTEGER PRIMARY KEY, n INTEGER)', 'INSERT INTO items SELECT value, value FROM (WITH RECURSIVE c(value) AS (SELECT 1 UNION ALL SELECT value + 1 FROM c WHERE value < 1000) SELECT value FROM c)']);
+    await driver.prepare!([
+      'CREATE TABLE items (id INTEGER PRIMARY KEY, n INTEGER)',
+      'INSERT INTO items SELECT value, value FROM (WITH RECURSIVE c(value) AS (SELECT 1 UNION ALL SELECT value + 1 FROM c WHERE value < 1000) SELECT value FROM c)',
+    ]);
     const results = await new BenchmarkRunner({ driver, target: 'sqlite', mode: 'replay' }).run(trace);
     await driver.destroy();
     expect(results.operations).toBe(100_000);

@@ -2,8 +2,13 @@ import { Registry } from 'prom-client';
 import { BenchMetricFamilies, LATENCY_BOUNDS } from '@sqltrace/bench';
 
 const op = (template: string, kind: string, seconds: number, errorClass?: string) => ({
-  template, kind, status: errorClass === undefined ? ('ok' as const) : ('error' as const), ...(errorClass !== undefined ? { errorClass } : {}),
-  responseSeconds: seconds, serviceSeconds: seconds / 2, scheduleLagSeconds: seconds / 2,
+  template,
+  kind,
+  status: errorClass === undefined ? ('ok' as const) : ('error' as const),
+  ...(errorClass !== undefined ? { errorClass } : {}),
+  responseSeconds: seconds,
+  serviceSeconds: seconds / 2,
+  scheduleLagSeconds: seconds / 2,
 });
 
 /** The value of one series in a scrape, by its exact name and labels (in the order prom-client writes them). */
@@ -14,10 +19,11 @@ function value(text: string, series: string): number | undefined {
 
 /** Several runs at once on one registry (as `stb serve` runs benchmarks): each its own series, gone when it ends. */
 describe('run metrics', () => {
-  it('labels each run\'s series with its run and removes them when asked', async () => {
+  it("labels each run's series with its run and removes them when asked", async () => {
     const registry = new Registry();
     const families = new BenchMetricFamilies(registry);
-    const a = families.forRun('bench-a'), b = families.forRun('bench-b');
+    const a = families.forRun('bench-a'),
+      b = families.forRun('bench-b');
     for (let i = 0; i < 3; i++) a.recordOperation(op('t1', 'select', 0.0004));
     a.recordOperation(op('t1', 'select', 0.001, '40'));
     b.recordOperation(op('t2', 'update', 0.02, '23'));
@@ -62,7 +68,11 @@ describe('run metrics', () => {
     const totals = new Map<string, number>();
     const scrape = async () => {
       const text = await registry.metrics();
-      const series = [...text.matchAll(/^stb_queries_total\{run="r",template="([^"]+)",kind="([a-z]+)",status="ok"\} (\d+)$/gm)].map((m) => ({ key: `${m[1]}/${m[2]}`, template: m[1]!, count: Number(m[3]) }));
+      const series = [...text.matchAll(/^stb_queries_total\{run="r",template="([^"]+)",kind="([a-z]+)",status="ok"\} (\d+)$/gm)].map((m) => ({
+        key: `${m[1]}/${m[2]}`,
+        template: m[1]!,
+        count: Number(m[3]),
+      }));
       for (const s of series) {
         expect(s.count).toBeGreaterThanOrEqual(totals.get(s.key) ?? 0); // never goes back
         totals.set(s.key, s.count);

@@ -6,12 +6,20 @@ import { BenchmarkRunner, LatencyHistogram, PrometheusMetrics, loadDriver, rende
 import { SqliteDriver } from '@sqltrace/driver-sqlite';
 
 function source(events: readonly TraceEvent[]): TraceSource {
-  return { name: 'memory', events: async function* () { yield* events; } };
+  return {
+    name: 'memory',
+    events: async function* () {
+      yield* events;
+    },
+  };
 }
 
 async function sqlite(): Promise<SqliteDriver> {
   const driver = new SqliteDriver({ url: `sqlite:${join(mkdtempSync(join(tmpdir(), 'stb-bench-')), 'bench.db')}` });
-  await driver.prepare!(['CREATE TABLE items (id INTEGER PRIMARY KEY, n INTEGER)', 'INSERT INTO items SELECT value, 0 FROM (WITH RECURSIVE c(value) AS (SELECT 1 UNION ALL SELECT value + 1 FROM c WHERE value < 1000) SELECT value FROM c)']);
+  await driver.prepare!([
+    'CREATE TABLE items (id INTEGER PRIMARY KEY, n INTEGER)',
+    'INSERT INTO items SELECT value, 0 FROM (WITH RECURSIVE c(value) AS (SELECT 1 UNION ALL SELECT value + 1 FROM c WHERE value < 1000) SELECT value FROM c)',
+  ]);
   return driver;
 }
 
@@ -22,7 +30,8 @@ describe('open loop at the end of its time', () => {
     // lag) and never reaches 470, 480, 490 (dropped).
     let calls = 0;
     const driver: Driver = {
-      name: 'blocking', dialect: 'sqlite',
+      name: 'blocking',
+      dialect: 'sqlite',
       open: async () => ({
         execute: async () => {
           if (++calls === 45) {
@@ -35,7 +44,9 @@ describe('open loop at the end of its time', () => {
       }),
       destroy: async () => undefined,
     };
-    const r = await new BenchmarkRunner({ driver, target: 'fake', mode: 'open', rate: 100, arrivals: 'regular', concurrency: 1, durationSeconds: 0.5 }).run(source([{ ts: 1, session: 'a', sql: 'SELECT 1', templateId: 'one' }]));
+    const r = await new BenchmarkRunner({ driver, target: 'fake', mode: 'open', rate: 100, arrivals: 'regular', concurrency: 1, durationSeconds: 0.5 }).run(
+      source([{ ts: 1, session: 'a', sql: 'SELECT 1', templateId: 'one' }]),
+    );
     expect({ operations: r.operations, dropped: r.dropped }).toEqual({ operations: 46, dropped: 3 });
     expect(r.scheduleLag.max).toBeGreaterThan(40);
   });
@@ -43,7 +54,8 @@ describe('open loop at the end of its time', () => {
 
 describe('LatencyHistogram', () => {
   it('summarizes in ms and merges exactly through its encoded form', () => {
-    const a = new LatencyHistogram(), b = new LatencyHistogram();
+    const a = new LatencyHistogram(),
+      b = new LatencyHistogram();
     for (let i = 1; i <= 1000; i++) a.recordMs(i);
     for (let i = 1001; i <= 2000; i++) b.recordMs(i);
     const merged = LatencyHistogram.decode(a.encode());
@@ -60,7 +72,15 @@ describe('BenchmarkRunner on SQLite', () => {
   it('replays a trace with its timing, per session, and measures the three times', async () => {
     const t0 = 1_700_000_000_000_000;
     const events: TraceEvent[] = [];
-    for (let s = 0; s < 20; s++) for (let i = 0; i < 10; i++) events.push({ ts: t0 + i * 50_000 + s * 1_000, session: `s${s}`, sql: 'UPDATE items SET n = n + 1 WHERE id = $1', params: [s + 1], templateId: 'bump' });
+    for (let s = 0; s < 20; s++)
+      for (let i = 0; i < 10; i++)
+        events.push({
+          ts: t0 + i * 50_000 + s * 1_000,
+          session: `s${s}`,
+          sql: 'UPDATE items SET n = n + 1 WHERE id = $1',
+          params: [s + 1],
+          templateId: 'bump',
+        });
     events.sort((a, b) => a.ts - b.ts);
     const driver = await sqlite();
     const started = performance.now();
@@ -103,7 +123,8 @@ describe('BenchmarkRunner on SQLite', () => {
     const endless: TraceSource = {
       name: 'endless',
       events: async function* () {
-        for (let i = 0; i < 50_000_000; i++, read++) yield { ts: t0 + i, session: `s${i % 4}`, sql: 'SELECT n FROM items WHERE id = $1', params: [1 + (i % 1000)], templateId: 'get' };
+        for (let i = 0; i < 50_000_000; i++, read++)
+          yield { ts: t0 + i, session: `s${i % 4}`, sql: 'SELECT n FROM items WHERE id = $1', params: [1 + (i % 1000)], templateId: 'get' };
       },
     };
     const driver = await sqlite();
@@ -139,25 +160,41 @@ describe('BenchmarkRunner on SQLite', () => {
     expect(closed.operations).toBeGreaterThan(100);
     expect(closed.errors).toBeGreaterThan(10);
     expect(closed.errorsByClass[0]).toMatchObject({ errorClass: 'SQLITE_ERROR', examples: [expect.stringMatching(/no such column: nope/)] });
-    const open = await new BenchmarkRunner({ driver, target: 'sqlite', mode: 'open', rate: 400, arrivals: 'regular', durationSeconds: 1 }).run(source(pool.slice(0, 1)));
+    const open = await new BenchmarkRunner({ driver, target: 'sqlite', mode: 'open', rate: 400, arrivals: 'regular', durationSeconds: 1 }).run(
+      source(pool.slice(0, 1)),
+    );
     expect(open.operations).toBeGreaterThan(360);
     expect(open.operations).toBeLessThanOrEqual(400);
     await driver.destroy();
-    expect(renderComparison([{ name: 'closed', results: closed }, { name: 'open', results: open }])).toMatch(/throughput \(ops\/s\)/);
+    expect(
+      renderComparison([
+        { name: 'closed', results: closed },
+        { name: 'open', results: open },
+      ]),
+    ).toMatch(/throughput \(ops\/s\)/);
   });
 
   it('serves Prometheus metrics while a run goes', async () => {
     const metrics = new PrometheusMetrics();
     const port = await metrics.listen(0);
     const driver = await sqlite();
-    const run = new BenchmarkRunner({ driver, target: 'sqlite', mode: 'closed', concurrency: 1, durationSeconds: 1, metrics }).run(source([{ ts: 1, session: 'a', sql: 'SELECT 1', templateId: 'one' }]));
+    const run = new BenchmarkRunner({ driver, target: 'sqlite', mode: 'closed', concurrency: 1, durationSeconds: 1, metrics }).run(
+      source([{ ts: 1, session: 'a', sql: 'SELECT 1', templateId: 'one' }]),
+    );
     await new Promise((r) => setTimeout(r, 500));
     const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
     await run;
     await metrics.close();
     await driver.destroy();
     expect(text).toMatch(/stb_queries_total\{run="stb",template="one",kind="select",status="ok"\} \d+/);
-    for (const name of ['stb_query_duration_seconds_bucket', 'stb_schedule_lag_seconds_count', 'stb_sessions_active{run="stb"} 1', 'stb_event_loop_delay_seconds', 'stb_progress_ratio']) expect(text).toContain(name);
+    for (const name of [
+      'stb_query_duration_seconds_bucket',
+      'stb_schedule_lag_seconds_count',
+      'stb_sessions_active{run="stb"} 1',
+      'stb_event_loop_delay_seconds',
+      'stb_progress_ratio',
+    ])
+      expect(text).toContain(name);
   });
 
   it('loads drivers by name or package, and says so when it cannot', async () => {
@@ -186,13 +223,14 @@ describe('BenchmarkRunner on SQLite', () => {
     await driver.destroy();
   });
 
-  it('a log of many short sessions replays with the connections of those still going: idle in the trace\'s time, or when the cap is reached, a session disconnects', async () => {
+  it("a log of many short sessions replays with the connections of those still going: idle in the trace's time, or when the cap is reached, a session disconnects", async () => {
     // 10,000 sessions of two statements, one starting every 10 ms of the log: about 200 going in any
     // two seconds of it. At --speed max the whole log replays in about a second of the clock, so
     // idle time counted on the clock alone kept every session connected to the end.
     const t0 = 1_700_000_000_000_000;
     const events: TraceEvent[] = [];
-    for (let i = 0; i < 10_000; i++) for (const k of [0, 1]) events.push({ ts: t0 + i * 10_000 + k * 1_000, session: `c${i}`, sql: `SELECT ${k}`, templateId: `t${k}` });
+    for (let i = 0; i < 10_000; i++)
+      for (const k of [0, 1]) events.push({ ts: t0 + i * 10_000 + k * 1_000, session: `c${i}`, sql: `SELECT ${k}`, templateId: `t${k}` });
     const file = join(mkdtempSync(join(tmpdir(), 'stb-sessions-')), 'short-sessions.jsonl');
     writeFileSync(file, events.map((e) => JSON.stringify(e)).join('\n') + '\n');
     const driver = await sqlite();

@@ -24,7 +24,8 @@ async function replayRecordingTimes(spread: 'auto' | 'off'): Promise<{ times: nu
   const t0 = 1_765_000_000_000_000;
   // Two sessions, ten statements each in one second of the log, then one in the next second.
   const events: TraceEvent[] = [];
-  for (let k = 0; k < 20; k++) events.push({ ts: t0, session: `s${k % 2}`, sql: `INSERT INTO seen VALUES (${k}, (julianday('now') - 2440587.5) * 86400000.0)` });
+  for (let k = 0; k < 20; k++)
+    events.push({ ts: t0, session: `s${k % 2}`, sql: `INSERT INTO seen VALUES (${k}, (julianday('now') - 2440587.5) * 86400000.0)` });
   events.push({ ts: t0 + 1_000_000, session: 's0', sql: "INSERT INTO seen VALUES (20, (julianday('now') - 2440587.5) * 86400000.0)" });
   const results = await new BenchmarkRunner({ driver, target: 'sqlite', mode: 'replay', speed: 1, spread }).run(coarseTrace(events));
   const db = new Database(file, { readonly: true });
@@ -49,7 +50,7 @@ describe('replay of a coarse trace', () => {
     expect(Math.max(...results.timeline!.openConnections)).toBe(2);
   });
 
-  it('with spread off sends a second\'s statements at its start', async () => {
+  it("with spread off sends a second's statements at its start", async () => {
     const { times, results } = await replayRecordingTimes('off');
     expect(times[19]! - times[0]!).toBeLessThan(200);
     expect(results.settings).toMatchObject({ spread: 'off' });

@@ -19,7 +19,8 @@ describe('stb', () => {
   it('--help lists the commands a newcomer needs', () => {
     const r = stb(['--help']);
     expect(r.code).toBe(0);
-    for (const command of ['parse', 'templates', 'train', 'generate', 'validate', 'bench', 'compare', 'compare-models', 'demo']) expect(r.stdout).toMatch(new RegExp(`\\b${command}\\b`));
+    for (const command of ['parse', 'templates', 'train', 'generate', 'validate', 'bench', 'compare', 'compare-models', 'demo'])
+      expect(r.stdout).toMatch(new RegExp(`\\b${command}\\b`));
     const help = stb(['parse', '--help']);
     expect(help.stdout).toMatch(/--prefix/);
     expect(help.stdout).toMatch(/EXAMPLES/);
@@ -30,7 +31,11 @@ describe('stb', () => {
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/^USAGE\n  \$ stb bench TRACE/m);
     expect(help.stdout).toMatch(/--metrics-push=<value>/);
-    for (const [typed, meant] of [['valdate', 'validate'], ['bnech', 'bench'], ['templ', 'templates']]) {
+    for (const [typed, meant] of [
+      ['valdate', 'validate'],
+      ['bnech', 'bench'],
+      ['templ', 'templates'],
+    ]) {
       const r = stb([typed!, 'x.jsonl']);
       expect(r.code).toBe(127);
       expect(r.stderr.replace(/\s*›\s*/g, ' ')).toMatch(new RegExp(`${typed} is not a stb command\\. Did you mean ${meant}\\?`));
@@ -51,7 +56,10 @@ describe('stb', () => {
     // (PostgreSQL's extended protocol: parse/bind/execute, a prepared statement.)
     expect(r.stdout).toMatch(/events\s+23 \(5 with bind parameters, 6 as prepared statements, 2 failed\), 3 sessions/);
     expect(r.stdout).toMatch(/43 lines\s+not a log message .*\(line 60, 61, 62, 63, 64 …\)/);
-    const lines = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const lines = readFileSync(out, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines[0].$trace).toMatchObject({ version: 1, source: 'pg-stderr', dialect: 'postgres' });
     const events = lines.slice(1);
     expect(events).toHaveLength(23);
@@ -83,14 +91,27 @@ describe('stb', () => {
   it('parse gives each of several inputs its own template count (through the worker)', () => {
     const demo = join(__dirname, '..', 'assets', 'demo', 'shop-postgres.log');
     const result = JSON.parse(stb(['parse', join(FIXTURES, 'errlog'), demo, '-o', join(dir, 'two.jsonl'), '--json']).stdout);
-    expect(result.inputs.map((s: { events: number; templates: number }) => [s.events, s.templates])).toEqual([[23, 15], [1500, 17]]);
+    expect(result.inputs.map((s: { events: number; templates: number }) => [s.events, s.templates])).toEqual([
+      [23, 15],
+      [1500, 17],
+    ]);
   });
 
   it('parse reads stdin (-) and plain .sql files in a given dialect', () => {
-    const r = stb(['parse', '-', '-f', 'sql', '--dialect', 'mysql', '-o', join(dir, 'stdin.jsonl')], "SELECT `a` FROM t WHERE b = 'x';\nSELECT `a` FROM t WHERE b = 'y';\n");
+    const r = stb(
+      ['parse', '-', '-f', 'sql', '--dialect', 'mysql', '-o', join(dir, 'stdin.jsonl')],
+      "SELECT `a` FROM t WHERE b = 'x';\nSELECT `a` FROM t WHERE b = 'y';\n",
+    );
     expect(r.code).toBe(0);
-    const events = readFileSync(join(dir, 'stdin.jsonl'), 'utf8').trim().split('\n').slice(1).map((l) => JSON.parse(l));
-    expect(events.map((e) => [e.sql, e.params])).toEqual([['SELECT `a` FROM t WHERE b = ?', ['x']], ['SELECT `a` FROM t WHERE b = ?', ['y']]]);
+    const events = readFileSync(join(dir, 'stdin.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((l) => JSON.parse(l));
+    expect(events.map((e) => [e.sql, e.params])).toEqual([
+      ['SELECT `a` FROM t WHERE b = ?', ['x']],
+      ['SELECT `a` FROM t WHERE b = ?', ['y']],
+    ]);
     expect(events[0].templateId).toBe(events[1].templateId);
   });
 
@@ -117,7 +138,10 @@ describe('stb', () => {
     const json = JSON.parse(stb(['demo', '--json']).stdout);
     expect(json).toMatchObject({ events: 1500, templates: 17 });
     expect(Math.abs(json.syntheticEvents - 1500)).toBeLessThanOrEqual(15); // within 1%
-    const synthetic = readFileSync(json.synthetic, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const synthetic = readFileSync(json.synthetic, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(synthetic[0].$trace).toMatchObject({ source: 'synthetic', dialect: 'postgres' });
     expect(synthetic).toHaveLength(json.syntheticEvents + 1);
     // The quick start's trace passes its own validation (it failed arrival-rate and concurrency while
@@ -130,7 +154,13 @@ describe('stb', () => {
 
   it('bench runs a trace on SQLite and PostgreSQL, writes results without passwords, and compare shows runs side by side', () => {
     const trace = join(dir, 'bench-trace.jsonl');
-    const events = Array.from({ length: 300 }, (_, i) => ({ ts: 1_700_000_000_000_000 + i * 1_000, session: `s${i % 5}`, sql: 'SELECT $1::int AS v', params: [i], templateId: 'v' }));
+    const events = Array.from({ length: 300 }, (_, i) => ({
+      ts: 1_700_000_000_000_000 + i * 1_000,
+      session: `s${i % 5}`,
+      sql: 'SELECT $1::int AS v',
+      params: [i],
+      templateId: 'v',
+    }));
     writeFileSync(trace, `{"$trace":{"version":1,"dialect":"postgres"}}\n` + events.map((e) => JSON.stringify(e)).join('\n') + '\n');
     const a = stb(['bench', trace, '--driver', 'sqlite', '-o', join(dir, 'a.json'), '--label', 'sqlite replay']);
     expect(a.code).toBe(0);
@@ -157,10 +187,19 @@ describe('stb', () => {
 
   it('bench on a terminal shows a live line (time, operations, rate, errors, sessions, % of the run); off a terminal, none', () => {
     const trace = join(dir, 'progress-trace.jsonl');
-    writeFileSync(trace, Array.from({ length: 50 }, (_, i) => JSON.stringify({ ts: i * 1_000, session: `s${i % 2}`, sql: 'SELECT ? AS v', params: [i], templateId: 'v' })).join('\n') + '\n');
+    writeFileSync(
+      trace,
+      Array.from({ length: 50 }, (_, i) => JSON.stringify({ ts: i * 1_000, session: `s${i % 2}`, sql: 'SELECT ? AS v', params: [i], templateId: 'v' })).join(
+        '\n',
+      ) + '\n',
+    );
     const args = ['bench', trace, '--driver', 'sqlite', '--mode', 'closed', '-c', '2', '--duration', '1.5s'];
     // `script` gives the command a terminal.
-    const tty = spawnSync('script', ['-qec', [process.execPath, BIN, ...args].map((a) => JSON.stringify(a)).join(' '), '/dev/null'], { encoding: 'utf8', cwd: dir, timeout: 60_000 });
+    const tty = spawnSync('script', ['-qec', [process.execPath, BIN, ...args].map((a) => JSON.stringify(a)).join(' '), '/dev/null'], {
+      encoding: 'utf8',
+      cwd: dir,
+      timeout: 60_000,
+    });
     expect(tty.status).toBe(0);
     const screen = tty.stdout.replace(/\r/g, '\n');
     expect(screen).toMatch(/^closed 0:0\d · [\d,]+ ops · [\d,]+ ops\/s · 0 errors · 2 sessions · \d+%/m);
@@ -187,7 +226,13 @@ describe('stb', () => {
 
   it('bench --threads spreads a closed or open run over threads: results and live metrics add up across them', async () => {
     const trace = join(dir, 'threads-trace.jsonl');
-    const events = Array.from({ length: 200 }, (_, i) => ({ ts: 1_700_000_000_000_000 + i * 1_000, session: `s${i % 5}`, sql: 'SELECT $1::int AS v', params: [i], templateId: 'v' }));
+    const events = Array.from({ length: 200 }, (_, i) => ({
+      ts: 1_700_000_000_000_000 + i * 1_000,
+      session: `s${i % 5}`,
+      sql: 'SELECT $1::int AS v',
+      params: [i],
+      templateId: 'v',
+    }));
     writeFileSync(trace, `{"$trace":{"version":1,"dialect":"postgres"}}\n` + events.map((e) => JSON.stringify(e)).join('\n') + '\n');
     const pgUrl = process.env.STB_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
     const closed = stb(['bench', trace, '--driver', 'postgres', '--url', pgUrl, '--mode', 'closed', '-c', '4', '--threads', '2', '--duration', '1s', '--json']);
@@ -201,8 +246,36 @@ describe('stb', () => {
     expect(LatencyHistogram.decode(c.histograms.responseTime).count).toBe(c.operations);
 
     // Open loop on an SQLite file: 200 regular arrivals a second split over two threads (a connection each), scraped while it runs.
-    const child = spawn(process.execPath, [BIN, 'bench', trace, '--driver', 'sqlite', '--url', `sqlite:${join(dir, 'threads.db')}`, '--mode', 'open', '--rate', '200', '--arrivals', 'regular', '-c', '2', '-j', '2', '--duration', '3s', '--metrics-port', '0', '--json'], { cwd: dir });
-    let stdout = '', stderr = '';
+    const child = spawn(
+      process.execPath,
+      [
+        BIN,
+        'bench',
+        trace,
+        '--driver',
+        'sqlite',
+        '--url',
+        `sqlite:${join(dir, 'threads.db')}`,
+        '--mode',
+        'open',
+        '--rate',
+        '200',
+        '--arrivals',
+        'regular',
+        '-c',
+        '2',
+        '-j',
+        '2',
+        '--duration',
+        '3s',
+        '--metrics-port',
+        '0',
+        '--json',
+      ],
+      { cwd: dir },
+    );
+    let stdout = '',
+      stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d));
     child.stderr.on('data', (d: Buffer) => (stderr += d));
     const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
@@ -228,7 +301,7 @@ describe('stb', () => {
     expect(zero.stderr).toMatch(/--threads must be a whole number ≥ 1, got 0/);
   });
 
-  it('bench --threads deals a replay\'s sessions out over threads that keep one schedule', async () => {
+  it("bench --threads deals a replay's sessions out over threads that keep one schedule", async () => {
     // Four sessions starting 300 ms apart, five statements each 100 ms apart; each statement
     // records when it ran. Round-robin puts the sessions starting at 300 and 900 ms on the second
     // thread: were its clock started from its own first statement, they would run 300 ms early.
@@ -237,10 +310,14 @@ describe('stb', () => {
     await setup.execute('CREATE TABLE hits (session TEXT, due REAL, at REAL)');
     const trace = join(dir, 'threaded-replay.jsonl');
     const t0 = 1_700_000_000_000_000;
-    const events = Array.from({ length: 4 }, (_, k) => Array.from({ length: 5 }, (_, i) => {
-      const due = 300 * k + 100 * i;
-      return { ts: t0 + due * 1000, session: `s${k}`, sql: `INSERT INTO hits VALUES ('s${k}', ${due}, (julianday('now') - 2440587.5) * 86400000.0)` };
-    })).flat().sort((a, b) => a.ts - b.ts);
+    const events = Array.from({ length: 4 }, (_, k) =>
+      Array.from({ length: 5 }, (_, i) => {
+        const due = 300 * k + 100 * i;
+        return { ts: t0 + due * 1000, session: `s${k}`, sql: `INSERT INTO hits VALUES ('s${k}', ${due}, (julianday('now') - 2440587.5) * 86400000.0)` };
+      }),
+    )
+      .flat()
+      .sort((a, b) => a.ts - b.ts);
     writeFileSync(trace, `{"$trace":{"version":1}}\n` + events.map((e) => JSON.stringify(e)).join('\n') + '\n');
     const run = stb(['bench', trace, '--driver', 'sqlite', '--url', `sqlite:${db}`, '--threads', '2', '--json']);
     expect({ exit: run.code, stderr: run.stderr }).toEqual({ exit: 0, stderr: expect.any(String) });
@@ -302,7 +379,9 @@ describe('stb', () => {
     expect(stb(['bench', trace, '--mode', 'open']).stderr).toMatch(/open mode needs --rate/);
     const pipelined = stb(['bench', trace, '--driver', 'sqlite', '--pipeline', '4']);
     expect(pipelined.code).toBe(2);
-    expect(pipelined.stderr.trim()).toBe('stb bench: error: --pipeline: the sqlite driver runs one statement at a time on a connection\n  Use --driver postgres, or drop --pipeline');
+    expect(pipelined.stderr.trim()).toBe(
+      'stb bench: error: --pipeline: the sqlite driver runs one statement at a time on a connection\n  Use --driver postgres, or drop --pipeline',
+    );
   });
 
   it('validate: exit 0 when faithful, 1 when a property fails, 2 on bad input; --json and --html', () => {
@@ -326,7 +405,10 @@ describe('stb', () => {
 
     // A synthetic trace with its think times stretched tenfold fails on think time: exit 1.
     const lines = readFileSync(synthetic, 'utf8').trim().split('\n');
-    const slow = lines.slice(1).map((l) => JSON.parse(l)).map((e: { ts: number }) => ({ ...e, ts: 1_717_405_200_000_000 + (e.ts - 1_717_405_200_000_000) * 10 }));
+    const slow = lines
+      .slice(1)
+      .map((l) => JSON.parse(l))
+      .map((e: { ts: number }) => ({ ...e, ts: 1_717_405_200_000_000 + (e.ts - 1_717_405_200_000_000) * 10 }));
     writeFileSync(join(dir, 'slow.jsonl'), slow.map((e) => JSON.stringify(e)).join('\n'));
     const fail = stb(['validate', trace, join(dir, 'slow.jsonl')]);
     expect(fail.code).toBe(1);
@@ -350,10 +432,20 @@ describe('stb', () => {
     const model = join(dir, 'shop-model.json');
     const trained = stb(['train', trace, '-o', model, '--order', '2', '--json']);
     expect(trained.code).toBe(0);
-    expect(JSON.parse(trained.stdout)).toMatchObject({ strategy: 'markov', order: 2, events: 1500, sessions: 184, templates: 17, minValueCount: 5, warnings: [] });
+    expect(JSON.parse(trained.stdout)).toMatchObject({
+      strategy: 'markov',
+      order: 2,
+      events: 1500,
+      sessions: 184,
+      templates: 17,
+      minValueCount: 5,
+      warnings: [],
+    });
     expect(JSON.parse(readFileSync(model, 'utf8'))).toMatchObject({ format: 'sqltrace-model', formatVersion: 1, strategy: 'markov' });
 
-    const a = join(dir, 'a.jsonl'), b = join(dir, 'b.jsonl'), c = join(dir, 'c.jsonl');
+    const a = join(dir, 'a.jsonl'),
+      b = join(dir, 'b.jsonl'),
+      c = join(dir, 'c.jsonl');
     const generated = stb(['generate', model, '-o', a, '--events', '3000', '--seed', '9', '--json']);
     expect(generated.code).toBe(0);
     expect(JSON.parse(generated.stdout)).toMatchObject({ events: expect.any(Number), seed: '9', strategy: 'markov' });
@@ -410,6 +502,8 @@ describe('stb', () => {
     expect(stb(['parse', '--no-such-flag', 'x']).code).not.toBe(0);
     const unwritable = stb(['parse', join(FIXTURES, 'errlog'), '-o', join(dir, 'no-such-dir', 'out.jsonl')]);
     expect(unwritable.code).toBe(2);
-    expect(unwritable.stderr).toMatch(/no-such-dir\/out\.jsonl: cannot write there \(directory .*no-such-dir does not exist\)\n\s+Create the directory or choose another --output/);
+    expect(unwritable.stderr).toMatch(
+      /no-such-dir\/out\.jsonl: cannot write there \(directory .*no-such-dir does not exist\)\n\s+Create the directory or choose another --output/,
+    );
   });
 });

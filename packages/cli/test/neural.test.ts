@@ -43,7 +43,14 @@ describe('stb with the lstm and transformer models', () => {
     expect(byName.transformer!.accuracy).toBeGreaterThan(best - 0.02);
     expect(byName.lstm!.logLoss).toBeLessThan(byName.markov!.logLoss);
     for (const m of result.models) {
-      expect(m).toEqual(expect.objectContaining({ fidelity: expect.any(Number), trainSeconds: expect.any(Number), eventsPerSecond: expect.any(Number), bytes: expect.any(Number) }));
+      expect(m).toEqual(
+        expect.objectContaining({
+          fidelity: expect.any(Number),
+          trainSeconds: expect.any(Number),
+          eventsPerSecond: expect.any(Number),
+          bytes: expect.any(Number),
+        }),
+      );
       expect(m.fidelity).toBeGreaterThan(0);
       expect(m.fidelity).toBeLessThanOrEqual(1);
     }
@@ -54,9 +61,16 @@ describe('stb with the lstm and transformer models', () => {
     const r = stb(['train', train, '--model', 'transformer', '--window', '4', '--epochs', '2', '--windows-per-epoch', '2000', '-o', model, '--json']);
     expect(r.code).toBe(0);
     const trained = JSON.parse(r.stdout) as TrainResult;
-    expect(trained).toMatchObject({ strategy: 'transformer', templates: 12, sessions: 400, training: { epochs: 2, backend: 'wasm', trainSessions: 360, holdoutSessions: 40 } });
+    expect(trained).toMatchObject({
+      strategy: 'transformer',
+      templates: 12,
+      sessions: 400,
+      training: { epochs: 2, backend: 'wasm', trainSessions: 360, holdoutSessions: 40 },
+    });
     const human = stb(['train', train, '--model', 'lstm', '--window', '4', '--epochs', '1', '--windows-per-epoch', '1000', '-o', join(dir, 'lstm.json')]);
-    expect(human.stdout).toMatch(/network: 1 epoch, best at epoch 1: held-out loss [\d.]+, accuracy [\d.]+% on 40 held-out sessions; sampled sessions: template-mix TVD [\d.]+, transitions [\d.]+; [\d,]+ predictions\/s on the wasm backend/);
+    expect(human.stdout).toMatch(
+      /network: 1 epoch, best at epoch 1: held-out loss [\d.]+, accuracy [\d.]+% on 40 held-out sessions; sampled sessions: template-mix TVD [\d.]+, transitions [\d.]+; [\d,]+ predictions\/s on the wasm backend/,
+    );
     const out = join(dir, 'synthetic.jsonl');
     const g = stb(['generate', model, '-o', out, '--events', '2000', '--temperature', '0.8', '--json']);
     expect(g.code).toBe(0);
@@ -72,7 +86,9 @@ describe('stb with the lstm and transformer models', () => {
     expect(r.status).toBe(0);
     const screen = r.stdout.replace(/\r/g, '\n');
     expect(screen).toMatch(/lstm epoch 1\/2 \[#*\.*\] loss [\d.]+ · [\d,]+ pred\/s · ETA \d+s/);
-    expect(screen).toMatch(/lstm epoch 2\/2: loss [\d.]+, held-out loss [\d.]+, accuracy [\d.]+%, sampled mix TVD [\d.]+, transitions [\d.]+, [\d,]+ predictions\/s, [\d.]+ s/);
+    expect(screen).toMatch(
+      /lstm epoch 2\/2: loss [\d.]+, held-out loss [\d.]+, accuracy [\d.]+%, sampled mix TVD [\d.]+, transitions [\d.]+, [\d,]+ predictions\/s, [\d.]+ s/,
+    );
     expect(screen).toMatch(/network: 2 epochs/);
     expect(screen).not.toMatch(/error/);
   }, 300_000);
@@ -81,7 +97,9 @@ describe('stb with the lstm and transformer models', () => {
     const tiny = writeTrace('tiny.jsonl', secondOrderTrace({ sessions: 3, seed: 'tiny' }));
     const t = stb(['train', tiny, '--model', 'lstm', '-o', join(dir, 'x.json')]);
     expect(t.code).toBe(2);
-    expect(t.stderr).toBe(`stb train: error: ${tiny}: 3 sessions — too few to train the lstm model, which holds out whole sessions to decide when to stop and needs at least 4\n  Use a longer trace, or \`--model markov\`\n`);
+    expect(t.stderr).toBe(
+      `stb train: error: ${tiny}: 3 sessions — too few to train the lstm model, which holds out whole sessions to decide when to stop and needs at least 4\n  Use a longer trace, or \`--model markov\`\n`,
+    );
     const c = stb(['compare-models', tiny]);
     expect(c.code).toBe(2);
     expect(c.stderr).toMatch(/3 sessions — too few to compare models/);
@@ -92,11 +110,15 @@ describe('stb with the lstm and transformer models', () => {
     writeFileSync(damaged, JSON.stringify(model));
     const d = stb(['generate', damaged, '-o', join(dir, 'y.jsonl')]);
     expect(d.code).toBe(2);
-    expect(d.stderr).toBe(`stb generate: error: ${damaged}: the transformer model is damaged (the network is missing weight "block0.attention.query")\n  Retrain it with \`stb train --model transformer\`\n`);
+    expect(d.stderr).toBe(
+      `stb generate: error: ${damaged}: the transformer model is damaged (the network is missing weight "block0.attention.query")\n  Retrain it with \`stb train --model transformer\`\n`,
+    );
 
     const b = stb(['train', train, '--model', 'lstm', '--backend', 'tensorflow', '-o', join(dir, 'z.json')]);
     expect(b.code).toBe(2);
-    expect(b.stderr).toMatch(/the TensorFlow.js backend "tensorflow" is not available \(tensorflow: @tensorflow\/tfjs-node is not installed\)\n\s+Install it with `npm install @tensorflow\/tfjs-node`, or use --backend wasm/);
+    expect(b.stderr).toMatch(
+      /the TensorFlow.js backend "tensorflow" is not available \(tensorflow: @tensorflow\/tfjs-node is not installed\)\n\s+Install it with `npm install @tensorflow\/tfjs-node`, or use --backend wasm/,
+    );
     const u = stb(['train', train, '--model', 'lstm', '--backend', 'gpu', '-o', join(dir, 'z.json')]);
     expect(u.code).toBe(2);
     expect(u.stderr).toMatch(/Expected --backend=gpu to be one of: auto, tensorflow, wasm, cpu/);

@@ -17,13 +17,18 @@ function node(args: string[]) {
 describe('the published packages', () => {
   it('export the same names to require() and to import', () => {
     const names = (loader: string) => {
-      const r = node(['--input-type=module', '-e', `import { createRequire } from 'node:module'; const require = createRequire(process.cwd() + '/'); const out = {}; for (const p of ${JSON.stringify(PACKAGES)}) out[p] = Object.keys(${loader}).sort(); console.log(JSON.stringify(out));`]);
+      const r = node([
+        '--input-type=module',
+        '-e',
+        `import { createRequire } from 'node:module'; const require = createRequire(process.cwd() + '/'); const out = {}; for (const p of ${JSON.stringify(PACKAGES)}) out[p] = Object.keys(${loader}).sort(); console.log(JSON.stringify(out));`,
+      ]);
       expect(r.stderr).toBe('');
       return JSON.parse(r.stdout) as Record<string, string[]>;
     };
     const cjs = names("require('@sqltrace/' + p)");
     const esm = names("await import('@sqltrace/' + p)");
-    for (const p of PACKAGES) expect({ [p]: cjs[p]!.filter((n) => n !== '__esModule' && n !== 'default') }).toEqual({ [p]: esm[p]!.filter((n) => n !== 'default') });
+    for (const p of PACKAGES)
+      expect({ [p]: cjs[p]!.filter((n) => n !== '__esModule' && n !== 'default') }).toEqual({ [p]: esm[p]!.filter((n) => n !== 'default') });
     expect(cjs.bench).toEqual(expect.arrayContaining(['BenchmarkRunner', 'ThreadedBenchmarkRunner', 'mergeResults']));
   });
 
@@ -60,7 +65,8 @@ describe('the published packages', () => {
   it('parse a log on worker threads from CommonJS and from ESM into the same trace', () => {
     const dir = mkdtempSync(join(tmpdir(), 'stb-parse-'));
     const log = join(__dirname, '..', 'assets', 'demo', 'shop-postgres.log');
-    const call = (output: string) => `parseLogsToTrace([${JSON.stringify(log)}], { output: ${JSON.stringify(output)}, threads: 2 }).then((r) => process.stdout.write(String(r.inputs[0].events)), (e) => { console.error(e); process.exit(1); })`;
+    const call = (output: string) =>
+      `parseLogsToTrace([${JSON.stringify(log)}], { output: ${JSON.stringify(output)}, threads: 2 }).then((r) => process.stdout.write(String(r.inputs[0].events)), (e) => { console.error(e); process.exit(1); })`;
     const cjs = node(['-e', `const { parseLogsToTrace } = require('@sqltrace/parser'); ${call(join(dir, 'cjs.jsonl'))}`]);
     const esm = node(['--input-type=module', '-e', `import { parseLogsToTrace } from '@sqltrace/parser'; ${call(join(dir, 'esm.jsonl'))}`]);
     expect({ code: cjs.code, stderr: cjs.stderr, events: cjs.stdout.trim() }).toEqual({ code: 0, stderr: '', events: '1500' });

@@ -15,7 +15,13 @@ const root = mkdtempSync(join(tmpdir(), 'stb-reliability-'));
 let n = 0;
 
 function stb(args: string[], options: { input?: string | Buffer; cwd?: string } = {}) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', input: options.input, cwd: options.cwd ?? root, env: { ...process.env, FORCE_COLOR: '0' }, maxBuffer: 64 << 20 });
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    encoding: 'utf8',
+    input: options.input,
+    cwd: options.cwd ?? root,
+    env: { ...process.env, FORCE_COLOR: '0' },
+    maxBuffer: 64 << 20,
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -108,7 +114,10 @@ describe('outputs are whole or not written at all', () => {
     const dir = workdir();
     const r = stb(['parse', 'pg.log', '-o', '-', '--json'], { cwd: dir });
     expect(r.code).toBe(0);
-    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const lines = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines[0].$trace).toBeDefined();
     expect(lines).toHaveLength(1_501);
     expect(JSON.parse(r.stderr)).toMatchObject({ output: '-', events: 1_500 });
@@ -151,7 +160,7 @@ describe('limits with messages instead of crashes', () => {
 });
 
 describe('usage errors exit 2, in JSON under --json', () => {
-  it('turns oclif\'s parse errors into one {error:{code,message,hint}}', () => {
+  it("turns oclif's parse errors into one {error:{code,message,hint}}", () => {
     const r = stb(['parse', 'x.log', '--bogus', '--json']);
     expect(r.code).toBe(2);
     expect(r.stdout.length).toBeLessThan(500);
@@ -203,7 +212,10 @@ describe('secrets stay out of output, messages and files', () => {
   it('keeps passwords out of the trace and literals out of the results (unless --keep-literals)', () => {
     const dir = workdir();
     // DML's values are bound parameters in the trace; other statements keep theirs inline.
-    writeFileSync(join(dir, 'app.sql'), "ALTER USER bob WITH PASSWORD 'Hunter2Secret';\nCREATE TABLE t (a text);\nINSERT INTO t VALUES ('Customer Jane');\nCREATE VIEW v AS SELECT a, 'Customer Jane' AS who FROM t;\nSELECT * FROM t WHERE a = 'Customer Jane';\n");
+    writeFileSync(
+      join(dir, 'app.sql'),
+      "ALTER USER bob WITH PASSWORD 'Hunter2Secret';\nCREATE TABLE t (a text);\nINSERT INTO t VALUES ('Customer Jane');\nCREATE VIEW v AS SELECT a, 'Customer Jane' AS who FROM t;\nSELECT * FROM t WHERE a = 'Customer Jane';\n",
+    );
     expect(stb(['parse', 'app.sql', '-o', 'app.jsonl'], { cwd: dir }).code).toBe(0);
     expect(readFileSync(join(dir, 'app.jsonl'), 'utf8')).not.toContain('Hunter2Secret');
     const r = stb(['bench', 'app.jsonl', '--driver', 'sqlite', '--url', `sqlite:${join(dir, 'app.db')}`, '-o', 'r.json'], { cwd: dir });
@@ -211,7 +223,9 @@ describe('secrets stay out of output, messages and files', () => {
     const results = readFileSync(join(dir, 'r.json'), 'utf8');
     expect(results).not.toContain('Hunter2Secret');
     expect(results).not.toContain('Customer Jane');
-    expect(JSON.parse(results).templates.map((t: { example: string }) => t.example)).toEqual(expect.arrayContaining(['SELECT * FROM t WHERE a = $1', 'CREATE VIEW v AS SELECT a, $1 AS who FROM t']));
+    expect(JSON.parse(results).templates.map((t: { example: string }) => t.example)).toEqual(
+      expect.arrayContaining(['SELECT * FROM t WHERE a = $1', 'CREATE VIEW v AS SELECT a, $1 AS who FROM t']),
+    );
     const kept = stb(['bench', 'app.jsonl', '--driver', 'sqlite', '--url', `sqlite:${join(dir, 'app2.db')}`, '-o', 'k.json', '--keep-literals'], { cwd: dir });
     expect(kept.code).toBe(0);
     expect(readFileSync(join(dir, 'k.json'), 'utf8')).toContain('Customer Jane');
@@ -232,7 +246,9 @@ describe('replay safety', () => {
     const db = join(root, 'safe.db');
     const r = stb(['bench', trace, '--driver', 'sqlite', '--url', `sqlite:${db}`, '-o', join(root, 'safe.json')]);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/REFUSED: 2 statements not sent \((admin ×1, destructive DDL ×1|destructive DDL ×1, admin ×1): .*SET GLOBAL.*DROP TABLE|.*DROP TABLE.*SET GLOBAL.*\) — send them with --allow/);
+    expect(r.stdout).toMatch(
+      /REFUSED: 2 statements not sent \((admin ×1, destructive DDL ×1|destructive DDL ×1, admin ×1): .*SET GLOBAL.*DROP TABLE|.*DROP TABLE.*SET GLOBAL.*\) — send them with --allow/,
+    );
     const results = JSON.parse(readFileSync(join(root, 'safe.json'), 'utf8'));
     expect(results).toMatchObject({ operations: 2, errors: 0, refused: { statements: 2, byEffect: { admin: 1, ddl: 1 } } });
   });

@@ -4,7 +4,11 @@ import { readLineBatches, type LineWarning } from '@sqltrace/core';
 async function lines(chunks: (string | Buffer)[], options: { maxLineLength?: number } = {}) {
   const warnings: LineWarning[] = [];
   const out: Array<[number, string]> = [];
-  for await (const batch of readLineBatches(Readable.from(chunks.map((c) => (typeof c === 'string' ? Buffer.from(c) : c))), { name: 'x.log', ...options, onWarning: (w) => warnings.push(w) })) {
+  for await (const batch of readLineBatches(Readable.from(chunks.map((c) => (typeof c === 'string' ? Buffer.from(c) : c))), {
+    name: 'x.log',
+    ...options,
+    onWarning: (w) => warnings.push(w),
+  })) {
     batch.lines.forEach((l, i) => out.push([batch.firstLine + i, l]));
   }
   return { out, warnings };
@@ -13,7 +17,12 @@ async function lines(chunks: (string | Buffer)[], options: { maxLineLength?: num
 describe('readLineBatches', () => {
   it('numbers lines across chunk boundaries, strips CR and keeps a last line without newline', async () => {
     const { out } = await lines(['first\r\nsec', 'ond\n', '\nthi', 'rd']);
-    expect(out).toEqual([[1, 'first'], [2, 'second'], [3, ''], [4, 'third']]);
+    expect(out).toEqual([
+      [1, 'first'],
+      [2, 'second'],
+      [3, ''],
+      [4, 'third'],
+    ]);
   });
 
   it('keeps a multi-byte character split between chunks', async () => {
@@ -25,13 +34,19 @@ describe('readLineBatches', () => {
 
   it('skips an over-long line with a warning naming it, without losing the lines around it', async () => {
     const { out, warnings } = await lines(['short\n', 'x'.repeat(3000), 'y'.repeat(3000) + '\nafter\n'], { maxLineLength: 1000 });
-    expect(out).toEqual([[1, 'short'], [3, 'after']]);
+    expect(out).toEqual([
+      [1, 'short'],
+      [3, 'after'],
+    ]);
     expect(warnings).toEqual([{ line: 2, message: 'line longer than 1000 characters skipped' }]);
   });
 
   it('enforces the limit on a line completed in the next chunk, too', async () => {
     const { out, warnings } = await lines(['first\n' + 'x'.repeat(900), 'y'.repeat(200) + '\nafter\n'], { maxLineLength: 1000 });
-    expect(out).toEqual([[1, 'first'], [3, 'after']]);
+    expect(out).toEqual([
+      [1, 'first'],
+      [3, 'after'],
+    ]);
     expect(warnings).toEqual([{ line: 2, message: 'line longer than 1000 characters skipped' }]);
   });
 

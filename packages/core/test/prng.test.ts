@@ -25,7 +25,11 @@ describe('Prng', () => {
 
   it('produces floats in [0, 1), normals with the right moments and exponentials with the right mean', () => {
     const p = new Prng('moments');
-    let min = 1, max = 0, sum = 0, sumSq = 0, expSum = 0;
+    let min = 1,
+      max = 0,
+      sum = 0,
+      sumSq = 0,
+      expSum = 0;
     const n = 50_000;
     for (let i = 0; i < n; i++) {
       const u = p.next();

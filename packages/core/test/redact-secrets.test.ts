@@ -15,13 +15,16 @@ describe('redactSecrets', () => {
   });
 
   it('leaves text without a password as it is', () => {
-    for (const text of ['mysql://root@127.0.0.1:3306/test', 'sqlite:bench.db', 'postgres://u@h/db', 'user@example.com wrote 3 rows']) expect(redactSecrets(text)).toBe(text);
+    for (const text of ['mysql://root@127.0.0.1:3306/test', 'sqlite:bench.db', 'postgres://u@h/db', 'user@example.com wrote 3 rows'])
+      expect(redactSecrets(text)).toBe(text);
   });
 });
 
 describe('containsSecret', () => {
   it('is true for every form redactSecrets hides, false for a URL without a password', () => {
-    for (const text of ['postgres://app:s3cret@db/x', 'postgres://app:pa/ss@word@db/x', 'postgres://db/x?password=s3cret', 'host=db password=s3cret']) expect([text, containsSecret(text)]).toEqual([text, true]);
-    for (const text of ['postgres://app@db:5432/x', 'sqlite::memory:', 'mysql://root@127.0.0.1:3306/test']) expect([text, containsSecret(text)]).toEqual([text, false]);
+    for (const text of ['postgres://app:s3cret@db/x', 'postgres://app:pa/ss@word@db/x', 'postgres://db/x?password=s3cret', 'host=db password=s3cret'])
+      expect([text, containsSecret(text)]).toEqual([text, true]);
+    for (const text of ['postgres://app@db:5432/x', 'sqlite::memory:', 'mysql://root@127.0.0.1:3306/test'])
+      expect([text, containsSecret(text)]).toEqual([text, false]);
   });
 });

@@ -2,13 +2,13 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { InputError, StbError, TraceFileSink, TraceFileSource, isStbError, type TraceEvent } from '@sqltrace/core';
+import { InputError, type StbError, TraceFileSink, TraceFileSource, isStbError, type TraceEvent } from '@sqltrace/core';
 
 const dir = mkdtempSync(join(tmpdir(), 'stb-core-'));
 
 const events: TraceEvent[] = [
   { ts: 1_700_000_000_000_000, session: 'a', sql: 'SELECT $1', params: [1], durationUs: 120, templateId: 't1' },
-  { ts: 1_700_000_000_000_500, session: 'b', sql: "INSERT INTO t VALUES ($1, $2)", params: ['x\ny', null], user: 'app', database: 'shop' },
+  { ts: 1_700_000_000_000_500, session: 'b', sql: 'INSERT INTO t VALUES ($1, $2)', params: ['x\ny', null], user: 'app', database: 'shop' },
   { ts: 1_700_000_000_001_000, session: 'a', sql: 'COMMIT', error: '40001' },
 ];
 
@@ -71,7 +71,14 @@ describe('trace files', () => {
     await expect(collect(join(dir, 'missing.jsonl'))).rejects.toThrow(`${join(dir, 'missing.jsonl')}: no such file`);
     await expect(collect(dir)).rejects.toThrow(`${dir}: is a directory`);
     const truncated = join(dir, 'truncated.jsonl.gz');
-    const full = gzipSync(Buffer.from(events.map((e) => JSON.stringify(e) + '\n').join('').repeat(200)));
+    const full = gzipSync(
+      Buffer.from(
+        events
+          .map((e) => JSON.stringify(e) + '\n')
+          .join('')
+          .repeat(200),
+      ),
+    );
     writeFileSync(truncated, full.subarray(0, full.length - 40));
     const error = await collect(truncated).catch((e: unknown) => e);
     expect(isStbError(error)).toBe(true);

@@ -45,7 +45,8 @@ export class MysqlDriver implements Driver {
       throw new DriverError(`not a MySQL URL: ${redactSecrets(config.url)}`, { code: 'E_USAGE' });
     }
     const client = url.searchParams.get('client') ?? config.client ?? 'auto';
-    if (client !== 'auto' && client !== 'mysql2') throw new DriverError(`unknown MySQL client "${client}" in the URL (client=auto or client=mysql2)`, { code: 'E_USAGE' });
+    if (client !== 'auto' && client !== 'mysql2')
+      throw new DriverError(`unknown MySQL client "${client}" in the URL (client=auto or client=mysql2)`, { code: 'E_USAGE' });
     url.searchParams.delete('client');
     this.#config = { ...config, url: url.toString() };
     if (client === 'mysql2') this.#mysql2Reason = 'asked for';
@@ -93,7 +94,12 @@ export class MysqlDriver implements Driver {
   async #openMysql2(): Promise<DriverSession> {
     // The callback API: mysql2's promise wrapper captures a stack trace for every statement
     // (10% of a replay's CPU time, profiled on a sysbench log).
-    const connection = mysql.createConnection({ uri: this.#config.url, connectTimeout: this.#config.connectTimeoutMs ?? 10_000, multipleStatements: false, supportBigNumbers: true });
+    const connection = mysql.createConnection({
+      uri: this.#config.url,
+      connectTimeout: this.#config.connectTimeoutMs ?? 10_000,
+      multipleStatements: false,
+      supportBigNumbers: true,
+    });
     let lost: DriverError | undefined;
     connection.on('error', (error: unknown) => {
       lost = translate(error, 'connection lost');

@@ -1,6 +1,16 @@
 import pg from 'pg';
 import { StatementQuery, type ResultShapes } from './statement-query';
-import { ConnectionSession, DriverError, OpenSessions, runStatements, redactSecrets, type Driver, type DriverSession, type ExecuteResult, type ParamValue } from '@sqltrace/core';
+import {
+  ConnectionSession,
+  DriverError,
+  OpenSessions,
+  runStatements,
+  redactSecrets,
+  type Driver,
+  type DriverSession,
+  type ExecuteResult,
+  type ParamValue,
+} from '@sqltrace/core';
 
 export interface PostgresDriverConfig {
   /** `postgres://user:password@host:port/database` (libpq-style URL). */
@@ -11,7 +21,20 @@ export interface PostgresDriverConfig {
 }
 
 /** SQLSTATEs and client errors after which the connection is gone. */
-const CONNECTION_LOST = new Set(['57P01', '57P02', '57P03', '08000', '08003', '08006', 'ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'CONNECTION_ENDED']);
+const CONNECTION_LOST = new Set([
+  '57P01',
+  '57P02',
+  '57P03',
+  '08000',
+  '08003',
+  '08006',
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'ENOTFOUND',
+  'CONNECTION_ENDED',
+]);
 
 /**
  * PostgreSQL through pg: one connection per session. Statements with parameters go through the

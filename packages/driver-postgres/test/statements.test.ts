@@ -44,15 +44,21 @@ describe('PostgreSQL statements', () => {
       }
     }
     await session.execute('CREATE TEMP TABLE stb_again (x int)');
-    for (let run = 1; run <= 3; run++) expect((await session.execute('INSERT INTO stb_again SELECT g FROM generate_series(1, $1::int) g', [run])).rowCount).toBe(run);
+    for (let run = 1; run <= 3; run++)
+      expect((await session.execute('INSERT INTO stb_again SELECT g FROM generate_series(1, $1::int) g', [run])).rowCount).toBe(run);
     expect((await session.execute('SELECT count(*)::int AS n FROM stb_again WHERE x > $1', [0])).rows).toEqual([{ n: 6 }]);
   });
 
   pgIt('a text of several statements returns the last result, with or without rows', async () => {
     const select = await session.execute('SELECT 1 AS a; SELECT 2 AS b, 3 AS c UNION ALL SELECT 4, 5');
-    expect(select.rows).toEqual([{ b: 2, c: 3 }, { b: 4, c: 5 }]);
+    expect(select.rows).toEqual([
+      { b: 2, c: 3 },
+      { b: 4, c: 5 },
+    ]);
     expect(select.rowCount).toBe(2);
-    const insert = await session.execute('CREATE TEMP TABLE stb_multi (x int); INSERT INTO stb_multi VALUES (1), (2); SELECT 1 AS a; INSERT INTO stb_multi VALUES (3)');
+    const insert = await session.execute(
+      'CREATE TEMP TABLE stb_multi (x int); INSERT INTO stb_multi VALUES (1), (2); SELECT 1 AS a; INSERT INTO stb_multi VALUES (3)',
+    );
     expect(insert.rows).toEqual([]);
     expect(insert.rowCount).toBe(1);
     expect((await session.execute('BEGIN')).rowCount).toBe(0);

@@ -52,7 +52,14 @@ export function registerPostgresFunctions(db: Database.Database): void {
     const d = new Date(String(value).replace(' ', 'T') + (/[zZ]|[+-]\d\d:?\d\d$/.test(String(value)) ? '' : 'Z'));
     if (Number.isNaN(d.getTime())) return null;
     const u = String(unit).toLowerCase();
-    const parts = [d.getUTCFullYear(), u === 'year' ? 0 : d.getUTCMonth(), ['year', 'month'].includes(u) ? 1 : d.getUTCDate(), ['hour', 'minute', 'second'].includes(u) ? d.getUTCHours() : 0, ['minute', 'second'].includes(u) ? d.getUTCMinutes() : 0, u === 'second' ? d.getUTCSeconds() : 0] as const;
+    const parts = [
+      d.getUTCFullYear(),
+      u === 'year' ? 0 : d.getUTCMonth(),
+      ['year', 'month'].includes(u) ? 1 : d.getUTCDate(),
+      ['hour', 'minute', 'second'].includes(u) ? d.getUTCHours() : 0,
+      ['minute', 'second'].includes(u) ? d.getUTCMinutes() : 0,
+      u === 'second' ? d.getUTCSeconds() : 0,
+    ] as const;
     return new Date(Date.UTC(...parts)).toISOString().replace('T', ' ').slice(0, 19);
   });
   db.function('currval', (_sequence: unknown) => last.id);

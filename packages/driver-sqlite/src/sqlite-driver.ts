@@ -116,7 +116,12 @@ class SqliteSession implements DriverSession {
       }
       const { statement, numbered } = prepared;
       // better-sqlite3 binds numbered parameters (?1, ?2 — PostgreSQL's $1, $2) by name: {1: …, 2: …}.
-      const values: unknown[] = params === undefined || params.length === 0 ? [] : numbered ? [Object.fromEntries(params.map((v, i) => [i + 1, toSqliteValue(v)]))] : params.map(toSqliteValue);
+      const values: unknown[] =
+        params === undefined || params.length === 0
+          ? []
+          : numbered
+            ? [Object.fromEntries(params.map((v, i) => [i + 1, toSqliteValue(v)]))]
+            : params.map(toSqliteValue);
       let result: ExecuteResult;
       if (statement.reader) {
         const rows = statement.all(...values) as Record<string, unknown>[];

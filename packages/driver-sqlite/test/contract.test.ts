@@ -20,7 +20,7 @@ describe('SQLite driver contract (a database file)', () => {
 
 describe('SQLite placeholders', () => {
   it('turns $n into numbered parameters outside strings and comments', () => {
-    expect(toSqlitePlaceholders("SELECT $1, '$2', \"$3\", $10 -- $4\n, /* $5 */ a$6")).toBe("SELECT ?1, '$2', \"$3\", ?10 -- $4\n, /* $5 */ a$6");
+    expect(toSqlitePlaceholders('SELECT $1, \'$2\', "$3", $10 -- $4\n, /* $5 */ a$6')).toBe('SELECT ?1, \'$2\', "$3", ?10 -- $4\n, /* $5 */ a$6');
     expect(toSqlitePlaceholders("SELECT 'it''s $1', $2")).toBe("SELECT 'it''s $1', ?2");
   });
 
@@ -38,7 +38,9 @@ describe('SQLite placeholders', () => {
 describe('PostgreSQL compatibility (traces captured on PostgreSQL, run on SQLite)', () => {
   it('drops casts, reads ILIKE as LIKE, and leaves strings alone', async () => {
     const { rewritePostgres } = await import('@sqltrace/driver-sqlite');
-    expect(rewritePostgres("SELECT $1::date, x::numeric(10,2), y::text[], 'a::b' FROM t WHERE n ILIKE $2 AND z::double precision > 0")).toBe("SELECT $1, x, y, 'a::b' FROM t WHERE n LIKE $2 AND z > 0");
+    expect(rewritePostgres("SELECT $1::date, x::numeric(10,2), y::text[], 'a::b' FROM t WHERE n ILIKE $2 AND z::double precision > 0")).toBe(
+      "SELECT $1, x, y, 'a::b' FROM t WHERE n LIKE $2 AND z > 0",
+    );
   });
 
   it('runs now(), date_trunc(), currval() and casts on SQLite', async () => {

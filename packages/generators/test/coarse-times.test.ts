@@ -21,7 +21,7 @@ function shortSessions(sessions: number, read: { count: number }): AsyncIterable
 }
 
 describe('spreadCoarseTimes', () => {
-  it('lets a finished session\'s statements go while the log streams on, instead of holding every session\'s last tick to the end', async () => {
+  it("lets a finished session's statements go while the log streams on, instead of holding every session's last tick to the end", async () => {
     const read = { count: 0 };
     let readWhenFirstOut: number | undefined;
     const out: TraceEvent[] = [];

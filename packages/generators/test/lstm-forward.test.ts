@@ -41,7 +41,9 @@ describe('the LSTM forward step in typed arrays', () => {
     });
     expect(await maxDifference(model.spec, model.weights)).toBeLessThan(1e-5);
     let backend = '';
-    const events = await collect(generator.generate(model, { seed: 3, events: 500, settings: { backend: 'typed-array', onBackend: (b: string) => (backend = b) } }));
+    const events = await collect(
+      generator.generate(model, { seed: 3, events: 500, settings: { backend: 'typed-array', onBackend: (b: string) => (backend = b) } }),
+    );
     expect([events.length, backend]).toEqual([500, 'typed-array']);
   }, 120_000);
 });

@@ -35,7 +35,9 @@ describe('MarkovGenerator on the demo shop workload', () => {
   it('is found by name in the default registry', () => {
     expect(defaultRegistry().create('markov')).toBeInstanceOf(MarkovGenerator);
     expect(defaultRegistry().names()).toEqual(['lstm', 'markov', 'transformer']);
-    expect(() => defaultRegistry().create('gru')).toThrow(expect.objectContaining({ message: 'no workload model named "gru"', hint: 'Choose one of: lstm, markov, transformer' }));
+    expect(() => defaultRegistry().create('gru')).toThrow(
+      expect.objectContaining({ message: 'no workload model named "gru"', hint: 'Choose one of: lstm, markov, transformer' }),
+    );
   });
 
   it('learns the trace: every template, their kinds and tables, session count, transactions', () => {
@@ -84,7 +86,8 @@ describe('MarkovGenerator on the demo shop workload', () => {
     // In the shop's checkout, UPDATE users … balance - $1 WHERE id = $2 repeats the total and the
     // user id of the INSERT INTO orders a few statements before it.
     const reuseShare = (events: readonly TraceEvent[]) => {
-      let updates = 0, reused = 0;
+      let updates = 0,
+        reused = 0;
       for (const session of bySession(events).values()) {
         session.forEach((e, i) => {
           if (!e.sql.startsWith('UPDATE users SET last_order_at')) return;
@@ -151,7 +154,9 @@ describe('bad input', () => {
   });
 
   it('trains on a trace without parameters, says so, and repeats its statements', async () => {
-    const plain = [0, 1, 2, 3].flatMap((s) => ['SELECT now()', 'SHOW server_version', 'SELECT count(*) FROM pg_class'].map((sql, i) => ({ ts: 1e15 + s * 1e6 + i * 1e3, session: `p${s}`, sql })));
+    const plain = [0, 1, 2, 3].flatMap((s) =>
+      ['SELECT now()', 'SHOW server_version', 'SELECT count(*) FROM pg_class'].map((sql, i) => ({ ts: 1e15 + s * 1e6 + i * 1e3, session: `p${s}`, sql })),
+    );
     const m = await generator.train(memoryTrace(plain));
     expect(m.warnings.join('\n')).toMatch(/no statement in the trace has parameters/);
     const out = await collect(generator.generate(m, { seed: 1, events: 30 }));
@@ -160,12 +165,20 @@ describe('bad input', () => {
 
   it('refuses model files that are not models, are damaged, or are newer', async () => {
     const trace = join(dir, 'trace.jsonl');
-    writeFileSync(trace, demo.slice(0, 3).map((e) => encodeTraceEvent(e)).join('\n'));
+    writeFileSync(
+      trace,
+      demo
+        .slice(0, 3)
+        .map((e) => encodeTraceEvent(e))
+        .join('\n'),
+    );
     await expect(loadModelFile(trace)).rejects.toThrow(/not a model file \(it is a trace\)/);
     const good = JSON.parse(JSON.stringify(model.toJSON()));
     const damaged = { ...good, profile: { ...good.profile, templates: [{ ...good.profile.templates[0], slots: 'oops' }] } };
     expect(() => MarkovModel.fromJSON(damaged, 'm.json')).toThrow(/m\.json: the model is damaged \(template #0 is damaged\)/);
-    expect(() => MarkovModel.fromJSON({ ...good, chain: { ...good.chain, states: good.chain.states + 5 } }, 'm.json')).toThrow(/the chain has \d+ states for \d+ templates/);
+    expect(() => MarkovModel.fromJSON({ ...good, chain: { ...good.chain, states: good.chain.states + 5 } }, 'm.json')).toThrow(
+      /the chain has \d+ states for \d+ templates/,
+    );
     expect(() => MarkovModel.fromJSON({ ...good, version: 99 }, 'm.json')).toThrow(/version 99 is newer/);
     const truncated = join(dir, 'truncated.json');
     writeFileSync(truncated, readFileSync(join(dir, 'model.json'), 'utf8').slice(0, 500));

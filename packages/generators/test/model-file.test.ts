@@ -42,8 +42,18 @@ describe('generator registry', () => {
 
 describe('damaged models (what fuzzing the model loader found)', () => {
   async function trained(): Promise<Record<string, any>> {
-    const events = Array.from({ length: 400 }, (_, i) => ({ ts: 1_765_000_000_000_000 + i * 10_000, session: `s${Math.floor(i / 20)}`, sql: i % 2 ? 'SELECT name FROM t WHERE id = $1' : 'UPDATE t SET n = n + 1 WHERE id = $1', params: [String(i % 13)] }));
-    const model = await new MarkovGenerator().train({ name: 'm', events: async function* () { yield* events; } });
+    const events = Array.from({ length: 400 }, (_, i) => ({
+      ts: 1_765_000_000_000_000 + i * 10_000,
+      session: `s${Math.floor(i / 20)}`,
+      sql: i % 2 ? 'SELECT name FROM t WHERE id = $1' : 'UPDATE t SET n = n + 1 WHERE id = $1',
+      params: [String(i % 13)],
+    }));
+    const model = await new MarkovGenerator().train({
+      name: 'm',
+      events: async function* () {
+        yield* events;
+      },
+    });
     return JSON.parse(JSON.stringify(model.toJSON()));
   }
 
@@ -75,7 +85,18 @@ describe('damaged models (what fuzzing the model loader found)', () => {
 describe('a model with nothing to start a session from', () => {
   it('is refused instead of writing an empty trace with exit 0', async () => {
     const events = Array.from({ length: 200 }, (_, i) => ({ ts: 1_765_000_000_000_000 + i * 10_000, session: `s${Math.floor(i / 10)}`, sql: 'SELECT 1' }));
-    const json = JSON.parse(JSON.stringify((await new MarkovGenerator().train({ name: 'm', events: async function* () { yield* events; } })).toJSON()));
+    const json = JSON.parse(
+      JSON.stringify(
+        (
+          await new MarkovGenerator().train({
+            name: 'm',
+            events: async function* () {
+              yield* events;
+            },
+          })
+        ).toJSON(),
+      ),
+    );
     json.profile.arrivals.counts = json.profile.arrivals.counts.map(() => 0);
     delete json.profile.population;
     const generator = new MarkovGenerator();

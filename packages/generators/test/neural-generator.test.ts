@@ -1,8 +1,16 @@
 import { isStbError, type TraceEvent } from '@sqltrace/core';
 import { bestAchievableAccuracy, secondOrderTrace } from '@sqltrace/fixtures/src/second-order-trace';
 import {
-  MarkovGenerator, NEURAL_MODEL_VERSION, NeuralGenerator, NeuralModel, collectSessions, compareModels, defaultRegistry, evaluateNextTemplate,
-  type NeuralModelJson, type NeuralTrainSettings,
+  MarkovGenerator,
+  NEURAL_MODEL_VERSION,
+  NeuralGenerator,
+  NeuralModel,
+  collectSessions,
+  compareModels,
+  defaultRegistry,
+  evaluateNextTemplate,
+  type NeuralModelJson,
+  type NeuralTrainSettings,
 } from '../src';
 import { collect, memoryTrace } from './helpers';
 import { loadTensorFlow } from '../src/neural/tensorflow-backend';
@@ -79,9 +87,12 @@ describe.each(['lstm', 'transformer'] as const)('the %s strategy', (kind) => {
 
   it('samples more greedily at a low temperature and refuses a temperature of 0', async () => {
     const generator = new NeuralGenerator(kind);
-    const held = await collectSessions((async function* () {
-      yield* secondOrderTrace({ sessions: 40, seed: 'held' });
-    })(), 'postgres');
+    const held = await collectSessions(
+      (async function* () {
+        yield* secondOrderTrace({ sessions: 40, seed: 'held' });
+      })(),
+      'postgres',
+    );
     const scorer = await generator.scorer(model);
     const greedyShare = async (temperature: number) => {
       const events = await collect(generator.generate(model, { seed: 5, events: 3_000, settings: { temperature } }));
@@ -99,12 +110,21 @@ describe.each(['lstm', 'transformer'] as const)('the %s strategy', (kind) => {
     const first = json.network.weights[1]!.name;
     const missing = { ...json, network: { ...json.network, weights: json.network.weights.filter((w) => w.name !== first) } };
     expect(() => NeuralModel.fromJSON(missing, kind, 'm.json')).toThrow(`m.json: the ${kind} model is damaged (the network is missing weight "${first}")`);
-    const truncated = { ...json, network: { ...json.network, weights: json.network.weights.map((w, i) => (i === 0 ? { ...w, data: w.data.slice(0, 8) } : w)) } };
-    expect(() => NeuralModel.fromJSON(truncated, kind, 'm.json')).toThrow(/m.json: the (lstm|transformer) model is damaged \(weight "token.embedding" has 6 bytes of data, expected \d+ \(\d+ float32 values\)\)/);
+    const truncated = {
+      ...json,
+      network: { ...json.network, weights: json.network.weights.map((w, i) => (i === 0 ? { ...w, data: w.data.slice(0, 8) } : w)) },
+    };
+    expect(() => NeuralModel.fromJSON(truncated, kind, 'm.json')).toThrow(
+      /m.json: the (lstm|transformer) model is damaged \(weight "token.embedding" has 6 bytes of data, expected \d+ \(\d+ float32 values\)\)/,
+    );
     const other = kind === 'lstm' ? 'transformer' : 'lstm';
-    expect(() => new NeuralGenerator(other).loadModel(json, 'm.json')).toThrow(`m.json: not ${other === 'lstm' ? 'an LSTM' : 'a transformer'} model (it is ${kind})`);
+    expect(() => new NeuralGenerator(other).loadModel(json, 'm.json')).toThrow(
+      `m.json: not ${other === 'lstm' ? 'an LSTM' : 'a transformer'} model (it is ${kind})`,
+    );
     const newer: NeuralModelJson = { ...json, version: 99 };
-    expect(() => NeuralModel.fromJSON(newer, kind, 'm.json')).toThrow(`m.json: ${kind} model version 99 is newer than this tool reads (${NEURAL_MODEL_VERSION})`);
+    expect(() => NeuralModel.fromJSON(newer, kind, 'm.json')).toThrow(
+      `m.json: ${kind} model version 99 is newer than this tool reads (${NEURAL_MODEL_VERSION})`,
+    );
   });
 });
 
@@ -120,7 +140,11 @@ describe('neural strategies: bad input', () => {
   });
 
   it('names the backends: an unknown one, and tfjs-node when it is not installed', async () => {
-    expect(await failure(loadTensorFlow('gpu' as never))).toMatchObject({ code: 'E_USAGE', message: 'unknown TensorFlow.js backend "gpu"', hint: 'Choose one of: auto, tensorflow, wasm, cpu' });
+    expect(await failure(loadTensorFlow('gpu' as never))).toMatchObject({
+      code: 'E_USAGE',
+      message: 'unknown TensorFlow.js backend "gpu"',
+      hint: 'Choose one of: auto, tensorflow, wasm, cpu',
+    });
     let native = true;
     try {
       require.resolve('@tensorflow/tfjs-node');
@@ -149,9 +173,12 @@ describe('neural strategies: bad input', () => {
 describe('next-template evaluation', () => {
   it('scores a second-order trace: order 2 reaches the best achievable accuracy, order 1 falls 20+ points short', async () => {
     const test = secondOrderTrace({ sessions: 80, seed: 'eval-test' });
-    const held = await collectSessions((async function* () {
-      yield* test;
-    })(), 'postgres');
+    const held = await collectSessions(
+      (async function* () {
+        yield* test;
+      })(),
+      'postgres',
+    );
     const best = bestAchievableAccuracy(test);
     const markov = new MarkovGenerator();
     const train = memoryTrace(secondOrderTrace({ sessions: 400, seed: 'eval-train' }));
@@ -167,7 +194,9 @@ describe('next-template evaluation', () => {
   it('compares models on held-out sessions with an injected fidelity score, and refuses a trace too small to split', async () => {
     const seen: number[] = [];
     const comparison = await compareModels(memoryTrace(secondOrderTrace({ sessions: 50, seed: 'cmp' })), {
-      registry: defaultRegistry(), models: ['markov'], seed: 2,
+      registry: defaultRegistry(),
+      models: ['markov'],
+      seed: 2,
       fidelity: async (heldOut, synthetic) => {
         seen.push(heldOut.length, synthetic.length);
         return 0.5;
@@ -177,7 +206,13 @@ describe('next-template evaluation', () => {
     expect(comparison.train.sessions).toBe(40);
     expect(comparison.models).toEqual([expect.objectContaining({ name: 'markov', fidelity: 0.5 })]);
     expect(seen[1]).toBeGreaterThanOrEqual(seen[0]!);
-    const tiny = await failure(compareModels(memoryTrace(secondOrderTrace({ sessions: 5, seed: 't' }), 'postgres', 't.jsonl'), { registry: defaultRegistry(), models: ['markov'], fidelity: async () => 1 }));
+    const tiny = await failure(
+      compareModels(memoryTrace(secondOrderTrace({ sessions: 5, seed: 't' }), 'postgres', 't.jsonl'), {
+        registry: defaultRegistry(),
+        models: ['markov'],
+        fidelity: async () => 1,
+      }),
+    );
     expect(tiny.message).toBe('t.jsonl: 5 sessions — too few to compare models, which are trained on some sessions and tested on others (at least 6 needed)');
   });
 });

@@ -5,7 +5,13 @@ import { collect } from './helpers';
 const T0 = 1_765_000_000_000_000;
 
 function trace(events: readonly TraceEvent[], header: Partial<TraceHeader> = {}): TraceSource {
-  return { name: 'test.jsonl', header: async () => ({ version: 1, dialect: 'postgres', ...header }), events: async function* () { yield* events; } };
+  return {
+    name: 'test.jsonl',
+    header: async () => ({ version: 1, dialect: 'postgres', ...header }),
+    events: async function* () {
+      yield* events;
+    },
+  };
 }
 
 /** `clients` connections open for the whole trace, each running BEGIN / UPDATE / COMMIT every `everyUs`. */
@@ -68,7 +74,8 @@ function throughConnectors(clients: number, seconds: number, prng = new Prng('co
 
 /** The share of time at each number of open sessions, sampled at `points` instants. */
 function openLevels(events: readonly TraceEvent[], points = 400): number[] {
-  const start = events[0]!.ts, end = events[events.length - 1]!.ts;
+  const start = events[0]!.ts,
+    end = events[events.length - 1]!.ts;
   const levels: number[] = [];
   for (let k = 0; k < points; k++) {
     const open = openAt(events, start + ((k + 0.5) / points) * (end - start));
@@ -98,10 +105,10 @@ function openAt(events: readonly TraceEvent[], at: number): number {
 describe('the session population', () => {
   const generator = new MarkovGenerator();
 
-  it('opens a pool\'s connections at the start and keeps them open: a censored session is not a short one', async () => {
+  it("opens a pool's connections at the start and keeps them open: a censored session is not a short one", async () => {
     const original = pool(8, 3);
     const model = await generator.train(trace(original));
-    expect(model.warnings.some((w) => w.includes('all 8 sessions were open from the trace\'s start to its end'))).toBe(true);
+    expect(model.warnings.some((w) => w.includes("all 8 sessions were open from the trace's start to its end"))).toBe(true);
     expect(model.profile.population).toMatchObject({ initialCount: 8, censoredAtEnd: 8 });
     const synthetic = await collect(generator.generate(model, { seed: 1 }));
     expect(Math.abs(synthetic.length - original.length)).toBeLessThanOrEqual(original.length / 100);
@@ -119,7 +126,7 @@ describe('the session population', () => {
     expect(openAt(synthetic, start + 4.5e6)).toBe(8);
   });
 
-  it('has a benchmark\'s clients, connected just after the log began, join once: at the time they did, and not again in a longer run', async () => {
+  it("has a benchmark's clients, connected just after the log began, join once: at the time they did, and not again in a longer run", async () => {
     // pgbench's shape: a set-up session, then 8 clients connecting 150–185 ms later (after the
     // edge's slack, so arrivals) and running to the end.
     const events: TraceEvent[] = [0, 1_000, 2_000].map((t) => ({ ts: T0 + t, session: 'setup', sql: `VACUUM t${t}`, durationUs: 500 }));
@@ -142,7 +149,8 @@ describe('the session population', () => {
     const model = await generator.train(trace(original));
     expect(model.profile.population?.reconnect?.probability).toBeGreaterThan(0.99);
     const synthetic = await collect(generator.generate(model, { seed: 3 }));
-    const start = synthetic[0]!.ts, end = synthetic[synthetic.length - 1]!.ts;
+    const start = synthetic[0]!.ts,
+      end = synthetic[synthetic.length - 1]!.ts;
     let most = 0;
     for (let k = 1; k < 200; k++) most = Math.max(most, openAt(synthetic, start + (k / 200) * (end - start)));
     expect(most).toBeLessThanOrEqual(6); // six clients never hold seven sessions
@@ -160,7 +168,10 @@ describe('the session population', () => {
     // The same model with independent reconnect delays: every client may reconnect at once.
     const { connectors: _, ...independent } = model.profile.population!.reconnect!;
     const json = model.toJSON();
-    const unqueued = generator.loadModel({ ...json, profile: { ...json.profile, population: { ...json.profile.population!, reconnect: independent } } }, 'unqueued');
+    const unqueued = generator.loadModel(
+      { ...json, profile: { ...json.profile, population: { ...json.profile.population!, reconnect: independent } } },
+      'unqueued',
+    );
     const far = tvd(openLevels(original), openLevels(await collect(generator.generate(unqueued, { seed: 8, events: original.length }))));
     expect({ near: near < 0.1, far: far > near + 0.05 }).toEqual({ near: true, far: true });
   });
@@ -205,12 +216,17 @@ describe('the session population', () => {
     const warnings: string[] = [];
     const synthetic = await collect(generator.generate(model, { seed: 4, events: 3, onWarning: (w) => warnings.push(w) }));
     expect(synthetic).toHaveLength(3);
-    expect(warnings).toEqual(['3 events are fewer than the 8 sessions open at the start of the trace: only the first 3 of them run, one statement each — ask for more events to see them all']);
+    expect(warnings).toEqual([
+      '3 events are fewer than the 8 sessions open at the start of the trace: only the first 3 of them run, one statement each — ask for more events to see them all',
+    ]);
   });
 
   it('refuses a header whose clock resolution the times contradict, naming the event', async () => {
     const events = pool(2, 1).map((e, i) => (i === 5 ? { ...e, ts: e.ts + 123 } : { ...e, ts: Math.round(e.ts / 1000) * 1000, durationUs: 1000 }));
-    const error = await generator.train(trace(events, { resolutionUs: 1000 })).then(() => undefined, (e: unknown) => e);
+    const error = await generator.train(trace(events, { resolutionUs: 1000 })).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(isStbError(error)).toBe(true);
     expect((error as Error).message).toMatch(/^test\.jsonl: event 6 \(ts \d+\) is not on the 1000 µs clock the trace header claims \(resolutionUs\)$/);
   });
@@ -236,9 +252,11 @@ describe('the session population', () => {
     // 8 clients, 1,000 statements a second each; the log holds 0.25 s of its first second and
     // 0.6 s of its last: 7.85 s of statements on a one-second clock.
     const events: TraceEvent[] = [];
-    const from = 0.75e6, to = 8.6e6;
+    const from = 0.75e6,
+      to = 8.6e6;
     for (let c = 0; c < 8; c++) {
-      for (let t = from + c * 37; t < to; t += 1_000) events.push({ ts: T0 + Math.floor(t / 1e6) * 1e6, session: `c${c}`, sql: `SELECT c FROM t WHERE id = ${Math.floor(t) % 9}` });
+      for (let t = from + c * 37; t < to; t += 1_000)
+        events.push({ ts: T0 + Math.floor(t / 1e6) * 1e6, session: `c${c}`, sql: `SELECT c FROM t WHERE id = ${Math.floor(t) % 9}` });
     }
     events.sort((a, b) => a.ts - b.ts);
     const model = await generator.train(trace(events, { resolutionUs: 1_000_000, dialect: 'mysql' }));
@@ -263,8 +281,9 @@ describe('values bound to each other within a statement', () => {
     const repeated = (values: readonly unknown[]) => {
       const seen = new Set<string>();
       let n = 0;
-      for (const v of values) if (seen.has(String(v))) n++;
-      else seen.add(String(v));
+      for (const v of values)
+        if (seen.has(String(v))) n++;
+        else seen.add(String(v));
       return n / values.length;
     };
     const model = await new MarkovGenerator().train(trace(events));
@@ -273,11 +292,16 @@ describe('values bound to each other within a statement', () => {
     expect(Math.abs(repeated(synthetic.map((e) => e.params![0])) - original)).toBeLessThan(0.02);
   });
 
-  it('keeps BETWEEN ? AND ? at its fixed width, so a range repeats as often as its start (sysbench\'s range queries)', async () => {
+  it("keeps BETWEEN ? AND ? at its fixed width, so a range repeats as often as its start (sysbench's range queries)", async () => {
     const events: TraceEvent[] = [];
     for (let i = 0; i < 2_000; i++) {
       const start = 4_000 + ((i * 7_919) % 200); // 200 distinct starts, each seen 10 times
-      events.push({ ts: T0 + i * 1_000, session: `s${i % 4}`, sql: 'SELECT c FROM sbtest1 WHERE id BETWEEN $1 AND $2', params: [String(start), String(start + 99)] });
+      events.push({
+        ts: T0 + i * 1_000,
+        session: `s${i % 4}`,
+        sql: 'SELECT c FROM sbtest1 WHERE id BETWEEN $1 AND $2',
+        params: [String(start), String(start + 99)],
+      });
     }
     const generator = new MarkovGenerator();
     const model = await generator.train(trace(events));
@@ -289,7 +313,8 @@ describe('values bound to each other within a statement', () => {
 
   it('learns no offset for slots that are not bound to each other', async () => {
     const events: TraceEvent[] = [];
-    for (let i = 0; i < 2_000; i++) events.push({ ts: T0 + i * 1_000, session: 's', sql: 'SELECT c FROM t WHERE a = $1 AND b = $2', params: [String(i % 50), String((i * 31) % 47)] });
+    for (let i = 0; i < 2_000; i++)
+      events.push({ ts: T0 + i * 1_000, session: 's', sql: 'SELECT c FROM t WHERE a = $1 AND b = $2', params: [String(i % 50), String((i * 31) % 47)] });
     const model = await new MarkovGenerator().train(trace(events));
     expect(model.profile.templates[0]!.offsets).toBeUndefined();
   });

@@ -22,7 +22,9 @@ async function maxDifference(spec: NetworkSpec, weights: NetworkWeights, rows = 
     gaps[i] = prng.int(0, 7);
   }
   const network = createNetwork(tf, spec, weights);
-  const expected = tf.tidy(() => tf.softmax(network.stepLogits!(tf.tensor2d(tokens, [rows, length], 'int32'), tf.tensor2d(gaps, [rows, length], 'int32'))).dataSync() as Float32Array);
+  const expected = tf.tidy(
+    () => tf.softmax(network.stepLogits!(tf.tensor2d(tokens, [rows, length], 'int32'), tf.tensor2d(gaps, [rows, length], 'int32'))).dataSync() as Float32Array,
+  );
   network.dispose();
   const forward = new TransformerForward(spec, weights);
   const p = new Float32Array(spec.templates);
@@ -44,7 +46,8 @@ describe('the session transformer in typed arrays (key/value cache)', () => {
     expect(weights.has('position.embedding')).toBe(false);
     // The learned distance biases start at 0: give them values to check.
     const prng = new Prng('distance');
-    for (const [name, w] of weights) if (name.endsWith('attention.distance')) weights.set(name, { shape: w.shape, values: w.values.map(() => prng.next() * 2 - 1) });
+    for (const [name, w] of weights)
+      if (name.endsWith('attention.distance')) weights.set(name, { shape: w.shape, values: w.values.map(() => prng.next() * 2 - 1) });
     expect(await maxDifference(spec, weights)).toBeLessThan(1e-5);
   });
 

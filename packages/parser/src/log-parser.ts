@@ -1,6 +1,4 @@
-import {
-  ClockResolution, DEFAULT_MAX_LINE_LENGTH, type LineBatch, StbError, type TraceEvent, type TraceSource, readLineBatches,
-} from '@sqltrace/core';
+import { ClockResolution, DEFAULT_MAX_LINE_LENGTH, type LineBatch, StbError, type TraceEvent, type TraceSource, readLineBatches } from '@sqltrace/core';
 import { detectFormat } from './format/detect-format';
 import { dialectOf, type LogFormat } from './format/log-format';
 import { openLogInput } from './input/open-log-input';
@@ -105,7 +103,11 @@ export class LogParser implements TraceSource {
         // (A .sql file has no clock: its statements are numbered 1 ms apart from 0.)
         if (summary.format !== 'sql' && (event.ts < YEAR_2000_US || Math.abs(event.ts - previousTs) > DAY_US)) {
           if (event.ts < YEAR_2000_US || Number.isFinite(previousTs)) {
-            if (++badTimes <= 10) warn(line, `statement time ${new Date(event.ts / 1000).toISOString()} is ${event.ts < YEAR_2000_US ? 'before 2000-01-01' : 'more than a day from the statement before it'}: check the log's clock and time zone`);
+            if (++badTimes <= 10)
+              warn(
+                line,
+                `statement time ${new Date(event.ts / 1000).toISOString()} is ${event.ts < YEAR_2000_US ? 'before 2000-01-01' : 'more than a day from the statement before it'}: check the log's clock and time zone`,
+              );
           }
         }
         previousTs = event.ts;
@@ -179,7 +181,11 @@ export class LogParser implements TraceSource {
         options.onProgress?.({ bytesRead, totalBytes: input.sizeBytes, textBytes, lines: summary.totalLines, events: summary.events });
       }
       if (reader === undefined && longLines > 0) {
-        throw new StbError('E_FORMAT', `${this.name}: no line to read — ${longLines === 1 ? 'its one line is' : `all ${longLines} lines are`} longer than ${options.maxLineLength ?? DEFAULT_MAX_LINE_LENGTH} characters`, { hint: 'Is this a query log? A log has one entry per line, or a few' });
+        throw new StbError(
+          'E_FORMAT',
+          `${this.name}: no line to read — ${longLines === 1 ? 'its one line is' : `all ${longLines} lines are`} longer than ${options.maxLineLength ?? DEFAULT_MAX_LINE_LENGTH} characters`,
+          { hint: 'Is this a query log? A log has one entry per line, or a few' },
+        );
       }
       if (reader === undefined) {
         throw new StbError('E_FORMAT', `${this.name}: the input is empty`, { hint: 'Check the file (and that the server was logging statements)' });
@@ -237,7 +243,7 @@ export class LogParser implements TraceSource {
         if (prefix) summary.prefix = prefix.prefix;
         const onPrefix = (p: { prefix: string } | undefined) => {
           summary.prefix = p?.prefix;
-          if (p === undefined) context.warn(undefined, 'no known log_line_prefix matches the first lines; pass --prefix with the server\'s log_line_prefix');
+          if (p === undefined) context.warn(undefined, "no known log_line_prefix matches the first lines; pass --prefix with the server's log_line_prefix");
         };
         if (detected?.reason.startsWith('syslog')) {
           summary.formatReason = detected.reason;
@@ -256,7 +262,9 @@ export class LogParser implements TraceSource {
       case 'sql':
         return { reader: new SqlFileReader(sink, { dialect }), dialect };
       default:
-        throw new StbError('E_USAGE', `unknown format "${String(format)}"`, { hint: 'Use one of auto, pg-stderr, pg-csv, pg-json, mysql-general, mysql-slow, sql' });
+        throw new StbError('E_USAGE', `unknown format "${String(format)}"`, {
+          hint: 'Use one of auto, pg-stderr, pg-csv, pg-json, mysql-general, mysql-slow, sql',
+        });
     }
   }
 }

@@ -11,7 +11,14 @@ export interface ParseLogsToTraceOptions extends Omit<ParseLogOptions, 'onProgre
   readonly header?: boolean;
   /** Name and version of the writer, recorded in the header. */
   readonly generator?: string;
-  readonly onProgress?: (progress: { file: string; bytesRead: number; totalBytes: number | undefined; textBytes: number; lines: number; events: number }) => void;
+  readonly onProgress?: (progress: {
+    file: string;
+    bytesRead: number;
+    totalBytes: number | undefined;
+    textBytes: number;
+    lines: number;
+    events: number;
+  }) => void;
   /** Worker threads for normalizing and encoding (default 1: reading and parsing keep the main thread). 0 runs everything inline. */
   readonly threads?: number;
 }
@@ -94,7 +101,10 @@ async function writeTrace(paths: readonly string[], options: ParseLogsToTraceOpt
       while (inFlight.length > 0) await inFlight.shift();
       const resolution = parser.summary.resolutionUs;
       if (headerResolution !== undefined && resolution !== undefined && resolution < headerResolution) {
-        parser.summary.warnings.push({ file: parser.name, message: `times later in the log are finer (${resolution} µs) than its first lines showed: the trace header says resolutionUs ${headerResolution}` });
+        parser.summary.warnings.push({
+          file: parser.name,
+          message: `times later in the log are finer (${resolution} µs) than its first lines showed: the trace header says resolutionUs ${headerResolution}`,
+        });
       }
       if (pipeline !== undefined) parser.summary.templates = pipeline.templates;
     }

@@ -44,7 +44,24 @@ export interface ParseSummary {
 
 export function emptySummary(file: string): ParseSummary {
   return {
-    file, format: undefined, formatReason: undefined, prefix: undefined, totalLines: 0, usedLines: 0, skippedLines: 0,
-    events: 0, eventsWithBindParams: 0, extendedEvents: 0, errors: 0, sessions: 0, sessionsApproximate: false, templates: 0, resolutionUs: undefined, skipped: [], warnings: [], bytes: 0, seconds: 0,
+    file,
+    format: undefined,
+    formatReason: undefined,
+    prefix: undefined,
+    totalLines: 0,
+    usedLines: 0,
+    skippedLines: 0,
+    events: 0,
+    eventsWithBindParams: 0,
+    extendedEvents: 0,
+    errors: 0,
+    sessions: 0,
+    sessionsApproximate: false,
+    templates: 0,
+    resolutionUs: undefined,
+    skipped: [],
+    warnings: [],
+    bytes: 0,
+    seconds: 0,
   };
 }

@@ -40,7 +40,7 @@ interface Accumulator {
  */
 export async function collectTemplateStats(source: TraceSource, options: { dialect?: Dialect; signal?: AbortSignal } = {}): Promise<TemplateStats> {
   const header = await source.header?.({ signal: options.signal });
-  const dialect = (options.dialect ?? (header?.dialect as Dialect | undefined) ?? 'postgres');
+  const dialect = options.dialect ?? (header?.dialect as Dialect | undefined) ?? 'postgres';
   const normalizer = new Normalizer({ dialect });
   const byId = new Map<string, Accumulator>();
   const sessions = new DistinctCounter();
@@ -55,8 +55,13 @@ export async function collectTemplateStats(source: TraceSource, options: { diale
       acc = byId.get(id);
       if (acc === undefined) {
         acc = {
-          id, text: template.text, kind: template.kind, tables: template.tables ?? { read: [], written: [] },
-          count: 0, errors: 0, durations: new DurationHistogram(),
+          id,
+          text: template.text,
+          kind: template.kind,
+          tables: template.tables ?? { read: [], written: [] },
+          count: 0,
+          errors: 0,
+          durations: new DurationHistogram(),
         };
         byId.set(id, acc);
       }
@@ -68,7 +73,12 @@ export async function collectTemplateStats(source: TraceSource, options: { diale
   const templates = [...byId.values()]
     .sort((a, b) => b.count - a.count || (a.id < b.id ? -1 : 1))
     .map((a): TemplateStat => ({
-      id: a.id, text: a.text, kind: a.kind, tables: a.tables, count: a.count, share: events === 0 ? 0 : a.count / events,
+      id: a.id,
+      text: a.text,
+      kind: a.kind,
+      tables: a.tables,
+      count: a.count,
+      share: events === 0 ? 0 : a.count / events,
       meanMs: a.durations.count === 0 ? null : round3(a.durations.mean / 1000),
       p95Ms: a.durations.count === 0 ? null : round3(a.durations.quantile(0.95) / 1000),
       errors: a.errors,

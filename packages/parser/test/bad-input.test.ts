@@ -9,7 +9,10 @@ import { FIXTURES, expectAccounted, parseAll } from './helpers';
 const dir = mkdtempSync(join(tmpdir(), 'stb-bad-'));
 
 async function failure(path: string, options = {}): Promise<StbError> {
-  const error = await parseAll(path, options).then(() => undefined, (e: unknown) => e);
+  const error = await parseAll(path, options).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(isStbError(error)).toBe(true);
   return error as StbError;
 }
@@ -75,7 +78,10 @@ describe('bad input: one clear error naming the file (and line), never a crash',
   it('a log with no statements: an error that says why and where', async () => {
     const path = join(dir, 'no-statements.log');
     writeFileSync(path, '2024-01-01 00:00:00.000 UTC [1] LOG:  checkpoint starting: time\n2024-01-01 00:00:01.000 UTC [1] LOG:  checkpoint complete\n');
-    const error = await parseLogsToTrace([path], { output: join(dir, 'out.jsonl') }).then(() => undefined, (e: unknown) => e as StbError);
+    const error = await parseLogsToTrace([path], { output: join(dir, 'out.jsonl') }).then(
+      () => undefined,
+      (e: unknown) => e as StbError,
+    );
     expect(error?.code).toBe('E_INPUT');
     expect(error?.message).toBe(`no statements found in ${path}: LOG message that is not a statement (2 lines, first at ${path}:1)`);
   });
@@ -118,9 +124,12 @@ describe('bzip2 input', () => {
 });
 
 describe('several inputs into one trace', () => {
-  it('counts each input\'s own templates', async () => {
+  it("counts each input's own templates", async () => {
     const result = await parseLogsToTrace([join(FIXTURES, 'errlog'), join(FIXTURES, 'stmt_type.log')], { output: join(dir, 'two.jsonl') });
-    expect(result.inputs.map((s) => [s.events, s.templates])).toEqual([[23, 15], [12, 12]]);
+    expect(result.inputs.map((s) => [s.events, s.templates])).toEqual([
+      [23, 15],
+      [12, 12],
+    ]);
     expect(result.events).toBe(35);
   });
 });

@@ -37,4 +37,3 @@ describe('bounded bookkeeping', () => {
     expect(events).toHaveLength(60_001);
   });
 });
-

@@ -13,7 +13,15 @@ const dir = mkdtempSync(join(tmpdir(), 'stb-prepared-'));
 
 function log(name: string, lines: string[]): string {
   const path = join(dir, name);
-  writeFileSync(path, ['/usr/sbin/mariadbd, Version: 10.11.19-MariaDB-0+deb12u1 (Debian 12). started with:', 'Tcp port: 3306  Unix socket: /run/mysqld/mysqld.sock', 'Time\t\t    Id Command\tArgument', ...lines].join('\n') + '\n');
+  writeFileSync(
+    path,
+    [
+      '/usr/sbin/mariadbd, Version: 10.11.19-MariaDB-0+deb12u1 (Debian 12). started with:',
+      'Tcp port: 3306  Unix socket: /run/mysqld/mysqld.sock',
+      'Time\t\t    Id Command\tArgument',
+      ...lines,
+    ].join('\n') + '\n',
+  );
   return path;
 }
 
@@ -23,12 +31,12 @@ describe('MySQL/MariaDB prepared statements in a general log', () => {
       '261207  2:40:01\t    48 Connect\troot@127.0.0.1 on shop using TCP/IP',
       '\t\t    48 Prepare\tSELECT name FROM users WHERE id = ? AND note = ? LIMIT 10',
       '\t\t    48 Prepare\tINSERT INTO t (a, b, c) VALUES (?, ?, ?)',
-      '\t\t    48 Execute\tSELECT name FROM users WHERE id = 42 AND note = \'it\\\'s \\\\ ok\' LIMIT 10',
+      "\t\t    48 Execute\tSELECT name FROM users WHERE id = 42 AND note = 'it\\'s \\\\ ok' LIMIT 10",
       '\t\t    48 Execute\tINSERT INTO t (a, b, c) VALUES (NULL, -1.5e3, 123456789012345678901)',
-      '\t\t    48 Execute\tSELECT name FROM users WHERE id = 7 AND note = \'\' LIMIT 10',
+      "\t\t    48 Execute\tSELECT name FROM users WHERE id = 7 AND note = '' LIMIT 10",
       '\t\t    48 Prepare\tCOMMIT',
       '\t\t    48 Execute\tCOMMIT',
-      '\t\t    48 Query\tSELECT name FROM users WHERE id = 9 AND note = \'x\' LIMIT 10',
+      "\t\t    48 Query\tSELECT name FROM users WHERE id = 9 AND note = 'x' LIMIT 10",
       '\t\t    48 Close stmt\t',
       '\t\t    48 Quit\t',
     ]);
@@ -62,7 +70,9 @@ describe('MySQL/MariaDB prepared statements in a general log', () => {
       ['SELECT c FROM sbtest2 WHERE id=?', undefined],
     ]);
     expect(summary.warnings.map((w) => w.line)).toEqual([4, 6]);
-    expect(summary.warnings[0]!.message).toMatch(/^2 Execute lines have no values, only their \? placeholders: .* switch the log on before the clients connect$/);
+    expect(summary.warnings[0]!.message).toMatch(
+      /^2 Execute lines have no values, only their \? placeholders: .* switch the log on before the clients connect$/,
+    );
     expect(summary.warnings[1]!.message).toMatch(/^1 Execute line matches none of their session's Prepare lines/);
   });
 });

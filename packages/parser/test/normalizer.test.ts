@@ -46,7 +46,7 @@ describe('normalizer: dialect rules', () => {
   });
 
   it('keeps the ? jsonb operators in PostgreSQL and treats ? as a placeholder in MySQL', () => {
-    expect(pg.normalize('SELECT data ? \'key\', data ?| array[\'a\'] FROM t').template.text).toBe('SELECT data ? $1, data ?| array[$2 /*, ... */] FROM t');
+    expect(pg.normalize("SELECT data ? 'key', data ?| array['a'] FROM t").template.text).toBe('SELECT data ? $1, data ?| array[$2 /*, ... */] FROM t');
     const n = my.normalize('SELECT * FROM t WHERE a = ? AND b = ?', [5, 'x']);
     expect(n.params).toEqual([5, 'x']);
   });
@@ -76,14 +76,17 @@ describe('normalizer: dialect rules', () => {
   });
 
   it('does not touch ordinals, type modifiers or FETCH counts, which are syntax', () => {
-    expect(pg.normalize('SELECT a, count(*) FROM t WHERE b = 3 GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 10').sql).toBe('SELECT a, count(*) FROM t WHERE b = $1 GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT $2');
+    expect(pg.normalize('SELECT a, count(*) FROM t WHERE b = 3 GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 10').sql).toBe(
+      'SELECT a, count(*) FROM t WHERE b = $1 GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT $2',
+    );
     expect(pg.normalize("SELECT CAST('abc' AS varchar(50)), x::numeric(10, 2)").sql).toBe('SELECT CAST($1 AS varchar(50)), x::numeric(10, 2)');
     expect(pg.normalize('FETCH 1000 FROM cur').sql).toBe('FETCH 1000 FROM cur');
   });
 
   it('reuses the select-list parameter for the same literal in GROUP BY, so the query stays valid', () => {
-    expect(pg.normalize("SELECT date_trunc('day', ts), count(*) FROM t GROUP BY date_trunc('day', ts)").sql)
-      .toBe('SELECT date_trunc($1, ts), count(*) FROM t GROUP BY date_trunc($1, ts)');
+    expect(pg.normalize("SELECT date_trunc('day', ts), count(*) FROM t GROUP BY date_trunc('day', ts)").sql).toBe(
+      'SELECT date_trunc($1, ts), count(*) FROM t GROUP BY date_trunc($1, ts)',
+    );
   });
 
   it('reads unterminated strings, comments and dollar quotes to the end instead of failing', () => {
@@ -126,17 +129,22 @@ describe('normalizer: lists collapse, their length becomes a slot', () => {
   it('collapses ARRAY[…] and IN-lists of casted parameters, not subqueries or expressions', () => {
     expect(pg.normalize('SELECT * FROM t WHERE id = ANY(ARRAY[1, 2])').template.text).toBe('SELECT * FROM t WHERE id = ANY(ARRAY[$1 /*, ... */])');
     expect(pg.normalize('SELECT * FROM x WHERE y IN ($1::uuid, $2::uuid)').template.text).toBe('SELECT * FROM x WHERE y IN ($1::uuid /*, ... */)');
-    expect(pg.normalize('SELECT * FROM t WHERE id IN (SELECT id FROM u WHERE v = 1)').template.text).toBe('SELECT * FROM t WHERE id IN (SELECT id FROM u WHERE v = $1)');
+    expect(pg.normalize('SELECT * FROM t WHERE id IN (SELECT id FROM u WHERE v = 1)').template.text).toBe(
+      'SELECT * FROM t WHERE id IN (SELECT id FROM u WHERE v = $1)',
+    );
     expect(pg.normalize('SELECT * FROM t WHERE id IN (1 + 2, 3)').template.text).toBe('SELECT * FROM t WHERE id IN ($1 + $2, $3)');
     // `VALUES(col)` in MySQL's ON DUPLICATE KEY UPDATE is a function, not a row.
-    expect(my.normalize('INSERT INTO t (a) VALUES (1) ON DUPLICATE KEY UPDATE a = VALUES(a) + 1').template.text)
-      .toBe('INSERT INTO t (a) VALUES (?) /*, ... (? rows) */ ON DUPLICATE KEY UPDATE a = VALUES(a) + ?');
+    expect(my.normalize('INSERT INTO t (a) VALUES (1) ON DUPLICATE KEY UPDATE a = VALUES(a) + 1').template.text).toBe(
+      'INSERT INTO t (a) VALUES (?) /*, ... (? rows) */ ON DUPLICATE KEY UPDATE a = VALUES(a) + ?',
+    );
   });
 });
 
 describe('normalizer: templates', () => {
   it('groups statements regardless of case, spacing and comments, and keeps ids stable', () => {
-    const ids = ['SELECT a FROM t WHERE b=1', 'select a from t where b = 2', 'SELECT  a\n FROM t /* hint */ WHERE b =  3;'].map((s) => pg.normalize(s).template.id);
+    const ids = ['SELECT a FROM t WHERE b=1', 'select a from t where b = 2', 'SELECT  a\n FROM t /* hint */ WHERE b =  3;'].map(
+      (s) => pg.normalize(s).template.id,
+    );
     expect(new Set(ids).size).toBe(1);
     expect(ids[0]).toMatch(/^[0-9a-f]{16}$/);
     expect(new Normalizer({ dialect: 'postgres' }).normalize('SELECT a FROM t WHERE b=1').template.id).toBe(ids[0]);
@@ -184,7 +192,19 @@ describe('normalizer: the template cache', () => {
 describe('normalizer: number values', () => {
   it('keeps a decimal as a number exactly when the number prints back as written, else as its text', () => {
     const n = my.normalize('SELECT 118.33, 42.00, -7.25, 0.5, 0.05, 123456789012.5, 1.0e3, 00.5, 9007199254740993, 12345678901234.56, 1.12345678901234567');
-    expect(n.params).toEqual([118.33, '42.00', -7.25, 0.5, 0.05, 123456789012.5, '1.0e3', '00.5', '9007199254740993', 12345678901234.56, '1.12345678901234567']);
+    expect(n.params).toEqual([
+      118.33,
+      '42.00',
+      -7.25,
+      0.5,
+      0.05,
+      123456789012.5,
+      '1.0e3',
+      '00.5',
+      '9007199254740993',
+      12345678901234.56,
+      '1.12345678901234567',
+    ]);
     expect(n.types).toEqual(['float', 'float', 'float', 'float', 'float', 'float', 'float', 'float', 'int', 'float', 'float']);
   });
 });

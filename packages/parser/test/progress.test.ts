@@ -5,9 +5,12 @@ import { gzipSync } from 'node:zlib';
 import { parseLogsToTrace } from '@sqltrace/parser';
 
 describe('parse progress', () => {
-  it('on a gzipped log, counts the log text read (decompressed) beside the file\'s own bytes', async () => {
+  it("on a gzipped log, counts the log text read (decompressed) beside the file's own bytes", async () => {
     const dir = mkdtempSync(join(tmpdir(), 'stb-progress-'));
-    const text = Array.from({ length: 20_000 }, (_, i) => `2024-01-01 00:00:00.000 UTC [${i % 7}] LOG:  statement: SELECT * FROM orders WHERE id = ${i}\n`).join('');
+    const text = Array.from(
+      { length: 20_000 },
+      (_, i) => `2024-01-01 00:00:00.000 UTC [${i % 7}] LOG:  statement: SELECT * FROM orders WHERE id = ${i}\n`,
+    ).join('');
     const path = join(dir, 'big.log.gz');
     writeFileSync(path, gzipSync(Buffer.from(text)));
     const seen: { bytesRead: number; totalBytes: number | undefined; textBytes: number }[] = [];

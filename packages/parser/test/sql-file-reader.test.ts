@@ -12,10 +12,19 @@ describe('sql files', () => {
     for (const c of cases) {
       const file = join(dir, `split-${k++}.sql`);
       writeFileSync(file, c.input);
-      const expected = c.expected_stmts === '' ? [] : c.expected_stmts.split(';').map((part) => {
-        const m = /loc=(\d+),len=(\d+)/.exec(part)!;
-        return Buffer.from(c.input).subarray(Number(m[1]), Number(m[1]) + Number(m[2])).toString().trim();
-      }).filter((s) => s.replace(/--[^\n]*|\/\*[\s\S]*?\*\//g, '').trim().length > 0);
+      const expected =
+        c.expected_stmts === ''
+          ? []
+          : c.expected_stmts
+              .split(';')
+              .map((part) => {
+                const m = /loc=(\d+),len=(\d+)/.exec(part)!;
+                return Buffer.from(c.input)
+                  .subarray(Number(m[1]), Number(m[1]) + Number(m[2]))
+                  .toString()
+                  .trim();
+              })
+              .filter((s) => s.replace(/--[^\n]*|\/\*[\s\S]*?\*\//g, '').trim().length > 0);
       if (c.input.trim() === '') continue;
       const { events, summary } = await parseAll(file, { format: 'sql', dialect: 'postgres', normalize: false });
       expectAccounted(summary);
@@ -25,11 +34,19 @@ describe('sql files', () => {
 
   it('skips psql meta-commands and COPY data, and handles MySQL backticks and # comments', async () => {
     const pg = join(dir, 'script.sql');
-    writeFileSync(pg, "\\set ON_ERROR_STOP 1\nCREATE TABLE t (a int, b text);\nCOPY t FROM stdin;\n1\tx;y\n2\tz\n\\.\nSELECT 'a;b' FROM t; SELECT $$;$$;\n-- done\n");
+    writeFileSync(
+      pg,
+      "\\set ON_ERROR_STOP 1\nCREATE TABLE t (a int, b text);\nCOPY t FROM stdin;\n1\tx;y\n2\tz\n\\.\nSELECT 'a;b' FROM t; SELECT $$;$$;\n-- done\n",
+    );
     const { events, summary } = await parseAll(pg, { format: 'sql', dialect: 'postgres', normalize: false });
     expectAccounted(summary);
     expect(events.map((e) => e.sql)).toEqual(['CREATE TABLE t (a int, b text)', 'COPY t FROM stdin', "SELECT 'a;b' FROM t", 'SELECT $$;$$']);
-    expect(summary.skipped.map((r) => [r.reason, r.lines])).toEqual(expect.arrayContaining([['psql meta-command', 1], ['COPY data', 3]]));
+    expect(summary.skipped.map((r) => [r.reason, r.lines])).toEqual(
+      expect.arrayContaining([
+        ['psql meta-command', 1],
+        ['COPY data', 3],
+      ]),
+    );
     const my = join(dir, 'script-mysql.sql');
     writeFileSync(my, "SELECT `a;b` FROM t # note;\n;\nINSERT INTO t VALUES ('x\\';y');\n");
     const mysql = await parseAll(my, { format: 'sql', dialect: 'mysql' });
@@ -41,7 +58,8 @@ describe('sql files', () => {
 describe('csvlog records over many lines', () => {
   it('joins a statement of thousands of lines (quoted newlines) and accounts for every line', async () => {
     const body = Array.from({ length: 5000 }, (_, i) => `  AND col${i} = ${i}`).join('\n');
-    const record = (n: number) => `2024-01-01 00:00:0${n}.000 UTC,"u","d",1,"h",6650.1,${n},"SELECT","2024-01-01 00:00:00 UTC",3/1,0,LOG,00000,"statement: SELECT ${n} FROM ""T"" WHERE true\n${body}",,,,,,,,,"app","client backend",,0\n`;
+    const record = (n: number) =>
+      `2024-01-01 00:00:0${n}.000 UTC,"u","d",1,"h",6650.1,${n},"SELECT","2024-01-01 00:00:00 UTC",3/1,0,LOG,00000,"statement: SELECT ${n} FROM ""T"" WHERE true\n${body}",,,,,,,,,"app","client backend",,0\n`;
     const path = join(dir, 'long.csv');
     writeFileSync(path, record(1) + record(2));
     const { events, summary } = await parseAll(path, { normalize: false });

@@ -11,6 +11,8 @@ import type { Migration } from './sql/migration-plan';
 import type { SqlClient } from './sql/sql-client';
 import { SqlRepository } from './sql/sql-repository';
 import { SqliteClient } from './sqlite/sqlite-client';
+import type BetterSqlite3 from 'better-sqlite3';
+import type Pg from 'pg';
 
 export interface OpenRepositoryOptions {
   /** The schema to bring the store to (default: every migration this version knows). Tests pass fewer. */
@@ -39,7 +41,10 @@ export async function openRepository(location?: string, options: OpenRepositoryO
   } catch (error) {
     await client.close().catch(() => undefined);
     if (error instanceof StbError) throw error;
-    throw new StbError('E_STORE', `${shown}: cannot open the repository: ${(error as Error).message}`, { cause: error, hint: postgres ? 'Check the server is up and the URL, user and database are right' : 'Check the path is writable' });
+    throw new StbError('E_STORE', `${shown}: cannot open the repository: ${(error as Error).message}`, {
+      cause: error,
+      hint: postgres ? 'Check the server is up and the URL, user and database are right' : 'Check the path is writable',
+    });
   }
 }
 
@@ -56,17 +61,20 @@ export function dataDirectory(): string {
 }
 
 async function sqliteClient(path: string): Promise<SqlClient> {
-  const Database = (await loadPeer<{ default: typeof import('better-sqlite3') }>('better-sqlite3', 'an embedded SQLite store')).default;
+  const Database = (await loadPeer<{ default: typeof BetterSqlite3 }>('better-sqlite3', 'an embedded SQLite store')).default;
   try {
     if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
     return new SqliteClient(new Database(path));
   } catch (error) {
-    throw new StbError('E_STORE', `sqlite:${path}: cannot open: ${(error as Error).message}`, { cause: error, hint: 'Check the path is a writable file (or where one can be made)' });
+    throw new StbError('E_STORE', `sqlite:${path}: cannot open: ${(error as Error).message}`, {
+      cause: error,
+      hint: 'Check the path is a writable file (or where one can be made)',
+    });
   }
 }
 
 async function postgresClient(url: string): Promise<SqlClient> {
-  const pg = (await loadPeer<{ default: typeof import('pg') }>('pg', 'a PostgreSQL store')).default;
+  const pg = (await loadPeer<{ default: typeof Pg }>('pg', 'a PostgreSQL store')).default;
   const pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 10_000 });
   // An idle connection that fails (server restart) is dropped by the pool, not thrown.
   pool.on('error', () => undefined);

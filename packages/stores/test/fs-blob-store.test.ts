@@ -14,7 +14,14 @@ describe('FsBlobStore', () => {
   it('streams a blob in and out under its key', async () => {
     // 8 MB in 1,000 chunks: written as it comes, not gathered first.
     const chunk = 'x'.repeat(8_000) + '\n';
-    const info = await store.put('traces/tr_1/trace.jsonl', Readable.from((function* () { for (let i = 0; i < 1_000; i++) yield chunk; })()));
+    const info = await store.put(
+      'traces/tr_1/trace.jsonl',
+      Readable.from(
+        (function* () {
+          for (let i = 0; i < 1_000; i++) yield chunk;
+        })(),
+      ),
+    );
     expect(info).toEqual({ key: 'traces/tr_1/trace.jsonl', bytes: 8_001_000 });
     expect(await store.stat('traces/tr_1/trace.jsonl')).toEqual(info);
     const back = await text(await store.get('traces/tr_1/trace.jsonl'));
@@ -24,7 +31,12 @@ describe('FsBlobStore', () => {
 
   it('a failed upload leaves no blob and keeps the previous one', async () => {
     await store.put('models/m.json', '{"v":1}');
-    const failing = new Readable({ read() { this.push('partial'); this.destroy(new Error('client went away')); } });
+    const failing = new Readable({
+      read() {
+        this.push('partial');
+        this.destroy(new Error('client went away'));
+      },
+    });
     await expect(store.put('models/m.json', failing)).rejects.toMatchObject({ code: 'E_STORE', message: expect.stringContaining('client went away') });
     expect(await text(await store.get('models/m.json'))).toBe('{"v":1}');
     expect(readdirSync(join(dir, 'models'))).toEqual(['m.json']);

@@ -46,10 +46,15 @@ async function emptySchema(): Promise<void> {
   await admin('DROP SCHEMA public CASCADE; CREATE SCHEMA public', STORE_URL);
 }
 
-const pgIt = (name: string, fn: () => Promise<void>, timeout?: number) => it(name, async () => {
-  if (!up) return;
-  await fn();
-}, timeout);
+const pgIt = (name: string, fn: () => Promise<void>, timeout?: number) =>
+  it(
+    name,
+    async () => {
+      if (!up) return;
+      await fn();
+    },
+    timeout,
+  );
 
 describeRepositoryContract({
   name: 'PostgreSQL',
@@ -91,15 +96,27 @@ describe('PostgreSQL store: migrations', () => {
 
   pgIt('refuses a database whose schema is newer, and a migration that fails changes nothing', async () => {
     await emptySchema();
-    (await openRepository(STORE_URL)).repository.close();
+    await (await openRepository(STORE_URL)).repository.close();
     await admin("INSERT INTO schema_migrations (version, name, applied_at) VALUES (3, 'from the future', '2030-01-01')", STORE_URL);
-    await expect(openRepository(STORE_URL)).rejects.toMatchObject({ code: 'E_STORE', message: expect.stringMatching(/schema is at version 3, newer than this version of stb knows \(2\)/) });
+    await expect(openRepository(STORE_URL)).rejects.toMatchObject({
+      code: 'E_STORE',
+      message: expect.stringMatching(/schema is at version 3, newer than this version of stb knows \(2\)/),
+    });
     await emptySchema();
-    await expect(openRepository(STORE_URL, { migrations: [...POSTGRES_MIGRATIONS, { version: 3, name: 'broken', sql: 'CREATE TABLE ok_so_far (a int); SELECT nonsense(' }] })).rejects.toMatchObject({ code: 'E_STORE' });
-    expect(await admin("SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = 'public' AND tablename IN ('traces', 'ok_so_far')", STORE_URL)).toEqual([{ n: 0 }]);
+    await expect(
+      openRepository(STORE_URL, {
+        migrations: [...POSTGRES_MIGRATIONS, { version: 3, name: 'broken', sql: 'CREATE TABLE ok_so_far (a int); SELECT nonsense(' }],
+      }),
+    ).rejects.toMatchObject({ code: 'E_STORE' });
+    expect(await admin("SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = 'public' AND tablename IN ('traces', 'ok_so_far')", STORE_URL)).toEqual([
+      { n: 0 },
+    ]);
   });
 
   pgIt('a server that does not answer is one clear error, without the password', async () => {
-    await expect(openRepository('postgres://stb:s3cret-pw@127.0.0.1:1/x')).rejects.toMatchObject({ code: 'E_STORE', message: expect.not.stringContaining('s3cret-pw') });
+    await expect(openRepository('postgres://stb:s3cret-pw@127.0.0.1:1/x')).rejects.toMatchObject({
+      code: 'E_STORE',
+      message: expect.not.stringContaining('s3cret-pw'),
+    });
   });
 });

@@ -93,13 +93,19 @@ describe('S3BlobStore against s3rver', () => {
         else this.push(Buffer.alloc(1024 * 1024, 7));
       },
     });
-    await expect(store.put('results/r.json', failing)).rejects.toMatchObject({ code: 'E_STORE', message: expect.stringContaining('its source failed: the client went away') });
+    await expect(store.put('results/r.json', failing)).rejects.toMatchObject({
+      code: 'E_STORE',
+      message: expect.stringContaining('its source failed: the client went away'),
+    });
     expect(await digest(await store.get('results/r.json'))).toEqual(await digest(Readable.from([Buffer.from('previous')])));
     store.close();
   }, 60_000);
 
   it('a bucket that does not exist is one clear error naming it', async () => {
-    await expect(S3BlobStore.open('s3://no-such-bucket/x', options())).rejects.toMatchObject({ code: 'E_STORE', message: expect.stringMatching(/the bucket no-such-bucket does not exist/) });
+    await expect(S3BlobStore.open('s3://no-such-bucket/x', options())).rejects.toMatchObject({
+      code: 'E_STORE',
+      message: expect.stringMatching(/the bucket no-such-bucket does not exist/),
+    });
     await expect(S3BlobStore.open('s3://Bad_Name', options())).rejects.toMatchObject({ code: 'E_USAGE' });
   });
 });

@@ -41,11 +41,14 @@ describe('SQLite store: migrations', () => {
 
   it('refuses a store whose schema is newer than this version, and leaves it untouched', async () => {
     const path = fresh();
-    (await openRepository(`sqlite:${path}`)).repository.close();
+    await (await openRepository(`sqlite:${path}`)).repository.close();
     const db = new Database(path);
     db.prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (99, 'from the future', '2030-01-01')").run();
     db.close();
-    await expect(openRepository(`sqlite:${path}`)).rejects.toMatchObject({ code: 'E_STORE', message: expect.stringMatching(/schema is at version 99, newer than this version of stb knows \(2\)/) });
+    await expect(openRepository(`sqlite:${path}`)).rejects.toMatchObject({
+      code: 'E_STORE',
+      message: expect.stringMatching(/schema is at version 99, newer than this version of stb knows \(2\)/),
+    });
     const after = new Database(path);
     expect(after.prepare('SELECT max(version) AS v FROM schema_migrations').get()).toEqual({ v: 99 });
     after.close();

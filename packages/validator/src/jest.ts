@@ -21,6 +21,7 @@ declare global {
 
 // …and `import { expect } from '@jest/globals'`, whose matchers are the `expect` package's.
 declare module 'expect' {
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars -- an augmentation repeats the declaration's type parameters, used or not
   interface Matchers<R extends void | Promise<void>, T = unknown> {
     /** Resolves when this trace matches `original` on every workload property (await it). */
     toMatchWorkload(original: WorkloadInput, thresholds?: Thresholds): Promise<R>;

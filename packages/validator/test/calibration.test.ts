@@ -60,7 +60,9 @@ function removeTemplate(events: readonly TraceEvent[]): { events: TraceEvent[]; 
     if (!sessions.has(e.templateId!)) sessions.set(e.templateId!, new Set());
     sessions.get(e.templateId!)!.add(e.session);
   }
-  const victim = [...counts].filter(([t, n]) => n / events.length < 0.04 && sessions.get(t)!.size >= 10).sort((x, y) => sessions.get(y[0])!.size - sessions.get(x[0])!.size)[0]![0];
+  const victim = [...counts]
+    .filter(([t, n]) => n / events.length < 0.04 && sessions.get(t)!.size >= 10)
+    .sort((x, y) => sessions.get(y[0])!.size - sessions.get(x[0])!.size)[0]![0];
   return { events: events.filter((e) => e.templateId !== victim), victim };
 }
 
@@ -122,7 +124,11 @@ describe('calibration and power on the shop workload (a MySQL general log with m
   });
 
   it('fails doubled think times on think time', async () => {
-    expectOnly(await validator.compare(a, doubleThinkTimes(b)), ['think-time'], ['template-mix', 'transitions', 'session-length', 'session-inter-arrival', 'coverage', 'parameters', 'repetition']);
+    expectOnly(
+      await validator.compare(a, doubleThinkTimes(b)),
+      ['think-time'],
+      ['template-mix', 'transitions', 'session-length', 'session-inter-arrival', 'coverage', 'parameters', 'repetition'],
+    );
   });
 
   it('fails a template removed on coverage', async () => {
@@ -133,13 +139,14 @@ describe('calibration and power on the shop workload (a MySQL general log with m
   });
 });
 
-describe('concurrency against the original\'s own variation', () => {
+describe("concurrency against the original's own variation", () => {
   /** `levels[k]` sessions open through the k-th second: each session runs a statement every 10 ms for that second. */
   function population(levels: readonly number[]): TraceEvent[] {
     const events: TraceEvent[] = [];
     levels.forEach((n, k) => {
       for (let c = 0; c < n; c++) {
-        for (let t = 0; t < 1_000_000; t += 10_000) events.push({ ts: 1_765_000_000_000_000 + k * 1_000_000 + t + c * 50, session: `k${k}c${c}`, sql: 'SELECT 1', durationUs: 100 });
+        for (let t = 0; t < 1_000_000; t += 10_000)
+          events.push({ ts: 1_765_000_000_000_000 + k * 1_000_000 + t + c * 50, session: `k${k}c${c}`, sql: 'SELECT 1', durationUs: 100 });
       }
     });
     return events.sort((a, b) => a.ts - b.ts);
@@ -148,12 +155,16 @@ describe('concurrency against the original\'s own variation', () => {
   // A workload that changes: 10 sessions open in its first half, 14 in its second.
   const original = population([10, 10, 10, 10, 14, 14, 14, 14]);
 
-  it('passes a difference no larger than the original\'s between its halves, and says why', async () => {
+  it("passes a difference no larger than the original's between its halves, and says why", async () => {
     // The same two stages the other way round: the same levels, at other times.
     const p = (await validator.compare(original, population([14, 14, 14, 14, 10, 10, 10, 10]))).properties.find((x) => x.property === 'concurrency')!;
     expect(p.effectSize).toBeGreaterThan(p.threshold);
     expect(p.effectSize).toBeLessThanOrEqual(p.details!.originalHalves as number);
-    expect([p.passed, p.passedAs, p.note]).toEqual([true, 'within-original-variation', `within the original's own difference between its two halves (${(p.details!.originalHalves as number).toFixed(3)})`]);
+    expect([p.passed, p.passedAs, p.note]).toEqual([
+      true,
+      'within-original-variation',
+      `within the original's own difference between its two halves (${(p.details!.originalHalves as number).toFixed(3)})`,
+    ]);
   });
 
   it('fails one beyond it', async () => {
@@ -177,14 +188,18 @@ describe('arrival rate on a one-second clock', () => {
     // Each second's statements share its time in the log. The synthetic trace runs 0.1 s longer,
     // into an eleventh second: slicing instants, the ticks fell into other slices of the two spans
     // (effect 0.5).
-    const p = (await new WorkloadValidator({ resolutionUs: 1_000_000 }).compare(steady(1_000_000), steady(1, 10_100_000))).properties.find((x) => x.property === 'arrival-rate')!;
+    const p = (await new WorkloadValidator({ resolutionUs: 1_000_000 }).compare(steady(1_000_000), steady(1, 10_100_000))).properties.find(
+      (x) => x.property === 'arrival-rate',
+    )!;
     expect(p.effectSize).toBeLessThan(0.1);
     expect(p.passed).toBe(true);
   });
 
   it('still fails a rate that halves halfway', async () => {
     const halved = steady(1).filter((e, i) => e.ts < 1_765_000_005_000_000 || i % 2 === 0);
-    const p = (await new WorkloadValidator({ resolutionUs: 1_000_000 }).compare(steady(1_000_000), halved)).properties.find((x) => x.property === 'arrival-rate')!;
+    const p = (await new WorkloadValidator({ resolutionUs: 1_000_000 }).compare(steady(1_000_000), halved)).properties.find(
+      (x) => x.property === 'arrival-rate',
+    )!;
     expect(p.passed).toBe(false);
   });
 });

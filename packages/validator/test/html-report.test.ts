@@ -23,7 +23,14 @@ function trace(seed: number, hostileShare: number): TraceEvent[] {
     let ts = 1_700_000_000_000_000 + s * 10_000;
     for (let i = 0; i < 4; i++) {
       const hostile = next() < hostileShare;
-      events.push({ ts, session: `s${s}`, sql: hostile ? HOSTILE : 'SELECT 1 FROM t WHERE id = $1', params: [Math.floor(next() * 1000)], durationUs: 100, templateId: hostile ? 'hostile' : 'plain' });
+      events.push({
+        ts,
+        session: `s${s}`,
+        sql: hostile ? HOSTILE : 'SELECT 1 FROM t WHERE id = $1',
+        params: [Math.floor(next() * 1000)],
+        durationUs: 100,
+        templateId: hostile ? 'hostile' : 'plain',
+      });
       ts += 100 + Math.floor(next() * 5_000);
     }
   }

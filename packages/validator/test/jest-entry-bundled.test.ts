@@ -15,11 +15,24 @@ describe('the Jest entry in a bundle', () => {
     const entry = join(dir, 'setup.ts');
     writeFileSync(entry, "import '@sqltrace/validator/jest';\n");
     const result = await build({
-      entryPoints: [entry], bundle: true, write: false, platform: 'node', format, logLevel: 'silent',
-      absWorkingDir: join(__dirname, '..'), nodePaths: [join(__dirname, '..', '..', '..', 'node_modules')],
+      entryPoints: [entry],
+      bundle: true,
+      write: false,
+      platform: 'node',
+      format,
+      logLevel: 'silent',
+      absWorkingDir: join(__dirname, '..'),
+      nodePaths: [join(__dirname, '..', '..', '..', 'node_modules')],
       // The validator's own dependencies stay outside the bundle: what matters is that its entry is
       // kept. esbuild resolves the validator itself, reading its package.json (and `sideEffects`).
-      plugins: [{ name: 'others-external', setup(b) { b.onResolve({ filter: /^[^./]/ }, (args) => (args.path.startsWith('@sqltrace/validator') ? undefined : { path: args.path, external: true })); } }],
+      plugins: [
+        {
+          name: 'others-external',
+          setup(b) {
+            b.onResolve({ filter: /^[^./]/ }, (args) => (args.path.startsWith('@sqltrace/validator') ? undefined : { path: args.path, external: true }));
+          },
+        },
+      ],
     });
     const text = result.outputFiles[0]!.text;
     expect(text).toContain('toMatchWorkload');

@@ -16,7 +16,14 @@ function workload(seed: number, sessions: number, thinkUs: number, mix = 0.7): T
     for (let i = 0; i < statements; i++) {
       const id = 1 + Math.floor(next() * 10_000);
       const lookup = next() < mix;
-      events.push({ ts, session: `s${s}`, sql: lookup ? 'SELECT * FROM t WHERE id = $1' : 'UPDATE t SET n = n + 1 WHERE id = $1', params: [id], durationUs: 200, templateId: lookup ? 'lookup' : 'update' });
+      events.push({
+        ts,
+        session: `s${s}`,
+        sql: lookup ? 'SELECT * FROM t WHERE id = $1' : 'UPDATE t SET n = n + 1 WHERE id = $1',
+        params: [id],
+        durationUs: 200,
+        templateId: lookup ? 'lookup' : 'update',
+      });
       ts += 200 + Math.floor(next() * 2 * thinkUs);
     }
   }
@@ -34,7 +41,9 @@ describe('toMatchWorkload and assertWorkloadSimilar', () => {
 
   it('fails a different workload with a message that names the failing properties and their numbers', async () => {
     const other = workload(4, 2_000, 15_000, 0.4);
-    await expect(expect(other).toMatchWorkload(original)).rejects.toThrow(/template-mix: total variation distance of template shares = 0\.\d+ > 0\.05 \(p = .*Holm\)/);
+    await expect(expect(other).toMatchWorkload(original)).rejects.toThrow(
+      /template-mix: total variation distance of template shares = 0\.\d+ > 0\.05 \(p = .*Holm\)/,
+    );
     const error = await assertWorkloadSimilar(other, original).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(WorkloadMismatchError);
     expect((error as Error).message).toMatch(/think-time: two-sample KS statistic of think times = 0\.\d+ > 0\.1/);
@@ -75,7 +84,10 @@ describe('toMatchWorkload and assertWorkloadSimilar', () => {
     expect(one.properties.filter((p) => p.skipped).map((p) => p.property)).toEqual(expect.arrayContaining(['think-time', 'arrival-rate']));
     expect(one.score).toBeGreaterThanOrEqual(0);
     expect(one.score).toBeLessThanOrEqual(1);
-    const disjoint = await new WorkloadValidator().compare(original, original.map((e) => ({ ...e, templateId: `other-${e.templateId}` })));
+    const disjoint = await new WorkloadValidator().compare(
+      original,
+      original.map((e) => ({ ...e, templateId: `other-${e.templateId}` })),
+    );
     expect(disjoint.properties.find((p) => p.property === 'template-mix')!.effectSize).toBe(1);
     expect(JSON.stringify(disjoint)).not.toMatch(/NaN/);
     expect(disjoint.passed).toBe(false);

@@ -1,7 +1,16 @@
 import { Prng } from '@sqltrace/core';
 import {
-  benjaminiHochberg, bootstrapInterval, chiSquareHomogeneity, chiSquareSurvival, holm, jensenShannon, kolmogorovSurvival, ksTwoSample,
-  mergeSparseCategories, totalVariation, wasserstein1,
+  benjaminiHochberg,
+  bootstrapInterval,
+  chiSquareHomogeneity,
+  chiSquareSurvival,
+  holm,
+  jensenShannon,
+  kolmogorovSurvival,
+  ksTwoSample,
+  mergeSparseCategories,
+  totalVariation,
+  wasserstein1,
 } from '@sqltrace/validator';
 import reference from './fixtures/scipy-reference.json';
 
@@ -46,9 +55,11 @@ describe('two-sample Kolmogorov–Smirnov against SciPy', () => {
     const a = Array.from({ length: 20_000 }, (_, i) => (i % 9 === 0 ? -0 : prng.normal(0, 1) * 10 ** prng.int(-8, 8)));
     const b = Array.from({ length: 15_000 }, (_, i) => (i % 11 === 0 ? 0 : prng.normal(0.05, 1) * 10 ** prng.int(-8, 8)));
     // The statistic by definition: max |F_a(x) − F_b(x)| over every value, CDFs counted by brute force on sorted copies.
-    const sa = [...a].map((v) => (v === 0 ? 0 : v)).sort((x, y) => x - y), sb = [...b].sort((x, y) => x - y);
+    const sa = [...a].map((v) => (v === 0 ? 0 : v)).sort((x, y) => x - y),
+      sb = [...b].sort((x, y) => x - y);
     const cdf = (s: number[], x: number) => {
-      let lo = 0, hi = s.length;
+      let lo = 0,
+        hi = s.length;
       while (lo < hi) {
         const mid = (lo + hi) >> 1;
         if (s[mid]! <= x) lo = mid + 1;

@@ -53,7 +53,11 @@ async function peakRss<T>(pid: number, work: () => Promise<T>): Promise<{ result
 }
 
 async function call(method: string, path: string, body?: unknown): Promise<any> {
-  const response = await fetch(`${BASE}${path}`, { method, headers: { ...auth, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) }, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+  const response = await fetch(`${BASE}${path}`, {
+    method,
+    headers: { ...auth, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  });
   if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
   return response.json();
 }
@@ -76,7 +80,8 @@ async function main(): Promise<void> {
   requireBuiltCli();
   const data = mkdtempSync(join(tmpdir(), 'stb-bench-api-'));
   const server: ChildProcess = spawn(process.execPath, [STB, 'serve', '--port', String(PORT), '--max-upload', String(UPLOAD_MB * 2)], {
-    env: { ...process.env, STB_DATA_DIR: data, STB_API_TOKEN: TOKEN }, stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, STB_DATA_DIR: data, STB_API_TOKEN: TOKEN },
+    stdio: ['ignore', 'pipe', 'inherit'],
   });
   try {
     await new Promise<void>((resolve, reject) => {
@@ -90,28 +95,61 @@ async function main(): Promise<void> {
     // glibc does not hand freed memory back; that is the benchmark's, not the upload's.)
     const log = await ensureLog('pg-stderr', 'api', UPLOAD_MB);
     // Each run: stb parse of the file, then its upload (paired); the same server throughout.
-    const uploads: { directSeconds: number; parseSeconds: number; jobSeconds: number; phases: { fetchSeconds: number; parseSeconds: number; storeAndCountSeconds: number }; rssBefore: number; peakRss: number; state: string }[] = [];
+    const uploads: {
+      directSeconds: number;
+      parseSeconds: number;
+      jobSeconds: number;
+      phases: { fetchSeconds: number; parseSeconds: number; storeAndCountSeconds: number };
+      rssBefore: number;
+      peakRss: number;
+      state: string;
+    }[] = [];
     for (let run = 0; run < RUNS; run++) {
       process.stderr.write(`  run ${run + 1}/${RUNS}: stb parse, then the upload of the same ${UPLOAD_MB} MB log …\n`);
       const direct = await measure(process.execPath, [STB, 'parse', log.path, '-o', join(data, 'direct.jsonl')]);
       if (direct.code !== 0) throw new Error(`stb parse failed: ${direct.stderr}`);
       const rssBefore = rssOf(pid);
       const { result: uploaded, peak } = await peakRss(pid, async () => {
-        const response = await fetch(`${BASE}/v1/traces?name=big.log`, { method: 'POST', headers: { ...auth, 'content-length': String(log.bytes) }, body: Readable.toWeb(createReadStream(log.path)) as ReadableStream, duplex: 'half' } as RequestInit);
-        const accepted = await response.json() as { job: { id: string } };
+        const response = await fetch(`${BASE}/v1/traces?name=big.log`, {
+          method: 'POST',
+          headers: { ...auth, 'content-length': String(log.bytes) },
+          body: Readable.toWeb(createReadStream(log.path)) as ReadableStream,
+          duplex: 'half',
+        } as RequestInit);
+        const accepted = (await response.json()) as { job: { id: string } };
         return finished(accepted.job.id);
       });
       const trace = await call('GET', `/v1/traces/${uploaded.result.traceId}`);
       const phases = trace.summary.phases as { fetchSeconds: number; parseSeconds: number; storeAndCountSeconds: number };
-      uploads.push({ directSeconds: direct.seconds, parseSeconds: phases.parseSeconds, jobSeconds: (Date.parse(uploaded.finishedAt) - Date.parse(uploaded.startedAt)) / 1000, phases, rssBefore, peakRss: peak, state: uploaded.state });
+      uploads.push({
+        directSeconds: direct.seconds,
+        parseSeconds: phases.parseSeconds,
+        jobSeconds: (Date.parse(uploaded.finishedAt) - Date.parse(uploaded.startedAt)) / 1000,
+        phases,
+        rssBefore,
+        peakRss: peak,
+        state: uploaded.state,
+      });
     }
 
     // A trace, a finished benchmark of it and its job: the records the loaded routes read.
     const shop = join(root, 'packages/cli/assets/demo/shop-postgres.log');
-    const upload = await (await fetch(`${BASE}/v1/traces?name=shop.log`, { method: 'POST', headers: auth, body: readFileSync(shop) })).json() as { trace: { id: string }; job: { id: string } };
+    const upload = (await (await fetch(`${BASE}/v1/traces?name=shop.log`, { method: 'POST', headers: auth, body: readFileSync(shop) })).json()) as {
+      trace: { id: string };
+      job: { id: string };
+    };
     await finished(upload.job.id);
-    const schema = readFileSync(join(root, 'packages/cli/assets/demo/shop-schema.sqlite.sql'), 'utf8').split('\n').filter((l) => l.trim() !== '' && !l.startsWith('--'));
-    const bench = await call('POST', '/v1/benchmarks', { traceId: upload.trace.id, driver: 'sqlite', url: `sqlite:${join(data, 'shop.db')}`, mode: 'replay', speed: 'max', setup: schema });
+    const schema = readFileSync(join(root, 'packages/cli/assets/demo/shop-schema.sqlite.sql'), 'utf8')
+      .split('\n')
+      .filter((l) => l.trim() !== '' && !l.startsWith('--'));
+    const bench = await call('POST', '/v1/benchmarks', {
+      traceId: upload.trace.id,
+      driver: 'sqlite',
+      url: `sqlite:${join(data, 'shop.db')}`,
+      mode: 'replay',
+      speed: 'max',
+      setup: schema,
+    });
     await finished(bench.job.id);
 
     const routes = [
@@ -137,10 +175,13 @@ async function main(): Promise<void> {
     const [baseline] = routes;
     for (const route of routes) {
       const f = figures[route.name]!;
-      const rps = median(f.rps), p99 = median(f.p99);
+      const rps = median(f.rps),
+        p99 = median(f.p99);
       const ratio = route === baseline ? '' : `   ${(rps / median(figures[baseline!.name]!.rps)).toFixed(2)}× the baseline`;
       const goal = route === baseline ? '' : `   (goal ≥ 5,000 req/s, p99 < 20 ms: ${rps >= 5_000 && p99 < 20 ? 'met' : 'NOT met'})`;
-      lines.push(`  ${route.name.padEnd(52)} ${rps.toFixed(0).padStart(6)} req/s   p99 ${p99.toFixed(1)} ms   RSS ≤ ${(Math.max(...f.rss) / 2 ** 20).toFixed(0)} MB   ${f.errors} errors${ratio}${goal}`);
+      lines.push(
+        `  ${route.name.padEnd(52)} ${rps.toFixed(0).padStart(6)} req/s   p99 ${p99.toFixed(1)} ms   RSS ≤ ${(Math.max(...f.rss) / 2 ** 20).toFixed(0)} MB   ${f.errors} errors${ratio}${goal}`,
+      );
       report[route.path.replace(/\/[a-z]{2}_[0-9a-f]{20}/, '/{id}')] = { rps: f.rps, p99: f.p99, rss: f.rss, errors: f.errors };
     }
     const mb = (bytes: number) => (bytes / 2 ** 20).toFixed(0);
@@ -148,9 +189,15 @@ async function main(): Promise<void> {
     const ratio = median(ratios);
     const peaks = uploads.map((u) => u.peakRss);
     const typical = uploads[Math.floor(uploads.length / 2)]!;
-    lines.push(`  upload of a ${mb(log.bytes)} MB log, parsed as a job, ${uploads.length} runs (${uploads.map((u) => u.state).join(', ')}): the parse phase against stb parse of the file (process start included), median of paired ratios ${ratio.toFixed(2)}× [${ratios.map((r) => r.toFixed(2)).join(', ')}] (goal within 10%: ${ratio <= 1.1 ? 'met' : 'NOT met'});`);
-    lines.push(`    e.g. the whole job ${typical.jobSeconds.toFixed(1)} s: the upload copied in ${typical.phases.fetchSeconds.toFixed(1)} s, parsed in ${typical.phases.parseSeconds.toFixed(1)} s, stored and its templates counted in ${typical.phases.storeAndCountSeconds.toFixed(1)} s;`);
-    lines.push(`    server RSS at its peak ${peaks.map(mb).join(', ')} MB, from ${uploads.map((u) => mb(u.rssBefore)).join(', ')} MB before each (goal < 300 MB: ${peaks.every((p) => p < 300 * 2 ** 20) ? 'met in every run' : `NOT met in ${peaks.filter((p) => p >= 300 * 2 ** 20).length} of ${peaks.length}`})`);
+    lines.push(
+      `  upload of a ${mb(log.bytes)} MB log, parsed as a job, ${uploads.length} runs (${uploads.map((u) => u.state).join(', ')}): the parse phase against stb parse of the file (process start included), median of paired ratios ${ratio.toFixed(2)}× [${ratios.map((r) => r.toFixed(2)).join(', ')}] (goal within 10%: ${ratio <= 1.1 ? 'met' : 'NOT met'});`,
+    );
+    lines.push(
+      `    e.g. the whole job ${typical.jobSeconds.toFixed(1)} s: the upload copied in ${typical.phases.fetchSeconds.toFixed(1)} s, parsed in ${typical.phases.parseSeconds.toFixed(1)} s, stored and its templates counted in ${typical.phases.storeAndCountSeconds.toFixed(1)} s;`,
+    );
+    lines.push(
+      `    server RSS at its peak ${peaks.map(mb).join(', ')} MB, from ${uploads.map((u) => mb(u.rssBefore)).join(', ')} MB before each (goal < 300 MB: ${peaks.every((p) => p < 300 * 2 ** 20) ? 'met in every run' : `NOT met in ${peaks.filter((p) => p >= 300 * 2 ** 20).length} of ${peaks.length}`})`,
+    );
     report.upload = { bytes: log.bytes, runs: uploads };
     console.log(lines.join('\n'));
     writeFileSync(join(out, 'bench-api.json'), JSON.stringify(report, null, 2));

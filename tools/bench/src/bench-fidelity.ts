@@ -63,25 +63,49 @@ async function main(): Promise<void> {
   await stb(['train', original, '-o', model]);
   await stb(['generate', model, '-o', synthetic, '--events', String(parsed.events), '--seed', '1']);
   const validation = await measure(process.execPath, [STB, 'validate', original, synthetic]);
-  process.stderr.write(validation.stdout.split('\n').filter((l) => /FAIL|score|concurrency/.test(l)).join('\n') + '\n');
+  process.stderr.write(
+    validation.stdout
+      .split('\n')
+      .filter((l) => /FAIL|score|concurrency/.test(l))
+      .join('\n') + '\n',
+  );
 
   const runs: { original: Replay; synthetic: Replay }[] = [];
   for (let i = 0; i < RUNS; i++) {
     const o = await replay(original, `original-${i}`);
     const s = await replay(synthetic, `synthetic-${i}`);
     runs.push({ original: o, synthetic: s });
-    process.stderr.write(`  run ${i + 1}/${RUNS}: original ${o.throughput.toFixed(0)} ops/s, ${o.peakConnections} connections; synthetic ${s.throughput.toFixed(0)} ops/s, ${s.peakConnections} connections\n`);
+    process.stderr.write(
+      `  run ${i + 1}/${RUNS}: original ${o.throughput.toFixed(0)} ops/s, ${o.peakConnections} connections; synthetic ${s.throughput.toFixed(0)} ops/s, ${s.peakConnections} connections\n`,
+    );
   }
   const med = (pick: (r: Replay) => number, side: 'original' | 'synthetic') => median(runs.map((r) => pick(r[side])));
   const ratio = median(runs.map((r) => r.synthetic.throughput / r.original.throughput));
   const rows: [string, string, string, string][] = [
-    ['throughput (ops/s)', med((r) => r.throughput, 'original').toFixed(0), med((r) => r.throughput, 'synthetic').toFixed(0), `${ratio.toFixed(3)}× (goal 0.90–1.10)`],
-    ['response p99 (ms)', med((r) => r.p99, 'original').toFixed(2), med((r) => r.p99, 'synthetic').toFixed(2), `${(med((r) => r.p99, 'synthetic') / med((r) => r.p99, 'original')).toFixed(3)}×`],
-    ['connections, peak', String(med((r) => r.peakConnections, 'original')), String(med((r) => r.peakConnections, 'synthetic')), `${med((r) => r.peakConnections, 'synthetic') - med((r) => r.peakConnections, 'original')} (goal ±1)`],
+    [
+      'throughput (ops/s)',
+      med((r) => r.throughput, 'original').toFixed(0),
+      med((r) => r.throughput, 'synthetic').toFixed(0),
+      `${ratio.toFixed(3)}× (goal 0.90–1.10)`,
+    ],
+    [
+      'response p99 (ms)',
+      med((r) => r.p99, 'original').toFixed(2),
+      med((r) => r.p99, 'synthetic').toFixed(2),
+      `${(med((r) => r.p99, 'synthetic') / med((r) => r.p99, 'original')).toFixed(3)}×`,
+    ],
+    [
+      'connections, peak',
+      String(med((r) => r.peakConnections, 'original')),
+      String(med((r) => r.peakConnections, 'synthetic')),
+      `${med((r) => r.peakConnections, 'synthetic') - med((r) => r.peakConnections, 'original')} (goal ±1)`,
+    ],
     ['connections, mean of per-second peaks', med((r) => r.meanConnections, 'original').toFixed(2), med((r) => r.meanConnections, 'synthetic').toFixed(2), ''],
     ['errors', String(med((r) => r.errors, 'original')), String(med((r) => r.errors, 'synthetic')), ''],
   ];
-  console.log(`\nbench:fidelity — pgbench -c 8 -j 2 TPC-B log (${parsed.events} statements) and its synthetic trace, each replayed at --speed 1 for 20 s on a fresh pgbench -s 10 database; medians of ${RUNS} paired runs\n`);
+  console.log(
+    `\nbench:fidelity — pgbench -c 8 -j 2 TPC-B log (${parsed.events} statements) and its synthetic trace, each replayed at --speed 1 for 20 s on a fresh pgbench -s 10 database; medians of ${RUNS} paired runs\n`,
+  );
   const cell = (c: string, i: number) => (i === 0 ? c.padEnd(40) : i === 3 ? `   ${c}` : c.padStart(12));
   console.log(['', 'original', 'synthetic', 'synthetic / original'].map(cell).join(''));
   for (const row of rows) console.log(row.map(cell).join(''));

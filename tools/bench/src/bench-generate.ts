@@ -39,7 +39,9 @@ async function head(trace: string, target: string, events: number): Promise<void
 }
 
 /** Train each strategy with its defaults on the same events and generate as many: events/s beside Markov's. */
-async function strategies(trace: string): Promise<{ strategy: string; trainSeconds: number; generateSeconds: number; eventsPerSecond: number; backend: string }[]> {
+async function strategies(
+  trace: string,
+): Promise<{ strategy: string; trainSeconds: number; generateSeconds: number; eventsPerSecond: number; backend: string }[]> {
   const part = join(out, `generate-strategies-${STRATEGY_EVENTS}.jsonl`);
   if (!existsSync(part)) await head(trace, part, STRATEGY_EVENTS);
   const rows = [];
@@ -49,9 +51,19 @@ async function strategies(trace: string): Promise<{ strategy: string; trainSecon
     const train = await measure(process.execPath, [STB, 'train', part, '--model', strategy, ...neural, '-o', model, '--json']);
     if (train.code !== 0) throw new Error(`stb train --model ${strategy} failed: ${train.stderr}`);
     const synthetic = join(out, `generate-${strategy}-synthetic.jsonl`);
-    const generate = await repeat(RUNS, () => measure(process.execPath, [STB, 'generate', model, '-o', synthetic, '--events', String(STRATEGY_EVENTS), '--json']), `stb generate (${strategy})`);
+    const generate = await repeat(
+      RUNS,
+      () => measure(process.execPath, [STB, 'generate', model, '-o', synthetic, '--events', String(STRATEGY_EVENTS), '--json']),
+      `stb generate (${strategy})`,
+    );
     const generated = JSON.parse(generate.last.stdout) as { events: number; backend?: string };
-    rows.push({ strategy, trainSeconds: train.seconds, generateSeconds: generate.seconds, eventsPerSecond: generated.events / generate.seconds, backend: generated.backend ?? '-' });
+    rows.push({
+      strategy,
+      trainSeconds: train.seconds,
+      generateSeconds: generate.seconds,
+      eventsPerSecond: generated.events / generate.seconds,
+      backend: generated.backend ?? '-',
+    });
   }
   return rows;
 }
@@ -69,7 +81,11 @@ async function main(): Promise<void> {
   const trained = JSON.parse(train.last.stdout) as { events: number; sessions: number; templates: number };
 
   const synthetic = join(out, 'generate-synthetic.jsonl');
-  const generate = await repeat(RUNS, () => measure(process.execPath, [STB, 'generate', model, '-o', synthetic, '--events', String(EVENTS), '--json']), 'stb generate');
+  const generate = await repeat(
+    RUNS,
+    () => measure(process.execPath, [STB, 'generate', model, '-o', synthetic, '--events', String(EVENTS), '--json']),
+    'stb generate',
+  );
   const generated = JSON.parse(generate.last.stdout) as { events: number };
 
   // The floor: the same number of events (cycled from the generated file's first 20,000) written
@@ -81,23 +97,55 @@ async function main(): Promise<void> {
   const floorRate = generated.events / floor.seconds;
   const ratio = genRate / floorRate;
   const rows = [
-    { step: 'stb train', input: `${trained.events.toLocaleString('en')} events, ${trained.sessions.toLocaleString('en')} sessions, ${trained.templates} templates`, seconds: train.seconds, eventsPerSecond: trained.events / train.seconds, peakMB: train.peakMB },
-    { step: 'stb generate', input: `${generated.events.toLocaleString('en')} events to JSONL`, seconds: generate.seconds, eventsPerSecond: genRate, peakMB: generate.peakMB },
-    { step: 'serialize floor', input: `${generated.events.toLocaleString('en')} ready-made events to JSONL`, seconds: floor.seconds, eventsPerSecond: floorRate, peakMB: floor.peakMB },
+    {
+      step: 'stb train',
+      input: `${trained.events.toLocaleString('en')} events, ${trained.sessions.toLocaleString('en')} sessions, ${trained.templates} templates`,
+      seconds: train.seconds,
+      eventsPerSecond: trained.events / train.seconds,
+      peakMB: train.peakMB,
+    },
+    {
+      step: 'stb generate',
+      input: `${generated.events.toLocaleString('en')} events to JSONL`,
+      seconds: generate.seconds,
+      eventsPerSecond: genRate,
+      peakMB: generate.peakMB,
+    },
+    {
+      step: 'serialize floor',
+      input: `${generated.events.toLocaleString('en')} ready-made events to JSONL`,
+      seconds: floor.seconds,
+      eventsPerSecond: floorRate,
+      peakMB: floor.peakMB,
+    },
   ];
   const w = (s: string, n: number) => s.padEnd(n);
   console.log(`\nbench:generate — ${MB} MB PostgreSQL log, medians of ${RUNS} runs (process start included)\n`);
   console.log(`${w('step', 17)}${w('input', 58)}${w('seconds', 10)}${w('events/s', 12)}peak MB`);
-  for (const r of rows) console.log(`${w(r.step, 17)}${w(r.input, 58)}${w(r.seconds.toFixed(2), 10)}${w(Math.round(r.eventsPerSecond).toLocaleString('en'), 12)}${r.peakMB.toFixed(0)}`);
+  for (const r of rows)
+    console.log(
+      `${w(r.step, 17)}${w(r.input, 58)}${w(r.seconds.toFixed(2), 10)}${w(Math.round(r.eventsPerSecond).toLocaleString('en'), 12)}${r.peakMB.toFixed(0)}`,
+    );
   console.log(`\ngeneration / floor = ${ratio.toFixed(2)} (goal ≥ 0.33: ${ratio >= 1 / 3 ? 'met' : 'NOT met'})`);
 
   const byStrategy = await strategies(trace);
   const markov = byStrategy[0]!.eventsPerSecond;
-  console.log(`\nstrategies — the first ${STRATEGY_EVENTS.toLocaleString('en')} events, defaults (neural: ≤ ${EPOCHS} epochs), generating as many; medians of ${RUNS} runs (process start included)\n`);
+  console.log(
+    `\nstrategies — the first ${STRATEGY_EVENTS.toLocaleString('en')} events, defaults (neural: ≤ ${EPOCHS} epochs), generating as many; medians of ${RUNS} runs (process start included)\n`,
+  );
   console.log(`${w('strategy', 13)}${w('train s', 10)}${w('generate s', 12)}${w('events/s', 12)}${w('÷ markov', 10)}network`);
-  for (const r of byStrategy) console.log(`${w(r.strategy, 13)}${w(r.trainSeconds.toFixed(1), 10)}${w(r.generateSeconds.toFixed(2), 12)}${w(Math.round(r.eventsPerSecond).toLocaleString('en'), 12)}${w((r.eventsPerSecond / markov).toFixed(2), 10)}${r.backend}`);
-  for (const r of byStrategy.slice(1)) console.log(`${r.strategy}: ${Math.round(r.eventsPerSecond).toLocaleString('en')} events/s (goal ≥ ${NEURAL_GOAL.toLocaleString('en')}: ${r.eventsPerSecond >= NEURAL_GOAL ? 'met' : 'NOT met'})`);
-  writeFileSync(join(out, 'bench-generate.json'), JSON.stringify({ mb: MB, runs: RUNS, events: generated.events, rows, ratio, goal: 1 / 3, strategies: byStrategy, neuralGoal: NEURAL_GOAL }, null, 2));
+  for (const r of byStrategy)
+    console.log(
+      `${w(r.strategy, 13)}${w(r.trainSeconds.toFixed(1), 10)}${w(r.generateSeconds.toFixed(2), 12)}${w(Math.round(r.eventsPerSecond).toLocaleString('en'), 12)}${w((r.eventsPerSecond / markov).toFixed(2), 10)}${r.backend}`,
+    );
+  for (const r of byStrategy.slice(1))
+    console.log(
+      `${r.strategy}: ${Math.round(r.eventsPerSecond).toLocaleString('en')} events/s (goal ≥ ${NEURAL_GOAL.toLocaleString('en')}: ${r.eventsPerSecond >= NEURAL_GOAL ? 'met' : 'NOT met'})`,
+    );
+  writeFileSync(
+    join(out, 'bench-generate.json'),
+    JSON.stringify({ mb: MB, runs: RUNS, events: generated.events, rows, ratio, goal: 1 / 3, strategies: byStrategy, neuralGoal: NEURAL_GOAL }, null, 2),
+  );
 }
 
 main().catch((error: unknown) => {

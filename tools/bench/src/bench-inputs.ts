@@ -48,4 +48,3 @@ export async function repeat(runs: number, run: () => Promise<Measurement>, labe
   }
   return { seconds: median(times), peakMB: Math.max(...peaks), last: last! };
 }
-

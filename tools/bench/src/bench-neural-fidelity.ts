@@ -30,13 +30,36 @@ interface Capture {
 }
 
 const CAPTURES: readonly Capture[] = [
-  { name: 'tpcb', label: 'pgbench -c 8 -j 2 -T 30 (PostgreSQL)', needs: 'pgbench', capture: (log) => capturePgbench({ output: log, clients: 8, threads: 2, seconds: 30 }) },
-  { name: 'sysbench', label: 'sysbench oltp_read_write --threads=8 (MariaDB)', needs: 'sysbench', capture: (log) => captureSysbench({ output: log, threads: 8, seconds: 20, logAfterSeconds: 1.5 }) },
-  { name: 'tpcb-C', label: 'pgbench -C -c 6 -T 40 (PostgreSQL)', needs: 'pgbench', capture: (log) => capturePgbench({ output: log, clients: 6, threads: 2, seconds: 40, connectPerTransaction: true }) },
+  {
+    name: 'tpcb',
+    label: 'pgbench -c 8 -j 2 -T 30 (PostgreSQL)',
+    needs: 'pgbench',
+    capture: (log) => capturePgbench({ output: log, clients: 8, threads: 2, seconds: 30 }),
+  },
+  {
+    name: 'sysbench',
+    label: 'sysbench oltp_read_write --threads=8 (MariaDB)',
+    needs: 'sysbench',
+    capture: (log) => captureSysbench({ output: log, threads: 8, seconds: 20, logAfterSeconds: 1.5 }),
+  },
+  {
+    name: 'tpcb-C',
+    label: 'pgbench -C -c 6 -T 40 (PostgreSQL)',
+    needs: 'pgbench',
+    capture: (log) => capturePgbench({ output: log, clients: 6, threads: 2, seconds: 40, connectPerTransaction: true }),
+  },
 ];
 
-const pick = (variable: string, all: readonly string[]): string[] => (process.env[variable] ? process.env[variable]!.split(',').map((s) => s.trim()).filter((s) => all.includes(s)) : [...all]);
-const logs = pick('STB_NEURAL_LOGS', CAPTURES.map((c) => c.name));
+const pick = (variable: string, all: readonly string[]): string[] =>
+  process.env[variable]
+    ? process.env[variable]!.split(',')
+        .map((s) => s.trim())
+        .filter((s) => all.includes(s))
+    : [...all];
+const logs = pick(
+  'STB_NEURAL_LOGS',
+  CAPTURES.map((c) => c.name),
+);
 const strategies = pick('STB_NEURAL_STRATEGIES', ['lstm', 'transformer']) as Strategy[];
 
 interface Row {
@@ -71,7 +94,14 @@ async function main(): Promise<void> {
     }
     let started = performance.now();
     const markov = await pipeline(log, c.name, dir);
-    rows.push({ log: c.name, strategy: 'markov', events: markov.originalEvents, trainSeconds: (performance.now() - started) / 1000, failed: markov.report.failed, effects: effects(markov) });
+    rows.push({
+      log: c.name,
+      strategy: 'markov',
+      events: markov.originalEvents,
+      trainSeconds: (performance.now() - started) / 1000,
+      failed: markov.report.failed,
+      effects: effects(markov),
+    });
     process.stderr.write(`${c.name}: ${markov.originalEvents} events; markov fails [${markov.report.failed.join(', ')}]\n`);
     for (const strategy of strategies) {
       process.stderr.write(`${c.name}: training ${strategy} …\n`);
@@ -81,8 +111,18 @@ async function main(): Promise<void> {
       const baseline = effects(markov);
       const newlyFailed = neural.report.failed.filter((p) => !markov.report.failed.includes(p));
       const asFaithful = newlyFailed.length === 0 && ['template-mix', 'transitions'].every((p) => (e[p] ?? Infinity) <= (baseline[p] ?? 0) + 0.01);
-      rows.push({ log: c.name, strategy, events: neural.syntheticEvents, trainSeconds: (performance.now() - started) / 1000, failed: neural.report.failed, effects: e, asFaithful });
-      process.stderr.write(`${c.name}: ${strategy} fails [${neural.report.failed.join(', ')}]; ${asFaithful ? 'as faithful as markov' : 'LESS faithful than markov'}\n`);
+      rows.push({
+        log: c.name,
+        strategy,
+        events: neural.syntheticEvents,
+        trainSeconds: (performance.now() - started) / 1000,
+        failed: neural.report.failed,
+        effects: e,
+        asFaithful,
+      });
+      process.stderr.write(
+        `${c.name}: ${strategy} fails [${neural.report.failed.join(', ')}]; ${asFaithful ? 'as faithful as markov' : 'LESS faithful than markov'}\n`,
+      );
     }
   }
   if (rows.length === 0) throw new Error('nothing was captured: start PostgreSQL and MariaDB and install pgbench and sysbench');
@@ -96,7 +136,9 @@ async function main(): Promise<void> {
     console.log(`${pad(r.log, 10)}${pad(r.strategy, 13)}${pad(r.trainSeconds.toFixed(0), 7)}${cells}${verdict}`);
   }
   const neural = rows.filter((r) => r.asFaithful !== undefined);
-  console.log(`\nneural runs as faithful as markov: ${neural.filter((r) => r.asFaithful).length} of ${neural.length} (effect sizes: smaller is closer; FAIL: over the default threshold)`);
+  console.log(
+    `\nneural runs as faithful as markov: ${neural.filter((r) => r.asFaithful).length} of ${neural.length} (effect sizes: smaller is closer; FAIL: over the default threshold)`,
+  );
   writeFileSync(join(out, 'bench-neural-fidelity.json'), JSON.stringify({ when: new Date().toISOString(), rows }, null, 2));
   if (neural.some((r) => !r.asFaithful)) process.exitCode = 1;
 }

@@ -23,16 +23,25 @@ const RUNS = Number(process.env.STB_BENCH_RUNS ?? 3);
 const SECONDS = Number(process.env.STB_BENCH_SECONDS ?? 10);
 const DATABASE = 'stb_capture_sysbench';
 const sysbenchArgs = [
-  'oltp_read_write', '--db-driver=mysql', `--mysql-host=${URL_.hostname}`, `--mysql-port=${URL_.port || 3306}`,
-  `--mysql-user=${decodeURIComponent(URL_.username || 'root')}`, ...(URL_.password ? [`--mysql-password=${decodeURIComponent(URL_.password)}`] : []),
-  `--mysql-db=${DATABASE}`, '--tables=4', '--table-size=10000',
+  'oltp_read_write',
+  '--db-driver=mysql',
+  `--mysql-host=${URL_.hostname}`,
+  `--mysql-port=${URL_.port || 3306}`,
+  `--mysql-user=${decodeURIComponent(URL_.username || 'root')}`,
+  ...(URL_.password ? [`--mysql-password=${decodeURIComponent(URL_.password)}`] : []),
+  `--mysql-db=${DATABASE}`,
+  '--tables=4',
+  '--table-size=10000',
 ];
 const target = new URL(URL_);
 target.pathname = `/${DATABASE}`;
 
 async function must(command: string, args: readonly string[], what: string, cwd?: string): Promise<string> {
   const m = await measure(command, args, { cwd });
-  if (m.code !== 0) throw new Error(`${what} failed (exit ${m.code}): ${m.stderr.trim().split('\n').slice(-3).join(' | ') || m.stdout.trim().split('\n').slice(-3).join(' | ')}`);
+  if (m.code !== 0)
+    throw new Error(
+      `${what} failed (exit ${m.code}): ${m.stderr.trim().split('\n').slice(-3).join(' | ') || m.stdout.trim().split('\n').slice(-3).join(' | ')}`,
+    );
   return m.stdout;
 }
 
@@ -53,7 +62,11 @@ async function stb(trace: string, args: readonly string[], client = 'auto'): Pro
   await freshTables();
   const url = new URL(target);
   if (client !== 'auto') url.searchParams.set('client', client);
-  const json = await must(process.execPath, [STB, 'bench', trace, '--driver', 'mysql', '--url', url.toString(), '-d', `${SECONDS}s`, '--json', ...args], `stb bench ${args.join(' ')}`);
+  const json = await must(
+    process.execPath,
+    [STB, 'bench', trace, '--driver', 'mysql', '--url', url.toString(), '-d', `${SECONDS}s`, '--json', ...args],
+    `stb bench ${args.join(' ')}`,
+  );
   const r = JSON.parse(json) as { throughput: number; errors: number; operations: number };
   return { throughput: r.throughput, errors: r.errors, operations: r.operations };
 }
@@ -63,7 +76,12 @@ async function capture(psMode: string): Promise<string> {
   const trace = join(out, `sysbench-${psMode}.jsonl`);
   if (!existsSync(trace)) {
     process.stderr.write(`capturing ${log} (sysbench --threads=8, 20 s, --db-ps-mode=${psMode}) …\n`);
-    await must('npm', ['run', '-s', '-w', '@sqltrace/capture', 'capture', '--', 'sysbench', '-o', log, '--threads', '8', '--seconds', '20', '--ps-mode', psMode], 'capture', root);
+    await must(
+      'npm',
+      ['run', '-s', '-w', '@sqltrace/capture', 'capture', '--', 'sysbench', '-o', log, '--threads', '8', '--seconds', '20', '--ps-mode', psMode],
+      'capture',
+      root,
+    );
     await must(process.execPath, [STB, 'parse', log, '-o', trace], 'stb parse');
   }
   return trace;
@@ -76,7 +94,10 @@ async function main(): Promise<void> {
   const lines: string[] = [];
   for (const psMode of ['disable', 'auto']) {
     const trace = await capture(psMode);
-    const base: number[] = [], replay: number[] = [], closed: number[] = [], viaMysql2: number[] = [];
+    const base: number[] = [],
+      replay: number[] = [],
+      closed: number[] = [],
+      viaMysql2: number[] = [];
     let errors = 0;
     for (let r = 0; r < RUNS; r++) {
       process.stderr.write(`  ${psMode} run ${r + 1}/${RUNS} …\n`);
@@ -97,11 +118,19 @@ async function main(): Promise<void> {
     const label = psMode === 'disable' ? 'text protocol (--db-ps-mode=disable)' : 'prepared statements (--db-ps-mode=auto)';
     lines.push(`${label}:`);
     lines.push(`  sysbench --threads=8                 ${median(base).toFixed(0)} queries/s (baseline)`);
-    lines.push(`  stb bench --speed max (its log)      ${median(replay).toFixed(0)} statements/s   ratio ${replayRatio.toFixed(2)} (goal ≥ 0.9: ${replayRatio >= 0.9 ? 'met' : 'NOT met'}; ${errors} errors in all runs)`);
-    lines.push(`  stb bench --mode closed -c 8         ${median(closed).toFixed(0)} statements/s   ratio ${closedRatio.toFixed(2)} (goal ≥ 0.9: ${closedRatio >= 0.9 ? 'met' : 'NOT met'})`);
-    lines.push(`  stb bench --speed max, via mysql2    ${median(viaMysql2).toFixed(0)} statements/s   ratio ${mysql2Ratio.toFixed(2)} (the wire client: ×${gain.toFixed(2)} of it, paired)`);
+    lines.push(
+      `  stb bench --speed max (its log)      ${median(replay).toFixed(0)} statements/s   ratio ${replayRatio.toFixed(2)} (goal ≥ 0.9: ${replayRatio >= 0.9 ? 'met' : 'NOT met'}; ${errors} errors in all runs)`,
+    );
+    lines.push(
+      `  stb bench --mode closed -c 8         ${median(closed).toFixed(0)} statements/s   ratio ${closedRatio.toFixed(2)} (goal ≥ 0.9: ${closedRatio >= 0.9 ? 'met' : 'NOT met'})`,
+    );
+    lines.push(
+      `  stb bench --speed max, via mysql2    ${median(viaMysql2).toFixed(0)} statements/s   ratio ${mysql2Ratio.toFixed(2)} (the wire client: ×${gain.toFixed(2)} of it, paired)`,
+    );
   }
-  console.log(`\nbench:replay-mysql — MariaDB at ${URL_.hostname}:${URL_.port || 3306}, ${SECONDS} s each, medians of ${RUNS} runs (ratios: median of per-run ratios)\n`);
+  console.log(
+    `\nbench:replay-mysql — MariaDB at ${URL_.hostname}:${URL_.port || 3306}, ${SECONDS} s each, medians of ${RUNS} runs (ratios: median of per-run ratios)\n`,
+  );
   console.log(lines.join('\n'));
   writeFileSync(join(out, 'bench-replay-mysql.json'), JSON.stringify(report, null, 2));
 }

@@ -50,9 +50,15 @@ function writeSelectLog(path: string): void {
   sessions.forEach((id, s) => lines.push(`${stamp(t0 + s)}|postgres|${database}|${id}|LOG:  connection authorized: user=postgres database=${database}`));
   for (let i = 0; i < LOG_STATEMENTS; i++) {
     const id = sessions[i % 8]!;
-    lines.push(`${stamp(t0 + 10 + i * 0.05)}|postgres|${database}|${id}|LOG:  statement: SELECT abalance FROM pgbench_accounts WHERE aid = ${1 + Math.floor(next() * 100_000)};`);
+    lines.push(
+      `${stamp(t0 + 10 + i * 0.05)}|postgres|${database}|${id}|LOG:  statement: SELECT abalance FROM pgbench_accounts WHERE aid = ${1 + Math.floor(next() * 100_000)};`,
+    );
   }
-  sessions.forEach((id) => lines.push(`${stamp(t0 + 20 + LOG_STATEMENTS * 0.05)}|postgres|${database}|${id}|LOG:  disconnection: session time: 0:00:10.000 user=postgres database=${database} host=[local]`));
+  sessions.forEach((id) =>
+    lines.push(
+      `${stamp(t0 + 20 + LOG_STATEMENTS * 0.05)}|postgres|${database}|${id}|LOG:  disconnection: session time: 0:00:10.000 user=postgres database=${database} host=[local]`,
+    ),
+  );
   writeFileSync(path, lines.join('\n') + '\n');
 }
 
@@ -64,11 +70,18 @@ function writeChurnTraces(churn: string, steady: string): void {
   const t0 = 1_700_000_000_000_000;
   const lines = (session: (i: number) => string) => {
     const all: string[] = [];
-    for (let i = 0; i < CHURN_SESSIONS; i++) for (let k = 0; k < 3; k++) all.push(JSON.stringify({ ts: t0 + i * 1_000 + k * 100, session: session(i), sql: `SELECT ${k}`, templateId: `t${k}` }));
+    for (let i = 0; i < CHURN_SESSIONS; i++)
+      for (let k = 0; k < 3; k++) all.push(JSON.stringify({ ts: t0 + i * 1_000 + k * 100, session: session(i), sql: `SELECT ${k}`, templateId: `t${k}` }));
     return header + all.join('\n') + '\n';
   };
-  writeFileSync(churn, lines((i) => `c${i}`));
-  writeFileSync(steady, lines((i) => `s${i % 8}`));
+  writeFileSync(
+    churn,
+    lines((i) => `c${i}`),
+  );
+  writeFileSync(
+    steady,
+    lines((i) => `s${i % 8}`),
+  );
 }
 
 /** The server's stderr log, when this machine's PostgreSQL writes one that can be read. */
@@ -96,7 +109,8 @@ async function captureSelectLog(captured: string, forPgreplay: string): Promise<
   }
   const run = await new Promise<number | null>((resolve) => {
     const child = spawn('pgbench', ['-S', '-c', '8', '-j', '2', '-t', String(Math.ceil(LOG_STATEMENTS / 8)), '-n', ...pgArgs, database], {
-      stdio: 'ignore', env: { ...process.env, PGOPTIONS: '-c log_statement=all' },
+      stdio: 'ignore',
+      env: { ...process.env, PGOPTIONS: '-c log_statement=all' },
     });
     child.on('close', resolve);
   });
@@ -105,7 +119,10 @@ async function captureSelectLog(captured: string, forPgreplay: string): Promise<
   const bytes = Buffer.alloc(statSync(log).size - from);
   readSync(fd, bytes, 0, bytes.length, from);
   closeSync(fd);
-  const lines = bytes.toString('utf8').split('\n').filter((l) => l.length > 0);
+  const lines = bytes
+    .toString('utf8')
+    .split('\n')
+    .filter((l) => l.length > 0);
   const line = /^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} \S+) \[(\d+)\] (\S*)@(\S*) (\w+:  .*)$/;
   if (lines.filter((l) => / statement: SELECT abalance/.test(l)).length < LOG_STATEMENTS || !line.test(lines[0]!)) return false;
   const seen = new Set<string>();
@@ -140,8 +157,24 @@ async function main(): Promise<void> {
   // 1. Closed loop, select-only, 8 connections.
   const trace = join(out, 'select-only.jsonl');
   const next = lcg(3);
-  writeFileSync(trace, '{"$trace":{"version":1,"dialect":"postgres"}}\n' + Array.from({ length: 100_000 }, (_, i) => JSON.stringify({ ts: i, session: `s${i % 8}`, sql: 'SELECT abalance FROM pgbench_accounts WHERE aid = $1', params: [1 + Math.floor(next() * 100_000)], templateId: 'select-only' })).join('\n') + '\n');
-  const pgbenchTps: number[] = [], stbTps: number[] = [], stbPeak: number[] = [], stbOneThread: number[] = [];
+  writeFileSync(
+    trace,
+    '{"$trace":{"version":1,"dialect":"postgres"}}\n' +
+      Array.from({ length: 100_000 }, (_, i) =>
+        JSON.stringify({
+          ts: i,
+          session: `s${i % 8}`,
+          sql: 'SELECT abalance FROM pgbench_accounts WHERE aid = $1',
+          params: [1 + Math.floor(next() * 100_000)],
+          templateId: 'select-only',
+        }),
+      ).join('\n') +
+      '\n',
+  );
+  const pgbenchTps: number[] = [],
+    stbTps: number[] = [],
+    stbPeak: number[] = [],
+    stbOneThread: number[] = [];
   for (let r = 0; r < RUNS; r++) {
     const p = await measure('pgbench', ['-S', '-c', '8', '-j', '2', '-T', String(SECONDS), '-n', ...pgArgs, database]);
     const tps = /tps = ([\d.]+) \(without initial connection time\)/.exec(p.stdout);
@@ -152,7 +185,9 @@ async function main(): Promise<void> {
     stbPeak.push(s.peakMB);
     const one = await stbJson(['bench', trace, '--driver', 'postgres', '--url', URL_, '--mode', 'closed', '-c', '8', '-j', '1', '--duration', `${SECONDS}s`]);
     stbOneThread.push(one.json.goodput as number);
-    process.stderr.write(`  closed run ${r + 1}/${RUNS}: pgbench ${tps[1]} tps, stb -j 2 ${(s.json.goodput as number).toFixed(0)} ops/s, stb -j 1 ${(one.json.goodput as number).toFixed(0)} ops/s\n`);
+    process.stderr.write(
+      `  closed run ${r + 1}/${RUNS}: pgbench ${tps[1]} tps, stb -j 2 ${(s.json.goodput as number).toFixed(0)} ops/s, stb -j 1 ${(one.json.goodput as number).toFixed(0)} ops/s\n`,
+    );
   }
 
   // 2. Replay a select-only log as fast as possible: captured from pgbench when the server's log can be read.
@@ -164,10 +199,15 @@ async function main(): Promise<void> {
     log = pgreplayLog = join(out, 'select-only.log');
     writeSelectLog(log);
   }
-  const logStatements = readFileSync(log, 'utf8').split('\n').filter((l) => / statement: /.test(l)).length;
+  const logStatements = readFileSync(log, 'utf8')
+    .split('\n')
+    .filter((l) => / statement: /.test(l)).length;
   const replayTrace = join(out, 'select-only-log.jsonl');
   await stbJson(['parse', log, '-o', replayTrace]);
-  const stbReplay: number[] = [], stbReplayThreads: number[] = [], stbPipelined: number[] = [], pgreplayRate: number[] = [];
+  const stbReplay: number[] = [],
+    stbReplayThreads: number[] = [],
+    stbPipelined: number[] = [],
+    pgreplayRate: number[] = [];
   for (let r = 0; r < RUNS; r++) {
     const s = await stbJson(['bench', replayTrace, '--driver', 'postgres', '--url', URL_, '--speed', 'max']);
     stbReplay.push((s.json.operations as number) / s.seconds);
@@ -183,7 +223,9 @@ async function main(): Promise<void> {
       if (p.code === 0) pgreplayRate.push(logStatements / p.seconds);
       else process.stderr.write(`pgreplay failed: ${p.stderr.slice(0, 300)}\n`);
     }
-    process.stderr.write(`  replay run ${r + 1}/${RUNS}: stb ${stbReplay[r]!.toFixed(0)} st/s, stb -j 2 ${stbReplayThreads[r]!.toFixed(0)} st/s, stb --pipeline ${PIPELINE} ${stbPipelined[r]!.toFixed(0)} st/s${pgreplayRate[r] ? `, pgreplay ${pgreplayRate[r]!.toFixed(0)} st/s` : ''}\n`);
+    process.stderr.write(
+      `  replay run ${r + 1}/${RUNS}: stb ${stbReplay[r]!.toFixed(0)} st/s, stb -j 2 ${stbReplayThreads[r]!.toFixed(0)} st/s, stb --pipeline ${PIPELINE} ${stbPipelined[r]!.toFixed(0)} st/s${pgreplayRate[r] ? `, pgreplay ${pgreplayRate[r]!.toFixed(0)} st/s` : ''}\n`,
+    );
   }
 
   // 3. The runner's ceiling.
@@ -195,11 +237,16 @@ async function main(): Promise<void> {
   }
 
   // 4. Session churn: many short sessions against the same statements in a few long ones.
-  const churnTrace = join(out, 'churn-200k-sessions.jsonl'), steadyTrace = join(out, 'churn-8-sessions.jsonl');
+  const churnTrace = join(out, 'churn-200k-sessions.jsonl'),
+    steadyTrace = join(out, 'churn-8-sessions.jsonl');
   writeChurnTraces(churnTrace, steadyTrace);
-  const churn: { seconds: number; peakMB: number; peakConnections: number }[] = [], steady: typeof churn = [];
+  const churn: { seconds: number; peakMB: number; peakConnections: number }[] = [],
+    steady: typeof churn = [];
   for (let r = 0; r < RUNS; r++) {
-    for (const [trace, into] of [[churnTrace, churn], [steadyTrace, steady]] as const) {
+    for (const [trace, into] of [
+      [churnTrace, churn],
+      [steadyTrace, steady],
+    ] as const) {
       const m = await stbJson(['bench', trace, '--speed', 'max']);
       if (m.json.operations !== CHURN_SESSIONS * 3) throw new Error(`${trace}: ${String(m.json.operations)} operations, expected ${CHURN_SESSIONS * 3}`);
       into.push({ seconds: m.seconds, peakMB: m.peakMB, peakConnections: (m.json.connections as { peak: number }).peak });
@@ -212,26 +259,69 @@ async function main(): Promise<void> {
   console.log(`\nbench:replay — PostgreSQL at ${u.hostname}:${u.port || 5432}, medians of ${RUNS} runs\n`);
   console.log(`select-only, closed loop, 8 connections, ${SECONDS} s:`);
   console.log(`  pgbench -S -c 8 -j 2        ${median(pgbenchTps).toFixed(0)} tps`);
-  console.log(`  stb bench --mode closed -c 8 -j 2  ${median(stbTps).toFixed(0)} ops/s (peak ${Math.max(...stbPeak).toFixed(0)} MB)   ratio ${closedRatio.toFixed(2)} (median of per-run ratios; goal ≥ 0.8: ${closedRatio >= 0.8 ? 'met' : 'NOT met'})`);
-  console.log(`  stb bench --mode closed -c 8 -j 1  ${median(stbOneThread).toFixed(0)} ops/s   ratio ${median(stbOneThread.map((t, i) => t / pgbenchTps[i]!)).toFixed(2)} (one thread, for reference)`);
-  console.log(`\nselect-only log ${captured ? 'captured from pgbench -S -c 8 -j 2' : "written in pgbench's shape"} (${logStatements.toLocaleString('en')} statements) replayed as fast as possible (process start included):`);
-  console.log(`  stb bench --speed max              ${median(stbReplay).toFixed(0)} statements/s (each session waits for an answer before its next statement, as pgreplay does)`);
+  console.log(
+    `  stb bench --mode closed -c 8 -j 2  ${median(stbTps).toFixed(0)} ops/s (peak ${Math.max(...stbPeak).toFixed(0)} MB)   ratio ${closedRatio.toFixed(2)} (median of per-run ratios; goal ≥ 0.8: ${closedRatio >= 0.8 ? 'met' : 'NOT met'})`,
+  );
+  console.log(
+    `  stb bench --mode closed -c 8 -j 1  ${median(stbOneThread).toFixed(0)} ops/s   ratio ${median(stbOneThread.map((t, i) => t / pgbenchTps[i]!)).toFixed(2)} (one thread, for reference)`,
+  );
+  console.log(
+    `\nselect-only log ${captured ? 'captured from pgbench -S -c 8 -j 2' : "written in pgbench's shape"} (${logStatements.toLocaleString('en')} statements) replayed as fast as possible (process start included):`,
+  );
+  console.log(
+    `  stb bench --speed max              ${median(stbReplay).toFixed(0)} statements/s (each session waits for an answer before its next statement, as pgreplay does)`,
+  );
   console.log(`  stb bench --speed max -j 2         ${median(stbReplayThreads).toFixed(0)} statements/s (the sessions on two threads)`);
-  console.log(`  stb bench --speed max --pipeline ${PIPELINE} ${median(stbPipelined).toFixed(0)} statements/s (up to ${PIPELINE} statements in flight per session)`);
+  console.log(
+    `  stb bench --speed max --pipeline ${PIPELINE} ${median(stbPipelined).toFixed(0)} statements/s (up to ${PIPELINE} statements in flight per session)`,
+  );
   if (pgreplayRate.length > 0) {
-    const ratioOf = (rates: number[]) => (pgreplayRate.length === rates.length ? median(rates.map((t, i) => t / pgreplayRate[i]!)) : median(rates) / median(pgreplayRate));
+    const ratioOf = (rates: number[]) =>
+      pgreplayRate.length === rates.length ? median(rates.map((t, i) => t / pgreplayRate[i]!)) : median(rates) / median(pgreplayRate);
     const [one, threads, pipelined] = [ratioOf(stbReplay), ratioOf(stbReplayThreads), ratioOf(stbPipelined)];
     console.log(`  pgreplay -r -s 100                 ${median(pgreplayRate).toFixed(0)} statements/s`);
-    console.log(`  ratio to pgreplay (median of per-run ratios): ${one.toFixed(2)}; -j 2: ${threads.toFixed(2)}; --pipeline ${PIPELINE}: ${pipelined.toFixed(2)}`);
-    console.log(`  goal ≥ 1.5: ${pipelined >= 1.5 ? 'met' : 'NOT met'} with --pipeline ${PIPELINE}; ${one >= 1.5 ? 'met' : 'NOT met'} waiting for each answer as pgreplay does`);
+    console.log(
+      `  ratio to pgreplay (median of per-run ratios): ${one.toFixed(2)}; -j 2: ${threads.toFixed(2)}; --pipeline ${PIPELINE}: ${pipelined.toFixed(2)}`,
+    );
+    console.log(
+      `  goal ≥ 1.5: ${pipelined >= 1.5 ? 'met' : 'NOT met'} with --pipeline ${PIPELINE}; ${one >= 1.5 ? 'met' : 'NOT met'} waiting for each answer as pgreplay does`,
+    );
   } else console.log('  pgreplay                           not installed (apt-get install pgreplay)');
   const ceil = median(ceiling.map((c) => c.throughput));
-  console.log(`\nrunner ceiling (closed loop, 8 workers, driver that does nothing, one process): ${ceil.toFixed(0)} ops/s, peak ${Math.max(...ceiling.map((c) => c.peakMB)).toFixed(0)} MB (goal ≥ 50,000: ${ceil >= 50_000 ? 'met' : 'NOT met'})`);
+  console.log(
+    `\nrunner ceiling (closed loop, 8 workers, driver that does nothing, one process): ${ceil.toFixed(0)} ops/s, peak ${Math.max(...ceiling.map((c) => c.peakMB)).toFixed(0)} MB (goal ≥ 50,000: ${ceil >= 50_000 ? 'met' : 'NOT met'})`,
+  );
   const [c, st] = [median(churn.map((x) => x.seconds)), median(steady.map((x) => x.seconds))];
   console.log(`\nsession churn, embedded SQLite, --speed max (process start included), ${(CHURN_SESSIONS * 3).toLocaleString('en')} statements:`);
-  console.log(`  in 8 sessions                 ${st.toFixed(2)} s, peak ${Math.max(...steady.map((x) => x.peakMB)).toFixed(0)} MB, ${Math.max(...steady.map((x) => x.peakConnections))} connections at once`);
-  console.log(`  in ${CHURN_SESSIONS.toLocaleString('en')} sessions (3 each)   ${c.toFixed(2)} s, peak ${Math.max(...churn.map((x) => x.peakMB)).toFixed(0)} MB, ${Math.max(...churn.map((x) => x.peakConnections)).toLocaleString('en')} connections at once   ratio ${(c / st).toFixed(2)} (time; median of ${RUNS})`);
-  writeFileSync(join(out, 'bench-replay.json'), JSON.stringify({ runs: RUNS, capturedLog: captured, logStatements, pgbenchTps, stbTps, stbOneThread, stbReplay, stbReplayThreads, pipeline: PIPELINE, stbPipelined, pgreplayRate, ceiling, churn, steady }, null, 2));
+  console.log(
+    `  in 8 sessions                 ${st.toFixed(2)} s, peak ${Math.max(...steady.map((x) => x.peakMB)).toFixed(0)} MB, ${Math.max(...steady.map((x) => x.peakConnections))} connections at once`,
+  );
+  console.log(
+    `  in ${CHURN_SESSIONS.toLocaleString('en')} sessions (3 each)   ${c.toFixed(2)} s, peak ${Math.max(...churn.map((x) => x.peakMB)).toFixed(0)} MB, ${Math.max(...churn.map((x) => x.peakConnections)).toLocaleString('en')} connections at once   ratio ${(c / st).toFixed(2)} (time; median of ${RUNS})`,
+  );
+  writeFileSync(
+    join(out, 'bench-replay.json'),
+    JSON.stringify(
+      {
+        runs: RUNS,
+        capturedLog: captured,
+        logStatements,
+        pgbenchTps,
+        stbTps,
+        stbOneThread,
+        stbReplay,
+        stbReplayThreads,
+        pipeline: PIPELINE,
+        stbPipelined,
+        pgreplayRate,
+        ceiling,
+        churn,
+        steady,
+      },
+      null,
+      2,
+    ),
+  );
 }
 
 main().catch((error: unknown) => {

@@ -35,7 +35,9 @@ async function run(kind: string): Promise<Figures> {
     rates.push(r.sequencesPerSecond);
     peaks.push(m.peakMB);
     last = r;
-    process.stderr.write(`  ${kind}: run ${i + 1}/${RUNS} ${r.sequencesPerSecond.toFixed(0)} seq/s, ${m.peakMB.toFixed(0)} MB (${r.backend}, batch ${r.batch})\n`);
+    process.stderr.write(
+      `  ${kind}: run ${i + 1}/${RUNS} ${r.sequencesPerSecond.toFixed(0)} seq/s, ${m.peakMB.toFixed(0)} MB (${r.backend}, batch ${r.batch})\n`,
+    );
   }
   return { sequencesPerSecond: median(rates), peakMB: Math.max(...peaks), backend: last!.backend, batch: last!.batch };
 }
@@ -53,7 +55,9 @@ async function main(): Promise<void> {
   console.log(line(`stb transformer (${results.transformer!.backend}, batch ${results.transformer!.batch})`, results.transformer!, baseline));
   const lstmRatio = results.lstm!.sequencesPerSecond / baseline;
   const transformerRatio = results.transformer!.sequencesPerSecond / baseline;
-  console.log(`\ngoal ≥ 5× the plain tfjs model: lstm ${lstmRatio.toFixed(1)}× ${lstmRatio >= 5 ? 'met' : 'NOT met'}, transformer ${transformerRatio.toFixed(1)}× ${transformerRatio >= 5 ? 'met' : 'NOT met'} (against its own plain run: ${(results.transformer!.sequencesPerSecond / results['baseline-transformer']!.sequencesPerSecond).toFixed(1)}×)`);
+  console.log(
+    `\ngoal ≥ 5× the plain tfjs model: lstm ${lstmRatio.toFixed(1)}× ${lstmRatio >= 5 ? 'met' : 'NOT met'}, transformer ${transformerRatio.toFixed(1)}× ${transformerRatio >= 5 ? 'met' : 'NOT met'} (against its own plain run: ${(results.transformer!.sequencesPerSecond / results['baseline-transformer']!.sequencesPerSecond).toFixed(1)}×)`,
+  );
   mkdirSync(out, { recursive: true });
   writeFileSync(join(out, 'bench-train.json'), JSON.stringify({ runs: RUNS, results, lstmRatio, transformerRatio }, null, 2));
 }

@@ -42,16 +42,22 @@ async function main(): Promise<void> {
     if (!existsSync(trace)) await run(['parse', log.path, '-o', trace], 'stb parse');
     await run(['train', trace, '-o', model], 'stb train');
   }
-  const a = join(out, 'validate-a.jsonl'), b = join(out, 'validate-b.jsonl');
+  const a = join(out, 'validate-a.jsonl'),
+    b = join(out, 'validate-b.jsonl');
   await run(['generate', model, '-o', a, '--events', String(EVENTS), '--seed', 'a'], 'stb generate a');
   await run(['generate', model, '-o', b, '--events', String(EVENTS), '--seed', 'b'], 'stb generate b');
 
   const validate = await repeat(RUNS, () => measure(process.execPath, [STB, 'validate', a, b, '--json']), 'stb validate');
   const report = JSON.parse(validate.last.stdout) as { score: number; passed: boolean; original: { events: number }; synthetic: { events: number } };
 
-  const fa = join(out, 'ks-a.f64'), fb = join(out, 'ks-b.f64');
+  const fa = join(out, 'ks-a.f64'),
+    fb = join(out, 'ks-b.f64');
   const n = [interArrivals(a, fa), interArrivals(b, fb)];
-  const ours = JSON.parse((await measure(process.execPath, [join(here, 'ks-timing.mjs'), fa, fb, String(Math.max(5, RUNS))])).stdout) as { statistic: number; pValue: number; seconds: number[] };
+  const ours = JSON.parse((await measure(process.execPath, [join(here, 'ks-timing.mjs'), fa, fb, String(Math.max(5, RUNS))])).stdout) as {
+    statistic: number;
+    pValue: number;
+    seconds: number[];
+  };
   let scipy: { statistic: number; pValue: number; seconds: number[] } | undefined;
   if (have('python3')) {
     const r = await measure('python3', [join(here, 'ks_timing_scipy.py'), fa, fb, String(Math.max(5, RUNS))]);
@@ -59,16 +65,35 @@ async function main(): Promise<void> {
     else process.stderr.write(`scipy timing failed (python3 with scipy needed: apt-get install python3-scipy): ${r.stderr.slice(0, 300)}\n`);
   }
 
-  console.log(`\nbench:validate — two traces of ${report.original.events.toLocaleString('en')} and ${report.synthetic.events.toLocaleString('en')} events, medians of ${RUNS} runs\n`);
-  console.log(`stb validate (whole comparison, process start included)  ${validate.seconds.toFixed(2)} s   peak ${validate.peakMB.toFixed(0)} MB   score ${report.score.toFixed(3)} ${report.passed ? 'PASS' : 'FAIL'}`);
-  console.log(`\ntwo-sample KS on the inter-arrival samples (${n[0]!.toLocaleString('en')} vs ${n[1]!.toLocaleString('en')} values), median of ${ours.seconds.length} runs:`);
-  console.log(`  @sqltrace/validator ksTwoSample   ${(median(ours.seconds) * 1000).toFixed(1)} ms   D = ${ours.statistic.toFixed(6)}  p = ${ours.pValue.toExponential(3)}`);
+  console.log(
+    `\nbench:validate — two traces of ${report.original.events.toLocaleString('en')} and ${report.synthetic.events.toLocaleString('en')} events, medians of ${RUNS} runs\n`,
+  );
+  console.log(
+    `stb validate (whole comparison, process start included)  ${validate.seconds.toFixed(2)} s   peak ${validate.peakMB.toFixed(0)} MB   score ${report.score.toFixed(3)} ${report.passed ? 'PASS' : 'FAIL'}`,
+  );
+  console.log(
+    `\ntwo-sample KS on the inter-arrival samples (${n[0]!.toLocaleString('en')} vs ${n[1]!.toLocaleString('en')} values), median of ${ours.seconds.length} runs:`,
+  );
+  console.log(
+    `  @sqltrace/validator ksTwoSample   ${(median(ours.seconds) * 1000).toFixed(1)} ms   D = ${ours.statistic.toFixed(6)}  p = ${ours.pValue.toExponential(3)}`,
+  );
   if (scipy) {
-    console.log(`  scipy.stats.ks_2samp              ${(median(scipy.seconds) * 1000).toFixed(1)} ms   D = ${scipy.statistic.toFixed(6)}  p = ${scipy.pValue.toExponential(3)}`);
+    console.log(
+      `  scipy.stats.ks_2samp              ${(median(scipy.seconds) * 1000).toFixed(1)} ms   D = ${scipy.statistic.toFixed(6)}  p = ${scipy.pValue.toExponential(3)}`,
+    );
     const ratio = median(scipy.seconds) / median(ours.seconds);
-    console.log(`\n  ours / SciPy speed = ${ratio.toFixed(2)}× (goal ≥ 1: ${ratio >= 1 ? 'met' : 'NOT met'}); same statistic: ${Math.abs(ours.statistic - scipy.statistic) < 1e-12 ? 'yes' : 'NO'}`);
+    console.log(
+      `\n  ours / SciPy speed = ${ratio.toFixed(2)}× (goal ≥ 1: ${ratio >= 1 ? 'met' : 'NOT met'}); same statistic: ${Math.abs(ours.statistic - scipy.statistic) < 1e-12 ? 'yes' : 'NO'}`,
+    );
   }
-  writeFileSync(join(out, 'bench-validate.json'), JSON.stringify({ events: EVENTS, runs: RUNS, validate: { seconds: validate.seconds, peakMB: validate.peakMB, score: report.score }, ks: { n, ours, scipy } }, null, 2));
+  writeFileSync(
+    join(out, 'bench-validate.json'),
+    JSON.stringify(
+      { events: EVENTS, runs: RUNS, validate: { seconds: validate.seconds, peakMB: validate.peakMB, score: report.score }, ks: { n, ours, scipy } },
+      null,
+      2,
+    ),
+  );
 }
 
 main().catch((error: unknown) => {

@@ -76,14 +76,26 @@ async function main(): Promise<void> {
   // Ours (and the transformer baseline): the product's trainer, one epoch of STEPS + 1 steps.
   const stamps: { at: number; done: number }[] = [];
   let backend = '';
-  await new NeuralGenerator(network).train({ name: 'bench', events: async function* () { yield* events; } }, {
-    settings: {
-      ...size, epochs: 1, batchSize: batch, windowsPerEpoch: (STEPS + 1) * batch, learningRate: 0.003,
-      backend: baseline ? 'cpu' : 'auto',
-      onBackend: (b: string) => (backend = b),
-      onBatch: (p: { done: number }) => stamps.push({ at: performance.now(), done: p.done }),
+  await new NeuralGenerator(network).train(
+    {
+      name: 'bench',
+      events: async function* () {
+        yield* events;
+      },
     },
-  });
+    {
+      settings: {
+        ...size,
+        epochs: 1,
+        batchSize: batch,
+        windowsPerEpoch: (STEPS + 1) * batch,
+        learningRate: 0.003,
+        backend: baseline ? 'cpu' : 'auto',
+        onBackend: (b: string) => (backend = b),
+        onBatch: (p: { done: number }) => stamps.push({ at: performance.now(), done: p.done }),
+      },
+    },
+  );
   // From the end of the first (warm-up) step to the end of the last.
   const first = stamps[0]!;
   const last = stamps[stamps.length - 1]!;

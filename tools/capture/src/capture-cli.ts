@@ -12,20 +12,20 @@ const USAGE = `usage: capture pgbench -o FILE [--clients 8] [--threads 2] [--sec
 function parse() {
   try {
     return parseArgs({
-  allowPositionals: true,
-  options: {
-    output: { type: 'string', short: 'o' },
-    clients: { type: 'string' },
-    threads: { type: 'string' },
-    seconds: { type: 'string' },
-    scale: { type: 'string' },
-    'connect-per-transaction': { type: 'boolean' },
-    'select-only': { type: 'boolean' },
-    'ps-mode': { type: 'string' },
-    'log-after': { type: 'string' },
-    rate: { type: 'string' },
-    help: { type: 'boolean', short: 'h' },
-  },
+      allowPositionals: true,
+      options: {
+        output: { type: 'string', short: 'o' },
+        clients: { type: 'string' },
+        threads: { type: 'string' },
+        seconds: { type: 'string' },
+        scale: { type: 'string' },
+        'connect-per-transaction': { type: 'boolean' },
+        'select-only': { type: 'boolean' },
+        'ps-mode': { type: 'string' },
+        'log-after': { type: 'string' },
+        rate: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
     });
   } catch (error) {
     console.error(`capture: ${(error as Error).message}\n${USAGE}`);
@@ -54,9 +54,25 @@ if (values.output === undefined || (kind !== 'pgbench' && kind !== 'sysbench')) 
 }
 try {
   const output = resolve(process.env.INIT_CWD ?? process.cwd(), values.output!);
-  const result = kind === 'pgbench'
-    ? await capturePgbench({ output, clients: number(values.clients, 'clients'), threads: number(values.threads, 'threads'), seconds: number(values.seconds, 'seconds'), scale: number(values.scale, 'scale'), rate: number(values.rate, 'rate'), connectPerTransaction: values['connect-per-transaction'], selectOnly: values['select-only'] })
-    : await captureSysbench({ output, threads: number(values.threads, 'threads'), seconds: number(values.seconds, 'seconds'), psMode: values['ps-mode'] as 'disable' | 'auto' | undefined, logAfterSeconds: number(values['log-after'], 'log-after') });
+  const result =
+    kind === 'pgbench'
+      ? await capturePgbench({
+          output,
+          clients: number(values.clients, 'clients'),
+          threads: number(values.threads, 'threads'),
+          seconds: number(values.seconds, 'seconds'),
+          scale: number(values.scale, 'scale'),
+          rate: number(values.rate, 'rate'),
+          connectPerTransaction: values['connect-per-transaction'],
+          selectOnly: values['select-only'],
+        })
+      : await captureSysbench({
+          output,
+          threads: number(values.threads, 'threads'),
+          seconds: number(values.seconds, 'seconds'),
+          psMode: values['ps-mode'] as 'disable' | 'auto' | undefined,
+          logAfterSeconds: number(values['log-after'], 'log-after'),
+        });
   console.log(`${result.output}: ${result.lines} lines in ${result.seconds.toFixed(1)} s (${kind}: ${result.clientReport})`);
 } catch (error) {
   console.error(`capture: ${(error as Error).message}`);

@@ -85,7 +85,7 @@ export async function capturePgbench(options: PgbenchCaptureOptions): Promise<Ca
 async function serverLogPath(admin: pg.Client): Promise<string> {
   const collector = (await admin.query<{ logging_collector: string }>('SHOW logging_collector')).rows[0]!.logging_collector;
   if (collector === 'on') {
-    const current = (await admin.query<{ f: string | null }>('SELECT pg_current_logfile(\'stderr\') AS f')).rows[0]!.f;
+    const current = (await admin.query<{ f: string | null }>("SELECT pg_current_logfile('stderr') AS f")).rows[0]!.f;
     const dir = (await admin.query<{ data_directory: string }>('SHOW data_directory')).rows[0]!.data_directory;
     if (current) return current.startsWith('/') ? current : `${dir}/${current}`;
   }
@@ -94,7 +94,9 @@ async function serverLogPath(admin: pg.Client): Promise<string> {
   try {
     pid = readFileSync(`${dir}/postmaster.pid`, 'utf8').split('\n')[0]!.trim();
   } catch (error) {
-    throw new Error(`cannot read ${dir}/postmaster.pid to find the server's log (${(error as NodeJS.ErrnoException).code}): run the capture as root or postgres on the server's machine`);
+    throw new Error(
+      `cannot read ${dir}/postmaster.pid to find the server's log (${(error as NodeJS.ErrnoException).code}): run the capture as root or postgres on the server's machine`,
+    );
   }
   const path = `/proc/${pid}/fd/2`;
   try {
@@ -103,7 +105,9 @@ async function serverLogPath(admin: pg.Client): Promise<string> {
     closeSync(fd);
     if (!regular) throw new Error('not a file');
   } catch (error) {
-    throw new Error(`the server's stderr (${path}) is not a readable log file (${(error as Error).message}): start the server with its output in a file (pg_ctlcluster does)`);
+    throw new Error(
+      `the server's stderr (${path}) is not a readable log file (${(error as Error).message}): start the server with its output in a file (pg_ctlcluster does)`,
+    );
   }
   return path;
 }

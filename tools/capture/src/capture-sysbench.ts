@@ -42,19 +42,30 @@ export async function captureSysbench(options: SysbenchCaptureOptions): Promise<
   const started = performance.now();
   const { url, database, args } = sysbenchConnection(options);
   if (options.psMode === 'auto' && (options.logAfterSeconds ?? 0) > 0) {
-    throw new Error('--ps-mode auto needs the log on before sysbench connects (no --log-after): the server logs the values only of statements prepared while the log is on');
+    throw new Error(
+      '--ps-mode auto needs the log on before sysbench connects (no --log-after): the server logs the values only of statements prepared while the log is on',
+    );
   }
-  const admin = await mysql.createConnection({ host: url.hostname, port: Number(url.port || 3306), user: decodeURIComponent(url.username || 'root'), password: decodeURIComponent(url.password) });
+  const admin = await mysql.createConnection({
+    host: url.hostname,
+    port: Number(url.port || 3306),
+    user: decodeURIComponent(url.username || 'root'),
+    password: decodeURIComponent(url.password),
+  });
   const dir = mkdtempSync(join(tmpdir(), 'stb-capture-'));
   chmodSync(dir, 0o777); // the server writes the raw log here as its own user
   const raw = join(dir, 'general.log');
-  const [[saved]] = (await admin.query('SELECT @@GLOBAL.general_log AS on_, @@GLOBAL.general_log_file AS file')) as unknown as [[{ on_: number; file: string }]];
+  const [[saved]] = (await admin.query('SELECT @@GLOBAL.general_log AS on_, @@GLOBAL.general_log_file AS file')) as unknown as [
+    [{ on_: number; file: string }],
+  ];
   if (saved.on_ === 1) {
     // Another capture's, or the server's own: switching files under it would lose its lines (and
     // two captures at once restore each other's settings).
     await admin.end();
     rmSync(dir, { recursive: true, force: true });
-    throw new Error(`the server's general log is already on (${saved.file}): another capture may be running — wait for it, or SET GLOBAL general_log = 0 first`);
+    throw new Error(
+      `the server's general log is already on (${saved.file}): another capture may be running — wait for it, or SET GLOBAL general_log = 0 first`,
+    );
   }
   const common = [options.script ?? 'oltp_read_write', ...args];
   try {
@@ -62,7 +73,13 @@ export async function captureSysbench(options: SysbenchCaptureOptions): Promise<
     await admin.query('SET GLOBAL general_log_file = ?', [raw]);
     const delay = options.logAfterSeconds ?? 0;
     if (delay <= 0) await admin.query('SET GLOBAL general_log = 1');
-    const running = runProgram('sysbench', [...common, `--threads=${options.threads ?? 8}`, `--time=${options.seconds ?? 30}`, `--db-ps-mode=${options.psMode ?? 'disable'}`, 'run']);
+    const running = runProgram('sysbench', [
+      ...common,
+      `--threads=${options.threads ?? 8}`,
+      `--time=${options.seconds ?? 30}`,
+      `--db-ps-mode=${options.psMode ?? 'disable'}`,
+      'run',
+    ]);
     const open = new Set<string>();
     let run;
     try {

@@ -24,7 +24,14 @@ export async function pipeline(log: string, name: string, dir: string): Promise<
 }
 
 /** Train the strategy on a parsed trace, generate as many events, validate against it. */
-export async function synthesize(original: string, events: number, name: string, dir: string, strategy: 'markov' | 'lstm' | 'transformer', settings: NeuralTrainSettings = {}): Promise<Pipeline> {
+export async function synthesize(
+  original: string,
+  events: number,
+  name: string,
+  dir: string,
+  strategy: 'markov' | 'lstm' | 'transformer',
+  settings: NeuralTrainSettings = {},
+): Promise<Pipeline> {
   const source = new TraceFileSource(original);
   const generator = defaultRegistry().create(strategy);
   const model = await generator.train(source, { settings });

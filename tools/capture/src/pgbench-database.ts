@@ -3,7 +3,12 @@ import { runProgram } from './run-program';
 
 /** The environment pgbench and psql read a server URL's parts from. */
 export function pgEnvironment(url: URL): Record<string, string> {
-  return { PGHOST: url.hostname, PGPORT: url.port || '5432', PGUSER: decodeURIComponent(url.username || 'postgres'), PGPASSWORD: decodeURIComponent(url.password) };
+  return {
+    PGHOST: url.hostname,
+    PGPORT: url.port || '5432',
+    PGUSER: decodeURIComponent(url.username || 'postgres'),
+    PGPASSWORD: decodeURIComponent(url.password),
+  };
 }
 
 /**

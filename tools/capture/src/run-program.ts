@@ -18,7 +18,13 @@ export function runProgram(program: string, args: readonly string[], env: NodeJS
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('error', (error: NodeJS.ErrnoException) => {
-      reject(new Error(error.code === 'ENOENT' ? `${program} is not installed (apt-get install ${program === 'pgbench' ? 'postgresql-client' : program})` : `${program}: ${error.message}`));
+      reject(
+        new Error(
+          error.code === 'ENOENT'
+            ? `${program} is not installed (apt-get install ${program === 'pgbench' ? 'postgresql-client' : program})`
+            : `${program}: ${error.message}`,
+        ),
+      );
     });
     child.on('close', (code) => {
       if (code === 0) resolve({ stdout, stderr });

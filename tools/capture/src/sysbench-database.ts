@@ -17,9 +17,14 @@ export function sysbenchConnection(options: SysbenchTables): { url: URL; databas
   const database = options.database ?? 'stb_capture_sysbench';
   if (!/^[a-z_][a-z0-9_]*$/.test(database)) throw new Error(`database name "${database}" must be a plain lower-case identifier`);
   const args = [
-    '--db-driver=mysql', `--mysql-host=${url.hostname}`, `--mysql-port=${url.port || 3306}`,
-    `--mysql-user=${decodeURIComponent(url.username || 'root')}`, ...(url.password ? [`--mysql-password=${decodeURIComponent(url.password)}`] : []),
-    `--mysql-db=${database}`, `--tables=${options.tables ?? 4}`, `--table-size=${options.tableSize ?? 10_000}`,
+    '--db-driver=mysql',
+    `--mysql-host=${url.hostname}`,
+    `--mysql-port=${url.port || 3306}`,
+    `--mysql-user=${decodeURIComponent(url.username || 'root')}`,
+    ...(url.password ? [`--mysql-password=${decodeURIComponent(url.password)}`] : []),
+    `--mysql-db=${database}`,
+    `--tables=${options.tables ?? 4}`,
+    `--table-size=${options.tableSize ?? 10_000}`,
   ];
   return { url, database, args };
 }
@@ -30,7 +35,12 @@ export function sysbenchConnection(options: SysbenchTables): { url: URL; databas
  */
 export async function freshSysbenchDatabase(options: SysbenchTables & { readonly script?: string } = {}): Promise<string> {
   const { url, database, args } = sysbenchConnection(options);
-  const admin = await mysql.createConnection({ host: url.hostname, port: Number(url.port || 3306), user: decodeURIComponent(url.username || 'root'), password: decodeURIComponent(url.password) });
+  const admin = await mysql.createConnection({
+    host: url.hostname,
+    port: Number(url.port || 3306),
+    user: decodeURIComponent(url.username || 'root'),
+    password: decodeURIComponent(url.password),
+  });
   try {
     await admin.query(`CREATE DATABASE IF NOT EXISTS ${database}`);
   } finally {

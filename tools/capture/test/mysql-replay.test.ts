@@ -29,7 +29,9 @@ async function statementsExecuted(): Promise<number> {
   }
 }
 
-async function captureAndReplay(psMode: 'disable' | 'auto'): Promise<{ counts: Map<string, number>; prepared: number; results: BenchResults; executed: number }> {
+async function captureAndReplay(
+  psMode: 'disable' | 'auto',
+): Promise<{ counts: Map<string, number>; prepared: number; results: BenchResults; executed: number }> {
   const log = join(dir, `sysbench-${psMode}.log`);
   await captureSysbench({ output: log, threads: 4, seconds: 4, psMode });
   const trace = join(dir, `sysbench-${psMode}.jsonl`);

@@ -24,7 +24,12 @@ function steady(sessions: number, seconds: number): TraceSource {
     for (let t = s * 1_000; t < seconds * 1e6; t += 20_000) events.push({ ts: T0 + t, session: `s${s}`, sql: 'SELECT 1' });
   }
   events.sort((a, b) => a.ts - b.ts);
-  return { name: 'steady', events: async function* () { yield* events; } };
+  return {
+    name: 'steady',
+    events: async function* () {
+      yield* events;
+    },
+  };
 }
 
 async function waitFor(check: () => boolean, seconds: number): Promise<boolean> {

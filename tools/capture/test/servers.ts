@@ -17,7 +17,10 @@ export function answers(program: string, args: string[]): boolean {
 export function serversOrSkip(): { describePg: jest.Describe; describeMysql: jest.Describe } {
   const pg = answers('pg_isready', ['-h', '127.0.0.1', '-p', '5432']) && answers('pgbench', ['--version']);
   const mysql = answers('mariadb-admin', ['-h', '127.0.0.1', '-P', '3306', '-u', 'root', 'ping']) && answers('sysbench', ['--version']);
-  for (const [ok, what] of [[pg, 'PostgreSQL at 127.0.0.1:5432 with pgbench'], [mysql, 'MariaDB at 127.0.0.1:3306 with sysbench']] as const) {
+  for (const [ok, what] of [
+    [pg, 'PostgreSQL at 127.0.0.1:5432 with pgbench'],
+    [mysql, 'MariaDB at 127.0.0.1:3306 with sysbench'],
+  ] as const) {
     if (ok) continue;
     const message = `\n!!! ${what} is not available: its session-fidelity tests are SKIPPED !!!\n`;
     if (process.env.CI === 'true') throw new Error(`${message}(CI=true: they must run)`);

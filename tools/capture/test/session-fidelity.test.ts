@@ -54,7 +54,6 @@ describePg('pgbench -c 8 -j 2 -T 30 TPC-B on PostgreSQL (eight connections for t
     const halves = new WorkloadValidator();
     expect(verdict(await halves.compare(events, staggered), 'concurrency').slice(0, 2)).toEqual(['concurrency', false]);
   }, 60_000);
-
 });
 
 describeMysql('sysbench oltp_read_write --threads=8 on MariaDB, general log switched on mid-run', () => {
@@ -72,7 +71,6 @@ describeMysql('sysbench oltp_read_write --threads=8 on MariaDB, general log swit
       expect(verdict(run.report, property).slice(0, 2)).toEqual([property, true]);
     }
   });
-
 });
 
 // 40 s rather than the 20 s of the issue: this machine opens ~50 connections a second (a new
@@ -85,7 +83,7 @@ describePg('pgbench -C -c 6 -T 40 on PostgreSQL (a new connection for every tran
     run = await pipeline(log, 'tpcb-C', dir);
   }, 240_000);
 
-  it('keeps the number of events, the sessions\' lifetimes and the number of open sessions over time', () => {
+  it("keeps the number of events, the sessions' lifetimes and the number of open sessions over time", () => {
     expect(run.report.original.sessions).toBeGreaterThan(1_000);
     expect(Math.abs(run.syntheticEvents - run.originalEvents)).toBeLessThan(run.originalEvents / 100);
     for (const property of ['session-duration', 'session-length', 'session-inter-arrival', 'think-time', 'template-mix', 'transitions', 'concurrency']) {
@@ -111,10 +109,9 @@ describePg('pgbench -C -c 6 -T 40 on PostgreSQL (a new connection for every tran
     // The same sessions, each moved to start at a uniformly random time: arrivals independent of ends.
     const span = events[events.length - 1]!.ts - events[0]!.ts;
     let seed = 7;
-    const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+    const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
     const shift = new Map([...firstSession.keys()].map((s) => [s, events[0]!.ts + random() * span - firstSession.get(s)!]));
     const poisson = events.map((e) => ({ ...e, ts: Math.round(e.ts + shift.get(e.session)!) })).sort((a, b) => a.ts - b.ts);
     expect(verdict(await validator.compare(events, poisson), 'concurrency').slice(0, 2)).toEqual(['concurrency', false]);
   }, 60_000);
-
 });

@@ -12,7 +12,11 @@ import { build } from 'esbuild';
  */
 const ROOT = join(__dirname, '..', '..', '..');
 /** Every published package (tag publishable), packed; the project installs the first four. */
-const PUBLISHED = readdirSync(join(ROOT, 'packages')).filter((p) => existsSync(join(ROOT, 'packages', p, 'package.json')) && (JSON.parse(readFileSync(join(ROOT, 'packages', p, 'package.json'), 'utf8')) as { nx?: { tags?: string[] } }).nx?.tags?.includes('publishable'));
+const PUBLISHED = readdirSync(join(ROOT, 'packages')).filter(
+  (p) =>
+    existsSync(join(ROOT, 'packages', p, 'package.json')) &&
+    (JSON.parse(readFileSync(join(ROOT, 'packages', p, 'package.json'), 'utf8')) as { nx?: { tags?: string[] } }).nx?.tags?.includes('publishable'),
+);
 const INSTALLED = ['@sqltrace/core', '@sqltrace/parser', '@sqltrace/generators', '@sqltrace/validator'];
 const BIN = join(ROOT, 'node_modules/.bin');
 let tarballs: { name: string; path: string }[] = [];
@@ -35,13 +39,14 @@ const project = join(work, 'project');
 
 /** The documented use of core, parser, generators and validator, as ESM or CommonJS. */
 function markovScript(kind: 'esm' | 'cjs'): string {
-  const load = kind === 'esm'
-    ? `import { TraceFileSink, TraceFileSource } from '@sqltrace/core';
+  const load =
+    kind === 'esm'
+      ? `import { TraceFileSink, TraceFileSource } from '@sqltrace/core';
 import { parseLogsToTrace } from '@sqltrace/parser';
 import { MarkovGenerator, defaultRegistry } from '@sqltrace/generators';
 import { WorkloadValidator } from '@sqltrace/validator';
 `
-    : `const { TraceFileSink, TraceFileSource } = require('@sqltrace/core');
+      : `const { TraceFileSink, TraceFileSource } = require('@sqltrace/core');
 const { parseLogsToTrace } = require('@sqltrace/parser');
 const { MarkovGenerator, defaultRegistry } = require('@sqltrace/generators');
 const { WorkloadValidator } = require('@sqltrace/validator');
@@ -143,19 +148,34 @@ test('typed', async () => {
 
 function tsconfig(name: string, compilerOptions: Record<string, unknown>, files: string[]): string {
   const path = join(project, `tsconfig.${name}.json`);
-  writeFileSync(path, JSON.stringify({
-    compilerOptions: {
-      strict: true, noEmit: true, skipLibCheck: false, target: 'ES2022', lib: ['ES2023'],
-      typeRoots: [join(ROOT, 'node_modules/@types')], types: ['node'], ...compilerOptions,
-    },
-    files,
-  }, null, 2));
+  writeFileSync(
+    path,
+    JSON.stringify(
+      {
+        compilerOptions: {
+          strict: true,
+          noEmit: true,
+          skipLibCheck: false,
+          target: 'ES2022',
+          lib: ['ES2023'],
+          typeRoots: [join(ROOT, 'node_modules/@types')],
+          types: ['node'],
+          ...compilerOptions,
+        },
+        files,
+      },
+      null,
+      2,
+    ),
+  );
   return path;
 }
 
 beforeAll(() => {
   mkdirSync(project);
-  const packed = JSON.parse(ok(run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', work, ...PUBLISHED.flatMap((p) => ['-w', `@sqltrace/${p}`])], ROOT), 'npm pack')) as { name: string; filename: string }[];
+  const packed = JSON.parse(
+    ok(run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', work, ...PUBLISHED.flatMap((p) => ['-w', `@sqltrace/${p}`])], ROOT), 'npm pack'),
+  ) as { name: string; filename: string }[];
   tarballs = packed.map((p) => ({ name: p.name, path: join(work, p.filename) }));
   const dependencies = Object.fromEntries(tarballs.filter((t) => INSTALLED.includes(t.name)).map((t) => [t.name, `file:${t.path}`]));
   writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true, type: 'module', dependencies }, null, 2));
@@ -205,8 +225,14 @@ describe('a project that installs the packed packages', () => {
     ['with the Jest globals (@types/jest)', 'typed-global.ts', ['node', 'jest']],
   ])('types toMatchWorkload %s, under node16 and node10', (_what, file, types) => {
     // Jest as a dev dependency: its packages from the repository.
-    const paths = { '@jest/globals': [join(ROOT, 'node_modules/@jest/globals/build/index.d.ts')], expect: [join(ROOT, 'node_modules/expect/build/index.d.ts')] };
-    for (const [name, options] of [['node16', { module: 'node16', moduleResolution: 'node16' }], ['node10', { module: 'commonjs', moduleResolution: 'node10' }]] as const) {
+    const paths = {
+      '@jest/globals': [join(ROOT, 'node_modules/@jest/globals/build/index.d.ts')],
+      expect: [join(ROOT, 'node_modules/expect/build/index.d.ts')],
+    };
+    for (const [name, options] of [
+      ['node16', { module: 'node16', moduleResolution: 'node16' }],
+      ['node10', { module: 'commonjs', moduleResolution: 'node10' }],
+    ] as const) {
       const r = run(process.execPath, [TSC, '-p', tsconfig(`${name}-${file}`, { ...options, paths, ...(types.length > 0 ? { types } : {}) }, [file])], project);
       expect({ resolution: name, code: r.code, errors: r.stdout }).toEqual({ resolution: name, code: 0, errors: '' });
     }
@@ -224,13 +250,22 @@ describe('a project that installs the packed packages', () => {
     writeFileSync(entry, `import '@sqltrace/validator/jest';\n${markovScript('esm')}`);
     const outfile = join(work, `bundle.${format === 'esm' ? 'mjs' : 'cjs'}`);
     await build({
-      entryPoints: [entry], outfile, bundle: true, platform: 'node', target: 'node20', format, logLevel: 'silent',
+      entryPoints: [entry],
+      outfile,
+      bundle: true,
+      platform: 'node',
+      target: 'node20',
+      format,
+      logLevel: 'silent',
       // An ESM bundle of CommonJS dependencies needs `require` for Node's built-ins.
       ...(format === 'esm' ? { banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" } } : {}),
     });
     const text = readFileSync(outfile, 'utf8');
     expect(text).toMatch(/\.extend\(workloadMatchers\)/);
-    const out = JSON.parse(ok(run(process.execPath, [outfile, DEMO_LOG, join(work, `bundle-${format}`)], work), `the ${format} bundle`)) as Record<string, unknown>;
+    const out = JSON.parse(ok(run(process.execPath, [outfile, DEMO_LOG, join(work, `bundle-${format}`)], work), `the ${format} bundle`)) as Record<
+      string,
+      unknown
+    >;
     expect(out).toMatchObject({ parsed: 1_500, failed: [], neural: { code: 'E_USAGE' } });
     expect(Math.abs((out.written as number) - 1_500)).toBeLessThanOrEqual(15);
   });

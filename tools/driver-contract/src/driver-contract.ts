@@ -1,4 +1,4 @@
-import { DriverError, isDriverError, type Driver, type DriverSession } from '@sqltrace/core';
+import { type DriverError, isDriverError, type Driver, type DriverSession } from '@sqltrace/core';
 
 /** What the contract needs to know about a database: its SQL dialect's spelling of a few things. */
 export interface DriverContractOptions {
@@ -47,10 +47,13 @@ export function describeDriverContract(o: DriverContractOptions): void {
 
   it(`${o.name}: binds values as logged (text with quotes, numbers, NULL) and returns rows`, async () => {
     const insert = `INSERT INTO ${table} (id, name, score) VALUES (${o.placeholder(1)}, ${o.placeholder(2)}, ${o.placeholder(3)})`;
-    expect((await session.execute(insert, ['1', "O'Brien \\ \"x\"", '12.50'])).rowCount).toBe(1);
+    expect((await session.execute(insert, ['1', 'O\'Brien \\ "x"', '12.50'])).rowCount).toBe(1);
     expect((await session.execute(insert, [2, null, 7])).rowCount).toBe(1);
     const rows = (await session.execute(`SELECT id, name, score FROM ${table} WHERE id >= ${o.placeholder(1)} ORDER BY id`, [1])).rows!;
-    expect(rows.map((r) => [Number(r.id), r.name, Number(r.score)])).toEqual([[1, "O'Brien \\ \"x\"", 12.5], [2, null, 7]]);
+    expect(rows.map((r) => [Number(r.id), r.name, Number(r.score)])).toEqual([
+      [1, 'O\'Brien \\ "x"', 12.5],
+      [2, null, 7],
+    ]);
     expect((await session.execute(`UPDATE ${table} SET score = score + 1`)).rowCount).toBe(2);
   });
 
@@ -88,7 +91,10 @@ export function describeDriverContract(o: DriverContractOptions): void {
       await session.execute(kill.killSql(id)).catch(() => undefined);
       let error: unknown;
       for (let attempt = 0; attempt < 20 && error === undefined; attempt++) {
-        error = await victim.execute('SELECT 1').then(() => undefined, (e: unknown) => e);
+        error = await victim.execute('SELECT 1').then(
+          () => undefined,
+          (e: unknown) => e,
+        );
         if (error === undefined) await new Promise((r) => setTimeout(r, 50));
       }
       expect(isDriverError(error)).toBe(true);

@@ -13,8 +13,11 @@ export function fuzzSettings(target: string): { seed: number; seconds: number; r
   const exploring = process.env.STB_FUZZ_SECONDS !== undefined;
   const seconds = Math.min(60, exploring ? Number(process.env.STB_FUZZ_SECONDS) : 60);
   const runs = exploring ? Number.MAX_SAFE_INTEGER : Number(process.env.STB_FUZZ_RUNS ?? 2_000);
-  const seed = process.env.STB_FUZZ_SEED !== undefined ? Number(process.env.STB_FUZZ_SEED) : exploring ? Math.floor(Math.random() * 2 ** 31) : fixedSeed(target);
-  process.stdout.write(`fuzz ${target}: seed ${seed}, ${exploring ? `${seconds} s` : `${runs} inputs`} (replay: STB_FUZZ_SEED=${seed}${exploring ? ` STB_FUZZ_SECONDS=${seconds}` : ''} npm run -w @sqltrace/fuzz test)\n`);
+  const seed =
+    process.env.STB_FUZZ_SEED !== undefined ? Number(process.env.STB_FUZZ_SEED) : exploring ? Math.floor(Math.random() * 2 ** 31) : fixedSeed(target);
+  process.stdout.write(
+    `fuzz ${target}: seed ${seed}, ${exploring ? `${seconds} s` : `${runs} inputs`} (replay: STB_FUZZ_SEED=${seed}${exploring ? ` STB_FUZZ_SECONDS=${seconds}` : ''} npm run -w @sqltrace/fuzz test)\n`,
+  );
   return { seed, seconds, runs };
 }
 

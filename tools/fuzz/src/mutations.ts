@@ -1,13 +1,69 @@
 import fc from 'fast-check';
 
 /** Text that breaks parsers: quotes, escapes, comment marks, separators, control and wide characters. */
-const NASTY = ["'", '"', '`', '\\', '$$', '$tag$', '--', '/*', '*/', '#', ';', '\n', '\r\n', '\t', '\0', ' ', '(', ')', ',', '?', '$1', '$99999999999', ':name', 'E\'', "X'", 'IN (', 'VALUES (', '::', '\u00a0', '\u2028', '\ud83d\ude00', '\ufffd', '1e309', '-', '0x', '9'.repeat(40), 'NULL', '[', ']', '{', '}', '%', 'LOG:  ', 'statement: ', 'duration: ', 'Query\t', 'Connect\t'];
+const NASTY = [
+  "'",
+  '"',
+  '`',
+  '\\',
+  '$$',
+  '$tag$',
+  '--',
+  '/*',
+  '*/',
+  '#',
+  ';',
+  '\n',
+  '\r\n',
+  '\t',
+  '\0',
+  ' ',
+  '(',
+  ')',
+  ',',
+  '?',
+  '$1',
+  '$99999999999',
+  ':name',
+  "E'",
+  "X'",
+  'IN (',
+  'VALUES (',
+  '::',
+  '\u00a0',
+  '\u2028',
+  '\ud83d\ude00',
+  '\ufffd',
+  '1e309',
+  '-',
+  '0x',
+  '9'.repeat(40),
+  'NULL',
+  '[',
+  ']',
+  '{',
+  '}',
+  '%',
+  'LOG:  ',
+  'statement: ',
+  'duration: ',
+  'Query\t',
+  'Connect\t',
+];
 
 /** A string to splice in: one of the nasty pieces, or arbitrary (full Unicode) text. */
-export const insertion: fc.Arbitrary<string> = fc.oneof(fc.constantFrom(...NASTY), fc.string({ unit: 'grapheme', maxLength: 12 }), fc.string({ unit: 'binary', maxLength: 6 }));
+export const insertion: fc.Arbitrary<string> = fc.oneof(
+  fc.constantFrom(...NASTY),
+  fc.string({ unit: 'grapheme', maxLength: 12 }),
+  fc.string({ unit: 'binary', maxLength: 6 }),
+);
 
 /** One edit of a string at a relative position. */
-type Edit = { kind: 'insert'; at: number; text: string } | { kind: 'delete'; at: number; length: number } | { kind: 'truncate'; at: number } | { kind: 'repeat'; at: number; length: number };
+type Edit =
+  | { kind: 'insert'; at: number; text: string }
+  | { kind: 'delete'; at: number; length: number }
+  | { kind: 'truncate'; at: number }
+  | { kind: 'repeat'; at: number; length: number };
 
 const edit: fc.Arbitrary<Edit> = fc.oneof(
   fc.record({ kind: fc.constant('insert' as const), at: fc.double({ min: 0, max: 1, noNaN: true }), text: insertion }),
@@ -36,7 +92,13 @@ export function mutatedString(seeds: readonly string[]): fc.Arbitrary<string> {
 }
 
 /** One edit of a list of lines. */
-type LineEdit = { kind: 'edit'; at: number; edit: Edit } | { kind: 'drop'; at: number } | { kind: 'duplicate'; at: number } | { kind: 'swap'; at: number; with: number } | { kind: 'join'; at: number } | { kind: 'insert'; at: number; text: string };
+type LineEdit =
+  | { kind: 'edit'; at: number; edit: Edit }
+  | { kind: 'drop'; at: number }
+  | { kind: 'duplicate'; at: number }
+  | { kind: 'swap'; at: number; with: number }
+  | { kind: 'join'; at: number }
+  | { kind: 'insert'; at: number; text: string };
 
 const lineEdit: fc.Arbitrary<LineEdit> = fc.oneof(
   { weight: 4, arbitrary: fc.record({ kind: fc.constant('edit' as const), at: fc.double({ min: 0, max: 1, noNaN: true }), edit }) },

@@ -22,13 +22,19 @@ export function caseInputs(path: string): string[] {
 
 /** The lines of a log (plain, .gz or .bz2), the first `max` of them. */
 export function logLines(path: string, max = 3_000): string[] {
-  const bytes = path.endsWith('.gz') ? gunzipSync(readFileSync(path)) : path.endsWith('.bz2') ? execFileSync('bzip2', ['-dc', path], { maxBuffer: 256 << 20 }) : readFileSync(path);
+  const bytes = path.endsWith('.gz')
+    ? gunzipSync(readFileSync(path))
+    : path.endsWith('.bz2')
+      ? execFileSync('bzip2', ['-dc', path], { maxBuffer: 256 << 20 })
+      : readFileSync(path);
   return bytes.toString('utf8').split('\n').slice(0, max);
 }
 
 /** Statements of the demo shop log (PostgreSQL). */
 export function demoStatements(): string[] {
-  return logLines(DEMO_LOG).map((l) => /statement: (.*)$/.exec(l)?.[1]).filter((s): s is string => s !== undefined);
+  return logLines(DEMO_LOG)
+    .map((l) => /statement: (.*)$/.exec(l)?.[1])
+    .filter((s): s is string => s !== undefined);
 }
 
 export { corpus };

@@ -43,21 +43,35 @@ const TARGETS: { name: string; seeds: () => string[]; format: LogFormat | 'auto'
   { name: 'pg-stderr (syslog)', seeds: () => logLines(corpus('pgbadger', 'pg-syslog.1.bz2'), 2_000), format: 'auto', extension: '.log' },
   { name: 'pg-csv', seeds: () => logLines(parserFixture('csvlog')), format: 'pg-csv', extension: '.csv' },
   { name: 'pg-json', seeds: () => logLines(corpus('pgbadger', 'cnpg.log.gz'), 2_000), format: 'pg-json', extension: '.json' },
-  { name: 'mysql-general', seeds: () => [1, 2, 3, 4, 5].flatMap((k) => logLines(corpus('percona-toolkit', 'genlogs', `genlog00${k}.txt`))), format: 'mysql-general', extension: '.log' },
-  { name: 'mysql-slow', seeds: () => [1, 2, 3].flatMap((k) => logLines(corpus('percona-go-mysql', 'slow-logs', `slow00${k}.log`))), format: 'mysql-slow', extension: '.log' },
+  {
+    name: 'mysql-general',
+    seeds: () => [1, 2, 3, 4, 5].flatMap((k) => logLines(corpus('percona-toolkit', 'genlogs', `genlog00${k}.txt`))),
+    format: 'mysql-general',
+    extension: '.log',
+  },
+  {
+    name: 'mysql-slow',
+    seeds: () => [1, 2, 3].flatMap((k) => logLines(corpus('percona-go-mysql', 'slow-logs', `slow00${k}.log`))),
+    format: 'mysql-slow',
+    extension: '.log',
+  },
   { name: 'sql', seeds: () => logLines(corpus('libpg_query', 'postgres_regress', 'strings.sql'), 2_000), format: 'sql', extension: '.sql' },
 ];
 
 describeCorpora('fuzz: the log readers', () => {
-  it.each(TARGETS.map((t) => [t.name, t] as const))('%s', async (name, target) => {
-    const seeds = target.seeds();
-    expect(seeds.length).toBeGreaterThan(20);
-    const arbitrary = fc.tuple(mutatedLines(seeds), fc.boolean()).map(([lines, newline]) => lines.join('\n') + (newline ? '\n' : ''));
-    refused = 0;
-    const runs = await fuzz(`log reader ${name}`, arbitrary, (text) => parse(text, target.format, target.extension));
-    process.stdout.write(`fuzz log reader ${name}: ${refused} of ${runs} inputs refused with a clear error, the rest parsed with every line accounted for\n`);
-    expect(runs).toBeGreaterThan(20);
-    // Most mutations still read as logs: the property is exercised, not short-circuited by errors.
-    expect(refused / runs).toBeLessThan(0.5);
-  }, 120_000);
+  it.each(TARGETS.map((t) => [t.name, t] as const))(
+    '%s',
+    async (name, target) => {
+      const seeds = target.seeds();
+      expect(seeds.length).toBeGreaterThan(20);
+      const arbitrary = fc.tuple(mutatedLines(seeds), fc.boolean()).map(([lines, newline]) => lines.join('\n') + (newline ? '\n' : ''));
+      refused = 0;
+      const runs = await fuzz(`log reader ${name}`, arbitrary, (text) => parse(text, target.format, target.extension));
+      process.stdout.write(`fuzz log reader ${name}: ${refused} of ${runs} inputs refused with a clear error, the rest parsed with every line accounted for\n`);
+      expect(runs).toBeGreaterThan(20);
+      // Most mutations still read as logs: the property is exercised, not short-circuited by errors.
+      expect(refused / runs).toBeLessThan(0.5);
+    },
+    120_000,
+  );
 });

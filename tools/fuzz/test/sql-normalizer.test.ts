@@ -60,17 +60,22 @@ function check(normalizer: Normalizer, sql: string): void {
   const ms = performance.now() - started;
   // Linear work: a few KB of SQL is microseconds; a pathological input must not be seconds.
   expect(ms < 250 + sql.length / 100 ? undefined : `${ms.toFixed(0)} ms for ${sql.length} characters`).toBeUndefined();
-  if (wellFormed(sql, normalizer.dialect as 'postgres' | 'mysql')) expect(problem === undefined ? undefined : `${problem}\n  input: ${JSON.stringify(sql)}`).toBeUndefined();
+  if (wellFormed(sql, normalizer.dialect as 'postgres' | 'mysql'))
+    expect(problem === undefined ? undefined : `${problem}\n  input: ${JSON.stringify(sql)}`).toBeUndefined();
 }
 
 describeCorpora('fuzz: the SQL scanner and normalizer', () => {
-  it('PostgreSQL: mutations of libpg_query\'s cases and the demo shop\'s statements', async () => {
-    const seeds = [...caseInputs(parserFixture('normalize_tests.json')), ...caseInputs(parserFixture('fingerprint_tests.json')), ...demoStatements().slice(0, 200)];
+  it("PostgreSQL: mutations of libpg_query's cases and the demo shop's statements", async () => {
+    const seeds = [
+      ...caseInputs(parserFixture('normalize_tests.json')),
+      ...caseInputs(parserFixture('fingerprint_tests.json')),
+      ...demoStatements().slice(0, 200),
+    ];
     const normalizer = new Normalizer({ dialect: 'postgres', analyze: false });
     expect(await fuzz('normalizer (postgres)', mutatedString(seeds), (sql) => check(normalizer, sql))).toBeGreaterThan(100);
   }, 120_000);
 
-  it('MySQL: mutations of pt-fingerprint\'s and go-mysql\'s cases', async () => {
+  it("MySQL: mutations of pt-fingerprint's and go-mysql's cases", async () => {
     const seeds = [...caseInputs(corpus('percona-toolkit', 'pt-fingerprint-cases.json')), ...caseInputs(corpus('percona-go-mysql', 'fingerprint-cases.json'))];
     const normalizer = new Normalizer({ dialect: 'mysql', analyze: false });
     expect(await fuzz('normalizer (mysql)', mutatedString(seeds), (sql) => check(normalizer, sql))).toBeGreaterThan(100);

@@ -31,7 +31,9 @@ describe('fuzz: the trace reader', () => {
   it('reads every event of a mutated trace, or stops with an error naming the file and line', async () => {
     const path = join(dir, 'mutated.jsonl');
     refused = 0;
-    const arbitrary = fc.tuple(mutatedLines(traceLines, 200), fc.boolean()).map(([lines, header]) => (header ? [traceLines[0]!, ...lines] : lines).join('\n') + '\n');
+    const arbitrary = fc
+      .tuple(mutatedLines(traceLines, 200), fc.boolean())
+      .map(([lines, header]) => (header ? [traceLines[0]!, ...lines] : lines).join('\n') + '\n');
     const runs = await fuzz('trace reader', arbitrary, async (text) => {
       writeFileSync(path, text);
       try {
@@ -73,7 +75,11 @@ describe('fuzz: the model loader', () => {
     refused = 0;
     const edit = fc.tuple(
       fc.nat({ max: all.length - 1 }),
-      fc.oneof(fc.constant({ delete: true as const }), fc.constantFrom(...NASTY_VALUES).map((value) => ({ value })), fc.jsonValue({ maxDepth: 2 }).map((value) => ({ value }))),
+      fc.oneof(
+        fc.constant({ delete: true as const }),
+        fc.constantFrom(...NASTY_VALUES).map((value) => ({ value })),
+        fc.jsonValue({ maxDepth: 2 }).map((value) => ({ value })),
+      ),
     );
     const runs = await fuzz('model loader', fc.array(edit, { minLength: 1, maxLength: 3 }), async (edits) => {
       const json = structuredClone(model) as Record<string, unknown>;

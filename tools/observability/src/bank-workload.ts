@@ -1,5 +1,5 @@
 import { writeFileSync } from 'node:fs';
-import pg from 'pg';
+import type pg from 'pg';
 
 /** The table the workload runs on (made afresh by {@link prepareBankTable}). */
 export const BANK_TABLE = 'stb_obs_accounts';

@@ -33,7 +33,9 @@ export async function panelData(base: string, dashboard: Dashboard, v: Variables
       const expr = expand(target.expr, v);
       const answer: Series[] = target.instant === true ? await query(base, expr, end) : await queryRange(base, expr, start, end, step);
       for (const s of answer) {
-        const points = (s.values ?? (s.value ? [s.value] : [])).map(([t, value]): [number, number] => [t, Number(value)]).filter(([, value]) => Number.isFinite(value));
+        const points = (s.values ?? (s.value ? [s.value] : []))
+          .map(([t, value]): [number, number] => [t, Number(value)])
+          .filter(([, value]) => Number.isFinite(value));
         series.push({ name: legend(target.legendFormat, s.metric), points });
       }
     }
@@ -46,15 +48,31 @@ function timeseries(d: PanelData, width: number, height: number): string {
   const unit = d.panel.fieldConfig?.defaults?.unit;
   const all = d.series.flatMap((s) => s.points);
   if (all.length === 0) return '<div class="empty">No data</div>';
-  const t0 = Math.min(...all.map(([t]) => t)), t1 = Math.max(...all.map(([t]) => t));
+  const t0 = Math.min(...all.map(([t]) => t)),
+    t1 = Math.max(...all.map(([t]) => t));
   const max = Math.max(...all.map(([, value]) => value)) * 1.1 || 1;
-  const left = 70, bottom = 22, w = width - left - 10, h = height - bottom - 8;
+  const left = 70,
+    bottom = 22,
+    w = width - left - 10,
+    h = height - bottom - 8;
   const x = (t: number) => left + ((t - t0) / Math.max(1, t1 - t0)) * w;
   const y = (value: number) => 8 + h - (value / max) * h;
-  const grid = [0, 0.25, 0.5, 0.75, 1].map((f) => `<line x1="${left}" x2="${left + w}" y1="${y(max * f)}" y2="${y(max * f)}" class="grid"/><text x="${left - 6}" y="${y(max * f) + 4}" class="axis" text-anchor="end">${escapeHtml(formatValue(max * f, unit))}</text>`).join('');
+  const grid = [0, 0.25, 0.5, 0.75, 1]
+    .map(
+      (f) =>
+        `<line x1="${left}" x2="${left + w}" y1="${y(max * f)}" y2="${y(max * f)}" class="grid"/><text x="${left - 6}" y="${y(max * f) + 4}" class="axis" text-anchor="end">${escapeHtml(formatValue(max * f, unit))}</text>`,
+    )
+    .join('');
   const anchors = ['start', 'middle', 'end'];
-  const times = [t0, (t0 + t1) / 2, t1].map((t, i) => `<text x="${x(t)}" y="${height - 4}" class="axis" text-anchor="${anchors[i]}">${new Date(t * 1000).toISOString().slice(11, 19)}</text>`).join('');
-  const lines = d.series.map((s, i) => `<polyline fill="none" stroke="${COLORS[i % COLORS.length]}" stroke-width="2" points="${s.points.map(([t, value]) => `${x(t).toFixed(1)},${y(value).toFixed(1)}`).join(' ')}"/>`).join('');
+  const times = [t0, (t0 + t1) / 2, t1]
+    .map((t, i) => `<text x="${x(t)}" y="${height - 4}" class="axis" text-anchor="${anchors[i]}">${new Date(t * 1000).toISOString().slice(11, 19)}</text>`)
+    .join('');
+  const lines = d.series
+    .map(
+      (s, i) =>
+        `<polyline fill="none" stroke="${COLORS[i % COLORS.length]}" stroke-width="2" points="${s.points.map(([t, value]) => `${x(t).toFixed(1)},${y(value).toFixed(1)}`).join(' ')}"/>`,
+    )
+    .join('');
   const keys = d.series.map((s, i) => `<span><i style="background:${COLORS[i % COLORS.length]}"></i>${escapeHtml(s.name)}</span>`).join('');
   return `<svg width="${width}" height="${height}">${grid}${times}${lines}</svg><div class="legend">${keys}</div>`;
 }
@@ -67,7 +85,12 @@ function stat(d: PanelData): string {
 function bars(d: PanelData, width: number): string {
   const rows = d.series.map((s) => ({ name: s.name, value: s.points.at(-1)?.[1] ?? 0 })).sort((a, b) => b.value - a.value);
   const max = Math.max(...rows.map((r) => r.value), 1e-12);
-  return rows.map((r, i) => `<div class="bar"><span class="name">${escapeHtml(r.name.length > 60 ? r.name.slice(0, 59) + '…' : r.name)}</span><span class="track"><b style="width:${((r.value / max) * (width - 340)).toFixed(0)}px;background:${COLORS[i % COLORS.length]}"></b></span><span class="value">${escapeHtml(formatValue(r.value, 's'))}</span></div>`).join('');
+  return rows
+    .map(
+      (r, i) =>
+        `<div class="bar"><span class="name">${escapeHtml(r.name.length > 60 ? r.name.slice(0, 59) + '…' : r.name)}</span><span class="track"><b style="width:${((r.value / max) * (width - 340)).toFixed(0)}px;background:${COLORS[i % COLORS.length]}"></b></span><span class="value">${escapeHtml(formatValue(r.value, 's'))}</span></div>`,
+    )
+    .join('');
 }
 
 /**
@@ -79,7 +102,8 @@ export function renderPage(dashboard: Dashboard, data: readonly PanelData[], cap
   const col = pageWidth / 24;
   const panels = data.map((d) => {
     const g = d.panel.gridPos;
-    const width = g.w * col - 12, height = g.h * ROW_PX - 12;
+    const width = g.w * col - 12,
+      height = g.h * ROW_PX - 12;
     const body = d.panel.type === 'stat' ? stat(d) : d.panel.type === 'bargauge' ? bars(d, width) : timeseries(d, width - 16, height - 64);
     return `<section style="left:${g.x * col + 6}px;top:${g.y * ROW_PX + 6}px;width:${width}px;height:${height}px"><h2>${escapeHtml(d.panel.title)}</h2>${body}</section>`;
   });

@@ -38,16 +38,66 @@ async function main(): Promise<void> {
   const start = Date.now() / 1000;
   try {
     // One run, three phases: each phase is its own `stb bench` on the same run label and port.
-    for (const [concurrency, linger] of [[8, '0s'], [2, '0s'], [8, '11s']] as const) {
-      const code = await bench([trace, '--driver', 'postgres', '--url', PG_URL, '--mode', 'closed', '-c', String(concurrency), '-d', '20s', '--label', label, '--metrics-port', String(port), '--metrics-linger', linger, '--metrics-templates', '3', '--accept-failed-run']);
+    for (const [concurrency, linger] of [
+      [8, '0s'],
+      [2, '0s'],
+      [8, '11s'],
+    ] as const) {
+      const code = await bench([
+        trace,
+        '--driver',
+        'postgres',
+        '--url',
+        PG_URL,
+        '--mode',
+        'closed',
+        '-c',
+        String(concurrency),
+        '-d',
+        '20s',
+        '--label',
+        label,
+        '--metrics-port',
+        String(port),
+        '--metrics-linger',
+        linger,
+        '--metrics-templates',
+        '3',
+        '--accept-failed-run',
+      ]);
       if (code !== 0) throw new Error(`stb bench exited ${code}`);
     }
     const end = Date.now() / 1000 - 1;
     const dashboard = readDashboard(DASHBOARD);
     const data = await panelData(prometheus.url, dashboard, { run: label, rateInterval: '20s', range: `${Math.ceil(end - start)}s` }, start, end);
     const page = join(dir, 'dashboard.html');
-    writeFileSync(page, renderPage(dashboard, data, `run="${label}" · stb bench --mode closed on PostgreSQL ${PG_URL.replace(/\/\/[^@]*@/, '//')} · drawn from Prometheus' answers to the dashboard's queries`));
-    const shot = spawnSync(CHROMIUM, ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', `--user-data-dir=${join(dir, 'chromium')}`, '--hide-scrollbars', '--window-size=1600,1380', `--screenshot=${out}`, `file://${page}`], { encoding: 'utf8', timeout: 60_000 });
+    writeFileSync(
+      page,
+      renderPage(
+        dashboard,
+        data,
+        `run="${label}" · stb bench --mode closed on PostgreSQL ${PG_URL.replace(/\/\/[^@]*@/, '//')} · drawn from Prometheus' answers to the dashboard's queries`,
+      ),
+    );
+    const shot = spawnSync(
+      CHROMIUM,
+      [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        `--user-data-dir=${join(dir, 'chromium')}`,
+        '--hide-scrollbars',
+        '--window-size=1600,1380',
+        `--screenshot=${out}`,
+        `file://${page}`,
+      ],
+      { encoding: 'utf8', timeout: 60_000 },
+    );
     if (shot.status !== 0) throw new Error(`chromium failed: ${shot.stderr}`);
     console.log(`dashboard snapshot written to ${out} (page: ${page})`);
   } finally {

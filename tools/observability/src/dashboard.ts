@@ -27,8 +27,12 @@ export interface Dashboard {
   readonly uid: string;
   readonly title: string;
   readonly panels: readonly Panel[];
-  readonly templating: { readonly list: readonly { readonly name: string; readonly datasource?: DatasourceRef; readonly query: { readonly query: string } | string }[] };
-  readonly annotations: { readonly list: readonly { readonly name: string; readonly datasource?: DatasourceRef; readonly expr?: string; readonly builtIn?: number }[] };
+  readonly templating: {
+    readonly list: readonly { readonly name: string; readonly datasource?: DatasourceRef; readonly query: { readonly query: string } | string }[];
+  };
+  readonly annotations: {
+    readonly list: readonly { readonly name: string; readonly datasource?: DatasourceRef; readonly expr?: string; readonly builtIn?: number }[];
+  };
 }
 
 export function readDashboard(path: string): Dashboard {
@@ -54,8 +58,19 @@ export function expand(expr: string, v: Variables): string {
 }
 
 /** Every query of the dashboard (panels' targets and annotations), with where it comes from. */
-export function dashboardQueries(d: Dashboard): { readonly where: string; readonly expr: string; readonly instant: boolean; readonly panel?: Panel; readonly target?: PanelTarget }[] {
-  const queries = d.panels.flatMap((panel) => panel.targets.map((target) => ({ where: `panel ${panel.id} "${panel.title}" ${target.refId}`, expr: target.expr, instant: target.instant === true, panel, target })));
-  for (const a of d.annotations.list) if (a.expr !== undefined) queries.push({ where: `annotation "${a.name}"`, expr: a.expr, instant: false } as (typeof queries)[number]);
+export function dashboardQueries(
+  d: Dashboard,
+): { readonly where: string; readonly expr: string; readonly instant: boolean; readonly panel?: Panel; readonly target?: PanelTarget }[] {
+  const queries = d.panels.flatMap((panel) =>
+    panel.targets.map((target) => ({
+      where: `panel ${panel.id} "${panel.title}" ${target.refId}`,
+      expr: target.expr,
+      instant: target.instant === true,
+      panel,
+      target,
+    })),
+  );
+  for (const a of d.annotations.list)
+    if (a.expr !== undefined) queries.push({ where: `annotation "${a.name}"`, expr: a.expr, instant: false } as (typeof queries)[number]);
   return queries;
 }

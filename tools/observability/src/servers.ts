@@ -50,15 +50,24 @@ function stopper(child: ChildProcess): () => Promise<void> {
  * A Prometheus server with the repository's configuration and rules (docker/prometheus, copied as
  * it is), its target files pointing at `targets` — the only part a deployment edits.
  */
-export async function startPrometheus(targets: { readonly bench?: readonly string[]; readonly serve?: readonly string[]; readonly pushgateway?: readonly string[] }): Promise<Running & { readonly dir: string }> {
+export async function startPrometheus(targets: {
+  readonly bench?: readonly string[];
+  readonly serve?: readonly string[];
+  readonly pushgateway?: readonly string[];
+}): Promise<Running & { readonly dir: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'stb-prometheus-'));
   cpSync(PROMETHEUS_DIR, dir, { recursive: true });
-  const file = (name: string, list: readonly string[] = []) => writeFileSync(join(dir, 'targets', name), JSON.stringify(list.length > 0 ? [{ targets: list }] : []));
+  const file = (name: string, list: readonly string[] = []) =>
+    writeFileSync(join(dir, 'targets', name), JSON.stringify(list.length > 0 ? [{ targets: list }] : []));
   file('stb-bench.json', targets.bench);
   file('stb-serve.json', targets.serve);
   file('pushgateway.json', targets.pushgateway);
   const port = await freePort();
-  const child = spawn(PROMETHEUS, [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(
+    PROMETHEUS,
+    [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
   let log = '';
   child.stderr!.on('data', (chunk: Buffer) => (log = (log + chunk.toString()).slice(-4_000)));
   const url = `http://127.0.0.1:${port}`;

@@ -24,19 +24,30 @@ describe('docker/: configuration the tools accept', () => {
     expect(rules.status).toBe(0);
   });
 
-  (have(COMPOSE_BIN, 'docker-compose config') ? it : it.skip)('docker-compose accepts the compose file: the API built from the repo, its PostgreSQL repository, Prometheus, Pushgateway, Grafana, a target', () => {
-    const r = spawnSync(COMPOSE_BIN, ['-f', COMPOSE, 'config'], { encoding: 'utf8' });
-    expect(r.stderr).toBe('');
-    expect(r.status).toBe(0);
-    for (const service of ['stb-serve', 'repository', 'target', 'prometheus', 'pushgateway', 'grafana']) expect(r.stdout).toMatch(new RegExp(`^  ${service}:$`, 'm'));
-    // Every file it mounts or builds from is in the repository.
-    for (const path of ['Dockerfile', 'stb/targets.json', 'prometheus/prometheus.yml', 'grafana/provisioning/datasources/prometheus.yml', 'grafana/dashboards/stb-bench.json']) expect(existsSync(join(DOCKER, path))).toBe(true);
-    const dockerfile = readFileSync(join(DOCKER, 'Dockerfile'), 'utf8');
-    expect(dockerfile).toMatch(/^FROM .* AS build$/m); // multi-stage
-    expect(dockerfile).toMatch(/^USER node$/m); // non-root
-    expect(dockerfile).toMatch(/^HEALTHCHECK /m);
-    expect(dockerfile).toMatch(/npm install --omit=dev/);
-  });
+  (have(COMPOSE_BIN, 'docker-compose config') ? it : it.skip)(
+    'docker-compose accepts the compose file: the API built from the repo, its PostgreSQL repository, Prometheus, Pushgateway, Grafana, a target',
+    () => {
+      const r = spawnSync(COMPOSE_BIN, ['-f', COMPOSE, 'config'], { encoding: 'utf8' });
+      expect(r.stderr).toBe('');
+      expect(r.status).toBe(0);
+      for (const service of ['stb-serve', 'repository', 'target', 'prometheus', 'pushgateway', 'grafana'])
+        expect(r.stdout).toMatch(new RegExp(`^  ${service}:$`, 'm'));
+      // Every file it mounts or builds from is in the repository.
+      for (const path of [
+        'Dockerfile',
+        'stb/targets.json',
+        'prometheus/prometheus.yml',
+        'grafana/provisioning/datasources/prometheus.yml',
+        'grafana/dashboards/stb-bench.json',
+      ])
+        expect(existsSync(join(DOCKER, path))).toBe(true);
+      const dockerfile = readFileSync(join(DOCKER, 'Dockerfile'), 'utf8');
+      expect(dockerfile).toMatch(/^FROM .* AS build$/m); // multi-stage
+      expect(dockerfile).toMatch(/^USER node$/m); // non-root
+      expect(dockerfile).toMatch(/^HEALTHCHECK /m);
+      expect(dockerfile).toMatch(/npm install --omit=dev/);
+    },
+  );
 
   it('the dashboard is well formed: unique panel ids, no overlapping panels, every datasource the provisioned one, every query on a metric stb exports or a recording rule', async () => {
     const dashboard = readDashboard(DASHBOARD);
@@ -64,11 +75,23 @@ describe('docker/: configuration the tools accept', () => {
     // What stb bench exports (one operation of each status, so every family has series) and what the rules record.
     const metrics = new PrometheusMetrics({ registry: new Registry(), run: 'x' });
     metrics.recordOperation({ template: 't', kind: 'select', status: 'ok', responseSeconds: 0.001, serviceSeconds: 0.001, scheduleLagSeconds: 0 });
-    metrics.recordOperation({ template: 't', kind: 'select', status: 'error', errorClass: '42', responseSeconds: 0.001, serviceSeconds: 0.001, scheduleLagSeconds: 0 });
+    metrics.recordOperation({
+      template: 't',
+      kind: 'select',
+      status: 'error',
+      errorClass: '42',
+      responseSeconds: 0.001,
+      serviceSeconds: 0.001,
+      scheduleLagSeconds: 0,
+    });
     await metrics.close();
     const exported = new Set([...(await metrics.registry.metrics()).matchAll(/^([a-z_:]+)(?:\{| )/gm)].map((m) => m[1]!));
     const recorded = new Set([...readFileSync(join(PROMETHEUS_DIR, 'rules', 'stb.yml'), 'utf8').matchAll(/record:\s*(\S+)/g)].map((m) => m[1]!));
-    const unknown = dashboardQueries(dashboard).flatMap((q) => metricNames(q.expr).filter((n) => !exported.has(n) && !recorded.has(n)).map((n) => `${q.where}: ${n}`));
+    const unknown = dashboardQueries(dashboard).flatMap((q) =>
+      metricNames(q.expr)
+        .filter((n) => !exported.has(n) && !recorded.has(n))
+        .map((n) => `${q.where}: ${n}`),
+    );
     expect(unknown).toEqual([]);
     // Metric names follow Prometheus' conventions: counters end in _total, times are in seconds.
     const text = await metrics.registry.metrics();

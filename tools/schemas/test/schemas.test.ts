@@ -42,7 +42,9 @@ function stb(args: string[], exitCodes: readonly number[] = [0]): string {
 
 /** A trace file's lines: its header and events checked against their own schemas. */
 function traceErrors(path: string): string[] {
-  const lines = readFileSync(path, 'utf8').split('\n').filter((l) => l !== '');
+  const lines = readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((l) => l !== '');
   const found: string[] = [];
   lines.forEach((line, i) => {
     const value = JSON.parse(line) as Record<string, unknown>;
@@ -52,14 +54,24 @@ function traceErrors(path: string): string[] {
 }
 
 describe('the JSON Schemas of the file formats', () => {
-  it.each(FORMATS.map((f) => [f.file, f] as [string, Format]))('%s is the one its TypeScript type gives (run `npm run -w @sqltrace/schemas-tool schemas` after changing the type)', (_file, format) => {
-    expect(readFileSync(schemaPath(format), 'utf8')).toBe(schemaText(generateSchema(format)));
-  });
+  it.each(FORMATS.map((f) => [f.file, f] as [string, Format]))(
+    '%s is the one its TypeScript type gives (run `npm run -w @sqltrace/schemas-tool schemas` after changing the type)',
+    (_file, format) => {
+      expect(readFileSync(schemaPath(format), 'utf8')).toBe(schemaText(generateSchema(format)));
+    },
+  );
 
   it('are published by their packages under ./schemas/*', () => {
     for (const format of FORMATS) {
-      const pkg = JSON.parse(readFileSync(join(ROOT, 'packages', format.package, 'package.json'), 'utf8')) as { files: string[]; exports: Record<string, unknown> };
-      expect({ package: format.package, files: pkg.files.includes('schemas'), exported: pkg.exports['./schemas/*'] }).toEqual({ package: format.package, files: true, exported: './schemas/*' });
+      const pkg = JSON.parse(readFileSync(join(ROOT, 'packages', format.package, 'package.json'), 'utf8')) as {
+        files: string[];
+        exports: Record<string, unknown>;
+      };
+      expect({ package: format.package, files: pkg.files.includes('schemas'), exported: pkg.exports['./schemas/*'] }).toEqual({
+        package: format.package,
+        files: true,
+        exported: './schemas/*',
+      });
     }
   });
 
@@ -88,7 +100,9 @@ describe('every file the tools write validates against its schema', () => {
 
   it('a Markov model file (stb train) and an LSTM one', async () => {
     expect(errors('ModelFileJson', JSON.parse(readFileSync(model, 'utf8')))).toEqual([]);
-    const lstm = await new NeuralGenerator('lstm').train(new TraceFileSource(trace), { settings: { epochs: 1, windowsPerEpoch: 500, batchSize: 32, embedding: 8, units: 16 } });
+    const lstm = await new NeuralGenerator('lstm').train(new TraceFileSource(trace), {
+      settings: { epochs: 1, windowsPerEpoch: 500, batchSize: 32, embedding: 8, units: 16 },
+    });
     const lstmFile = join(dir, 'lstm.json');
     await saveModelFile(lstmFile, 'lstm', lstm.toJSON());
     expect(errors('ModelFileJson', JSON.parse(readFileSync(lstmFile, 'utf8')))).toEqual([]);
@@ -100,7 +114,10 @@ describe('every file the tools write validates against its schema', () => {
   });
 
   it('benchmark results (stb bench -o), a replay and a closed loop', () => {
-    for (const [name, extra] of [['replay', ['--speed', 'max']], ['closed', ['--mode', 'closed', '--duration', '1s', '-c', '2']]] as const) {
+    for (const [name, extra] of [
+      ['replay', ['--speed', 'max']],
+      ['closed', ['--mode', 'closed', '--duration', '1s', '-c', '2']],
+    ] as const) {
       const out = join(dir, `${name}.json`);
       stb(['bench', synthetic, '--driver', 'sqlite', '--url', `sqlite:${join(dir, `${name}.db`)}`, ...extra, '-o', out]);
       expect({ name, errors: errors('BenchResultsFile', JSON.parse(readFileSync(out, 'utf8'))) }).toEqual({ name, errors: [] });

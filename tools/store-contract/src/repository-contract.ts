@@ -25,7 +25,7 @@ export function describeRepositoryContract(o: RepositoryContractOptions): void {
       await repo.close();
     });
 
-    it('keeps a trace, its parse summary and template statistics, and a generated trace\'s lineage', async () => {
+    it("keeps a trace, its parse summary and template statistics, and a generated trace's lineage", async () => {
       const trace = await repo.createTrace({ name: 'pgbench.log', origin: 'uploaded' });
       expect(trace).toEqual({ id: expect.stringMatching(/^tr_[0-9a-f]{20}$/), name: 'pgbench.log', origin: 'uploaded', createdAt: expect.any(String) });
       expect(Date.parse(trace.createdAt)).toBeGreaterThan(Date.now() - 60_000);
@@ -39,15 +39,31 @@ export function describeRepositoryContract(o: RepositoryContractOptions): void {
         { templateId: 'b', sql: 'UPDATE pgbench_accounts SET abalance = abalance + $1 WHERE aid = $2', kind: 'update', count: 30, totalUs: 1_234.5 },
         { templateId: 'c', sql: 'BEGIN', count: 20 },
       ]);
-      expect((await repo.templates(trace.id)).map((t) => [t.templateId, t.count])).toEqual([['b', 30], ['c', 20], ['a', 10]]);
-      expect(await repo.templates(trace.id, { limit: 1 })).toEqual([{ templateId: 'b', sql: 'UPDATE pgbench_accounts SET abalance = abalance + $1 WHERE aid = $2', kind: 'update', count: 30, totalUs: 1_234.5 }]);
+      expect((await repo.templates(trace.id)).map((t) => [t.templateId, t.count])).toEqual([
+        ['b', 30],
+        ['c', 20],
+        ['a', 10],
+      ]);
+      expect(await repo.templates(trace.id, { limit: 1 })).toEqual([
+        { templateId: 'b', sql: 'UPDATE pgbench_accounts SET abalance = abalance + $1 WHERE aid = $2', kind: 'update', count: 30, totalUs: 1_234.5 },
+      ]);
       // Replaced, not appended.
       await repo.setTemplates(trace.id, [{ templateId: 'z', sql: 'COMMIT', count: 1 }]);
       expect(await repo.templates(trace.id)).toEqual([{ templateId: 'z', sql: 'COMMIT', count: 1 }]);
 
       const model = await repo.createModel({ traceId: trace.id, strategy: 'markov', blob: `models/m.json`, settings: { order: 2 }, summary: { templates: 3 } });
-      expect(model).toMatchObject({ id: expect.stringMatching(/^md_/), traceId: trace.id, strategy: 'markov', settings: { order: 2 }, summary: { templates: 3 } });
-      const generated = await repo.createTrace({ name: 'synthetic', origin: 'generated', lineage: { modelId: model.id, settings: { seed: 'x', events: 1_000 } } });
+      expect(model).toMatchObject({
+        id: expect.stringMatching(/^md_/),
+        traceId: trace.id,
+        strategy: 'markov',
+        settings: { order: 2 },
+        summary: { templates: 3 },
+      });
+      const generated = await repo.createTrace({
+        name: 'synthetic',
+        origin: 'generated',
+        lineage: { modelId: model.id, settings: { seed: 'x', events: 1_000 } },
+      });
       expect((await repo.getTrace(generated.id))!.lineage).toEqual({ modelId: model.id, settings: { seed: 'x', events: 1_000 } });
       expect((await repo.listModels({ traceId: trace.id })).map((m) => m.id)).toEqual([model.id]);
       expect(await repo.listModels({ traceId: generated.id })).toEqual([]);
@@ -55,9 +71,16 @@ export function describeRepositoryContract(o: RepositoryContractOptions): void {
 
     it('refuses records that name a trace or model that does not exist, and updates of missing records, as not found', async () => {
       await expect(repo.createModel({ traceId: 'tr_missing', strategy: 'markov', blob: 'm' })).rejects.toMatchObject({ code: 'E_NOT_FOUND' });
-      await expect(repo.createTrace({ name: 'x', origin: 'generated', lineage: { modelId: 'md_missing', settings: {} } })).rejects.toMatchObject({ code: 'E_NOT_FOUND' });
-      await expect(repo.createBenchmark({ traceId: 'tr_missing', driver: 'sqlite', target: 'sqlite::memory:', settings: {} })).rejects.toMatchObject({ code: 'E_NOT_FOUND' });
-      await expect(repo.updateTrace('tr_missing', { events: 1 })).rejects.toMatchObject({ code: 'E_NOT_FOUND', message: expect.stringContaining('tr_missing') });
+      await expect(repo.createTrace({ name: 'x', origin: 'generated', lineage: { modelId: 'md_missing', settings: {} } })).rejects.toMatchObject({
+        code: 'E_NOT_FOUND',
+      });
+      await expect(repo.createBenchmark({ traceId: 'tr_missing', driver: 'sqlite', target: 'sqlite::memory:', settings: {} })).rejects.toMatchObject({
+        code: 'E_NOT_FOUND',
+      });
+      await expect(repo.updateTrace('tr_missing', { events: 1 })).rejects.toMatchObject({
+        code: 'E_NOT_FOUND',
+        message: expect.stringContaining('tr_missing'),
+      });
       await expect(repo.updateJob('jb_missing', { state: 'running' })).rejects.toMatchObject({ code: 'E_NOT_FOUND' });
       await expect(repo.setTemplates('tr_missing', [])).rejects.toMatchObject({ code: 'E_NOT_FOUND' });
       expect(await repo.getTrace('tr_missing')).toBeUndefined();
@@ -80,16 +103,37 @@ export function describeRepositoryContract(o: RepositoryContractOptions): void {
       await expect(repo.listTraces({ limit: 0 })).rejects.toMatchObject({ code: 'E_USAGE' });
     });
 
-    it('keeps validations and benchmark runs, and never a target\'s password', async () => {
+    it("keeps validations and benchmark runs, and never a target's password", async () => {
       const a = await repo.createTrace({ name: 'a', origin: 'uploaded' });
       const b = await repo.createTrace({ name: 'b', origin: 'uploaded' });
-      const validation = await repo.createValidation({ originalId: a.id, syntheticId: b.id, passed: false, score: 0.732, reportBlob: 'reports/r.json', htmlBlob: 'reports/r.html' });
-      expect(await repo.getValidation(validation.id)).toEqual({ id: expect.stringMatching(/^va_/), originalId: a.id, syntheticId: b.id, passed: false, score: 0.732, reportBlob: 'reports/r.json', htmlBlob: 'reports/r.html', createdAt: validation.createdAt });
+      const validation = await repo.createValidation({
+        originalId: a.id,
+        syntheticId: b.id,
+        passed: false,
+        score: 0.732,
+        reportBlob: 'reports/r.json',
+        htmlBlob: 'reports/r.html',
+      });
+      expect(await repo.getValidation(validation.id)).toEqual({
+        id: expect.stringMatching(/^va_/),
+        originalId: a.id,
+        syntheticId: b.id,
+        passed: false,
+        score: 0.732,
+        reportBlob: 'reports/r.json',
+        htmlBlob: 'reports/r.html',
+        createdAt: validation.createdAt,
+      });
       expect((await repo.createValidation({ originalId: a.id, syntheticId: a.id, passed: true, score: 1, reportBlob: 'x' })).passed).toBe(true);
       expect((await repo.listValidations()).map((v) => v.passed)).toEqual([true, false]);
 
       // Every form a password takes in a connection string, the awkward ones too.
-      for (const target of ['postgres://app:s3cret@db:5432/x', 'postgres://app:pa/ss@word@db/x', 'postgres://db/x?password=s3cret', 'host=db user=app password=s3cret']) {
+      for (const target of [
+        'postgres://app:s3cret@db:5432/x',
+        'postgres://app:pa/ss@word@db/x',
+        'postgres://db/x?password=s3cret',
+        'host=db user=app password=s3cret',
+      ]) {
         await expect(repo.createBenchmark({ traceId: a.id, driver: 'postgres', target, settings: {} })).rejects.toMatchObject({ code: 'E_USAGE' });
       }
       const run = await repo.createBenchmark({ traceId: a.id, driver: 'postgres', target: 'postgres://app@db:5432/x', settings: { mode: 'replay', speed: 2 } });
@@ -138,7 +182,10 @@ export function describeRepositoryContract(o: RepositoryContractOptions): void {
       const jobs = await Promise.all(Array.from({ length: 40 }, (_, i) => repo.createJob({ kind: 'parse', input: { i } })));
       await Promise.all([
         ...jobs.map((j, i) => repo.updateJob(j.id, { state: 'running', progress: { i } })),
-        repo.setTemplates(trace.id, Array.from({ length: 50 }, (_, i) => ({ templateId: `t${i}`, sql: `SELECT ${i}`, count: i + 1 }))),
+        repo.setTemplates(
+          trace.id,
+          Array.from({ length: 50 }, (_, i) => ({ templateId: `t${i}`, sql: `SELECT ${i}`, count: i + 1 })),
+        ),
       ]);
       expect(new Set(jobs.map((j) => j.id)).size).toBe(40);
       const stored = await Promise.all(jobs.map((j) => repo.getJob(j.id)));

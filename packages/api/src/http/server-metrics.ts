@@ -19,10 +19,24 @@ export class ServerMetrics {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry });
     this.benchmarks = new BenchMetricFamilies(this.registry);
-    this.#requests = new Counter({ name: 'stb_api_requests_total', help: 'Requests answered, by method, route and status.', labelNames: ['method', 'route', 'status'], registers });
-    this.#duration = new Histogram({ name: 'stb_api_request_duration_seconds', help: 'Time to answer a request, seconds.', labelNames: ['method', 'route'], buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5], registers });
+    this.#requests = new Counter({
+      name: 'stb_api_requests_total',
+      help: 'Requests answered, by method, route and status.',
+      labelNames: ['method', 'route', 'status'],
+      registers,
+    });
+    this.#duration = new Histogram({
+      name: 'stb_api_request_duration_seconds',
+      help: 'Time to answer a request, seconds.',
+      labelNames: ['method', 'route'],
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5],
+      registers,
+    });
     new Gauge({
-      name: 'stb_api_jobs', help: 'Jobs in the repository (the latest 1,000) by kind and state.', labelNames: ['kind', 'state'], registers,
+      name: 'stb_api_jobs',
+      help: 'Jobs in the repository (the latest 1,000) by kind and state.',
+      labelNames: ['kind', 'state'],
+      registers,
       async collect() {
         this.reset();
         for (const job of await repository.listJobs({ limit: 1000 })) this.inc({ kind: job.kind, state: job.state });

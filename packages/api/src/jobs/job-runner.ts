@@ -80,7 +80,11 @@ export class JobRunner {
     } else if (job.state === 'queued') {
       const at = this.#queue.indexOf(id);
       if (at >= 0) this.#queue.splice(at, 1);
-      const cancelled = await this.#repository.updateJob(id, { state: 'cancelled', finishedAt: new Date().toISOString(), error: 'cancelled before it started' });
+      const cancelled = await this.#repository.updateJob(id, {
+        state: 'cancelled',
+        finishedAt: new Date().toISOString(),
+        error: 'cancelled before it started',
+      });
       this.#events.emit(id, { type: 'end', job: cancelled } satisfies JobEvent);
     }
     return this.#repository.getJob(id);
@@ -138,14 +142,17 @@ export class JobRunner {
     try {
       const result = await this.#handlers[job.kind]!(job.input, context);
       end = await this.#repository.updateJob(id, {
-        state: controller.signal.aborted ? 'cancelled' : 'succeeded', result, finishedAt: new Date().toISOString(),
+        state: controller.signal.aborted ? 'cancelled' : 'succeeded',
+        result,
+        finishedAt: new Date().toISOString(),
         ...(pending !== undefined ? { progress: pending } : {}),
         ...(controller.signal.aborted ? { error: reason(controller.signal) } : {}),
       });
     } catch (error) {
       const cancelled = controller.signal.aborted;
       end = await this.#repository.updateJob(id, {
-        state: cancelled ? 'cancelled' : 'failed', finishedAt: new Date().toISOString(),
+        state: cancelled ? 'cancelled' : 'failed',
+        finishedAt: new Date().toISOString(),
         error: cancelled ? reason(controller.signal) : error instanceof Error ? error.message : String(error),
         ...(pending !== undefined ? { progress: pending } : {}),
       });

@@ -8,7 +8,9 @@ import type { RouteContext } from './route-context';
 const TrainBody = Type.Object({
   traceId: Type.String(),
   strategy: Type.Union([Type.Literal('markov'), Type.Literal('lstm'), Type.Literal('transformer')], { default: 'markov' }),
-  options: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: 'The strategy\'s settings: order, minValueCount; epochs, units, backend … for the neural ones' })),
+  options: Type.Optional(
+    Type.Record(Type.String(), Type.Unknown(), { description: "The strategy's settings: order, minValueCount; epochs, units, backend … for the neural ones" }),
+  ),
 });
 
 const GenerateBody = Type.Object({
@@ -28,7 +30,16 @@ export function modelRoutes({ repository, jobs }: RouteContext): FastifyPluginAs
       return reply.code(202).send({ job: { id: job.id, state: job.state } });
     });
 
-    app.get('/v1/models', { schema: { querystring: Type.Intersect([Page, Type.Object({ traceId: Type.Optional(Type.String()) })]), response: { 200: Type.Object({ models: Type.Array(Model) }) } } }, async (request) => ({ models: await repository.listModels(request.query) }));
+    app.get(
+      '/v1/models',
+      {
+        schema: {
+          querystring: Type.Intersect([Page, Type.Object({ traceId: Type.Optional(Type.String()) })]),
+          response: { 200: Type.Object({ models: Type.Array(Model) }) },
+        },
+      },
+      async (request) => ({ models: await repository.listModels(request.query) }),
+    );
 
     app.get('/v1/models/:id', { schema: { params: IdParams, response: { 200: Model } } }, async (request) => {
       const model = await repository.getModel(request.params.id);

@@ -22,13 +22,19 @@ export function validationRoutes({ repository, blobs, jobs }: RouteContext): Fas
       return reply.code(202).send({ job: { id: job.id, state: job.state } });
     });
 
-    app.get('/v1/validations', { schema: { querystring: Page, response: { 200: Type.Object({ validations: Type.Array(Validation) }) } } }, async (request) => ({ validations: await repository.listValidations(request.query) }));
+    app.get('/v1/validations', { schema: { querystring: Page, response: { 200: Type.Object({ validations: Type.Array(Validation) }) } } }, async (request) => ({
+      validations: await repository.listValidations(request.query),
+    }));
 
-    app.get('/v1/validations/:id', { schema: { params: IdParams, response: { 200: Type.Intersect([Validation, Type.Object({ report: Type.Record(Type.String(), Type.Unknown()) })]) } } }, async (request) => {
-      const validation = await repository.getValidation(request.params.id);
-      if (validation === undefined) throw new ApiError(404, 'E_NOT_FOUND', `validation ${request.params.id}: no such validation`);
-      return { ...validation, report: JSON.parse(await text(await blobs.get(validation.reportBlob))) as Record<string, unknown> };
-    });
+    app.get(
+      '/v1/validations/:id',
+      { schema: { params: IdParams, response: { 200: Type.Intersect([Validation, Type.Object({ report: Type.Record(Type.String(), Type.Unknown()) })]) } } },
+      async (request) => {
+        const validation = await repository.getValidation(request.params.id);
+        if (validation === undefined) throw new ApiError(404, 'E_NOT_FOUND', `validation ${request.params.id}: no such validation`);
+        return { ...validation, report: JSON.parse(await text(await blobs.get(validation.reportBlob))) as Record<string, unknown> };
+      },
+    );
 
     app.get('/v1/validations/:id/report.html', { schema: { params: IdParams } }, async (request, reply) => {
       const validation = await repository.getValidation(request.params.id);

@@ -1,6 +1,18 @@
 import { readFileSync } from 'node:fs';
 import { StbError, TraceFileSource, redactSecrets, writeFileAtomic, type AllowedEffect, type MetricsSink } from '@sqltrace/core';
-import { BenchmarkRunner, RESULTS_SCHEMA, ThreadedBenchmarkRunner, checkRegressionBudgets, loadDriver, parseRegressionBudget, renderComparison, runFailure, withTemplateText, type BenchResults, type BudgetViolation } from '@sqltrace/bench';
+import {
+  BenchmarkRunner,
+  RESULTS_SCHEMA,
+  ThreadedBenchmarkRunner,
+  checkRegressionBudgets,
+  loadDriver,
+  parseRegressionBudget,
+  renderComparison,
+  runFailure,
+  withTemplateText,
+  type BenchResults,
+  type BudgetViolation,
+} from '@sqltrace/bench';
 import { Normalizer, classifyStatement } from '@sqltrace/parser';
 import { OptionError } from '../errors/option-error';
 
@@ -80,7 +92,11 @@ export class BenchmarkService {
     const driverConfig = { url, ...(header?.dialect ? { sourceDialect: header.dialect } : {}) };
     const dialect = (header?.dialect ?? 'postgres') as Dialect;
     if (threads > 1 && request.driver === 'sqlite' && /:memory:/.test(url)) {
-      throw new OptionError('threads', (name) => `${name} with an in-memory SQLite database would give every thread a database of its own`, 'Use a file (--url sqlite:bench.db) or drop --threads');
+      throw new OptionError(
+        'threads',
+        (name) => `${name} with an in-memory SQLite database would give every thread a database of its own`,
+        'Use a file (--url sqlite:bench.db) or drop --threads',
+      );
     }
     const driver = await loadDriver(request.driver, driverConfig);
     let results: BenchResults;
@@ -90,7 +106,8 @@ export class BenchmarkService {
         await driver.prepare(request.setup);
       }
       const common = {
-        target: redactSecrets(url), mode: request.mode,
+        target: redactSecrets(url),
+        mode: request.mode,
         ...(request.speed !== undefined ? { speed: request.speed } : {}),
         ...(observer.signal !== undefined ? { signal: observer.signal } : {}),
         safety: { classify: (sql: string) => classifyStatement(sql, dialect), allow: [...(request.allow ?? [])] },
@@ -105,9 +122,10 @@ export class BenchmarkService {
         ...(observer.metrics !== undefined ? { metrics: observer.metrics } : {}),
         ...(request.label !== undefined ? { label: request.label } : {}),
       };
-      const runner = threads > 1
-        ? new ThreadedBenchmarkRunner({ ...common, threads, driver: { name: request.driver, config: driverConfig } })
-        : new BenchmarkRunner({ ...common, driver });
+      const runner =
+        threads > 1
+          ? new ThreadedBenchmarkRunner({ ...common, threads, driver: { name: request.driver, config: driverConfig } })
+          : new BenchmarkRunner({ ...common, driver });
       results = await runner.run(new TraceFileSource(request.trace));
     } finally {
       await driver.destroy().catch(() => undefined);
@@ -154,7 +172,8 @@ export class BenchmarkService {
     } catch {
       throw new StbError('E_INPUT', `${source}: not JSON`, { hint: 'Pass results written by `stb bench -o`' });
     }
-    if (json.schema !== RESULTS_SCHEMA) throw new StbError('E_INPUT', `${source}: not benchmark results (no "schema": "${RESULTS_SCHEMA}")`, { hint: 'Pass results written by `stb bench -o`' });
+    if (json.schema !== RESULTS_SCHEMA)
+      throw new StbError('E_INPUT', `${source}: not benchmark results (no "schema": "${RESULTS_SCHEMA}")`, { hint: 'Pass results written by `stb bench -o`' });
     return json as BenchResults;
   }
 }

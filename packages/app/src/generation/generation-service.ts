@@ -119,9 +119,14 @@ export class GenerationService {
     }
     const seconds = (performance.now() - started) / 1000;
     return {
-      output: request.output, strategy: loaded.strategy, seed,
-      events: sink.count, sessions: sessions.size, spanSeconds: first === undefined ? 0 : (last - first) / 1e6,
-      seconds, eventsPerSecond: sink.count / Math.max(seconds, 1e-9),
+      output: request.output,
+      strategy: loaded.strategy,
+      seed,
+      events: sink.count,
+      sessions: sessions.size,
+      spanSeconds: first === undefined ? 0 : (last - first) / 1e6,
+      seconds,
+      eventsPerSecond: sink.count / Math.max(seconds, 1e-9),
       ...(backend !== undefined ? { backend } : {}),
       warnings,
     };

@@ -20,12 +20,22 @@ export async function loadDriver(name: string, config: { readonly url: string; r
     module = (await import(specifier)) as typeof module;
   } catch (error) {
     const missing = (error as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND' || (error as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND';
-    throw new StbError('E_USAGE', missing ? `no driver "${name}": package ${specifier} is not installed` : `driver "${name}" failed to load: ${(error as Error).message}`, {
-      hint: BUILT_IN[name] !== undefined ? `npm install ${specifier} and its client library` : 'Use sqlite, postgres or mysql, or the name of an installed package that exports createDriver',
-      cause: error,
-    });
+    throw new StbError(
+      'E_USAGE',
+      missing ? `no driver "${name}": package ${specifier} is not installed` : `driver "${name}" failed to load: ${(error as Error).message}`,
+      {
+        hint:
+          BUILT_IN[name] !== undefined
+            ? `npm install ${specifier} and its client library`
+            : 'Use sqlite, postgres or mysql, or the name of an installed package that exports createDriver',
+        cause: error,
+      },
+    );
   }
   const factory = module.createDriver ?? module.default?.createDriver;
-  if (typeof factory !== 'function') throw new StbError('E_USAGE', `package ${specifier} does not export createDriver`, { hint: 'A driver package exports createDriver(config) returning a Driver' });
+  if (typeof factory !== 'function')
+    throw new StbError('E_USAGE', `package ${specifier} does not export createDriver`, {
+      hint: 'A driver package exports createDriver(config) returning a Driver',
+    });
   return factory(config);
 }

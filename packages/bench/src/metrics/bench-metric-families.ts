@@ -48,7 +48,10 @@ export class BenchMetricFamilies {
     const runs = this.#runs;
     const family = (name: string, type: Family['type'], help: string, values: (run: RunMetrics) => MetricValue[]): void => {
       registry.registerMetric({
-        name, help, type, aggregator: 'sum',
+        name,
+        help,
+        type,
+        aggregator: 'sum',
         get: () => ({ name, help, type, aggregator: 'sum', values: [...runs].flatMap(values) }),
       } as Family as unknown as Parameters<Registry['registerMetric']>[0]);
     };
@@ -84,15 +87,27 @@ export class BenchMetricFamilies {
       for (const [kind, seconds] of other) values.push({ value: seconds, labels: { run: r.run, template: 'other', kind } });
       return values;
     });
-    family('stb_query_duration_seconds', 'histogram', 'Response time (done - intended: free of coordinated omission), seconds.', (r) => [...r.response].flatMap(([kind, h]) => histogram('stb_query_duration_seconds', h, { run: r.run, kind })));
-    family('stb_query_service_seconds', 'histogram', 'Service time (done - sent), seconds.', (r) => [...r.service].flatMap(([kind, h]) => histogram('stb_query_service_seconds', h, { run: r.run, kind })));
-    family('stb_schedule_lag_seconds', 'histogram', 'Schedule lag (sent - intended), seconds.', (r) => histogram('stb_schedule_lag_seconds', r.lag, { run: r.run }));
-    family('stb_errors_total', 'counter', 'Failed statements by run and error class (SQLSTATE class or driver code).', (r) => [...r.errors].map(([errorClass, value]) => ({ value, labels: { run: r.run, class: errorClass } })));
-    family('stb_dropped_operations_total', 'counter', 'Operations due and not run (an open loop that fell behind, a replay cut short).', (r) => [{ value: r.dropped, labels: { run: r.run } }]);
+    family('stb_query_duration_seconds', 'histogram', 'Response time (done - intended: free of coordinated omission), seconds.', (r) =>
+      [...r.response].flatMap(([kind, h]) => histogram('stb_query_duration_seconds', h, { run: r.run, kind })),
+    );
+    family('stb_query_service_seconds', 'histogram', 'Service time (done - sent), seconds.', (r) =>
+      [...r.service].flatMap(([kind, h]) => histogram('stb_query_service_seconds', h, { run: r.run, kind })),
+    );
+    family('stb_schedule_lag_seconds', 'histogram', 'Schedule lag (sent - intended), seconds.', (r) =>
+      histogram('stb_schedule_lag_seconds', r.lag, { run: r.run }),
+    );
+    family('stb_errors_total', 'counter', 'Failed statements by run and error class (SQLSTATE class or driver code).', (r) =>
+      [...r.errors].map(([errorClass, value]) => ({ value, labels: { run: r.run, class: errorClass } })),
+    );
+    family('stb_dropped_operations_total', 'counter', 'Operations due and not run (an open loop that fell behind, a replay cut short).', (r) => [
+      { value: r.dropped, labels: { run: r.run } },
+    ]);
     family('stb_sessions_active', 'gauge', 'Open database sessions.', (r) => [{ value: r.activeSessions, labels: { run: r.run } }]);
     family('stb_progress_ratio', 'gauge', 'Share of the run done (0..1).', (r) => [{ value: r.progress, labels: { run: r.run } }]);
     family('stb_run_start_time_seconds', 'gauge', 'When the run started, Unix seconds.', (r) => [{ value: r.startedAt, labels: { run: r.run } }]);
-    family('stb_run_end_time_seconds', 'gauge', 'When the run ended, Unix seconds (absent while it goes).', (r) => (r.endedAt === undefined ? [] : [{ value: r.endedAt, labels: { run: r.run } }]));
+    family('stb_run_end_time_seconds', 'gauge', 'When the run ended, Unix seconds (absent while it goes).', (r) =>
+      r.endedAt === undefined ? [] : [{ value: r.endedAt, labels: { run: r.run } }],
+    );
   }
 
   /** The sink of one run: its series carry `run` until it is removed. */

@@ -19,7 +19,8 @@ export class BucketCounts {
   count = 0;
 
   observe(seconds: number): void {
-    let lo = 0, hi = LATENCY_BOUNDS.length;
+    let lo = 0,
+      hi = LATENCY_BOUNDS.length;
     // The first bound ≥ seconds (Prometheus' `le`).
     while (lo < hi) {
       const mid = (lo + hi) >> 1;

@@ -39,10 +39,16 @@ export class PrometheusMetrics implements MetricsSink {
     this.registry = options.registry ?? new Registry();
     this.run = options.run ?? 'stb';
     this.#lingerMs = options.lingerMs ?? 0;
-    this.#sink = new BenchMetricFamilies(this.registry, options.templateSeries !== undefined ? { templateSeries: options.templateSeries } : {}).forRun(this.run);
-    const loop = this.#loop, run = this.run;
+    this.#sink = new BenchMetricFamilies(this.registry, options.templateSeries !== undefined ? { templateSeries: options.templateSeries } : {}).forRun(
+      this.run,
+    );
+    const loop = this.#loop,
+      run = this.run;
     new Gauge({
-      name: 'stb_event_loop_delay_seconds', help: "The load generator's event-loop delay (p99 since the last scrape), seconds.", labelNames: ['run'], registers: [this.registry],
+      name: 'stb_event_loop_delay_seconds',
+      help: "The load generator's event-loop delay (p99 since the last scrape), seconds.",
+      labelNames: ['run'],
+      registers: [this.registry],
       collect() {
         this.set({ run }, loopDelayMs(loop, 99) / 1000);
         loop.reset();

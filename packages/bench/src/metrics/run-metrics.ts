@@ -56,7 +56,8 @@ export class RunMetrics implements MetricsSink {
   }
 
   #newTemplate(kind: string): TemplateCounts {
-    let response = this.response.get(kind), service = this.service.get(kind);
+    let response = this.response.get(kind),
+      service = this.service.get(kind);
     if (response === undefined || service === undefined) {
       this.response.set(kind, (response = new BucketCounts()));
       this.service.set(kind, (service = new BucketCounts()));

@@ -22,7 +22,12 @@ export function renderComparison(runs: readonly { name: string; results: BenchRe
   const line = (cells: string[]) => cells.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ');
   const modes = new Set(runs.map((r) => `${r.results.mode} on ${r.results.driver}`));
   const failures = runs.flatMap((r, i) => (failed[i] ? [`FAILED ${r.name}: ${runFailure(r.results)}`] : []));
-  return [...(modes.size > 1 ? [`note: the runs differ in mode or target (${[...modes].join(' / ')})`] : []), ...failures, line(header), ...rows.map(line)].join('\n');
+  return [
+    ...(modes.size > 1 ? [`note: the runs differ in mode or target (${[...modes].join(' / ')})`] : []),
+    ...failures,
+    line(header),
+    ...rows.map(line),
+  ].join('\n');
 }
 
 function fmt(v: number): string {

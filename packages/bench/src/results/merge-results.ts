@@ -10,7 +10,11 @@ interface HistogramTriple {
 }
 
 function decodeTriple(h: BenchResults['histograms']): HistogramTriple {
-  return { responseTime: LatencyHistogram.decode(h.responseTime), serviceTime: LatencyHistogram.decode(h.serviceTime), scheduleLag: LatencyHistogram.decode(h.scheduleLag) };
+  return {
+    responseTime: LatencyHistogram.decode(h.responseTime),
+    serviceTime: LatencyHistogram.decode(h.serviceTime),
+    scheduleLag: LatencyHistogram.decode(h.scheduleLag),
+  };
 }
 
 function addTriple(into: HistogramTriple, h: BenchResults['histograms']): void {
@@ -50,7 +54,10 @@ export function mergeResults(parts: readonly BenchResults[]): BenchResults {
   const first = parts[0];
   if (first === undefined) throw new StbError('E_USAGE', 'nothing to merge: no results given');
   const modes = new Set(parts.map((p) => p.mode));
-  if (modes.size > 1) throw new StbError('E_USAGE', `runs in different modes (${[...modes].join(', ')}) cannot be merged into one`, { hint: 'Compare them side by side with stb compare instead' });
+  if (modes.size > 1)
+    throw new StbError('E_USAGE', `runs in different modes (${[...modes].join(', ')}) cannot be merged into one`, {
+      hint: 'Compare them side by side with stb compare instead',
+    });
   if (parts.length === 1) return first;
 
   const overall = decodeTriple(first.histograms);
@@ -60,7 +67,8 @@ export function mergeResults(parts: readonly BenchResults[]): BenchResults {
   for (const p of parts) {
     for (const t of p.templates) {
       const seen = templates.get(t.template);
-      if (seen === undefined) templates.set(t.template, { example: t.example, operations: t.operations, errors: t.errors, h: decodeTriple(t.histograms), parts: [t] });
+      if (seen === undefined)
+        templates.set(t.template, { example: t.example, operations: t.operations, errors: t.errors, h: decodeTriple(t.histograms), parts: [t] });
       else {
         seen.operations += t.operations;
         seen.errors += t.errors;
@@ -108,18 +116,31 @@ export function mergeResults(parts: readonly BenchResults[]): BenchResults {
       peak: sum((p) => p.connections.peak),
     },
     ...(parts.some((p) => p.timeline !== undefined) ? { timeline: mergeTimelines(parts.map((p) => p.timeline))! } : {}),
-    sessionsBehind: parts.flatMap((p) => p.sessionsBehind).sort((a, b) => b.maxLagMs - a.maxLagMs).slice(0, 10),
+    sessionsBehind: parts
+      .flatMap((p) => p.sessionsBehind)
+      .sort((a, b) => b.maxLagMs - a.maxLagMs)
+      .slice(0, 10),
     eventLoopDelay: { p50: max((p) => p.eventLoopDelay.p50), p99: max((p) => p.eventLoopDelay.p99), max: max((p) => p.eventLoopDelay.max) },
     ...(endedEarly !== undefined ? { endedEarly } : {}),
     ...(parts.some((p) => p.interrupted) ? { interrupted: true } : {}),
-    ...(parts.some((p) => p.rolledBack !== undefined) ? { rolledBack: { transactions: sum((p) => p.rolledBack?.transactions ?? 0), statementsSkipped: sum((p) => p.rolledBack?.statementsSkipped ?? 0) } } : {}),
+    ...(parts.some((p) => p.rolledBack !== undefined)
+      ? { rolledBack: { transactions: sum((p) => p.rolledBack?.transactions ?? 0), statementsSkipped: sum((p) => p.rolledBack?.statementsSkipped ?? 0) } }
+      : {}),
     templates: [...templates]
       .sort((a, b) => b[1].operations - a[1].operations)
       .map(([template, t]): TemplateResults => {
         const s = summarize(t.h, t.parts);
         const protocols = new Set(t.parts.map((part) => part.protocol).filter((x) => x !== undefined));
         const protocol = protocols.size > 1 ? 'mixed' : [...protocols][0];
-        return { template, example: t.example, operations: t.operations, errors: t.errors, ...(protocol !== undefined ? { protocol } : {}), ...s.latency, histograms: s.histograms };
+        return {
+          template,
+          example: t.example,
+          operations: t.operations,
+          errors: t.errors,
+          ...(protocol !== undefined ? { protocol } : {}),
+          ...s.latency,
+          histograms: s.histograms,
+        };
       }),
     histograms: total.histograms,
   };

@@ -48,14 +48,24 @@ export function checkRegressionBudgets(runs: readonly { name: string; results: B
   // figures to hold to a budget: it fails the gate, the baseline too — never "-100% better".
   for (const run of runs) {
     const failure = runFailure(run.results);
-    if (failure !== undefined) violations.push({ run: run.name, metric: 'run', baseline: NaN, value: NaN, worseBy: Infinity, budget: 'a complete run', message: `${run.name}: ${failure}` });
+    if (failure !== undefined)
+      violations.push({
+        run: run.name,
+        metric: 'run',
+        baseline: NaN,
+        value: NaN,
+        worseBy: Infinity,
+        budget: 'a complete run',
+        message: `${run.name}: ${failure}`,
+      });
   }
   if (violations.length > 0 && runFailure(base.results) !== undefined) return violations;
   for (const run of later) {
     if (runFailure(run.results) !== undefined) continue;
     for (const budget of budgets) {
       const { metric } = budget;
-      const baseline = metric.get(base.results), value = metric.get(run.results);
+      const baseline = metric.get(base.results),
+        value = metric.get(run.results);
       const worseAmount = metric.better === 'higher' ? baseline - value : value - baseline;
       const worseBy = metric.better === 'higher' ? -relativeChange(baseline, value) : relativeChange(baseline, value);
       const over = 'relative' in budget.allowed ? worseAmount > 0 && worseBy > budget.allowed.relative : worseAmount > budget.allowed.absolute;
@@ -63,7 +73,12 @@ export function checkRegressionBudgets(runs: readonly { name: string; results: B
       const unit = metric.unit === 'count' ? '' : ` ${metric.unit}`;
       const change = worseBy === Infinity ? `up from 0` : `${(worseBy * 100).toFixed(1)}% worse`;
       violations.push({
-        run: run.name, metric: metric.id, baseline, value, worseBy, budget: budget.text,
+        run: run.name,
+        metric: metric.id,
+        baseline,
+        value,
+        worseBy,
+        budget: budget.text,
         message: `${run.name}: ${metric.id} ${format(value)}${unit} against ${format(baseline)}${unit} in ${base.name} (${change}; budget ${budget.text})`,
       });
     }

@@ -38,7 +38,10 @@ function furthest(sessions: readonly (SessionLag & { session: string })[]): (Ses
   const bySession = new Map<string, SessionLag & { session: string }>();
   for (const s of sessions) {
     const seen = bySession.get(s.session);
-    bySession.set(s.session, seen === undefined ? { ...s } : { session: s.session, maxLagMs: Math.max(seen.maxLagMs, s.maxLagMs), operations: seen.operations + s.operations });
+    bySession.set(
+      s.session,
+      seen === undefined ? { ...s } : { session: s.session, maxLagMs: Math.max(seen.maxLagMs, s.maxLagMs), operations: seen.operations + s.operations },
+    );
   }
   return [...bySession.values()].sort((a, b) => b.maxLagMs - a.maxLagMs).slice(0, SESSIONS_BEHIND);
 }
@@ -68,8 +71,18 @@ export class ResultsRecorder {
   }
 
   record(op: OperationSample, example: string): void {
-    const response = op.done - op.intended, service = op.done - op.sent, lag = Math.max(0, op.sent - op.intended);
-    this.#metrics?.recordOperation({ template: op.template, kind: op.kind, status: op.error === undefined ? 'ok' : 'error', ...(op.error !== undefined ? { errorClass: errorClassOf(op.error) } : {}), responseSeconds: response / 1000, serviceSeconds: service / 1000, scheduleLagSeconds: lag / 1000 });
+    const response = op.done - op.intended,
+      service = op.done - op.sent,
+      lag = Math.max(0, op.sent - op.intended);
+    this.#metrics?.recordOperation({
+      template: op.template,
+      kind: op.kind,
+      status: op.error === undefined ? 'ok' : 'error',
+      ...(op.error !== undefined ? { errorClass: errorClassOf(op.error) } : {}),
+      responseSeconds: response / 1000,
+      serviceSeconds: service / 1000,
+      scheduleLagSeconds: lag / 1000,
+    });
     if (op.intended < this.#measureFrom) return;
     let t = this.#templates.get(op.template);
     if (t === undefined) this.#templates.set(op.template, (t = triple(example)));
@@ -115,14 +128,22 @@ export class ResultsRecorder {
     return [...this.#templates]
       .sort((a, b) => b[1].operations - a[1].operations)
       .map(([template, t]) => ({
-        template, example: t.example, operations: t.operations, errors: t.errors, protocol: statementProtocol(t.prepared, t.operations),
-        responseTime: t.response.summary(), serviceTime: t.service.summary(), scheduleLag: t.lag.summary(),
+        template,
+        example: t.example,
+        operations: t.operations,
+        errors: t.errors,
+        protocol: statementProtocol(t.prepared, t.operations),
+        responseTime: t.response.summary(),
+        serviceTime: t.service.summary(),
+        scheduleLag: t.lag.summary(),
         histograms: { responseTime: t.response.encode(), serviceTime: t.service.encode(), scheduleLag: t.lag.encode() },
       }));
   }
 
   errorsByClass(): ErrorClassResults[] {
-    return [...this.#errors].sort((a, b) => b[1].count - a[1].count).map(([errorClass, e]) => ({ errorClass, count: e.count, codes: Object.fromEntries(e.codes), examples: e.examples }));
+    return [...this.#errors]
+      .sort((a, b) => b[1].count - a[1].count)
+      .map(([errorClass, e]) => ({ errorClass, count: e.count, codes: Object.fromEntries(e.codes), examples: e.examples }));
   }
 
   /**

@@ -85,11 +85,18 @@ export class BenchmarkRunner {
 
   constructor(options: BenchmarkOptions) {
     this.#o = options;
-    for (const [name, value] of [['speed', options.speed], ['concurrency', options.concurrency], ['rate', options.rate], ['duration', options.durationSeconds]] as const) {
+    for (const [name, value] of [
+      ['speed', options.speed],
+      ['concurrency', options.concurrency],
+      ['rate', options.rate],
+      ['duration', options.durationSeconds],
+    ] as const) {
       if (value !== undefined && !(value > 0)) throw new StbError('E_USAGE', `--${name} must be a positive number, got ${value}`);
     }
-    if (options.reconnectSeconds !== undefined && !(options.reconnectSeconds >= 0)) throw new StbError('E_USAGE', `--reconnect-for must be ≥ 0, got ${options.reconnectSeconds}`);
-    if (options.warmupSeconds !== undefined && !(options.warmupSeconds >= 0)) throw new StbError('E_USAGE', `--warmup must be ≥ 0, got ${options.warmupSeconds}`);
+    if (options.reconnectSeconds !== undefined && !(options.reconnectSeconds >= 0))
+      throw new StbError('E_USAGE', `--reconnect-for must be ≥ 0, got ${options.reconnectSeconds}`);
+    if (options.warmupSeconds !== undefined && !(options.warmupSeconds >= 0))
+      throw new StbError('E_USAGE', `--warmup must be ≥ 0, got ${options.warmupSeconds}`);
     if (options.mode === 'open' && options.rate === undefined) throw new StbError('E_USAGE', 'open mode needs --rate (arrivals per second)');
     checkPipeline(options.pipeline, options.mode, options.driver);
   }
@@ -106,14 +113,23 @@ export class BenchmarkRunner {
     const pipeline = o.pipeline ?? 1;
     const context = new RunContext(o.driver, warmup, o.metrics, o.signal, start, pipeline > 1);
     if (o.reconnectSeconds !== undefined) context.reconnectMs = o.reconnectSeconds * 1000;
-    const progress = o.durationSeconds !== undefined && o.metrics ? setInterval(() => o.metrics!.setProgress(Math.min(1, (performance.now() - context.start) / 1000 / o.durationSeconds!)), 500) : undefined;
+    const progress =
+      o.durationSeconds !== undefined && o.metrics
+        ? setInterval(() => o.metrics!.setProgress(Math.min(1, (performance.now() - context.start) / 1000 / o.durationSeconds!)), 500)
+        : undefined;
     let settings: Record<string, number | string | boolean>;
     try {
       if (o.mode === 'replay') {
         const speed = o.speed ?? 1;
         // At --speed max nothing is due at a time: there is nothing to spread (and no copy of every event to make).
         const resolution = o.spread === 'off' || !Number.isFinite(speed) ? 1 : await clockResolution(trace, o.signal);
-        settings = { speed: Number.isFinite(speed) ? speed : 'max', maxConnections: o.concurrency ?? 10_000, ...(pipeline > 1 ? { pipeline } : {}), ...(resolution > 1 ? { spreadOverUs: resolution } : {}), ...(o.spread === 'off' ? { spread: 'off' } : {}) };
+        settings = {
+          speed: Number.isFinite(speed) ? speed : 'max',
+          maxConnections: o.concurrency ?? 10_000,
+          ...(pipeline > 1 ? { pipeline } : {}),
+          ...(resolution > 1 ? { spreadOverUs: resolution } : {}),
+          ...(o.spread === 'off' ? { spread: 'off' } : {}),
+        };
         await replay(resolution > 1 ? spreadTicks(trace, resolution) : trace, context, {
           speed,
           maxConnections: o.concurrency ?? 10_000,
@@ -130,7 +146,14 @@ export class BenchmarkRunner {
           await closedLoop(pool, context, o.concurrency ?? 8, duration);
         } else {
           settings = { rate: o.rate!, arrivals: o.arrivals ?? 'poisson', connections: o.concurrency ?? 8, durationSeconds: duration, statements: pool.length };
-          await openLoop(pool, context, { rate: o.rate!, arrivals: o.arrivals ?? 'poisson', connections: o.concurrency ?? 8, durationSeconds: duration, seed: o.seed ?? 1, ...(o.arrivalPhase !== undefined ? { phase: o.arrivalPhase } : {}) });
+          await openLoop(pool, context, {
+            rate: o.rate!,
+            arrivals: o.arrivals ?? 'poisson',
+            connections: o.concurrency ?? 8,
+            durationSeconds: duration,
+            seed: o.seed ?? 1,
+            ...(o.arrivalPhase !== undefined ? { phase: o.arrivalPhase } : {}),
+          });
         }
       }
     } finally {
@@ -176,4 +199,3 @@ export class BenchmarkRunner {
     };
   }
 }
-

@@ -67,7 +67,8 @@ export async function replay(trace: TraceSource, context: RunContext, settings: 
   // slot while the session that holds the lock — connected, mid-transaction — waits for one.)
   const acquire = () => new Promise<() => void>((granted) => void limit(() => new Promise<void>((release) => granted(release))));
   const disconnect = async (s: Session) => {
-    const connection = s.connection, release = s.release;
+    const connection = s.connection,
+      release = s.release;
     s.connection = undefined;
     s.release = undefined;
     await context.close(connection);

@@ -1,5 +1,14 @@
 import type { IntervalHistogram } from 'node:perf_hooks';
-import { DriverError, isDriverError, kindOfStatement, type Driver, type DriverSession, type ExecuteOptions, type MetricsSink, type TraceEvent } from '@sqltrace/core';
+import {
+  DriverError,
+  isDriverError,
+  kindOfStatement,
+  type Driver,
+  type DriverSession,
+  type ExecuteOptions,
+  type MetricsSink,
+  type TraceEvent,
+} from '@sqltrace/core';
 import { ResultsRecorder } from '../results/results-recorder';
 import { RunTimeline } from '../results/run-timeline';
 import { monitorLoopDelay } from './loop-delay';
@@ -40,7 +49,14 @@ export class RunContext {
    * `start`: when the run's clock starts (`performance.now()` time; a replay's first statement is
    * due then). `pipelined`: connections are opened with the driver's `openPipelined`.
    */
-  constructor(driver: Driver, warmupSeconds: number, metrics: MetricsSink | undefined, signal: AbortSignal | undefined, start = performance.now(), pipelined = false) {
+  constructor(
+    driver: Driver,
+    warmupSeconds: number,
+    metrics: MetricsSink | undefined,
+    signal: AbortSignal | undefined,
+    start = performance.now(),
+    pipelined = false,
+  ) {
     this.#driver = driver;
     this.#pipelined = pipelined;
     this.#metrics = metrics;
@@ -102,7 +118,12 @@ export class RunContext {
         return this.#opened(await (this.#pipelined ? this.#driver.openPipelined!() : this.#driver.open()));
       } catch (error) {
         // PostgreSQL's 53300 (server or role limit), MySQL's 1040 (max_connections) and 1203 (a user's MAX_USER_CONNECTIONS).
-        const atLimit = isDriverError(error) && (error.sqlState === '53300' || error.errno === 1040 || error.errno === 1203 || /too many (clients|connections)|max_user_connections/i.test(error.message));
+        const atLimit =
+          isDriverError(error) &&
+          (error.sqlState === '53300' ||
+            error.errno === 1040 ||
+            error.errno === 1203 ||
+            /too many (clients|connections)|max_user_connections/i.test(error.message));
         // A server that was there and went away (restarted, failed over) is waited for: the run
         // goes on when it is back. One never reached fails the run at once (a wrong URL).
         const away = !atLimit && isDriverError(error) && error.connectionLost && this.connections.opened > 0;

@@ -60,12 +60,12 @@ export class StatementGuard {
 
   /** The trace without the statements this guard refuses. */
   filter(trace: TraceSource): TraceSource {
-    const guard = this;
+    const admits = (event: TraceEvent) => this.admits(event);
     return {
       name: trace.name,
       ...(trace.header ? { header: trace.header.bind(trace) } : {}),
       async *events(options) {
-        for await (const event of trace.events(options)) if (guard.admits(event)) yield event;
+        for await (const event of trace.events(options)) if (admits(event)) yield event;
       },
     };
   }

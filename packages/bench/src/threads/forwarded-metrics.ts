@@ -64,7 +64,11 @@ export class ForwardedMetrics implements MetricsSink {
     let series = kinds.get(key);
     if (series === undefined) {
       kinds.set(key, (series = this.#seriesCount++));
-      this.#newSeries.push(sample.errorClass === undefined ? { template: sample.template, kind: sample.kind } : { template: sample.template, kind: sample.kind, errorClass: sample.errorClass });
+      this.#newSeries.push(
+        sample.errorClass === undefined
+          ? { template: sample.template, kind: sample.kind }
+          : { template: sample.template, kind: sample.kind, errorClass: sample.errorClass },
+      );
     }
     const i = this.#count++;
     if (i === this.#codes.length) this.#grow();
@@ -89,9 +93,16 @@ export class ForwardedMetrics implements MetricsSink {
   flush(): void {
     const n = this.#count;
     const batch: MetricsBatch = {
-      type: 'metrics', newSeries: this.#newSeries, count: n,
-      codes: this.#codes.slice(0, n), responseSeconds: this.#response.slice(0, n), serviceSeconds: this.#service.slice(0, n), scheduleLagSeconds: this.#lag.slice(0, n),
-      activeSessions: this.#activeSessions, progress: this.#progress, dropped: this.#dropped,
+      type: 'metrics',
+      newSeries: this.#newSeries,
+      count: n,
+      codes: this.#codes.slice(0, n),
+      responseSeconds: this.#response.slice(0, n),
+      serviceSeconds: this.#service.slice(0, n),
+      scheduleLagSeconds: this.#lag.slice(0, n),
+      activeSessions: this.#activeSessions,
+      progress: this.#progress,
+      dropped: this.#dropped,
     };
     this.#newSeries = [];
     this.#dropped = 0;
@@ -128,8 +139,13 @@ export class MetricsReceiver {
       const code = batch.codes[i]!;
       const { template, kind, errorClass } = this.#series[code >> 1]!;
       sink.recordOperation({
-        template, kind, status: (code & 1) === 1 ? 'error' : 'ok', ...(errorClass !== undefined ? { errorClass } : {}),
-        responseSeconds: batch.responseSeconds[i]!, serviceSeconds: batch.serviceSeconds[i]!, scheduleLagSeconds: batch.scheduleLagSeconds[i]!,
+        template,
+        kind,
+        status: (code & 1) === 1 ? 'error' : 'ok',
+        ...(errorClass !== undefined ? { errorClass } : {}),
+        responseSeconds: batch.responseSeconds[i]!,
+        serviceSeconds: batch.serviceSeconds[i]!,
+        scheduleLagSeconds: batch.scheduleLagSeconds[i]!,
       });
     }
     if (batch.dropped > 0) sink.recordDropped?.(batch.dropped);

@@ -39,11 +39,17 @@ The trace is held in memory. Neural flags apply to lstm and transformer; --order
     const { args, flags } = await this.parse(CompareModels);
     const progress = new ProgressLine();
     const registry = defaultRegistry();
-    const models = flags.models.split(',').map((m) => m.trim()).filter(Boolean);
+    const models = flags.models
+      .split(',')
+      .map((m) => m.trim())
+      .filter(Boolean);
     for (const m of models) registry.create(m); // unknown names fail before the trace is read
     const validator = new WorkloadValidator();
     const comparison = await compareModels(new TraceFileSource(args.trace), {
-      registry, models, seed: flags.seed, fidelityRuns: flags['fidelity-runs'],
+      registry,
+      models,
+      seed: flags.seed,
+      fidelityRuns: flags['fidelity-runs'],
       testFraction: Number(flags['test-fraction']),
       ...(flags.test !== undefined ? { testTrace: new TraceFileSource(flags.test) } : {}),
       settings: { minValueCount: flags['min-value-count'], ...(flags.dialect ? { dialect: flags.dialect } : {}) },
@@ -54,20 +60,38 @@ The trace is held in memory. Neural flags apply to lstm and transformer; --order
       },
       generateSettings: { temperature: Number(flags.temperature), backend: flags.backend },
       fidelity: async (heldOut, synthetic) => (await validator.compare(heldOut, synthetic)).score,
-      onStage: (model, stage) => progress.update(() => `${model}: ${stage === 'train' ? 'training' : stage === 'evaluate' ? 'scoring next-template predictions' : stage === 'generate' ? 'generating' : 'validating'}…`),
+      onStage: (model, stage) =>
+        progress.update(
+          () =>
+            `${model}: ${stage === 'train' ? 'training' : stage === 'evaluate' ? 'scoring next-template predictions' : stage === 'generate' ? 'generating' : 'validating'}…`,
+        ),
     });
     progress.clear();
     for (const row of comparison.models) for (const w of row.warnings) this.warnLine(`${row.name}: ${w}`);
-    this.say(`${comparison.trace}: trained on ${int(comparison.train.sessions)} sessions (${int(comparison.train.events)} events), tested on ${int(comparison.test.sessions)} ${flags.test !== undefined ? `sessions of ${flags.test}` : 'held-out sessions'} (${int(comparison.test.events)} events)`);
+    this.say(
+      `${comparison.trace}: trained on ${int(comparison.train.sessions)} sessions (${int(comparison.train.events)} events), tested on ${int(comparison.test.sessions)} ${flags.test !== undefined ? `sessions of ${flags.test}` : 'held-out sessions'} (${int(comparison.test.events)} events)`,
+    );
     this.say();
     const pct = (x: number) => (Number.isNaN(x) ? '—' : `${(100 * x).toFixed(1)}%`);
-    this.say(table(
-      ['model', 'accuracy', 'log-loss', 'fidelity', 'train', 'generate', 'size'],
-      comparison.models.map((r) => [r.name, pct(r.accuracy), Number.isNaN(r.logLoss) ? '—' : r.logLoss.toFixed(3), r.fidelity.toFixed(3), `${r.trainSeconds.toFixed(1)} s`, `${int(r.eventsPerSecond)} ev/s`, size(r.bytes)]),
-      new Set([1, 2, 3, 4, 5, 6]),
-    ));
+    this.say(
+      table(
+        ['model', 'accuracy', 'log-loss', 'fidelity', 'train', 'generate', 'size'],
+        comparison.models.map((r) => [
+          r.name,
+          pct(r.accuracy),
+          Number.isNaN(r.logLoss) ? '—' : r.logLoss.toFixed(3),
+          r.fidelity.toFixed(3),
+          `${r.trainSeconds.toFixed(1)} s`,
+          `${int(r.eventsPerSecond)} ev/s`,
+          size(r.bytes),
+        ]),
+        new Set([1, 2, 3, 4, 5, 6]),
+      ),
+    );
     this.say();
-    this.say(`accuracy: next template top-1 on ${int(comparison.models[0]?.predictions ?? 0)} test predictions; fidelity: the validator's score (0–1) against the test sessions, mean of ${flags['fidelity-runs']} generated trace${flags['fidelity-runs'] === 1 ? '' : 's'}`);
+    this.say(
+      `accuracy: next template top-1 on ${int(comparison.models[0]?.predictions ?? 0)} test predictions; fidelity: the validator's score (0–1) against the test sessions, mean of ${flags['fidelity-runs']} generated trace${flags['fidelity-runs'] === 1 ? '' : 's'}`,
+    );
     return comparison;
   }
 }

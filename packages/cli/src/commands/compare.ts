@@ -1,7 +1,7 @@
 import { Args, Flags } from '@oclif/core';
 import { StbError } from '@sqltrace/core';
 import { BenchmarkService } from '@sqltrace/app';
-import { RESULT_METRICS, checkRegressionBudgets, parseRegressionBudget, renderComparison, type BenchResults, type BudgetViolation } from '@sqltrace/bench';
+import { RESULT_METRICS, checkRegressionBudgets, parseRegressionBudget, renderComparison, type BudgetViolation } from '@sqltrace/bench';
 import { EXIT, StbCommand } from '../shared/stb-command';
 
 export interface CompareResult {
@@ -23,7 +23,11 @@ export default class Compare extends StbCommand<CompareResult> {
     results: Args.string({ description: 'Results files written by `stb bench -o` (two or more).', required: true }),
   };
   static override flags = {
-    'fail-on': Flags.string({ summary: 'Exit 1 when a later run is worse than the first by more than this: metric=N% or metric=N (repeatable).', multiple: true, multipleNonGreedy: true }),
+    'fail-on': Flags.string({
+      summary: 'Exit 1 when a later run is worse than the first by more than this: metric=N% or metric=N (repeatable).',
+      multiple: true,
+      multipleNonGreedy: true,
+    }),
   };
 
   async run(): Promise<CompareResult> {
@@ -35,7 +39,15 @@ export default class Compare extends StbCommand<CompareResult> {
     const runs = files.map((file) => ({ name: file.replace(/^.*\//, '').replace(/\.json$/, ''), results: service.loadResults(file) }));
     for (const r of runs) if (r.results.label) r.name = r.results.label;
     this.say(renderComparison(runs));
-    const summary: CompareResult = { runs: runs.map((r) => ({ name: r.name, mode: r.results.mode, driver: r.results.driver, throughput: r.results.throughput, responseP99: r.results.responseTime.p99 })) };
+    const summary: CompareResult = {
+      runs: runs.map((r) => ({
+        name: r.name,
+        mode: r.results.mode,
+        driver: r.results.driver,
+        throughput: r.results.throughput,
+        responseP99: r.results.responseTime.p99,
+      })),
+    };
     if (budgets.length === 0) return summary;
     const violations = checkRegressionBudgets(runs, budgets);
     if (violations.length === 0) this.say(`\nwithin budget: ${budgets.map((b) => b.text).join(', ')}`);

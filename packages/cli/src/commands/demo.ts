@@ -47,7 +47,9 @@ Replay against embedded SQLite joins the demo when the bench stage lands.`;
     this.say(`1. parse     ${log}`);
     const parsed = await parseLogsToTrace([log], { output: trace, generator: `stb ${this.config.version}` });
     const s = parsed.inputs[0]!;
-    this.say(`             ${s.format}, log_line_prefix '${s.prefix}': ${int(s.totalLines)} lines → ${int(s.events)} statements (${int(s.eventsWithBindParams)} with bind parameters) in ${int(s.sessions)} sessions, ${parsed.seconds.toFixed(2)} s`);
+    this.say(
+      `             ${s.format}, log_line_prefix '${s.prefix}': ${int(s.totalLines)} lines → ${int(s.events)} statements (${int(s.eventsWithBindParams)} with bind parameters) in ${int(s.sessions)} sessions, ${parsed.seconds.toFixed(2)} s`,
+    );
     this.say(`             trace written to ${trace}\n`);
     this.say('2. templates');
     const stats = await collectTemplateStats(new TraceFileSource(trace));
@@ -59,7 +61,9 @@ Replay against embedded SQLite joins the demo when the bench stage lands.`;
     const model = await generator.train(new TraceFileSource(trace));
     await saveModelFile(modelPath, generator.name, model.toJSON());
     const reused = model.profile.templates.filter((t) => t.reuse !== undefined).length;
-    this.say(`             ${int(model.profile.templates.length)} templates, ${int(Object.keys(model.chain.toJSON().transitions).length)} chain histories, ${reused} templates reuse values of earlier statements; literals kept only if seen ≥ ${model.profile.minValueCount} times`);
+    this.say(
+      `             ${int(model.profile.templates.length)} templates, ${int(Object.keys(model.chain.toJSON().transitions).length)} chain histories, ${reused} templates reuse values of earlier statements; literals kept only if seen ≥ ${model.profile.minValueCount} times`,
+    );
     this.say(`             model written to ${modelPath}\n`);
 
     this.say(`4. generate  ${int(stats.events)} synthetic events (seed 1)`);
@@ -67,7 +71,12 @@ Replay against embedded SQLite joins the demo when the bench stage lands.`;
     const generated = await new GenerationService().generate(
       { strategy: generator.name, generator, model, profile: model.profile },
       { output: synthetic, events: stats.events, seed: '1', writtenBy: `stb ${this.config.version}` },
-      { onBatch: (batch) => { for (const e of batch) if (samples.length < 5 && e.session === batch[0]!.session) samples.push(`${e.sql}${e.params ? `  -- ${JSON.stringify(e.params)}` : ''}`); } },
+      {
+        onBatch: (batch) => {
+          for (const e of batch)
+            if (samples.length < 5 && e.session === batch[0]!.session) samples.push(`${e.sql}${e.params ? `  -- ${JSON.stringify(e.params)}` : ''}`);
+        },
+      },
     );
     this.say(`             ${int(generated.events)} events in ${int(generated.sessions)} sessions written to ${synthetic}`);
     this.say('             the first synthetic session begins:');
@@ -79,9 +88,11 @@ Replay against embedded SQLite joins the demo when the bench stage lands.`;
     this.say(renderSummary(report).replace(/^/gm, '             '));
     this.say(`             HTML report: ${html}`);
 
-    this.say('\n6. replay    the original trace against embedded SQLite (the shop\'s schema and data, built by the demo), at its own speed');
+    this.say("\n6. replay    the original trace against embedded SQLite (the shop's schema and data, built by the demo), at its own speed");
     const driver = new SqliteDriver({ url: `sqlite:${join(work, 'shop.db')}`, sourceDialect: 'postgres' });
-    const schema = readFileSync(join(this.config.root, 'assets', 'demo', 'shop-schema.sqlite.sql'), 'utf8').split('\n').filter((l) => l.trim() !== '' && !l.startsWith('--'));
+    const schema = readFileSync(join(this.config.root, 'assets', 'demo', 'shop-schema.sqlite.sql'), 'utf8')
+      .split('\n')
+      .filter((l) => l.trim() !== '' && !l.startsWith('--'));
     await driver.prepare!(schema);
     const results = await new BenchmarkRunner({ driver, target: 'sqlite (demo)', mode: 'replay', label: 'demo replay' }).run(new TraceFileSource(trace));
     await driver.destroy();
@@ -92,10 +103,28 @@ Replay against embedded SQLite joins the demo when the bench stage lands.`;
     this.say(`\nNext: stb generate ${modelPath} -o more.jsonl --events 100000 --sessions 50 --seed 7`);
     this.say(`      stb bench ${synthetic} --driver postgres --url postgres://… -o synthetic.json; stb compare …`);
     return {
-      log, trace, events: stats.events, sessions: stats.sessions, templates: stats.templates.length, parseSeconds: parsed.seconds,
-      model: modelPath, synthetic, syntheticEvents: generated.events, syntheticSessions: generated.sessions,
-      score: report.score, passed: report.passed, failed: [...report.failed], report: html,
-      replay: { operations: results.operations, errors: results.errors, throughput: results.throughput, responseP99Ms: results.responseTime.p99, scheduleLagP99Ms: results.scheduleLag.p99, results: resultsPath },
+      log,
+      trace,
+      events: stats.events,
+      sessions: stats.sessions,
+      templates: stats.templates.length,
+      parseSeconds: parsed.seconds,
+      model: modelPath,
+      synthetic,
+      syntheticEvents: generated.events,
+      syntheticSessions: generated.sessions,
+      score: report.score,
+      passed: report.passed,
+      failed: [...report.failed],
+      report: html,
+      replay: {
+        operations: results.operations,
+        errors: results.errors,
+        throughput: results.throughput,
+        responseP99Ms: results.responseTime.p99,
+        scheduleLagP99Ms: results.scheduleLag.p99,
+        results: resultsPath,
+      },
     };
   }
 }

@@ -44,10 +44,22 @@ The same --seed gives the same bytes.`;
     sessions: Flags.string({ summary: 'Average number of concurrently open sessions (default: as in the trace).' }),
     speed: Flags.string({ summary: 'Time compression: 2 runs the workload twice as fast.', default: '1' }),
     seed: Flags.string({ summary: 'Random seed: the same seed gives the same bytes.', default: '1' }),
-    style: Flags.string({ summary: 'How values are written: as the trace had them, bound parameters, or inline literals.', options: ['auto', 'params', 'inline'], default: 'auto' }),
+    style: Flags.string({
+      summary: 'How values are written: as the trace had them, bound parameters, or inline literals.',
+      options: ['auto', 'params', 'inline'],
+      default: 'auto',
+    }),
     temperature: Flags.string({ summary: '[lstm, transformer] Sampling temperature: 1 as learned, lower favours the likeliest next template.', default: '1' }),
-    'min-probability': Flags.string({ summary: '[lstm, transformer] Templates the network predicts below this probability are not drawn.', default: '0.000001' }),
-    backend: Flags.string({ summary: '[lstm, transformer] TensorFlow.js backend: auto picks tfjs-node if installed, else wasm, else cpu; typed-array runs a window LSTM without TensorFlow.js. An LSTM trained in session context (the default) always steps in typed arrays.', options: ['auto', 'tensorflow', 'wasm', 'cpu', 'typed-array'], default: 'auto' }),
+    'min-probability': Flags.string({
+      summary: '[lstm, transformer] Templates the network predicts below this probability are not drawn.',
+      default: '0.000001',
+    }),
+    backend: Flags.string({
+      summary:
+        '[lstm, transformer] TensorFlow.js backend: auto picks tfjs-node if installed, else wasm, else cpu; typed-array runs a window LSTM without TensorFlow.js. An LSTM trained in session context (the default) always steps in typed arrays.',
+      options: ['auto', 'tensorflow', 'wasm', 'cpu', 'typed-array'],
+      default: 'auto',
+    }),
   };
 
   async run(): Promise<GenerateResult> {
@@ -59,17 +71,21 @@ The same --seed gives the same bytes.`;
     const progress = new ProgressLine(process.stderr.isTTY === true && flags.output !== '-');
     let summary: GenerationSummary;
     try {
-      summary = await service.generate(loaded, {
-        output: flags.output,
-        seed: flags.seed,
-        ...(flags.events !== undefined ? { events: flags.events } : {}),
-        ...(flags.duration !== undefined ? { durationSeconds: parseDuration(flags.duration, '--duration') } : {}),
-        ...(flags.sessions !== undefined ? { sessions: Number(flags.sessions) } : {}),
-        speed: Number(flags.speed),
-        style: flags.style as 'auto' | 'params' | 'inline',
-        settings: { temperature: Number(flags.temperature), minProbability: Number(flags['min-probability']), backend: flags.backend },
-        writtenBy: `stb ${this.config.version}`,
-      }, { onProgress: ({ events }) => progress.update(() => `generating: ${int(events)} events`) });
+      summary = await service.generate(
+        loaded,
+        {
+          output: flags.output,
+          seed: flags.seed,
+          ...(flags.events !== undefined ? { events: flags.events } : {}),
+          ...(flags.duration !== undefined ? { durationSeconds: parseDuration(flags.duration, '--duration') } : {}),
+          ...(flags.sessions !== undefined ? { sessions: Number(flags.sessions) } : {}),
+          speed: Number(flags.speed),
+          style: flags.style as 'auto' | 'params' | 'inline',
+          settings: { temperature: Number(flags.temperature), minProbability: Number(flags['min-probability']), backend: flags.backend },
+          writtenBy: `stb ${this.config.version}`,
+        },
+        { onProgress: ({ events }) => progress.update(() => `generating: ${int(events)} events`) },
+      );
     } finally {
       progress.clear();
     }
@@ -77,8 +93,12 @@ The same --seed gives the same bytes.`;
     const result: GenerateResult = { model: args.model, output: flags.output, ...rest, warnings: [...summary.warnings] };
     for (const warning of result.warnings) process.stderr.write(`warning: ${warning}\n`);
     if (flags.output !== '-') {
-      this.say(`generated ${int(result.events)} events in ${int(result.sessions)} sessions covering ${result.spanSeconds.toFixed(1)} s of synthetic time (seed ${flags.seed})`);
-      this.say(`written to ${flags.output} in ${result.seconds.toFixed(2)} s (${int(result.eventsPerSecond)} events/s${result.backend !== undefined ? `; the ${result.strategy} network ran on the ${result.backend} backend` : ''})`);
+      this.say(
+        `generated ${int(result.events)} events in ${int(result.sessions)} sessions covering ${result.spanSeconds.toFixed(1)} s of synthetic time (seed ${flags.seed})`,
+      );
+      this.say(
+        `written to ${flags.output} in ${result.seconds.toFixed(2)} s (${int(result.eventsPerSecond)} events/s${result.backend !== undefined ? `; the ${result.strategy} network ran on the ${result.backend} backend` : ''})`,
+      );
     }
     return result;
   }

@@ -37,7 +37,8 @@ Every event gets its templateId and its literals as params. Every input line is 
     'show-skipped': Flags.integer({ summary: 'Line numbers to show per skip reason.', default: 5 }),
     threads: Flags.integer({
       summary: 'Worker threads for normalizing (0: everything on one thread).',
-      description: 'Reading and parsing stay on the main thread; normalizing and encoding go to a worker, and the main thread helps when the worker falls behind.',
+      description:
+        'Reading and parsing stay on the main thread; normalizing and encoding go to a worker, and the main thread helps when the worker falls behind.',
       default: 1,
       min: 0,
       max: 1,
@@ -81,11 +82,15 @@ Every event gets its templateId and its literals as params. Every input line is 
 
   private report(inputs: readonly ParseSummary[], events: number, seconds: number, output: string): void {
     const bytes = inputs.reduce((n, s) => n + s.bytes, 0);
-    this.say(`Parsed ${inputs.length} file${inputs.length === 1 ? '' : 's'} in ${seconds.toFixed(2)} s (${megabytes(bytes / Math.max(seconds, 1e-9))}/s, ${rate(events / Math.max(seconds, 1e-9))} statements/s) → ${output}`);
+    this.say(
+      `Parsed ${inputs.length} file${inputs.length === 1 ? '' : 's'} in ${seconds.toFixed(2)} s (${megabytes(bytes / Math.max(seconds, 1e-9))}/s, ${rate(events / Math.max(seconds, 1e-9))} statements/s) → ${output}`,
+    );
     for (const s of inputs) {
       this.say(`  ${s.file}: ${s.format} (${s.formatReason})${s.prefix !== undefined ? `, log_line_prefix '${s.prefix}'` : ''}`);
       this.say(`    lines   ${int(s.totalLines)} read = ${int(s.usedLines)} used + ${int(s.skippedLines)} skipped`);
-      this.say(`    events  ${int(s.events)} (${int(s.eventsWithBindParams)} with bind parameters${s.extendedEvents > 0 ? `, ${int(s.extendedEvents)} as prepared statements` : ''}, ${int(s.errors)} failed), ${s.sessionsApproximate ? "~" : ""}${int(s.sessions)} sessions, ${int(s.templates)} templates`);
+      this.say(
+        `    events  ${int(s.events)} (${int(s.eventsWithBindParams)} with bind parameters${s.extendedEvents > 0 ? `, ${int(s.extendedEvents)} as prepared statements` : ''}, ${int(s.errors)} failed), ${s.sessionsApproximate ? '~' : ''}${int(s.sessions)} sessions, ${int(s.templates)} templates`,
+      );
       if (s.skipped.length > 0) {
         this.say('    skipped:');
         for (const r of s.skipped.slice(0, 10)) {
@@ -100,5 +105,7 @@ Every event gets its templateId and its literals as params. Every input line is 
 
 function defaultOutput(first: string): string {
   if (first === '-') return '-';
-  return `${basename(first).replace(/(\.(gz|bz2))?$/, '').replace(/\.(log|csv|json|txt|sql)$/, '')}.jsonl`;
+  return `${basename(first)
+    .replace(/(\.(gz|bz2))?$/, '')
+    .replace(/\.(log|csv|json|txt|sql)$/, '')}.jsonl`;
 }

@@ -33,14 +33,19 @@ export default class Serve extends StbCommand<ServeResult> {
     // Loaded here: the server's libraries are not every command's start-up cost.
     const { serve } = await import('@sqltrace/api');
     const serving = await serve({
-      host: flags.host, port: flags.port, maxUploadBytes: flags['max-upload'] * 1024 * 1024, workers: flags.workers,
+      host: flags.host,
+      port: flags.port,
+      maxUploadBytes: flags['max-upload'] * 1024 * 1024,
+      workers: flags.workers,
       ...(flags.store !== undefined ? { store: flags.store } : {}),
       ...(flags.blobs !== undefined ? { blobs: flags.blobs } : {}),
       ...(flags.targets !== undefined ? { targetsFile: flags.targets } : {}),
       ...(process.env.STB_API_TOKEN ? { token: process.env.STB_API_TOKEN } : {}),
     });
     this.say(`stb serve: listening on ${serving.url} (OpenAPI ${serving.url}/openapi.json, docs ${serving.url}/docs)`);
-    this.say(`store ${serving.repository.location}${serving.schemaApplied.length > 0 ? ` (schema migrated: ${serving.schemaApplied.join(', ')})` : ''}; blobs ${serving.blobs.location}`);
+    this.say(
+      `store ${serving.repository.location}${serving.schemaApplied.length > 0 ? ` (schema migrated: ${serving.schemaApplied.join(', ')})` : ''}; blobs ${serving.blobs.location}`,
+    );
     if (serving.failedJobs > 0) this.warnLine(`${serving.failedJobs} job(s) were running when the server last stopped: marked failed`);
     if (serving.newToken !== undefined) this.say(`first API token (shown once, keep it): ${serving.newToken}`);
     // The first Ctrl-C stops cleanly (a second stops at once).
@@ -49,6 +54,12 @@ export default class Serve extends StbCommand<ServeResult> {
     });
     this.say('stopping: running jobs are cancelled, queued ones wait for the next start');
     await serving.close();
-    return { url: serving.url, store: serving.repository.location, blobs: serving.blobs.location, schemaApplied: [...serving.schemaApplied], failedJobs: serving.failedJobs };
+    return {
+      url: serving.url,
+      store: serving.repository.location,
+      blobs: serving.blobs.location,
+      schemaApplied: [...serving.schemaApplied],
+      failedJobs: serving.failedJobs,
+    };
   }
 }

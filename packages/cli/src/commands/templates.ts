@@ -30,19 +30,33 @@ export default class Templates extends StbCommand<TemplatesResult> {
     const stats = await collectTemplateStats(new TraceFileSource(args.trace), { dialect: flags.dialect as Dialect | undefined });
     const shown = flags.top > 0 ? stats.templates.slice(0, flags.top) : stats.templates;
     this.say(renderTemplateTable(shown));
-    this.say(`\n${int(stats.events)} events, ${int(stats.sessions)} sessions, ${int(stats.templates.length)} templates${shown.length < stats.templates.length ? ` (top ${shown.length} shown)` : ''}`);
+    this.say(
+      `\n${int(stats.events)} events, ${int(stats.sessions)} sessions, ${int(stats.templates.length)} templates${shown.length < stats.templates.length ? ` (top ${shown.length} shown)` : ''}`,
+    );
     return { events: stats.events, sessions: stats.sessions, templateCount: stats.templates.length, templates: [...shown] };
   }
 }
 
 export function renderTemplateTable(templates: readonly TemplateStat[], width = process.stdout.columns ?? 160): string {
   const rows = templates.map((t, k) => [
-    String(k + 1), t.id, t.kind, int(t.count), `${(t.share * 100).toFixed(1)}%`,
-    t.meanMs === null ? '-' : t.meanMs.toFixed(3), t.p95Ms === null ? '-' : t.p95Ms.toFixed(3),
+    String(k + 1),
+    t.id,
+    t.kind,
+    int(t.count),
+    `${(t.share * 100).toFixed(1)}%`,
+    t.meanMs === null ? '-' : t.meanMs.toFixed(3),
+    t.p95Ms === null ? '-' : t.p95Ms.toFixed(3),
     truncate([...t.tables.written.map((n) => `${n}*`), ...t.tables.read].join(',') || '-', 28),
     t.text,
   ]);
-  const fixed = rows.reduce((w, r) => Math.max(w, r.slice(0, -1).reduce((n, c) => n + c.length + 2, 0)), 80);
+  const fixed = rows.reduce(
+    (w, r) =>
+      Math.max(
+        w,
+        r.slice(0, -1).reduce((n, c) => n + c.length + 2, 0),
+      ),
+    80,
+  );
   const textWidth = Math.max(40, width - fixed);
   for (const r of rows) r[8] = truncate(r[8]!, textWidth);
   return table(['#', 'template', 'kind', 'count', 'share', 'mean ms', 'p95 ms', 'tables (*written)', 'text'], rows, new Set([0, 3, 4, 5, 6]));

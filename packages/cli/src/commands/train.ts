@@ -26,9 +26,12 @@ export default class Train extends StbCommand<TrainResult> {
   static override summary = 'Learn a workload model from a trace.';
   static override description = `Learns templates, per-slot parameter models, the session arrival curve, session lengths, think times per transition and durations per template, plus the strategy's sequence model: markov, an order-k chain over templates with back-off; lstm or transformer, a TensorFlow.js network predicting the next template from the statements before it and the idle time before each (both read each whole session a statement at a time by default — the LSTM through its state, the transformer through causal attention; --context window: the last --window statements) (trained with a held-out split of sessions and early stopping; the fastest backend installed runs: tfjs-node, else WebAssembly, else plain JS).
 Privacy: a literal value is kept in the model only if it occurred at least --min-value-count times; passwords, connection strings and file paths never are.`;
-  static override examples = ['<%= config.bin %> train trace.jsonl -o model.json', '<%= config.bin %> train trace.jsonl.gz --model markov --order 2 --min-value-count 10 -o model.json --json',
+  static override examples = [
+    '<%= config.bin %> train trace.jsonl -o model.json',
+    '<%= config.bin %> train trace.jsonl.gz --model markov --order 2 --min-value-count 10 -o model.json --json',
     '<%= config.bin %> train trace.jsonl --model lstm --epochs 20 --window 16 --units 64 -o lstm.json',
-    '<%= config.bin %> train trace.jsonl --model transformer --backend wasm -o transformer.json'];
+    '<%= config.bin %> train trace.jsonl --model transformer --backend wasm -o transformer.json',
+  ];
 
   static override args = {
     trace: Args.string({ description: 'Trace file written by `stb parse` (or - for stdin).', required: true }),
@@ -46,12 +49,15 @@ Privacy: a literal value is kept in the model only if it occurred at least --min
   async run(): Promise<TrainResult> {
     const { args, flags } = await this.parse(Train);
     const progress = new ProgressLine();
-    const summary = await new TrainingService().train({
-      trace: args.trace,
-      strategy: flags.model,
-      output: flags.output,
-      settings: { order: flags.order, minValueCount: flags['min-value-count'], dialect: flags.dialect, ...neuralSettings(flags, flags.model, progress) },
-    }, { onEvents: (events) => progress.update(() => `training ${flags.model}: ${int(events)} events read`) });
+    const summary = await new TrainingService().train(
+      {
+        trace: args.trace,
+        strategy: flags.model,
+        output: flags.output,
+        settings: { order: flags.order, minValueCount: flags['min-value-count'], dialect: flags.dialect, ...neuralSettings(flags, flags.model, progress) },
+      },
+      { onEvents: (events) => progress.update(() => `training ${flags.model}: ${int(events)} events read`) },
+    );
     progress.clear();
     const result: TrainResult = {
       model: summary.output,
@@ -68,10 +74,14 @@ Privacy: a literal value is kept in the model only if it occurred at least --min
       warnings: [...summary.warnings],
     };
     for (const w of result.warnings) this.warnLine(w);
-    this.say(`trained a ${result.strategy}${result.order !== undefined ? ` (order ${result.order})` : ''} model on ${int(result.events)} events, ${int(result.sessions)} sessions, ${int(result.templates)} templates in ${result.seconds.toFixed(2)} s`);
+    this.say(
+      `trained a ${result.strategy}${result.order !== undefined ? ` (order ${result.order})` : ''} model on ${int(result.events)} events, ${int(result.sessions)} sessions, ${int(result.templates)} templates in ${result.seconds.toFixed(2)} s`,
+    );
     const t = result.training;
     if (t !== undefined) {
-      this.say(`network: ${t.epochs} epoch${t.epochs === 1 ? '' : 's'}${t.stoppedEarly ? ' (stopped early)' : ''}, best at epoch ${t.bestEpoch}: held-out loss ${t.validationLoss.toFixed(3)}, accuracy ${(100 * t.validationAccuracy).toFixed(1)}% on ${int(t.holdoutSessions)} held-out sessions${t.fidelity !== undefined ? `; sampled sessions: template-mix TVD ${t.fidelity.templateMix.toFixed(3)}, transitions ${t.fidelity.transitions.toFixed(3)}` : ''}; ${int(t.sequencesPerSecond)} predictions/s on the ${t.backend} backend`);
+      this.say(
+        `network: ${t.epochs} epoch${t.epochs === 1 ? '' : 's'}${t.stoppedEarly ? ' (stopped early)' : ''}, best at epoch ${t.bestEpoch}: held-out loss ${t.validationLoss.toFixed(3)}, accuracy ${(100 * t.validationAccuracy).toFixed(1)}% on ${int(t.holdoutSessions)} held-out sessions${t.fidelity !== undefined ? `; sampled sessions: template-mix TVD ${t.fidelity.templateMix.toFixed(3)}, transitions ${t.fidelity.transitions.toFixed(3)}` : ''}; ${int(t.sequencesPerSecond)} predictions/s on the ${t.backend} backend`,
+      );
     }
     this.say(`model written to ${flags.output} (${int(result.bytes)} bytes); literals kept only if seen ≥ ${result.minValueCount} times`);
     return result;

@@ -36,13 +36,16 @@ export default class Validate extends StbCommand<FidelityReportJson> {
     const thresholds: Record<string, number> = {};
     for (const t of flags.threshold ?? []) {
       const [name, value] = t.split('=');
-      if (value === undefined || !(Number(value) >= 0)) throw new StbError('E_USAGE', `--threshold ${t}: expected name=value with a value ≥ 0`, { hint: `Properties: ${PROPERTY_NAMES.join(', ')}` });
+      if (value === undefined || !(Number(value) >= 0))
+        throw new StbError('E_USAGE', `--threshold ${t}: expected name=value with a value ≥ 0`, { hint: `Properties: ${PROPERTY_NAMES.join(', ')}` });
       thresholds[name!] = Number(value);
     }
     let report: FidelityReportJson;
     try {
       report = await new ValidationService().validate({
-        original: args.original, synthetic: args.synthetic, thresholds,
+        original: args.original,
+        synthetic: args.synthetic,
+        thresholds,
         ...(flags['fail-under'] !== undefined ? { failUnder: failUnder(flags['fail-under']) } : {}),
         ...(flags.html !== undefined ? { html: flags.html } : {}),
       });
@@ -70,7 +73,15 @@ export function renderSummary(report: FidelityReportJson): string {
     p.skipped ? '-' : p.effectSize.toFixed(4),
     String(p.threshold),
     p.pAdjusted === undefined ? '-' : p.pAdjusted < 1e-4 ? p.pAdjusted.toExponential(1) : p.pAdjusted.toFixed(4),
-    p.skipped ? `skipped (${p.skipped})` : p.passed ? (p.passedAs === 'within-original-variation' ? 'pass (within the original\'s own variation)' : p.passedAs === 'not-significant' ? 'pass (not significant)' : 'pass') : 'FAIL',
+    p.skipped
+      ? `skipped (${p.skipped})`
+      : p.passed
+        ? p.passedAs === 'within-original-variation'
+          ? "pass (within the original's own variation)"
+          : p.passedAs === 'not-significant'
+            ? 'pass (not significant)'
+            : 'pass'
+        : 'FAIL',
   ]);
   const verdict = report.passed ? 'PASS' : `FAIL (${report.failed.length > 0 ? report.failed.join(', ') : `score under ${report.failUnder}`})`;
   return `${table(['property', 'effect', 'threshold', 'p (Holm)', 'verdict'], rows, new Set([1, 2, 3]))}\n\nscore ${report.score.toFixed(3)} — ${verdict}\n${report.original.events.toLocaleString('en')} original events vs ${report.synthetic.events.toLocaleString('en')} synthetic`;

@@ -57,7 +57,8 @@ export class BenchProgress implements MetricsSink {
   #render(): string {
     const now = performance.now();
     // The rate over the last second or so; before the first second has passed, the average so far.
-    if (now - this.#last.at >= 1_000) this.#last = { at: now, operations: this.#operations, rate: ((this.#operations - this.#last.operations) * 1000) / (now - this.#last.at) };
+    if (now - this.#last.at >= 1_000)
+      this.#last = { at: now, operations: this.#operations, rate: ((this.#operations - this.#last.operations) * 1000) / (now - this.#last.at) };
     const rate = this.#last.operations === 0 ? (this.#operations * 1000) / Math.max(1, now - this.#start) : this.#last.rate;
     const seconds = Math.floor((now - this.#start) / 1000);
     const clock = `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;

@@ -55,7 +55,14 @@ export abstract class StbCommand<T> extends Command {
       if ((error as { code?: string }).code === 'EEXIT') throw error;
       // oclif's parse errors (unknown flag, missing argument, a value not among the options): a
       // usage error like any other — one line, or {error} under --json, and exit 2.
-      const message = redactSecrets(error.message.split('\n').filter((line) => !/^\s*See more help with/.test(line)).join(' ').replace(/\s+/g, ' ').trim());
+      const message = redactSecrets(
+        error.message
+          .split('\n')
+          .filter((line) => !/^\s*See more help with/.test(line))
+          .join(' ')
+          .replace(/\s+/g, ' ')
+          .trim(),
+      );
       return this.#report('E_USAGE', message, `See: stb ${this.id ?? ''} --help`, EXIT.badInput);
     }
     const stb = isStbError(error);

@@ -8,7 +8,10 @@ const CLOCK_GRIDS: readonly number[] = [1_000_000, 1_000, 1];
  * as statements begin) or its end (one written as they end, whose start is the logged time minus
  * the duration) — or undefined when neither is on the clock.
  */
-export function clockTick(event: { readonly ts: number; readonly durationUs?: number }, resolutionUs: number): { readonly tick: number; readonly atEnd: boolean } | undefined {
+export function clockTick(
+  event: { readonly ts: number; readonly durationUs?: number },
+  resolutionUs: number,
+): { readonly tick: number; readonly atEnd: boolean } | undefined {
   if (event.ts % resolutionUs === 0) return { tick: event.ts, atEnd: false };
   if (event.durationUs !== undefined && (event.ts + event.durationUs) % resolutionUs === 0) return { tick: event.ts + event.durationUs, atEnd: true };
   return undefined;

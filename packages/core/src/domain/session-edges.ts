@@ -15,7 +15,12 @@ export function edgeSlack(from: number, to: number, resolutionUs: number): numbe
  * statement is no further from the start than `slack` or its own longest silence) or gone on after
  * it ended (likewise for its last statement's end) — censored, not short.
  */
-export function cutByEdges(session: { readonly first: number; readonly lastEnd: number; readonly maxGap: number }, from: number, to: number, slack: number): { readonly atStart: boolean; readonly atEnd: boolean } {
+export function cutByEdges(
+  session: { readonly first: number; readonly lastEnd: number; readonly maxGap: number },
+  from: number,
+  to: number,
+  slack: number,
+): { readonly atStart: boolean; readonly atEnd: boolean } {
   const s = Math.max(slack, session.maxGap);
   return { atStart: session.first - from <= s, atEnd: to - session.lastEnd <= s };
 }

@@ -1,21 +1,20 @@
 import type { Dialect } from './dialect';
 
 /** What a statement does; coarse enough to be stable across dialects. */
-export type StatementKind =
-  | 'select'
-  | 'insert'
-  | 'update'
-  | 'delete'
-  | 'merge'
-  | 'copy'
-  | 'ddl'
-  | 'tcl'
-  | 'cursor'
-  | 'utility'
-  | 'unknown';
+export type StatementKind = 'select' | 'insert' | 'update' | 'delete' | 'merge' | 'copy' | 'ddl' | 'tcl' | 'cursor' | 'utility' | 'unknown';
 
 export const STATEMENT_KINDS: readonly StatementKind[] = [
-  'select', 'insert', 'update', 'delete', 'merge', 'copy', 'ddl', 'tcl', 'cursor', 'utility', 'unknown',
+  'select',
+  'insert',
+  'update',
+  'delete',
+  'merge',
+  'copy',
+  'ddl',
+  'tcl',
+  'cursor',
+  'utility',
+  'unknown',
 ];
 
 /** The type of a template slot (a literal or placeholder position). */

@@ -35,5 +35,11 @@ export class DriverError extends StbError {
 }
 
 export function isDriverError(error: unknown): error is DriverError {
-  return error instanceof DriverError || (typeof error === 'object' && error !== null && (error as { name?: unknown }).name === 'DriverError' && typeof (error as { sqlState?: unknown }).sqlState === 'string');
+  return (
+    error instanceof DriverError ||
+    (typeof error === 'object' &&
+      error !== null &&
+      (error as { name?: unknown }).name === 'DriverError' &&
+      typeof (error as { sqlState?: unknown }).sqlState === 'string')
+  );
 }

@@ -26,7 +26,8 @@ export interface BlobStore {
 export function blobKeyProblem(key: string): string | undefined {
   if (key.length === 0 || key.length > 512) return 'a blob key has 1 to 512 characters';
   for (const segment of key.split('/')) {
-    if (!/^[A-Za-z0-9._-]+$/.test(segment) || segment === '.' || segment === '..') return `"${key}" is not a blob key (relative path segments of letters, digits, . _ -)`;
+    if (!/^[A-Za-z0-9._-]+$/.test(segment) || segment === '.' || segment === '..')
+      return `"${key}" is not a blob key (relative path segments of letters, digits, . _ -)`;
   }
   return undefined;
 }

@@ -57,7 +57,10 @@ export class AtomicOutput {
       renameSync(this.path, this.target);
     } catch (error) {
       removeQuietly(this.path);
-      throw new StbError('E_IO', `${this.target}: cannot write (${(error as NodeJS.ErrnoException).code ?? String(error)})`, { cause: error, hint: 'Check the directory is writable' });
+      throw new StbError('E_IO', `${this.target}: cannot write (${(error as NodeJS.ErrnoException).code ?? String(error)})`, {
+        cause: error,
+        hint: 'Check the directory is writable',
+      });
     }
   }
 
@@ -82,7 +85,10 @@ export function writeFileAtomic(target: string, data: string | Uint8Array): void
     writeFileSync(out.path, data);
   } catch (error) {
     out.discard();
-    throw new StbError('E_IO', `${target}: cannot write (${(error as NodeJS.ErrnoException).code ?? String(error)})`, { cause: error, hint: 'Check the directory exists and is writable, and the disk has space' });
+    throw new StbError('E_IO', `${target}: cannot write (${(error as NodeJS.ErrnoException).code ?? String(error)})`, {
+      cause: error,
+      hint: 'Check the directory exists and is writable, and the disk has space',
+    });
   }
   out.commit();
 }
@@ -99,9 +105,13 @@ export function checkOutputPath(output: string, inputs: readonly string[] = [], 
     accessSync(dir, constants.W_OK);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new StbError('E_IO', `${output}: cannot write there (${code === 'ENOENT' ? `directory ${dir} does not exist` : code === 'EACCES' || code === 'EROFS' ? `directory ${dir} is not writable` : code ?? String(error)})`, {
-      hint: `Create the directory or choose another ${flag}`,
-    });
+    throw new StbError(
+      'E_IO',
+      `${output}: cannot write there (${code === 'ENOENT' ? `directory ${dir} does not exist` : code === 'EACCES' || code === 'EROFS' ? `directory ${dir} is not writable` : (code ?? String(error))})`,
+      {
+        hint: `Create the directory or choose another ${flag}`,
+      },
+    );
   }
   let out: Stats;
   try {

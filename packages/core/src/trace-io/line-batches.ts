@@ -83,7 +83,8 @@ export async function* readLineBatches(stream: Readable, options: LineBatchOptio
       options.onChunk?.((chunk as Buffer | string).length);
       // Logs are mostly ASCII: copying bytes (latin1) is far cheaper than UTF-8 decoding. Bytes a
       // previous chunk left mid-character cannot be completed by ASCII: end() flushes them.
-      const text = typeof chunk === 'string' ? chunk : isAscii(chunk as Buffer) ? decoder.end() + (chunk as Buffer).toString('latin1') : decoder.write(chunk as Buffer);
+      const text =
+        typeof chunk === 'string' ? chunk : isAscii(chunk as Buffer) ? decoder.end() + (chunk as Buffer).toString('latin1') : decoder.write(chunk as Buffer);
       let start = 0;
       const lines: string[] = [];
       let nl = text.indexOf('\n');

@@ -82,7 +82,11 @@ function decompressedStdin(input: Readable): Readable {
     input.off('data', first);
     input.pause();
     if (chunk.length >= 3 && chunk.toString('latin1', 0, 3) === 'BZh') {
-      out.destroy(new StbError('E_FORMAT', 'stdin: bzip2-compressed input cannot be read from stdin', { hint: 'Pass the .bz2 file itself, or decompress it first: bzip2 -dc log.bz2 | stb parse -' }));
+      out.destroy(
+        new StbError('E_FORMAT', 'stdin: bzip2-compressed input cannot be read from stdin', {
+          hint: 'Pass the .bz2 file itself, or decompress it first: bzip2 -dc log.bz2 | stb parse -',
+        }),
+      );
       return;
     }
     let target: Writable = out;

@@ -87,9 +87,13 @@ export class TraceFileSource implements TraceSource {
       throw new InputError({ file: this.name, line: lineNo }, 'trace header has no numeric "version"');
     }
     if (header.version > TRACE_FORMAT_VERSION) {
-      throw new InputError({ file: this.name, line: lineNo }, `trace format version ${header.version} is newer than this tool reads (${TRACE_FORMAT_VERSION})`, {
-        hint: 'Upgrade @sqltrace packages',
-      });
+      throw new InputError(
+        { file: this.name, line: lineNo },
+        `trace format version ${header.version} is newer than this tool reads (${TRACE_FORMAT_VERSION})`,
+        {
+          hint: 'Upgrade @sqltrace packages',
+        },
+      );
     }
     return header;
   }

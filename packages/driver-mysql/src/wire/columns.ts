@@ -2,8 +2,21 @@ import { PayloadReader } from './packet-codec';
 
 /** Column types (enum_field_types) the decoders tell apart. */
 export const TYPE = {
-  DECIMAL: 0, TINY: 1, SHORT: 2, LONG: 3, FLOAT: 4, DOUBLE: 5, NULL: 6, TIMESTAMP: 7, LONGLONG: 8, INT24: 9,
-  DATE: 10, TIME: 11, DATETIME: 12, YEAR: 13, VAR_STRING: 253,
+  DECIMAL: 0,
+  TINY: 1,
+  SHORT: 2,
+  LONG: 3,
+  FLOAT: 4,
+  DOUBLE: 5,
+  NULL: 6,
+  TIMESTAMP: 7,
+  LONGLONG: 8,
+  INT24: 9,
+  DATE: 10,
+  TIME: 11,
+  DATETIME: 12,
+  YEAR: 13,
+  VAR_STRING: 253,
 } as const;
 const UNSIGNED = 0x20;
 
@@ -38,11 +51,17 @@ export function readTextRow(buffer: Buffer, start: number, end: number, columns:
 
 function fromText(text: string, type: number): unknown {
   switch (type) {
-    case TYPE.TINY: case TYPE.SHORT: case TYPE.LONG: case TYPE.INT24: case TYPE.YEAR: case TYPE.LONGLONG: {
+    case TYPE.TINY:
+    case TYPE.SHORT:
+    case TYPE.LONG:
+    case TYPE.INT24:
+    case TYPE.YEAR:
+    case TYPE.LONGLONG: {
       const n = Number(text);
       return Number.isSafeInteger(n) ? n : text;
     }
-    case TYPE.FLOAT: case TYPE.DOUBLE:
+    case TYPE.FLOAT:
+    case TYPE.DOUBLE:
       return Number(text);
     default:
       return text;
@@ -68,10 +87,12 @@ function binaryValue(r: PayloadReader, column: Column): unknown {
     case TYPE.TINY:
       r.skip(1);
       return column.unsigned ? b.readUInt8(at) : b.readInt8(at);
-    case TYPE.SHORT: case TYPE.YEAR:
+    case TYPE.SHORT:
+    case TYPE.YEAR:
       r.skip(2);
       return column.unsigned ? b.readUInt16LE(at) : b.readInt16LE(at);
-    case TYPE.LONG: case TYPE.INT24:
+    case TYPE.LONG:
+    case TYPE.INT24:
       r.skip(4);
       return column.unsigned ? b.readUInt32LE(at) : b.readInt32LE(at);
     case TYPE.LONGLONG: {
@@ -86,7 +107,9 @@ function binaryValue(r: PayloadReader, column: Column): unknown {
     case TYPE.DOUBLE:
       r.skip(8);
       return b.readDoubleLE(at);
-    case TYPE.DATE: case TYPE.DATETIME: case TYPE.TIMESTAMP:
+    case TYPE.DATE:
+    case TYPE.DATETIME:
+    case TYPE.TIMESTAMP:
       return dateTime(r);
     case TYPE.TIME:
       return time(r);

@@ -79,7 +79,14 @@ export function authResponse(plugin: string, password: string, nonce: Buffer): B
 /** Protocol::HandshakeResponse41. */
 export function handshakeResponse(greeting: Greeting, user: string, password: string, database: string): Buffer {
   const plugin = SUPPORTED_PLUGINS.has(greeting.plugin) ? greeting.plugin : 'mysql_native_password';
-  let capabilities = CLIENT.LONG_PASSWORD | CLIENT.LONG_FLAG | CLIENT.PROTOCOL_41 | CLIENT.TRANSACTIONS | CLIENT.SECURE_CONNECTION | CLIENT.MULTI_RESULTS | CLIENT.PS_MULTI_RESULTS;
+  let capabilities =
+    CLIENT.LONG_PASSWORD |
+    CLIENT.LONG_FLAG |
+    CLIENT.PROTOCOL_41 |
+    CLIENT.TRANSACTIONS |
+    CLIENT.SECURE_CONNECTION |
+    CLIENT.MULTI_RESULTS |
+    CLIENT.PS_MULTI_RESULTS;
   capabilities |= greeting.capabilities & (CLIENT.PLUGIN_AUTH | CLIENT.PLUGIN_AUTH_LENENC_CLIENT_DATA);
   if (database !== '') capabilities |= CLIENT.CONNECT_WITH_DB;
   const auth = authResponse(plugin, password, greeting.nonce);

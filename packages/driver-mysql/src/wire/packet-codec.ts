@@ -47,7 +47,11 @@ export function textCommand(command: number, text: string): Buffer {
 /** Reads a payload's fields in order. */
 export class PayloadReader {
   at: number;
-  constructor(readonly buffer: Buffer, start: number, readonly end: number) {
+  constructor(
+    readonly buffer: Buffer,
+    start: number,
+    readonly end: number,
+  ) {
     this.at = start;
   }
 

@@ -71,7 +71,9 @@ export class WireConnection {
   private constructor(socket: Socket) {
     this.#socket = socket;
     socket.setNoDelay(true);
-    socket.on('error', (error: NodeJS.ErrnoException) => this.#lose(new WireError(`connection lost: ${error.message}`, { code: error.code ?? 'ECONNRESET', fatal: true, cause: error })));
+    socket.on('error', (error: NodeJS.ErrnoException) =>
+      this.#lose(new WireError(`connection lost: ${error.message}`, { code: error.code ?? 'ECONNRESET', fatal: true, cause: error })),
+    );
     socket.on('close', () => this.#lose(new WireError('connection lost: the server closed the connection', { code: 'PROTOCOL_CONNECTION_LOST', fatal: true })));
   }
 
@@ -96,7 +98,12 @@ export class WireConnection {
       const connection = (holder.connection = new WireConnection(socket));
       const timer = setTimeout(() => {
         socket.destroy();
-        reject(new WireError(`connect ETIMEDOUT: no answer from ${options.host}:${options.port} within ${options.connectTimeoutMs} ms`, { code: 'ETIMEDOUT', fatal: true }));
+        reject(
+          new WireError(`connect ETIMEDOUT: no answer from ${options.host}:${options.port} within ${options.connectTimeoutMs} ms`, {
+            code: 'ETIMEDOUT',
+            fatal: true,
+          }),
+        );
       }, options.connectTimeoutMs);
       connection.#current = connection.#handshake(options, (error) => {
         clearTimeout(timer);
@@ -138,10 +145,12 @@ export class WireConnection {
       run(cached);
       return;
     }
-    this.#send(this.#prepare(sql, (error, statement) => {
-      if (error !== undefined) done(error);
-      else run(statement!);
-    }));
+    this.#send(
+      this.#prepare(sql, (error, statement) => {
+        if (error !== undefined) done(error);
+        else run(statement!);
+      }),
+    );
   }
 
   /** Says goodbye (COM_QUIT) and closes the socket. */
@@ -285,9 +294,11 @@ export class WireConnection {
             stage = 'fast-auth';
             return false;
           }
-          return finish(new WireUnsupported('the server asks for caching_sha2_password\'s full authentication (TLS or RSA)'));
+          return finish(new WireUnsupported("the server asks for caching_sha2_password's full authentication (TLS or RSA)"));
         }
-        return finish(new WireError(`unexpected packet 0x${(first ?? 0).toString(16)} during authentication`, { code: 'PROTOCOL_UNEXPECTED_PACKET', fatal: true }));
+        return finish(
+          new WireError(`unexpected packet 0x${(first ?? 0).toString(16)} during authentication`, { code: 'PROTOCOL_UNEXPECTED_PACKET', fatal: true }),
+        );
       },
       fail: (error) => finish(error),
     };

@@ -95,7 +95,8 @@ export class CategoricalSampler {
     const r = prng.next() * this.#total;
     const c = this.#cumulative;
     if (r >= c[c.length - 1]!) return undefined;
-    let lo = 0, hi = c.length - 1;
+    let lo = 0,
+      hi = c.length - 1;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
       if (c[mid]! > r) hi = mid;

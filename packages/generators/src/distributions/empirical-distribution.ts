@@ -74,7 +74,8 @@ export class EmpiricalDistribution {
       return qs[lo]! + (qs[hi]! - qs[lo]!) * (pos - lo);
     }
     // The last knot whose level is ≤ p, then along the segment to the next.
-    let lo = 0, hi = levels.length - 1;
+    let lo = 0,
+      hi = levels.length - 1;
     while (hi - lo > 1) {
       const mid = (lo + hi) >> 1;
       if (levels[mid]! <= p) lo = mid;
@@ -90,7 +91,13 @@ export class EmpiricalDistribution {
 
   toJSON(points = 201): EmpiricalDistributionJson {
     const quantiles = this.#summary(points);
-    return { count: this.#count, min: this.#count ? this.#min : 0, max: this.#count ? this.#max : 0, quantiles, ...(this.#levels !== undefined ? { levels: this.#levels } : {}) };
+    return {
+      count: this.#count,
+      min: this.#count ? this.#min : 0,
+      max: this.#count ? this.#max : 0,
+      quantiles,
+      ...(this.#levels !== undefined ? { levels: this.#levels } : {}),
+    };
   }
 
   /**
@@ -124,11 +131,19 @@ export class EmpiricalDistribution {
 
   static fromJSON(json: EmpiricalDistributionJson): EmpiricalDistribution {
     const d = new EmpiricalDistribution();
-    if (!Array.isArray(json.quantiles) || json.quantiles.some((v) => !Number.isFinite(v))) throw new RangeError('distribution quantiles must be finite numbers');
-    for (let i = 1; i < json.quantiles.length; i++) if (json.quantiles[i]! < json.quantiles[i - 1]!) throw new RangeError('distribution quantiles must not decrease');
+    if (!Array.isArray(json.quantiles) || json.quantiles.some((v) => !Number.isFinite(v)))
+      throw new RangeError('distribution quantiles must be finite numbers');
+    for (let i = 1; i < json.quantiles.length; i++)
+      if (json.quantiles[i]! < json.quantiles[i - 1]!) throw new RangeError('distribution quantiles must not decrease');
     if (json.levels !== undefined) {
       const l = json.levels;
-      if (!Array.isArray(l) || l.length !== json.quantiles.length || l[0] !== 0 || l[l.length - 1] !== 1 || l.some((v, i) => !(v >= (l[i - 1] ?? 0) && v <= 1))) {
+      if (
+        !Array.isArray(l) ||
+        l.length !== json.quantiles.length ||
+        l[0] !== 0 ||
+        l[l.length - 1] !== 1 ||
+        l.some((v, i) => !(v >= (l[i - 1] ?? 0) && v <= 1))
+      ) {
         throw new RangeError('distribution levels must rise from 0 to 1, one per quantile');
       }
       d.#levels = [...l];

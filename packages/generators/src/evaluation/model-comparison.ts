@@ -110,7 +110,8 @@ export async function compareModels(trace: TraceSource, options: ModelComparison
     if (all.sessions.size < MIN_COMPARISON_SESSIONS - 1) throw tooFew(trace.name, all.sessions.size, MIN_COMPARISON_SESSIONS - 1, 'to train models on');
     [trainEvents, testEvents, trainSessions, testSessions] = [all.events, test.events, all.sessions.size, test.sessions.size];
   } else {
-    if (all.sessions.size < MIN_COMPARISON_SESSIONS) throw tooFew(trace.name, all.sessions.size, MIN_COMPARISON_SESSIONS, 'to compare models, which are trained on some sessions and tested on others');
+    if (all.sessions.size < MIN_COMPARISON_SESSIONS)
+      throw tooFew(trace.name, all.sessions.size, MIN_COMPARISON_SESSIONS, 'to compare models, which are trained on some sessions and tested on others');
     const shuffled = new Prng(seed).fork('test-split').shuffle([...all.sessions]);
     const held = new Set(shuffled.slice(0, Math.max(1, Math.round(shuffled.length * fraction))));
     trainEvents = all.events.filter((e) => !held.has(e.session));
@@ -149,7 +150,10 @@ export async function compareModels(trace: TraceSource, options: ModelComparison
       const synthetic: TraceEvent[] = [];
       const generateStarted = performance.now();
       for await (const event of generator.generate(model, {
-        seed: runs === 1 ? seed : `${seed}.${run}`, events: testEvents.length, signal: options.signal, settings: options.generateSettings,
+        seed: runs === 1 ? seed : `${seed}.${run}`,
+        events: testEvents.length,
+        signal: options.signal,
+        settings: options.generateSettings,
         // As many sessions at a time as the test sessions had, not the training ones.
         ...(concurrency > 0 ? { sessions: concurrency } : {}),
       })) {
@@ -160,10 +164,22 @@ export async function compareModels(trace: TraceSource, options: ModelComparison
       fidelityRuns.push(await options.fidelity(testEvents, synthetic));
     }
     const fidelity = fidelityRuns.reduce((a, b) => a + b, 0) / runs;
-    rows.push({ name, accuracy: score.accuracy, logLoss: score.logLoss, fidelity, fidelityRuns, trainSeconds, eventsPerSecond, bytes, predictions: score.predictions, warnings: [...(model.warnings ?? [])] });
+    rows.push({
+      name,
+      accuracy: score.accuracy,
+      logLoss: score.logLoss,
+      fidelity,
+      fidelityRuns,
+      trainSeconds,
+      eventsPerSecond,
+      bytes,
+      predictions: score.predictions,
+      warnings: [...(model.warnings ?? [])],
+    });
   }
   return {
-    trace: trace.name, seed,
+    trace: trace.name,
+    seed,
     train: { sessions: trainSessions, events: trainEvents.length },
     test: { sessions: testSessions, events: testEvents.length },
     models: rows,
@@ -189,7 +205,9 @@ function meanConcurrency(events: readonly TraceEvent[]): number {
 }
 
 function tooFew(name: string, sessions: number, needed: number, purpose: string): StbError {
-  return new StbError('E_INPUT', `${name}: ${sessions} session${sessions === 1 ? '' : 's'} — too few ${purpose} (at least ${needed} needed)`, { hint: 'Use a longer trace' });
+  return new StbError('E_INPUT', `${name}: ${sessions} session${sessions === 1 ? '' : 's'} — too few ${purpose} (at least ${needed} needed)`, {
+    hint: 'Use a longer trace',
+  });
 }
 
 async function* arrayEvents(events: readonly TraceEvent[]): AsyncGenerator<TraceEvent> {

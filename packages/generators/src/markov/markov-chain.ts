@@ -1,4 +1,4 @@
-import { Prng } from '@sqltrace/core';
+import { type Prng } from '@sqltrace/core';
 
 /** Marks the start of a session in a history and the end of a session as a next state. */
 export const START = -1;
@@ -122,7 +122,8 @@ export class MarkovChain {
     const padded = this.#pad(history);
     for (let k = this.order; k >= 0; k--) {
       const row = rows.get(historyKey(padded, padded.length, k));
-      if (row !== undefined && row.total > 0) return new Map(row.next.map((s, j) => [s, (row.cumulative[j]! - (j > 0 ? row.cumulative[j - 1]! : 0)) / row.total]));
+      if (row !== undefined && row.total > 0)
+        return new Map(row.next.map((s, j) => [s, (row.cumulative[j]! - (j > 0 ? row.cumulative[j - 1]! : 0)) / row.total]));
     }
     return new Map([[END, 1]]);
   }
@@ -144,7 +145,8 @@ export class MarkovChain {
       for (let j = 0; j < flat.length; j += 2) {
         const state = flat[j]!;
         const count = flat[j + 1]!;
-        if (!Number.isInteger(state) || state < END || state >= json.states || !(count > 0)) throw new RangeError(`transition row "${key}" has an invalid entry`);
+        if (!Number.isInteger(state) || state < END || state >= json.states || !(count > 0))
+          throw new RangeError(`transition row "${key}" has an invalid entry`);
         row.set(state, count);
       }
       chain.#counts.set(key, row);

@@ -3,16 +3,15 @@ import { learnProfile, type ProfileSettings } from '../training/learn-profile';
 import { WorkloadSynthesizer } from '../synthesis/workload-synthesizer';
 import type { NextTemplateScorer } from '../evaluation/next-template-scorer';
 import { END, MarkovChain } from './markov-chain';
+import { MarkovModel } from './markov-model';
 
 const UNSEEN = -3;
-import { MarkovModel } from './markov-model';
 
 /** Settings of `train` (through `TrainOptions.settings`). */
 export interface MarkovTrainSettings extends ProfileSettings {
   /** Chain order 1…3 (default 1); longer histories back off to shorter ones when unseen. */
   readonly order?: number;
 }
-
 
 /**
  * The Markov strategy: an order-k chain over templates within sessions, on top of the shared
@@ -39,12 +38,13 @@ export class MarkovGenerator implements TraceGenerator<MarkovModel> {
     return {
       templateIds: model.profile.templates.map((t) => t.id),
       historyLength: chain.order,
-      score: (histories) => histories.map((h) => {
-        const p = new Float64Array(states + 1);
-        // A template the chain never saw (−1) must not read as the START padding: UNSEEN backs off.
-        for (const [s, q] of chain.distribution(h.states.map((s) => (s < 0 ? UNSEEN : s)))) p[s === END ? states : s] = q;
-        return p;
-      }),
+      score: (histories) =>
+        histories.map((h) => {
+          const p = new Float64Array(states + 1);
+          // A template the chain never saw (−1) must not read as the START padding: UNSEEN backs off.
+          for (const [s, q] of chain.distribution(h.states.map((s) => (s < 0 ? UNSEEN : s)))) p[s === END ? states : s] = q;
+          return p;
+        }),
     };
   }
 
@@ -59,6 +59,10 @@ export class MarkovGenerator implements TraceGenerator<MarkovModel> {
   /** The synthesizer behind `generate`, for callers that want its batches and statistics. */
   synthesizer(model: MarkovModel, options: GenerateOptions): WorkloadSynthesizer {
     const chain = model.chain;
-    return new WorkloadSynthesizer(model.profile, { historyLength: chain.order, next: (history, prng, allowed) => chain.drawAllowed(history, prng, allowed) }, options);
+    return new WorkloadSynthesizer(
+      model.profile,
+      { historyLength: chain.order, next: (history, prng, allowed) => chain.drawAllowed(history, prng, allowed) },
+      options,
+    );
   }
 }

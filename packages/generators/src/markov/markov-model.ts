@@ -32,7 +32,8 @@ export class MarkovModel implements WorkloadModel {
   /** Reads a model's JSON, refusing a newer version or a damaged model with a message naming `source`. */
   static fromJSON(value: unknown, source = 'model'): MarkovModel {
     const json = value as Partial<MarkovModelJson> | null;
-    if (typeof json !== 'object' || json === null) throw new StbError('E_MODEL', `${source}: not a Markov model`, { hint: 'Retrain it with `stb train --model markov`' });
+    if (typeof json !== 'object' || json === null)
+      throw new StbError('E_MODEL', `${source}: not a Markov model`, { hint: 'Retrain it with `stb train --model markov`' });
     if (typeof json.version !== 'number' || json.version > MARKOV_MODEL_VERSION) {
       throw new StbError('E_MODEL', `${source}: Markov model version ${String(json.version)} is newer than this tool reads (${MARKOV_MODEL_VERSION})`, {
         hint: 'Upgrade @sqltrace packages, or retrain the model with this version',

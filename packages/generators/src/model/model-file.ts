@@ -30,7 +30,10 @@ export async function loadModelFile(path: string, expected?: string): Promise<Mo
     text = await readFile(path, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new StbError('E_IO', `${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : `cannot read (${code})`}`, { cause: error, hint: 'Pass a model written by `stb train`' });
+    throw new StbError('E_IO', `${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : `cannot read (${code})`}`, {
+      cause: error,
+      hint: 'Pass a model written by `stb train`',
+    });
   }
   let value: unknown;
   try {

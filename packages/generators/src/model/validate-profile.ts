@@ -12,7 +12,14 @@ export function validateProfile(value: unknown): WorkloadProfileJson {
   if (!DIALECTS.includes(p.dialect as never)) throw new RangeError(`unknown dialect ${JSON.stringify(p.dialect)}`);
   if (!isCount(p.minValueCount)) throw new RangeError('minValueCount is not a count');
   const trace = p.trace;
-  if (typeof trace !== 'object' || trace === null || !isCount(trace.events) || !isCount(trace.sessions) || !Number.isFinite(trace.firstTs) || !Number.isFinite(trace.meanConcurrency)) {
+  if (
+    typeof trace !== 'object' ||
+    trace === null ||
+    !isCount(trace.events) ||
+    !isCount(trace.sessions) ||
+    !Number.isFinite(trace.firstTs) ||
+    !Number.isFinite(trace.meanConcurrency)
+  ) {
     throw new RangeError('trace summary is missing or damaged');
   }
   if (!Array.isArray(p.templates)) throw new RangeError('templates is not a list');
@@ -26,21 +33,36 @@ export function validateProfile(value: unknown): WorkloadProfileJson {
   if (typeof arrivals !== 'object' || arrivals === null || !(arrivals.binUs > 0) || !Array.isArray(arrivals.counts) || !arrivals.counts.every(isCount)) {
     throw new RangeError('arrival curve is damaged');
   }
-  if (arrivals.repeats !== undefined && (!Array.isArray(arrivals.repeats) || arrivals.repeats.length !== arrivals.counts.length || !arrivals.repeats.every((r, i) => isCount(r) && r <= arrivals.counts[i]!))) {
-    throw new RangeError('arrival curve repeats are damaged (one count per bin, none above the bin\'s arrivals)');
+  if (
+    arrivals.repeats !== undefined &&
+    (!Array.isArray(arrivals.repeats) ||
+      arrivals.repeats.length !== arrivals.counts.length ||
+      !arrivals.repeats.every((r, i) => isCount(r) && r <= arrivals.counts[i]!))
+  ) {
+    throw new RangeError("arrival curve repeats are damaged (one count per bin, none above the bin's arrivals)");
   }
   // Counts a trace of this size cannot have had (a huge one would be drawn, arrival by arrival,
   // into memory: found by fuzzing the model loader).
-  if (arrivals.counts.reduce((a, b) => a + b, 0) > trace.sessions) throw new RangeError(`arrival curve counts more sessions than the trace had (${trace.sessions})`);
+  if (arrivals.counts.reduce((a, b) => a + b, 0) > trace.sessions)
+    throw new RangeError(`arrival curve counts more sessions than the trace had (${trace.sessions})`);
   const population = p.population;
   if (population !== undefined) {
-    if (typeof population !== 'object' || population === null || !isCount(population.initialCount) || !isCount(population.censoredAtEnd) || !Array.isArray(population.initialOffsets) || !population.initialOffsets.every(Number.isFinite)) {
+    if (
+      typeof population !== 'object' ||
+      population === null ||
+      !isCount(population.initialCount) ||
+      !isCount(population.censoredAtEnd) ||
+      !Array.isArray(population.initialOffsets) ||
+      !population.initialOffsets.every(Number.isFinite)
+    ) {
       throw new RangeError('session population is damaged');
     }
-    if (population.initialCount > trace.sessions || population.initialOffsets.length > population.initialCount) throw new RangeError(`session population counts more sessions open at the start than the trace had (${trace.sessions})`);
+    if (population.initialCount > trace.sessions || population.initialOffsets.length > population.initialCount)
+      throw new RangeError(`session population counts more sessions open at the start than the trace had (${trace.sessions})`);
   }
   if (typeof p.sessionEnds?.byState !== 'object' || p.sessionEnds.byState === null) throw new RangeError('session ends are missing');
-  if (typeof p.thinkTime?.all !== 'object' || typeof p.thinkTime.byState !== 'object' || typeof p.thinkTime.byTransition !== 'object') throw new RangeError('think times are missing');
+  if (typeof p.thinkTime?.all !== 'object' || typeof p.thinkTime.byState !== 'object' || typeof p.thinkTime.byTransition !== 'object')
+    throw new RangeError('think times are missing');
   if (!Number.isFinite(p.transactionLength)) throw new RangeError('transactionLength is not a number');
   if (!Array.isArray(p.sessionAttributes) || !p.sessionAttributes.every((a) => Array.isArray(a) && a.length === 4 && isCount(a[3]))) {
     throw new RangeError('session attributes are damaged');

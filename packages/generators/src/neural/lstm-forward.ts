@@ -92,7 +92,8 @@ export class LstmForward implements SessionNetwork {
     const key = token * this.#gapBuckets + gap;
     let p = this.#projections.get(key);
     if (p !== undefined) return p;
-    const e = this.#embedding, g4 = 4 * this.#units;
+    const e = this.#embedding,
+      g4 = 4 * this.#units;
     p = Float64Array.from(this.#bias);
     const k = this.#kernel;
     for (let i = 0; i < e; i++) {
@@ -119,8 +120,10 @@ export class LstmForward implements SessionNetwork {
    * updated in place) and, when `out` is given, writes the next-template probabilities there.
    */
   step(state: Float64Array, token: number, gap: number, out?: Float32Array, outAt = 0): void {
-    const u = this.#units, g4 = 4 * u;
-    const z = this.#z, r = this.#recurrent;
+    const u = this.#units,
+      g4 = 4 * u;
+    const z = this.#z,
+      r = this.#recurrent;
     z.set(this.#projection(token, gap));
     for (let i = 0; i < u; i++) {
       const hi = state[i]!;
@@ -154,14 +157,16 @@ export class LstmForward implements SessionNetwork {
   /** The ReLU layer, then logits and softmax, from h (the first `units` values of `state`). */
   #output(h: Float64Array, out: Float64Array): void {
     const u = this.#units;
-    const hidden = this.#hidden, hk = this.#hiddenKernel;
+    const hidden = this.#hidden,
+      hk = this.#hiddenKernel;
     hidden.set(this.#hiddenBias);
     for (let i = 0; i < u; i++) {
       const hi = h[i]!;
       if (hi !== 0) addScaled(hidden, 0, hi, hk, i * u, u);
     }
     for (let j = 0; j < u; j++) if (hidden[j]! < 0) hidden[j] = 0;
-    const templates = this.spec.templates, ok = this.#outputKernel;
+    const templates = this.spec.templates,
+      ok = this.#outputKernel;
     for (let j = 0; j < templates; j++) out[j] = this.#outputBias[j]!;
     for (let i = 0; i < u; i++) {
       const hi = hidden[i]!;

@@ -70,10 +70,18 @@ export function weightShapes(spec: NetworkSpec): Map<string, WeightShape> {
     if (!sessionContext(spec)) shapes.set('position.embedding', { shape: [spec.window, e], init: 'embedding' });
     for (let l = 0; l < spec.layers; l++) {
       for (const [name, shape, init] of [
-        ['attention.norm.gamma', [e], 'ones'], ['attention.norm.beta', [e], 'zeros'],
-        ['attention.query', [e, e], 'glorot'], ['attention.key', [e, e], 'glorot'], ['attention.value', [e, e], 'glorot'], ['attention.output', [e, e], 'glorot'],
-        ['ffn.norm.gamma', [e], 'ones'], ['ffn.norm.beta', [e], 'zeros'],
-        ['ffn.inner', [e, f], 'glorot'], ['ffn.inner.bias', [f], 'zeros'], ['ffn.outer', [f, e], 'glorot'], ['ffn.outer.bias', [e], 'zeros'],
+        ['attention.norm.gamma', [e], 'ones'],
+        ['attention.norm.beta', [e], 'zeros'],
+        ['attention.query', [e, e], 'glorot'],
+        ['attention.key', [e, e], 'glorot'],
+        ['attention.value', [e, e], 'glorot'],
+        ['attention.output', [e, e], 'glorot'],
+        ['ffn.norm.gamma', [e], 'ones'],
+        ['ffn.norm.beta', [e], 'zeros'],
+        ['ffn.inner', [e, f], 'glorot'],
+        ['ffn.inner.bias', [f], 'zeros'],
+        ['ffn.outer', [f, e], 'glorot'],
+        ['ffn.outer.bias', [e], 'zeros'],
       ] as const) {
         shapes.set(`block${l}.${name}`, { shape, init });
       }
@@ -98,9 +106,11 @@ export function specProblem(spec: NetworkSpec): string | undefined {
     const value = spec[key];
     if (!Number.isInteger(value) || value < 1 || value > 1_000_000) return `${key} must be a whole number ≥ 1, got ${String(value)}`;
   }
-  if (spec.context !== undefined && spec.context !== 'window' && spec.context !== 'session') return `unknown context "${String(spec.context)}" (window or session)`;
+  if (spec.context !== undefined && spec.context !== 'window' && spec.context !== 'session')
+    return `unknown context "${String(spec.context)}" (window or session)`;
   if (spec.idleInput !== undefined && typeof spec.idleInput !== 'boolean') return `idleInput must be true or false, got ${String(spec.idleInput)}`;
-  if (spec.kind === 'transformer' && spec.embedding % spec.heads !== 0) return `the embedding width (${spec.embedding}) must be a multiple of the number of heads (${spec.heads})`;
+  if (spec.kind === 'transformer' && spec.embedding % spec.heads !== 0)
+    return `the embedding width (${spec.embedding}) must be a multiple of the number of heads (${spec.heads})`;
   return undefined;
 }
 

@@ -105,7 +105,13 @@ const FINAL_FIDELITY_SAMPLE = 100_000;
  * next statement as well and still drift more when it feeds on its own output). Training stops
  * when neither has improved for `patience` epochs.
  */
-export async function trainNetwork(tf: TensorFlow, network: SequenceNetwork, sequences: SessionSequences, settings: NetworkTrainingSettings = {}, callbacks: TrainingCallbacks = {}): Promise<TrainedNetwork> {
+export async function trainNetwork(
+  tf: TensorFlow,
+  network: SequenceNetwork,
+  sequences: SessionSequences,
+  settings: NetworkTrainingSettings = {},
+  callbacks: TrainingCallbacks = {},
+): Promise<TrainedNetwork> {
   const epochs = positiveInteger('epochs', settings.epochs ?? 10);
   const batchSize = positiveInteger('batch-size', settings.batchSize ?? 256);
   const session = sessionContext(network.spec);
@@ -159,13 +165,29 @@ export async function trainNetwork(tf: TensorFlow, network: SequenceNetwork, seq
         const done = from + batch.size;
         examples += batch.size;
         const elapsed = Math.max((performance.now() - started) / 1000, 1e-9);
-        callbacks.onBatch?.({ epoch, epochs, done, total, loss: lossSum / Math.max(predictions, 1), sequencesPerSecond: trained / elapsed, etaSeconds: (total - done + (epochs - epoch) * total) / (examples / elapsed) });
+        callbacks.onBatch?.({
+          epoch,
+          epochs,
+          done,
+          total,
+          loss: lossSum / Math.max(predictions, 1),
+          sequencesPerSecond: trained / elapsed,
+          etaSeconds: (total - done + (epochs - epoch) * total) / (examples / elapsed),
+        });
         // Let timers, signals and progress output run between steps.
         await new Promise((resolve) => setImmediate(resolve));
       }
       const { loss: validationLoss, accuracy } = evaluate(tf, held, heldOrder, heldCount);
       const weights = network.snapshot();
-      const calibration = session ? refineCalibration(network.spec, weights, sequences, `${seed}:${epoch}`, calibrateTransitions(sessionPredictions(sessionNetwork(network.spec, weights), sequences, seed), successors)) : undefined;
+      const calibration = session
+        ? refineCalibration(
+            network.spec,
+            weights,
+            sequences,
+            `${seed}:${epoch}`,
+            calibrateTransitions(sessionPredictions(sessionNetwork(network.spec, weights), sequences, seed), successors),
+          )
+        : undefined;
       const fidelity = session ? sampledFidelity(network.spec, weights, sequences, `${seed}:${epoch}`, calibration) : undefined;
       const distance = fidelity !== undefined ? fidelity.templateMix + fidelity.transitions : Number.NaN;
       const improved = validationLoss < bestLoss - 1e-4 || distance < bestFidelity - 0.002;
@@ -174,7 +196,17 @@ export async function trainNetwork(tf: TensorFlow, network: SequenceNetwork, seq
       if (improved) lastImproved = epoch;
       kept.push({ epoch, loss: validationLoss, accuracy, distance, fidelity, calibration, weights });
       const seconds = (performance.now() - epochStarted) / 1000;
-      callbacks.onEpoch?.({ epoch, epochs, loss: lossSum / Math.max(predictions, 1), validationLoss, validationAccuracy: accuracy, sequencesPerSecond: predictions / seconds, seconds, improved, ...(fidelity !== undefined ? { fidelity } : {}) });
+      callbacks.onEpoch?.({
+        epoch,
+        epochs,
+        loss: lossSum / Math.max(predictions, 1),
+        validationLoss,
+        validationAccuracy: accuracy,
+        sequencesPerSecond: predictions / seconds,
+        seconds,
+        improved,
+        ...(fidelity !== undefined ? { fidelity } : {}),
+      });
       if (epoch - lastImproved >= patience && epoch < epochs) {
         stoppedEarly = true;
         break;
@@ -196,7 +228,14 @@ export async function trainNetwork(tf: TensorFlow, network: SequenceNetwork, seq
     // (At most 5 statements sampled per one of the trace's: a small trace keeps the epoch's.)
     const sample = Math.max(FIDELITY_SAMPLE, Math.min(FINAL_REFINE_SAMPLE, 5 * statements));
     calibration = refineCalibration(network.spec, best.weights, sequences, `${seed}:final`, best.calibration, { rounds: FINAL_REFINE_ROUNDS, sample });
-    fidelity = sampledFidelity(network.spec, best.weights, sequences, `${seed}:final`, calibration, Math.max(FIDELITY_SAMPLE, Math.min(FINAL_FIDELITY_SAMPLE, 5 * statements)));
+    fidelity = sampledFidelity(
+      network.spec,
+      best.weights,
+      sequences,
+      `${seed}:final`,
+      calibration,
+      Math.max(FIDELITY_SAMPLE, Math.min(FINAL_FIDELITY_SAMPLE, 5 * statements)),
+    );
   } else if (best.calibration !== undefined) {
     calibration = best.calibration;
   } else if (!session) {
@@ -206,12 +245,19 @@ export async function trainNetwork(tf: TensorFlow, network: SequenceNetwork, seq
   }
   const seconds = (performance.now() - started) / 1000;
   const summary: NetworkTrainingSummary = {
-    epochs: epoch, bestEpoch: best.epoch, stoppedEarly,
-    trainSessions: train.length, holdoutSessions: holdout.length,
-    trainWindows: training.predictions, distinctTrainWindows: training.count, holdoutWindows: held.predictions,
-    validationLoss: best.loss, validationAccuracy: best.accuracy,
+    epochs: epoch,
+    bestEpoch: best.epoch,
+    stoppedEarly,
+    trainSessions: train.length,
+    holdoutSessions: holdout.length,
+    trainWindows: training.predictions,
+    distinctTrainWindows: training.count,
+    holdoutWindows: held.predictions,
+    validationLoss: best.loss,
+    validationAccuracy: best.accuracy,
     ...(fidelity !== undefined ? { fidelity } : {}),
-    sequencesPerSecond: trained / seconds, seconds,
+    sequencesPerSecond: trained / seconds,
+    seconds,
   };
   return calibration !== undefined ? { summary, calibration } : { summary };
 }
@@ -245,7 +291,9 @@ function bestEpoch(epochs: readonly Epoch[]): Epoch {
 
 /** Mean cross-entropy and top-1 accuracy over the first `count` held-out examples. */
 function evaluate(tf: TensorFlow, examples: TrainingExamples, order: Int32Array, count: number): { loss: number; accuracy: number } {
-  let loss = 0, hits = 0, n = 0;
+  let loss = 0,
+    hits = 0,
+    n = 0;
   for (let from = 0; from < count; from += EVALUATION_BATCH) {
     // In a tidy: the network's tensors for the batch are let go (they used to pile up every epoch).
     const score = tf.tidy(() => examples.batch(order, from, Math.min(EVALUATION_BATCH, count - from)).score());

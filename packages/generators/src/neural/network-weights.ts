@@ -57,7 +57,8 @@ export function weightsFromJson(json: unknown, spec: NetworkSpec): NetworkWeight
     const name = String(item?.name);
     const shape = expected.get(name)?.shape;
     if (shape === undefined) throw new RangeError(`the network has an unexpected weight "${name}"`);
-    if (!Array.isArray(item.shape) || item.shape.join('x') !== shape.join('x')) throw new RangeError(`weight "${name}" has shape ${String(item.shape)}, expected ${shape.join('x')}`);
+    if (!Array.isArray(item.shape) || item.shape.join('x') !== shape.join('x'))
+      throw new RangeError(`weight "${name}" has shape ${String(item.shape)}, expected ${shape.join('x')}`);
     if (typeof item.data !== 'string') throw new RangeError(`weight "${name}" has no data`);
     const bytes = Buffer.from(item.data, 'base64');
     const size = shape.reduce((a, b) => a * b, 1);

@@ -99,9 +99,13 @@ export class NeuralGenerator implements TraceGenerator<NeuralModel> {
     const collected = collector.finish();
     const sequences = idleInput ? collected : collected.withoutIdle();
     if (sequences.sessions < MIN_TRAINING_SESSIONS) {
-      throw new StbError('E_INPUT', `${trace.name}: ${sequences.sessions} session${sequences.sessions === 1 ? '' : 's'} — too few to train the ${this.name} model, which holds out whole sessions to decide when to stop and needs at least ${MIN_TRAINING_SESSIONS}`, {
-        hint: 'Use a longer trace, or `--model markov`',
-      });
+      throw new StbError(
+        'E_INPUT',
+        `${trace.name}: ${sequences.sessions} session${sequences.sessions === 1 ? '' : 's'} — too few to train the ${this.name} model, which holds out whole sessions to decide when to stop and needs at least ${MIN_TRAINING_SESSIONS}`,
+        {
+          hint: 'Use a longer trace, or `--model markov`',
+        },
+      );
     }
     const sized: NetworkSpec = { ...spec, templates: profile.templates.length, ...(idleInput ? {} : { idleInput: false }) };
     const seed = settings.seed ?? 1;
@@ -109,8 +113,24 @@ export class NeuralGenerator implements TraceGenerator<NeuralModel> {
     try {
       const batchSize = settings.batchSize ?? (context === 'session' ? 32 : 128);
       const learningRate = settings.learningRate ?? (transformer ? 0.005 : 0.01);
-      const { summary, calibration } = await trainNetwork(tf, network, sequences, { ...settings, batchSize, learningRate, seed, signal: options.signal }, settings);
-      return new NeuralModel(this.name, profile, sized, network.snapshot(), sequences.starts(sized.templates), sequences.successors(sized.templates), { ...summary, backend, batchSize, learningRate }, warnings, calibration);
+      const { summary, calibration } = await trainNetwork(
+        tf,
+        network,
+        sequences,
+        { ...settings, batchSize, learningRate, seed, signal: options.signal },
+        settings,
+      );
+      return new NeuralModel(
+        this.name,
+        profile,
+        sized,
+        network.snapshot(),
+        sequences.starts(sized.templates),
+        sequences.successors(sized.templates),
+        { ...summary, backend, batchSize, learningRate },
+        warnings,
+        calibration,
+      );
     } finally {
       network.dispose();
     }
@@ -145,7 +165,8 @@ export class NeuralGenerator implements TraceGenerator<NeuralModel> {
       network = sessionNetwork(model.spec, model.weights);
       settings.onBackend?.('typed-array');
     } else if (settings.backend === 'typed-array') {
-      if (model.spec.kind !== 'lstm') throw new StbError('E_USAGE', `the typed-array backend runs LSTM models, not ${model.spec.kind} ones`, { hint: 'Use --backend auto' });
+      if (model.spec.kind !== 'lstm')
+        throw new StbError('E_USAGE', `the typed-array backend runs LSTM models, not ${model.spec.kind} ones`, { hint: 'Use --backend auto' });
       network = new LstmForward(model.spec, model.weights);
       settings.onBackend?.('typed-array');
     } else {
@@ -153,9 +174,16 @@ export class NeuralGenerator implements TraceGenerator<NeuralModel> {
       settings.onBackend?.(backend);
       network = createNetwork(tf, model.spec, model.weights);
     }
-    return new NeuralPredictor(network, model.profile.templates.map((t) => t.id), {
-      temperature, minProbability, starts: model.starts, successors: model.successors,
-      ...(model.calibration !== undefined ? { calibration: model.calibration } : {}),
-    });
+    return new NeuralPredictor(
+      network,
+      model.profile.templates.map((t) => t.id),
+      {
+        temperature,
+        minProbability,
+        starts: model.starts,
+        successors: model.successors,
+        ...(model.calibration !== undefined ? { calibration: model.calibration } : {}),
+      },
+    );
   }
 }

@@ -83,7 +83,11 @@ export class NeuralModel implements WorkloadModel {
     const json = value as Partial<NeuralModelJson> | null;
     const retrain = { hint: `Retrain it with \`stb train --model ${kind}\`` };
     if (typeof json !== 'object' || json === null || (json.kind !== undefined && json.kind !== kind)) {
-      throw new StbError('E_MODEL', `${source}: not ${kind === 'lstm' ? 'an LSTM' : 'a transformer'} model${json?.kind !== undefined ? ` (it is ${String(json.kind)})` : ''}`, retrain);
+      throw new StbError(
+        'E_MODEL',
+        `${source}: not ${kind === 'lstm' ? 'an LSTM' : 'a transformer'} model${json?.kind !== undefined ? ` (it is ${String(json.kind)})` : ''}`,
+        retrain,
+      );
     }
     if (typeof json.version !== 'number' || json.version > NEURAL_MODEL_VERSION) {
       throw new StbError('E_MODEL', `${source}: ${kind} model version ${String(json.version)} is newer than this tool reads (${NEURAL_MODEL_VERSION})`, {
@@ -97,7 +101,8 @@ export class NeuralModel implements WorkloadModel {
       const problem = specProblem(spec);
       if (problem !== undefined) throw new RangeError(problem);
       if (spec.kind !== kind) throw new RangeError(`the network is ${spec.kind}, not ${kind}`);
-      if (spec.templates !== profile.templates.length) throw new RangeError(`the network knows ${spec.templates} templates, the profile ${profile.templates.length}`);
+      if (spec.templates !== profile.templates.length)
+        throw new RangeError(`the network knows ${spec.templates} templates, the profile ${profile.templates.length}`);
       const vocabulary = json.vocabulary;
       if (!Array.isArray(vocabulary) || vocabulary.length !== spec.templates || vocabulary.some((id, i) => id !== profile.templates[i]!.id)) {
         throw new RangeError('the vocabulary does not match the profile’s templates');
@@ -108,15 +113,36 @@ export class NeuralModel implements WorkloadModel {
         throw new RangeError('the session-start counts are missing or invalid');
       }
       const successors = json.successors;
-      if (!Array.isArray(successors) || successors.length !== spec.templates || !successors.every((list) => Array.isArray(list) && list.every((t) => Number.isInteger(t) && t >= 0 && t < spec.templates))) {
+      if (
+        !Array.isArray(successors) ||
+        successors.length !== spec.templates ||
+        !successors.every((list) => Array.isArray(list) && list.every((t) => Number.isInteger(t) && t >= 0 && t < spec.templates))
+      ) {
         throw new RangeError('the successor lists are missing or invalid');
       }
       const calibration = json.calibration;
-      if (calibration !== undefined && (!Array.isArray(calibration) || calibration.length !== spec.templates || !calibration.every((f, a) => Array.isArray(f) && f.length === successors[a]!.length && f.every((x) => typeof x === 'number' && x > 0 && Number.isFinite(x))))) {
+      if (
+        calibration !== undefined &&
+        (!Array.isArray(calibration) ||
+          calibration.length !== spec.templates ||
+          !calibration.every(
+            (f, a) => Array.isArray(f) && f.length === successors[a]!.length && f.every((x) => typeof x === 'number' && x > 0 && Number.isFinite(x)),
+          ))
+      ) {
         throw new RangeError('the transition calibration does not match the successor lists');
       }
       if (typeof json.training !== 'object' || json.training === null) throw new RangeError('the training summary is missing');
-      return new NeuralModel(kind, profile, spec, weights, starts, successors, json.training, Array.isArray(json.warnings) ? json.warnings.map(String) : [], calibration);
+      return new NeuralModel(
+        kind,
+        profile,
+        spec,
+        weights,
+        starts,
+        successors,
+        json.training,
+        Array.isArray(json.warnings) ? json.warnings.map(String) : [],
+        calibration,
+      );
     } catch (error) {
       if (error instanceof StbError) throw error;
       throw new StbError('E_MODEL', `${source}: the ${kind} model is damaged (${(error as Error).message})`, { ...retrain, cause: error });

@@ -85,9 +85,20 @@ export class NeuralPredictor implements NextStatePredictor, NextTemplateScorer {
     this.#weights = new Float64Array(this.#templates);
   }
 
-  next(history: readonly number[], prng: Prng, allowed: (state: number) => boolean, gaps: readonly number[], waiting?: () => Iterable<ScoredHistory>, memory?: SessionMemory): number | undefined {
+  next(
+    history: readonly number[],
+    prng: Prng,
+    allowed: (state: number) => boolean,
+    gaps: readonly number[],
+    waiting?: () => Iterable<ScoredHistory>,
+    memory?: SessionMemory,
+  ): number | undefined {
     const start = history.length === 0;
-    const p = start ? this.#starts : memory !== undefined && this.#stepper !== undefined ? this.#step(history, gaps, memory) : this.#predict(history, gaps, waiting);
+    const p = start
+      ? this.#starts
+      : memory !== undefined && this.#stepper !== undefined
+        ? this.#step(history, gaps, memory)
+        : this.#predict(history, gaps, waiting);
     const weights = this.#weights;
     const previous = history[history.length - 1]!;
     // The previous template's row of the successor and calibration tables (−1: none), read in
@@ -105,7 +116,12 @@ export class NeuralPredictor implements NextStatePredictor, NextTemplateScorer {
     for (let pass = 0; pass < 2 && !(total > 0); pass++) {
       const strict = pass === 0 && !start;
       for (let s = 0; s < this.#templates; s++) {
-        let w = allowed(s) && (!strict || (p[s]! >= this.#floor && (row < 0 || seen[row + s] === 1))) ? (this.#exponent === 1 ? p[s]! : Math.pow(p[s]!, this.#exponent)) : 0;
+        let w =
+          allowed(s) && (!strict || (p[s]! >= this.#floor && (row < 0 || seen[row + s] === 1)))
+            ? this.#exponent === 1
+              ? p[s]!
+              : Math.pow(p[s]!, this.#exponent)
+            : 0;
         if (factors !== undefined && w > 0) w *= factors[row + s]!;
         weights[s] = w;
         total += w;

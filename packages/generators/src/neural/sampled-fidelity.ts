@@ -29,7 +29,14 @@ const SESSION_CAP = 10_000;
  * and measures the sampled process against the trace. Long sampled sessions check that the
  * process keeps to the trace's mix as it runs (stationarity), not only for a window's length.
  */
-export function sampledFidelity(spec: NetworkSpec, weights: NetworkWeights, sequences: SessionSequences, seed: string | number, calibration?: readonly (readonly number[])[], sample = FIDELITY_SAMPLE): SampledFidelity {
+export function sampledFidelity(
+  spec: NetworkSpec,
+  weights: NetworkWeights,
+  sequences: SessionSequences,
+  seed: string | number,
+  calibration?: readonly (readonly number[])[],
+  sample = FIDELITY_SAMPLE,
+): SampledFidelity {
   const templates = spec.templates;
   const { reference } = traceCounts(sequences, templates);
   const { mix, pairs, sampled } = sampleCounts(spec, weights, sequences, seed, calibration, sample);
@@ -50,7 +57,14 @@ const REFINE_MIN_ROW = 50;
  * sampled process's transitions — and with them its template mix, which they fix in the long run —
  * come to the trace's.
  */
-export function refineCalibration(spec: NetworkSpec, weights: NetworkWeights, sequences: SessionSequences, seed: string | number, calibration: readonly (readonly number[])[], options: { rounds?: number; sample?: number } = {}): number[][] {
+export function refineCalibration(
+  spec: NetworkSpec,
+  weights: NetworkWeights,
+  sequences: SessionSequences,
+  seed: string | number,
+  calibration: readonly (readonly number[])[],
+  options: { rounds?: number; sample?: number } = {},
+): number[][] {
   const templates = spec.templates;
   const { successors, reference } = traceCounts(sequences, templates);
   let factors = calibration.map((f) => [...f]);
@@ -58,7 +72,8 @@ export function refineCalibration(spec: NetworkSpec, weights: NetworkWeights, se
     const { pairs } = sampleCounts(spec, weights, sequences, `${seed}:refine:${round}`, factors, options.sample ?? FIDELITY_SAMPLE);
     factors = factors.map((f, a) => {
       const list = successors[a]!;
-      let trace = 0, sampled = 0;
+      let trace = 0,
+        sampled = 0;
       for (const b of list) {
         trace += reference.pairs[a * templates + b]!;
         sampled += pairs[a * templates + b]!;
@@ -76,13 +91,21 @@ export function refineCalibration(spec: NetworkSpec, weights: NetworkWeights, se
   return factors;
 }
 
-
 /** Statement and transition counts of sessions sampled from the network as generation samples them. */
-function sampleCounts(spec: NetworkSpec, weights: NetworkWeights, sequences: SessionSequences, seed: string | number, calibration: readonly (readonly number[])[] | undefined, sample: number): { mix: Float64Array; pairs: Float64Array; sampled: number } {
+function sampleCounts(
+  spec: NetworkSpec,
+  weights: NetworkWeights,
+  sequences: SessionSequences,
+  seed: string | number,
+  calibration: readonly (readonly number[])[] | undefined,
+  sample: number,
+): { mix: Float64Array; pairs: Float64Array; sampled: number } {
   const templates = spec.templates;
   const { starts, successors, gapTable } = traceCounts(sequences, templates);
   const predictor = new NeuralPredictor(sessionNetwork(spec, weights), new Array<string>(templates).fill(''), {
-    starts, successors, ...(calibration !== undefined ? { calibration } : {}),
+    starts,
+    successors,
+    ...(calibration !== undefined ? { calibration } : {}),
   });
   const prng = new Prng(seed).fork('fidelity');
   const lengths: number[] = [];
@@ -135,7 +158,12 @@ const counted = new WeakMap<SessionSequences, TraceCounts>();
 function traceCounts(sequences: SessionSequences, templates: number): TraceCounts {
   let counts = counted.get(sequences);
   if (counts === undefined) {
-    counts = { starts: sequences.starts(templates), successors: sequences.successors(templates), reference: countSequences(sequences, templates), gapTable: idleBuckets(sequences, templates) };
+    counts = {
+      starts: sequences.starts(templates),
+      successors: sequences.successors(templates),
+      reference: countSequences(sequences, templates),
+      gapTable: idleBuckets(sequences, templates),
+    };
     counted.set(sequences, counts);
   }
   return counts;
@@ -145,7 +173,8 @@ function countSequences(sequences: SessionSequences, templates: number): { mix: 
   const mix = new Float64Array(templates);
   const pairs = new Float64Array(templates * templates);
   for (let s = 0; s < sequences.sessions; s++) {
-    const from = sequences.offsets[s]!, to = sequences.offsets[s + 1]!;
+    const from = sequences.offsets[s]!,
+      to = sequences.offsets[s + 1]!;
     for (let i = from; i < to; i++) {
       mix[sequences.states[i]!]!++;
       if (i > from) pairs[sequences.states[i - 1]! * templates + sequences.states[i]!]!++;
@@ -176,7 +205,8 @@ function drawGap(table: Map<number, Float64Array>, previous: number, next: numbe
 }
 
 function tvd(a: Float64Array, b: Float64Array): number {
-  let sa = 0, sb = 0;
+  let sa = 0,
+    sb = 0;
   for (let i = 0; i < a.length; i++) {
     sa += a[i]!;
     sb += b[i]!;
@@ -188,7 +218,8 @@ function tvd(a: Float64Array, b: Float64Array): number {
 }
 
 function transitionDistance(reference: Float64Array, sampled: Float64Array, templates: number): number {
-  let total = 0, weighted = 0;
+  let total = 0,
+    weighted = 0;
   for (let s = 0; s < templates; s++) {
     const row = reference.subarray(s * templates, (s + 1) * templates);
     let n = 0;

@@ -40,7 +40,10 @@ export interface SegmentBatch {
 }
 
 export function sessionSegments(sequences: SessionSequences, sessions: readonly number[], span: number, warm: number): Segments {
-  const session: number[] = [], from: number[] = [], scoredFrom: number[] = [], to: number[] = [];
+  const session: number[] = [],
+    from: number[] = [],
+    scoredFrom: number[] = [],
+    to: number[] = [];
   let targets = 0;
   for (const s of sessions) {
     const start = sequences.offsets[s]!;
@@ -54,8 +57,12 @@ export function sessionSegments(sequences: SessionSequences, sessions: readonly 
     }
   }
   return {
-    session: Int32Array.from(session), from: Int32Array.from(from), scoredFrom: Int32Array.from(scoredFrom), to: Int32Array.from(to),
-    targets, length: span + warm,
+    session: Int32Array.from(session),
+    from: Int32Array.from(from),
+    scoredFrom: Int32Array.from(scoredFrom),
+    to: Int32Array.from(to),
+    targets,
+    length: span + warm,
   };
 }
 
@@ -70,7 +77,9 @@ export function segmentBatch(sequences: SessionSequences, segments: Segments, or
   for (let b = 0; b < size; b++) {
     const k = order[from + b]!;
     const start = sequences.offsets[segments.session[k]!]!;
-    const first = segments.from[k]!, scoredFrom = segments.scoredFrom[k]!, end = segments.to[k]!;
+    const first = segments.from[k]!,
+      scoredFrom = segments.scoredFrom[k]!,
+      end = segments.to[k]!;
     for (let p = first, j = b * length; p < end; p++, j++) {
       tokens[j] = sequences.states[start + p]!;
       gaps[j] = sequences.gaps[start + p]!;

@@ -89,7 +89,11 @@ export class SessionSequences {
 
   /** The same sequences with every idle bucket but a session's start made 1: for a network without idle input. */
   withoutIdle(): SessionSequences {
-    return new SessionSequences(this.states, this.gaps.map((g) => (g === 0 ? 0 : 1)), this.offsets);
+    return new SessionSequences(
+      this.states,
+      this.gaps.map((g) => (g === 0 ? 0 : 1)),
+      this.offsets,
+    );
   }
 
   get sessions(): number {
@@ -190,7 +194,8 @@ export class SessionSequences {
     for (let b = 0; b < size; b++) {
       const w = order[from + b]!;
       weights[b] = windows.weight[w]!;
-      const session = windows.session[w]!, p = windows.position[w]!;
+      const session = windows.session[w]!,
+        p = windows.position[w]!;
       targets[b] = this.states[this.offsets[session]! + p]!;
       this.encodeWindow(session, p, window, pad, tokens, gaps, b * window);
     }

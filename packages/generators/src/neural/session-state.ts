@@ -29,7 +29,8 @@ export class SessionState {
 
   /** Reads the session's next statement; writes the next-template probabilities to `out` when given. */
   read(token: number, bucket: number, out?: Float32Array): void {
-    const network = this.#network, state = this.#state;
+    const network = this.#network,
+      state = this.#state;
     if (this.#read >= this.#limit) {
       state.fill(0);
       for (let i = 0; i < this.#tokens.length; i++) network.step(state, this.#tokens[i]!, this.#buckets[i]!);

@@ -1,6 +1,7 @@
+import type * as TfjsModule from '@tensorflow/tfjs';
 import { StbError } from '@sqltrace/core';
 
-export type TensorFlow = typeof import('@tensorflow/tfjs');
+export type TensorFlow = typeof TfjsModule;
 
 /** `tensorflow` is @tensorflow/tfjs-node (native libtensorflow), `wasm` the WebAssembly backend, `cpu` plain JavaScript. */
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
@@ -100,6 +101,11 @@ export async function loadTensorFlow(choice: BackendChoice = 'auto'): Promise<Lo
     }
   }
   throw new StbError('E_USAGE', `the TensorFlow.js backend "${choice}" is not available (${failures.join('; ')})`, {
-    hint: choice === 'tensorflow' ? 'Install it with `npm install @tensorflow/tfjs-node`, or use --backend wasm' : choice === 'wasm' ? `Install it with \`npm install ${TFJS_WASM}\`, or use --backend auto` : 'Use --backend auto',
+    hint:
+      choice === 'tensorflow'
+        ? 'Install it with `npm install @tensorflow/tfjs-node`, or use --backend wasm'
+        : choice === 'wasm'
+          ? `Install it with \`npm install ${TFJS_WASM}\`, or use --backend auto`
+          : 'Use --backend auto',
   });
 }

@@ -29,7 +29,13 @@ export interface TrainingExamples {
 }
 
 /** The examples of `sessions` for the network's context; held-out ones (`balance` false) keep their plain counts. */
-export function trainingExamples(tf: TensorFlow, network: SequenceNetwork, sequences: SessionSequences, sessions: readonly number[], balance: boolean): TrainingExamples {
+export function trainingExamples(
+  tf: TensorFlow,
+  network: SequenceNetwork,
+  sequences: SessionSequences,
+  sessions: readonly number[],
+  balance: boolean,
+): TrainingExamples {
   const { window, templates } = network.spec;
   const pad = templates + 1;
   if (sessionContext(network.spec)) {
@@ -61,7 +67,14 @@ function windowExamples(tf: TensorFlow, network: SequenceNetwork, sequences: Ses
   };
 }
 
-function segmentExamples(tf: TensorFlow, spec: NetworkSpec, stepLogits: (tokens: Tensor2D, gaps: Tensor2D) => Tensor2D, sequences: SessionSequences, segments: Segments, pad: number): TrainingExamples {
+function segmentExamples(
+  tf: TensorFlow,
+  spec: NetworkSpec,
+  stepLogits: (tokens: Tensor2D, gaps: Tensor2D) => Tensor2D,
+  sequences: SessionSequences,
+  segments: Segments,
+  pad: number,
+): TrainingExamples {
   const { templates } = spec;
   const count = segments.session.length;
   return {
@@ -86,7 +99,14 @@ function crossEntropy(tf: TensorFlow, logits: Tensor2D, targets: Int32Array, tem
   return tf.neg(tf.sum(tf.mul(tf.oneHot(tf.tensor1d(targets, 'int32'), templates), tf.logSoftmax(logits)), 1));
 }
 
-function scoreOf(tf: TensorFlow, logits: Tensor2D, targets: Int32Array, weights: Float32Array, templates: number, weight: number): { loss: number; hits: number; weight: number } {
+function scoreOf(
+  tf: TensorFlow,
+  logits: Tensor2D,
+  targets: Int32Array,
+  weights: Float32Array,
+  templates: number,
+  weight: number,
+): { loss: number; hits: number; weight: number } {
   return tf.tidy(() => {
     const w = tf.tensor1d(weights);
     const t = tf.tensor1d(targets, 'int32');

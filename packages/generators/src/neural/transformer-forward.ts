@@ -84,9 +84,17 @@ export class TransformerForward implements SessionNetwork {
         qkv.set(v.subarray(i * e, (i + 1) * e), i * 3 * e + 2 * e);
       }
       this.#blocks.push({
-        attentionGamma: get(p + 'attention.norm.gamma'), attentionBeta: get(p + 'attention.norm.beta'), qkv, attentionOutput: get(p + 'attention.output'), distance: get(p + 'attention.distance'),
-        ffnGamma: get(p + 'ffn.norm.gamma'), ffnBeta: get(p + 'ffn.norm.beta'), inner: get(p + 'ffn.inner'), innerBias: get(p + 'ffn.inner.bias'),
-        outer: get(p + 'ffn.outer'), outerBias: get(p + 'ffn.outer.bias'),
+        attentionGamma: get(p + 'attention.norm.gamma'),
+        attentionBeta: get(p + 'attention.norm.beta'),
+        qkv,
+        attentionOutput: get(p + 'attention.output'),
+        distance: get(p + 'attention.distance'),
+        ffnGamma: get(p + 'ffn.norm.gamma'),
+        ffnBeta: get(p + 'ffn.norm.beta'),
+        inner: get(p + 'ffn.inner'),
+        innerBias: get(p + 'ffn.inner.bias'),
+        outer: get(p + 'ffn.outer'),
+        outerBias: get(p + 'ffn.outer.bias'),
       });
     }
     this.#finalGamma = get('final.norm.gamma');
@@ -134,8 +142,15 @@ export class TransformerForward implements SessionNetwork {
    * next-template probabilities there.
    */
   step(keys: Float64Array[], values: Float64Array[], position: number, token: number, gap: number, out?: Float32Array): void {
-    const e = this.#width, heads = this.#heads, hw = this.#headWidth, memory = this.memory;
-    const x = this.#x, normed = this.#normed, qkv = this.#qkv, context = this.#context, scores = this.#scores;
+    const e = this.#width,
+      heads = this.#heads,
+      hw = this.#headWidth,
+      memory = this.memory;
+    const x = this.#x,
+      normed = this.#normed,
+      qkv = this.#qkv,
+      context = this.#context,
+      scores = this.#scores;
     for (let i = 0; i < e; i++) x[i] = this.#tokenEmbedding[token * e + i]! + this.#gapEmbedding[gap * e + i]!;
     const slot = position % memory;
     const seen = Math.min(position + 1, memory);
@@ -143,12 +158,15 @@ export class TransformerForward implements SessionNetwork {
       const block = this.#blocks[l]!;
       if (l === 0) qkv.set(this.#firstProjection(token, gap));
       else this.#project(x, block, qkv);
-      const k = keys[l]!, v = values[l]!;
+      const k = keys[l]!,
+        v = values[l]!;
       k.set(qkv.subarray(e, 2 * e), slot * e);
       v.set(qkv.subarray(2 * e, 3 * e), slot * e);
       context.fill(0);
       for (let h = 0; h < heads; h++) {
-        const offset = h * hw, slope = this.#slopes[h]!, learned = h * memory;
+        const offset = h * hw,
+          slope = this.#slopes[h]!,
+          learned = h * memory;
         let max = -Infinity;
         // m statements back: position − m, in slot (position − m) mod memory.
         for (let m = 0; m < seen; m++) {
@@ -169,7 +187,8 @@ export class TransformerForward implements SessionNetwork {
       }
       // The feed-forward half, with its residual.
       layerNorm(x, block.ffnGamma, block.ffnBeta, normed);
-      const inner = this.#inner, f = inner.length;
+      const inner = this.#inner,
+        f = inner.length;
       inner.set(block.innerBias);
       for (let i = 0; i < e; i++) addScaled(inner, 0, normed[i]!, block.inner, i * f, f);
       for (let i = 0; i < e; i++) x[i]! += block.outerBias[i]!;
@@ -181,7 +200,8 @@ export class TransformerForward implements SessionNetwork {
     }
     if (out === undefined) return;
     layerNorm(x, this.#finalGamma, this.#finalBeta, normed);
-    const templates = this.spec.templates, logits = this.#logits;
+    const templates = this.spec.templates,
+      logits = this.#logits;
     logits.set(this.#outputBias);
     for (let i = 0; i < e; i++) addScaled(logits, 0, normed[i]!, this.#outputKernel, i * templates, templates);
     let max = -Infinity;
@@ -193,7 +213,8 @@ export class TransformerForward implements SessionNetwork {
 
   /** The block's query, key and value of `x`, side by side. */
   #project(x: Float64Array, block: Block, qkv: Float64Array): void {
-    const e = this.#width, normed = this.#normed;
+    const e = this.#width,
+      normed = this.#normed;
     layerNorm(x, block.attentionGamma, block.attentionBeta, normed);
     qkv.fill(0);
     for (let i = 0; i < e; i++) addScaled(qkv, 0, normed[i]!, block.qkv, i * 3 * e, 3 * e);

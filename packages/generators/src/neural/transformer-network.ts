@@ -22,7 +22,10 @@ export class TransformerNetwork extends SequenceNetwork {
   logits(tokens: Tensor2D, gaps: Tensor2D): Tensor2D {
     if (sessionContext(this.spec)) {
       const [batch, length] = tokens.shape;
-      const last = this.tf.tensor1d(Array.from({ length: batch }, (_, b) => b * length + length - 1), 'int32');
+      const last = this.tf.tensor1d(
+        Array.from({ length: batch }, (_, b) => b * length + length - 1),
+        'int32',
+      );
       return this.tf.gather(this.stepLogits(tokens, gaps), last) as Tensor2D;
     }
     return this.#windowLogits(tokens, gaps);
@@ -52,7 +55,10 @@ export class TransformerNetwork extends SequenceNetwork {
       // The block's learned bias for each distance, laid out [heads × length × length] by a one-hot product.
       const learned = tf.matMul(this.weight(p + 'attention.distance'), distances).reshape([heads, length, length]);
       const attention = tf.softmax(tf.add(tf.add(tf.mul(tf.matMul(q, keys, false, true), scale), learned), masked));
-      const context = tf.matMul(attention, values).transpose([0, 2, 1, 3]).reshape([batch * length, width]) as Tensor2D;
+      const context = tf
+        .matMul(attention, values)
+        .transpose([0, 2, 1, 3])
+        .reshape([batch * length, width]) as Tensor2D;
       x = this.#feedForward(tf.add(x, tf.matMul(context, this.weight(p + 'attention.output'))), p);
     }
     return this.#output(x);
@@ -78,7 +84,10 @@ export class TransformerNetwork extends SequenceNetwork {
       const queryInput = last ? (normed.slice([0, window - 1, 0], [batch, 1, width]).reshape([batch, width]) as Tensor2D) : flat;
       const q = split(tf.matMul(queryInput, this.weight(p + 'attention.query')), queries);
       const attention = tf.softmax(tf.mul(tf.matMul(q, keys, false, true), scale));
-      const context = tf.matMul(attention, values).transpose([0, 2, 1, 3]).reshape([batch * queries, width]) as Tensor2D;
+      const context = tf
+        .matMul(attention, values)
+        .transpose([0, 2, 1, 3])
+        .reshape([batch * queries, width]) as Tensor2D;
       const residual = (last ? x.slice([0, window - 1, 0], [batch, 1, width]) : x).reshape([batch * queries, width]) as Tensor2D;
       const y = this.#feedForward(tf.add(residual, tf.matMul(context, this.weight(p + 'attention.output'))), p);
       x = last ? y : (y.reshape([batch, window, width]) as Tensor3D);
@@ -89,7 +98,9 @@ export class TransformerNetwork extends SequenceNetwork {
   /** The block's feed-forward half, with its residual. */
   #feedForward(y: Tensor2D, p: string): Tensor2D {
     const tf = this.tf;
-    const inner = tf.relu(tf.add(tf.matMul(this.#norm(y, p + 'ffn.norm') as Tensor2D, this.weight(p + 'ffn.inner')), this.weight(p + 'ffn.inner.bias'))) as Tensor2D;
+    const inner = tf.relu(
+      tf.add(tf.matMul(this.#norm(y, p + 'ffn.norm') as Tensor2D, this.weight(p + 'ffn.inner')), this.weight(p + 'ffn.inner.bias')),
+    ) as Tensor2D;
     return tf.add(y, tf.add(tf.matMul(inner, this.weight(p + 'ffn.outer')), this.weight(p + 'ffn.outer.bias')));
   }
 
@@ -117,7 +128,10 @@ export class TransformerNetwork extends SequenceNetwork {
           if (j <= i) distances[Math.min(i - j, memory - 1) * length * length + i * length + j] = 1;
         }
       }
-      bias = { fixed: this.tf.keep(this.tf.tensor3d(values, [heads, length, length])), distances: this.tf.keep(this.tf.tensor2d(distances, [memory, length * length])) };
+      bias = {
+        fixed: this.tf.keep(this.tf.tensor3d(values, [heads, length, length])),
+        distances: this.tf.keep(this.tf.tensor2d(distances, [memory, length * length])),
+      };
       this.#biases.set(length, bias);
     }
     return bias;

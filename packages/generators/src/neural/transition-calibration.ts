@@ -46,7 +46,10 @@ export function calibrateTransitions(predictions: Iterable<Prediction>, successo
   for (let iteration = 0; iteration < ITERATIONS; iteration++) {
     const expected = successors.map((list) => new Float64Array(list.length));
     for (let i = 0, at = 0; i < rows.length; i++) {
-      const a = rows[i]!, f = factors[a]!, e = expected[a]!, n = f.length;
+      const a = rows[i]!,
+        f = factors[a]!,
+        e = expected[a]!,
+        n = f.length;
       let z = 0;
       for (let k = 0; k < n; k++) z += values[at + k]! * f[k]!;
       if (z > 0) for (let k = 0; k < n; k++) e[k]! += (values[at + k]! * f[k]!) / z;
@@ -54,7 +57,9 @@ export function calibrateTransitions(predictions: Iterable<Prediction>, successo
     }
     let change = 0;
     for (let a = 0; a < templates; a++) {
-      const f = factors[a]!, e = expected[a]!, c = counts[a]!;
+      const f = factors[a]!,
+        e = expected[a]!,
+        c = counts[a]!;
       for (let k = 0; k < f.length; k++) {
         if (!(e[k]! > 0) || c[k] === 0) continue;
         const next = Math.min(FACTOR_LIMIT, Math.max(1 / FACTOR_LIMIT, f[k]! * (c[k]! / e[k]!)));
@@ -79,7 +84,8 @@ export function* sessionPredictions(network: SessionNetwork, sequences: SessionS
   const order = new Prng(seed).fork('calibration').shuffle(Array.from({ length: sequences.sessions }, (_, s) => s));
   const p = new Float32Array(network.spec.templates);
   for (const s of order) {
-    const from = sequences.offsets[s]!, to = sequences.offsets[s + 1]!;
+    const from = sequences.offsets[s]!,
+      to = sequences.offsets[s + 1]!;
     const state = network.session();
     for (let i = from; i + 1 < to; i++) {
       state.read(sequences.states[i]!, sequences.gaps[i]!, p);
@@ -92,7 +98,13 @@ export function* sessionPredictions(network: SessionNetwork, sequences: SessionS
  * A window network's predictions over the trace's sessions (batched), in a seeded order of
  * sessions, at most `limit` of them (a window network runs at a few thousand windows a second).
  */
-export function* windowPredictions(network: ProbabilityNetwork, sequences: SessionSequences, seed: string | number, limit = 100_000, batch = 512): Generator<Prediction> {
+export function* windowPredictions(
+  network: ProbabilityNetwork,
+  sequences: SessionSequences,
+  seed: string | number,
+  limit = 100_000,
+  batch = 512,
+): Generator<Prediction> {
   const order = new Prng(seed).fork('calibration').shuffle(Array.from({ length: sequences.sessions }, (_, s) => s));
   const { window, templates } = network.spec;
   const pad = templates + 1;
@@ -106,7 +118,8 @@ export function* windowPredictions(network: ProbabilityNetwork, sequences: Sessi
   };
   let taken = 0;
   outer: for (const s of order) {
-    const start = sequences.offsets[s]!, length = sequences.offsets[s + 1]! - start;
+    const start = sequences.offsets[s]!,
+      length = sequences.offsets[s + 1]! - start;
     for (let p = 1; p < length; p++) {
       if (taken++ >= limit) break outer;
       // The window before p, as training and the predictor read it.

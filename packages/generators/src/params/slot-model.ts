@@ -28,7 +28,11 @@ export interface SlotModelJson {
   readonly elements?: SlotModelJson;
 }
 
-const C_INT = 0, C_FLOAT = 1, C_DATETIME = 2, C_STRING = 3, C_BOOL = 4;
+const C_INT = 0,
+  C_FLOAT = 1,
+  C_DATETIME = 2,
+  C_STRING = 3,
+  C_BOOL = 4;
 const INTEGER_TEXT = /^-?\d{1,15}$/;
 const FLOAT_TEXT = /^-?(\d+\.\d*|\.\d+)([eE][+-]?\d+)?$/;
 
@@ -118,7 +122,8 @@ export class SlotModelBuilder {
     // they would land on the frequent ones again (sysbench's hot ids: 95% of the synthetic ids
     // repeated against 88%).
     const published = new Set<number>();
-    for (const [value] of frequent.values) if (typeof value === 'number' || (typeof value === 'string' && (INTEGER_TEXT.test(value) || FLOAT_TEXT.test(value)))) published.add(Number(value));
+    for (const [value] of frequent.values)
+      if (typeof value === 'number' || (typeof value === 'string' && (INTEGER_TEXT.test(value) || FLOAT_TEXT.test(value)))) published.add(Number(value));
     const datetimes = this.#datetimes?.toPrivateJSON(minCount);
     const integers = this.#integers?.toPrivateJSON(minCount, 101, published);
     const floats = this.#floats?.toPrivateJSON(minCount, 101, published);
@@ -166,7 +171,13 @@ export class SlotSampler {
     this.#textShare = numbers > 0 ? json.numbersAsText / numbers : 0;
     // Classes that can be drawn without a literal: those with a published model.
     this.#classWeights = json.classes.map((count, c) =>
-      (c === C_INT && this.#integers) || (c === C_FLOAT && this.#floats) || (c === C_DATETIME && this.#datetimes) || (c === C_STRING && this.#strings) || c === C_BOOL ? count : 0,
+      (c === C_INT && this.#integers) ||
+      (c === C_FLOAT && this.#floats) ||
+      (c === C_DATETIME && this.#datetimes) ||
+      (c === C_STRING && this.#strings) ||
+      c === C_BOOL
+        ? count
+        : 0,
     );
     this.#classTotal = this.#classWeights.reduce((sum, w) => sum + w, 0);
     this.elements = json.elements ? new SlotSampler(json.elements) : undefined;

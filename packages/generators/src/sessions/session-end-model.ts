@@ -56,7 +56,9 @@ export class SessionEndSampler {
       const row = new Map<number, [number, number]>();
       const total: [number, number] = [0, 0];
       for (let i = 0; i < flat.length; i += 3) {
-        const bucket = flat[i]!, ends = flat[i + 1]!, goes = flat[i + 2]!;
+        const bucket = flat[i]!,
+          ends = flat[i + 1]!,
+          goes = flat[i + 2]!;
         if (!(ends >= 0 && goes >= 0)) throw new RangeError(`session ends of state ${key} hold a negative count`);
         row.set(bucket, [ends, goes]);
         total[0] += ends;

@@ -109,13 +109,16 @@ const DISPERSION_SLICES = 20;
  * (pooled: Σ variance / Σ mean): a fixed set of clients, however many there are at each stage.
  */
 function closedLoop(spans: readonly SessionSpan[], from: number, to: number): boolean {
-  const time = new Float64Array(DISPERSION_SLICES), sum = new Float64Array(DISPERSION_SLICES), squares = new Float64Array(DISPERSION_SLICES);
+  const time = new Float64Array(DISPERSION_SLICES),
+    sum = new Float64Array(DISPERSION_SLICES),
+    squares = new Float64Array(DISPERSION_SLICES);
   sweepOpenSessions(spans, from, to, DISPERSION_SLICES, (k, open, us) => {
     time[k] += us;
     sum[k] += open * us;
     squares[k] += open * open * us;
   });
-  let variance = 0, mean = 0;
+  let variance = 0,
+    mean = 0;
   for (let k = 0; k < DISPERSION_SLICES; k++) {
     if (!(time[k]! > 0)) continue;
     const m = sum[k]! / time[k]!;
@@ -168,7 +171,8 @@ function reconnectJson(r: MatchedReconnects, spans: readonly SessionSpan[], reso
  */
 function fitConnectors(r: MatchedReconnects, lifetimes: EmpiricalDistribution, meanLifetime: number, resolutionUs: number): ConnectorsJson | undefined {
   if (r.starts.length < MIN_RECONNECTS_FOR_CONNECTORS) return undefined;
-  const ends = r.ends.slice(0, MAX_RECONNECTS_JUDGED), starts = r.starts.slice(0, MAX_RECONNECTS_JUDGED);
+  const ends = r.ends.slice(0, MAX_RECONNECTS_JUDGED),
+    starts = r.starts.slice(0, MAX_RECONNECTS_JUDGED);
   const n = starts.length;
   const observedGaps = gaps(starts);
   let delaySum = 0;
@@ -227,7 +231,9 @@ function gaps(times: ArrayLike<number>): Float64Array {
 
 /** The Kolmogorov–Smirnov distance between two sorted samples. */
 function ksDistance(a: Float64Array, b: Float64Array): number {
-  let i = 0, j = 0, most = 0;
+  let i = 0,
+    j = 0,
+    most = 0;
   while (i < a.length && j < b.length) {
     const v = Math.min(a[i]!, b[j]!);
     while (i < a.length && a[i]! <= v) i++;
@@ -256,7 +262,8 @@ function matchReconnects(spans: readonly SessionSpan[], resolutionUs: number): M
   let longest = 0;
   const sessions = new Set<number>();
   const delays = new EmpiricalDistribution({ capacity: 5_000, seed: 'reconnect' });
-  const ends: number[] = [], starts: number[] = [];
+  const ends: number[] = [],
+    starts: number[] = [];
   for (const k of byTime) {
     const t = Math.floor(times[k]! / 2);
     if (times[k]! % 2 === 0) {

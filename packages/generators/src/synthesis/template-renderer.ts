@@ -47,7 +47,8 @@ export class TemplateRenderer {
     this.role = transactionRole(json.text);
     this.#plan = compileTemplatePlan(json.text, dialect);
     if (this.#plan.slots !== json.slots.length) throw new RangeError(`template ${json.id} has ${this.#plan.slots} placeholders but ${json.slots.length} slots`);
-    if (json.params.length !== json.slots.length) throw new RangeError(`template ${json.id} has ${json.params.length} slot models for ${json.slots.length} slots`);
+    if (json.params.length !== json.slots.length)
+      throw new RangeError(`template ${json.id} has ${json.params.length} slot models for ${json.slots.length} slots`);
     this.#samplers = json.params.map((p) => new SlotSampler(p));
     this.#durations = json.durations ? EmpiricalDistribution.fromJSON(json.durations) : undefined;
     for (const [where, flat] of Object.entries(json.reuse ?? {})) {
@@ -56,7 +57,9 @@ export class TemplateRenderer {
       if (!(n > 0) || (flat.length - 1) % 3 !== 0) throw new RangeError(`template ${json.id} has a damaged reuse table`);
       const bySlot: [number, number][][] = json.slots.map(() => []);
       for (let i = 1; i < flat.length; i += 3) {
-        const slot = flat[i]! - 1, from = flat[i + 1]! - 1, count = flat[i + 2]!;
+        const slot = flat[i]! - 1,
+          from = flat[i + 1]! - 1,
+          count = flat[i + 2]!;
         if (bySlot[slot] === undefined || from < 0) throw new RangeError(`template ${json.id} has a damaged reuse table`);
         bySlot[slot]!.push([from, count / n]);
       }
@@ -66,7 +69,8 @@ export class TemplateRenderer {
     }
     for (const [slot, offset] of Object.entries(json.offsets ?? {})) {
       const s = Number(slot) - 1;
-      if (!(s >= 1 && s < json.slots.length) || !Array.isArray(offset) || !Number.isFinite(offset[0]) || !(offset[1]! >= 0 && offset[1]! <= 1)) throw new RangeError(`template ${json.id} has a damaged offset table`);
+      if (!(s >= 1 && s < json.slots.length) || !Array.isArray(offset) || !Number.isFinite(offset[0]) || !(offset[1]! >= 0 && offset[1]! <= 1))
+        throw new RangeError(`template ${json.id} has a damaged offset table`);
       this.#offsets.set(s, offset);
     }
     this.#style = style === 'auto' ? json.style : style;
@@ -112,6 +116,11 @@ export class TemplateRenderer {
       (slot) => slots[slot - 1],
     );
     const durationUs = this.#durations !== undefined ? Math.max(0, Math.round(this.#durations.sample(prng))) : undefined;
-    return { sql: rendered.sql, ...(rendered.params && rendered.params.length > 0 ? { params: rendered.params } : {}), ...(durationUs !== undefined ? { durationUs } : {}), values };
+    return {
+      sql: rendered.sql,
+      ...(rendered.params && rendered.params.length > 0 ? { params: rendered.params } : {}),
+      ...(durationUs !== undefined ? { durationUs } : {}),
+      values,
+    };
   }
 }

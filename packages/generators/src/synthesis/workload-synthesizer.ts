@@ -25,7 +25,14 @@ export interface NextStatePredictor {
    * is the session's own, the same object on every call for the session; each call after the
    * first adds one statement (the last of `history`).
    */
-  next(history: readonly number[], prng: Prng, allowed: (state: number) => boolean, gaps: readonly number[], waiting?: () => Iterable<ScoredHistory>, memory?: SessionMemory): number | undefined;
+  next(
+    history: readonly number[],
+    prng: Prng,
+    allowed: (state: number) => boolean,
+    gaps: readonly number[],
+    waiting?: () => Iterable<ScoredHistory>,
+    memory?: SessionMemory,
+  ): number | undefined;
   /** How many recent states it wants in `history`. */
   readonly historyLength: number;
 }
@@ -109,15 +116,25 @@ export class WorkloadSynthesizer {
     this.#profile = profile;
     this.#predictor = predictor;
     this.#options = options;
-    for (const [name, value] of [['events', options.events], ['duration', options.durationSeconds], ['sessions', options.sessions], ['speed', options.speed]] as const) {
+    for (const [name, value] of [
+      ['events', options.events],
+      ['duration', options.durationSeconds],
+      ['sessions', options.sessions],
+      ['speed', options.speed],
+    ] as const) {
       if (value !== undefined && !(value > 0 && Number.isFinite(value))) throw new StbError('E_USAGE', `--${name} must be a positive number, got ${value}`);
     }
     if (options.sessions !== undefined && options.sessions > MAX_SESSIONS) {
-      throw new StbError('E_USAGE', `--sessions ${options.sessions}: at most ${MAX_SESSIONS.toLocaleString('en-US')} sessions can be open at once (each keeps its state in memory)`, {
-        hint: 'Generate several traces with different --seed values and replay them side by side',
-      });
+      throw new StbError(
+        'E_USAGE',
+        `--sessions ${options.sessions}: at most ${MAX_SESSIONS.toLocaleString('en-US')} sessions can be open at once (each keeps its state in memory)`,
+        {
+          hint: 'Generate several traces with different --seed values and replay them side by side',
+        },
+      );
     }
-    if (profile.trace.events === 0 || profile.templates.length === 0) throw new StbError('E_MODEL', 'the model learned no statements: nothing to generate from');
+    if (profile.trace.events === 0 || profile.templates.length === 0)
+      throw new StbError('E_MODEL', 'the model learned no statements: nothing to generate from');
     // The samplers check the distributions, reuse tables and templates as they are built: a
     // damaged model is an E_MODEL error here, for every strategy.
     try {
@@ -184,12 +201,16 @@ export class WorkloadSynthesizer {
     }
     // Fewer events than sessions open at the start: the earliest of them run one statement each.
     if (limit < initialOffsets.length) {
-      this.#options.onWarning?.(`${int(limit)} events are fewer than the ${int(initialOffsets.length)} sessions open at the start of the trace${scale !== 1 ? ' (as scaled)' : ''}: only the first ${int(limit)} of them run, one statement each — ask for more events to see them all`);
+      this.#options.onWarning?.(
+        `${int(limit)} events are fewer than the ${int(initialOffsets.length)} sessions open at the start of the trace${scale !== 1 ? ' (as scaled)' : ''}: only the first ${int(limit)} of them run, one statement each — ask for more events to see them all`,
+      );
       initialOffsets.length = Math.max(0, Math.floor(limit));
     }
     if (curve === undefined && initialOffsets.length === 0 && limit > 0) {
       // No session would ever start: an empty trace written with exit 0 says nothing is wrong.
-      throw new StbError('E_MODEL', 'the model has no session arrivals and no sessions open at the start: nothing to generate from', { hint: 'Retrain it with `stb train` on a trace with sessions' });
+      throw new StbError('E_MODEL', 'the model has no session arrivals and no sessions open at the start: nothing to generate from', {
+        hint: 'Retrain it with `stb train` on a trace with sessions',
+      });
     }
     const think = new ThinkTimeSampler(profile.thinkTime);
     const attributes = profile.sessionAttributes.map((a) => a[3]);
@@ -218,9 +239,23 @@ export class WorkloadSynthesizer {
       const attribute = attributes.length > 0 ? profile.sessionAttributes[prng.weightedIndex(attributes)]! : [null, null, null];
       const id = seq++;
       heap.push({
-        id: `s${id}`, seq: id, initial, user: attribute[0], database: attribute[1], application: attribute[2],
-        history: [], gaps: [], state, gap: -1, length: 0, inTransaction: false, transactionSteps: 0,
-        at, recent: [], memory: {}, thinkRanks: think.session(state, prng),
+        id: `s${id}`,
+        seq: id,
+        initial,
+        user: attribute[0],
+        database: attribute[1],
+        application: attribute[2],
+        history: [],
+        gaps: [],
+        state,
+        gap: -1,
+        length: 0,
+        inTransaction: false,
+        transactionSteps: 0,
+        at,
+        recent: [],
+        memory: {},
+        thinkRanks: think.session(state, prng),
       });
       this.stats.sessions++;
     };
@@ -365,7 +400,8 @@ class SessionHeap {
       items[0] = last;
       let i = 0;
       for (;;) {
-        const l = 2 * i + 1, r = l + 1;
+        const l = 2 * i + 1,
+          r = l + 1;
         let m = i;
         if (l < items.length && before(items[l]!, items[m]!)) m = l;
         if (r < items.length && before(items[r]!, items[m]!)) m = r;

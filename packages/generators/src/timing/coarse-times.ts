@@ -46,7 +46,12 @@ const RECENT_TICKS = 5;
  * Throws when an event's time lies on no tick of that resolution: the trace's header claims a
  * coarser clock than its times have.
  */
-export async function* spreadCoarseTimes(events: AsyncIterable<TraceEvent>, resolutionUs: number, name: string, seed = 'coarse-times'): AsyncGenerator<TraceEvent> {
+export async function* spreadCoarseTimes(
+  events: AsyncIterable<TraceEvent>,
+  resolutionUs: number,
+  name: string,
+  seed = 'coarse-times',
+): AsyncGenerator<TraceEvent> {
   if (!(resolutionUs > 1)) {
     yield* events;
     return;
@@ -112,7 +117,14 @@ export async function* spreadCoarseTimes(events: AsyncIterable<TraceEvent>, reso
  * sessions long idle: what a log of many short sessions (pgbench -C) would otherwise hold until
  * its end, one run per session.
  */
-function* sweep(runs: Map<string, Run>, ends: Map<string, number>, ticks: TickCounts, resolutionUs: number, prng: Prng, firstShare: number): Generator<TraceEvent> {
+function* sweep(
+  runs: Map<string, Run>,
+  ends: Map<string, number>,
+  ticks: TickCounts,
+  resolutionUs: number,
+  prng: Prng,
+  firstShare: number,
+): Generator<TraceEvent> {
   const complete = ticks.last! - TICKS_TO_COMPLETE * resolutionUs;
   for (const [session, run] of runs) {
     if (run.tick >= complete) continue;
@@ -203,7 +215,7 @@ function* spread(run: Run, resolutionUs: number, prng: Prng, share: number, side
     if (previous !== undefined) {
       // The earliest time it can have been logged at: started when the last one ended.
       const earliest = run.atEnd ? previous + duration : previous;
-      if (logged < earliest && earliest <= last) logged = earliest + Math.floor(prng.next() * (last - earliest + 1) / Math.max(1, n - k));
+      if (logged < earliest && earliest <= last) logged = earliest + Math.floor((prng.next() * (last - earliest + 1)) / Math.max(1, n - k));
     }
     const ts = run.atEnd ? logged - duration : logged;
     ends.set(event.session, Math.max(previous ?? -Infinity, ts + duration));

@@ -29,7 +29,8 @@ const FINEST_BIN_US = 10_000;
 
 export function buildRateCurve(arrivals: readonly number[], from: number, to: number, stays?: readonly boolean[]): RateCurveJson {
   if (arrivals.length === 0) return { start: 0, binUs: 1_000_000, counts: [] };
-  let start = from, end = to;
+  let start = from,
+    end = to;
   for (const t of arrivals) {
     if (t < start) start = t;
     if (t > end) end = t;

@@ -77,7 +77,11 @@ export class ThinkTimeBuilder {
         // Bottom-k: a session enters only below the highest priority kept, which it evicts (the
         // highest only falls, so an evicted session never comes back).
         if (priority >= this.#maxPriority) return;
-        for (const [o, s] of this.#pool) if (s.priority === this.#maxPriority) { this.#pool.delete(o); break; }
+        for (const [o, s] of this.#pool)
+          if (s.priority === this.#maxPriority) {
+            this.#pool.delete(o);
+            break;
+          }
       }
       this.#pool.set(ordinal, (kept = { priority, start, keys: [], gaps: [] }));
       this.#maxPriority = 0;
@@ -99,7 +103,8 @@ export class ThinkTimeBuilder {
     const byState: Record<string, EmpiricalDistributionJson> = {};
     for (const [k, d] of [...this.#byState].sort((a, b) => a[0] - b[0])) if (d.count >= MIN_SAMPLES) byState[k] = d.toJSON(101);
     const byTransition: Record<string, EmpiricalDistributionJson> = {};
-    for (const [k, d] of [...this.#byTransition].sort((a, b) => a[0] - b[0])) if (d.count >= MIN_SAMPLES) byTransition[`${Math.floor(k / 1_048_576)}>${k % 1_048_576}`] = d.toJSON(51);
+    for (const [k, d] of [...this.#byTransition].sort((a, b) => a[0] - b[0]))
+      if (d.count >= MIN_SAMPLES) byTransition[`${Math.floor(k / 1_048_576)}>${k % 1_048_576}`] = d.toJSON(51);
     const json: ThinkTimeJson = { all: this.#all.toJSON(201), byState, byTransition };
     const sessions = [...this.#pool.values()].filter((s): s is typeof s & { gaps: number[] } => s.gaps !== undefined && s.gaps.length > 0);
     if (sessions.length === 0) return json;
@@ -113,12 +118,14 @@ export class ThinkTimeBuilder {
     const sampler = new ThinkTimeSampler(json);
     const prng = new Prng('think-ranks');
     const groups = new Map<EmpiricalDistribution, { session: number; at: number; us: number; tie: number }[]>();
-    sessions.forEach((s, session) => s.gaps.forEach((us, at) => {
-      const d = sampler.distribution(s.keys[at]!);
-      let group = groups.get(d);
-      if (group === undefined) groups.set(d, (group = []));
-      group.push({ session, at, us, tie: prng.next() });
-    }));
+    sessions.forEach((s, session) =>
+      s.gaps.forEach((us, at) => {
+        const d = sampler.distribution(s.keys[at]!);
+        let group = groups.get(d);
+        if (group === undefined) groups.set(d, (group = []));
+        group.push({ session, at, us, tie: prng.next() });
+      }),
+    );
     const ranks = sessions.map((s) => new Array<number>(s.gaps.length).fill(0));
     for (const group of groups.values()) {
       group.sort((a, b) => a.us - b.us || a.tie - b.tie);

@@ -139,7 +139,15 @@ export class WorkloadProfileBuilder {
     if (state === undefined) {
       state = this.#templates.length;
       this.#index.set(id, state);
-      this.#templates.push(this.#newTemplate(id, n.template.text, n.template.kind, n.template.tables, n.template.slots.map((s) => s.type)));
+      this.#templates.push(
+        this.#newTemplate(
+          id,
+          n.template.text,
+          n.template.kind,
+          n.template.tables,
+          n.template.slots.map((s) => s.type),
+        ),
+      );
     }
     const t = this.#templates[state]!;
     t.count++;
@@ -150,8 +158,18 @@ export class WorkloadProfileBuilder {
     let gapUs = -1;
     if (session === undefined) {
       session = {
-        ordinal: this.#sessions.size, first: event.ts, start: state, history: [], length: 0, lastState: -1, lastEnd: event.ts, recent: [],
-        inTransaction: false, transactionLength: 0, maxGap: 0, early: event.ts - this.#firstTs <= Math.max(EARLY_US, this.#options.resolutionUs),
+        ordinal: this.#sessions.size,
+        first: event.ts,
+        start: state,
+        history: [],
+        length: 0,
+        lastState: -1,
+        lastEnd: event.ts,
+        recent: [],
+        inTransaction: false,
+        transactionLength: 0,
+        maxGap: 0,
+        early: event.ts - this.#firstTs <= Math.max(EARLY_US, this.#options.resolutionUs),
       };
       this.#sessions.set(event.session, session);
       this.#attributes.add(JSON.stringify([event.user ?? null, event.database ?? null, event.application ?? null]));
@@ -206,7 +224,12 @@ export class WorkloadProfileBuilder {
       else if (part.kind === 'slot' && isSecretSlot(before)) secret[part.slot] = true;
     }
     return {
-      id, text, kind, tables, slotTypes, plan,
+      id,
+      text,
+      kind,
+      tables,
+      slotTypes,
+      plan,
       slots: slotTypes.map((_, i) => new SlotModelBuilder(secret[i + 1])),
       durations: new EmpiricalDistribution({ capacity: 2_000, seed: `durations-${id}` }),
       role: transactionRole(text),
@@ -221,7 +244,12 @@ export class WorkloadProfileBuilder {
    * Adds a statement's values to its slot models, and counts each value found again in one of the
    * session's recent statements (the nearest); returns its value keys for the statements after it.
    */
-  #learnValues(t: TemplateEntry, params: readonly ParamValue[], templateParams: readonly ParamValue[], recent: readonly RecentStatement[]): Map<string, number> | undefined {
+  #learnValues(
+    t: TemplateEntry,
+    params: readonly ParamValue[],
+    templateParams: readonly ParamValue[],
+    recent: readonly RecentStatement[],
+  ): Map<string, number> | undefined {
     const lengthOf = (slot: number) => Number(templateParams[slot - 1]);
     const refs = expandPlan(t.plan, lengthOf);
     if (refs.length !== params.length) {
@@ -313,7 +341,8 @@ export class WorkloadProfileBuilder {
       const offsets: Record<string, [number, number]> = {};
       for (const [slot, { pairs, differences }] of [...t.offsets].sort((a, b) => a[0] - b[0])) {
         if (differences === undefined || pairs < 20) continue;
-        let best = 0, count = 0;
+        let best = 0,
+          count = 0;
         for (const [d, c] of differences) if (c > count) [best, count] = [d, c];
         if (count / pairs >= OFFSET_SHARE) offsets[slot] = [best, count / t.count];
       }
@@ -360,7 +389,9 @@ export class WorkloadProfileBuilder {
       earlySessionEnds: this.#earlyEnds.toJSON(),
       thinkTime: this.#thinkTime.toJSON(),
       transactionLength: this.#transactions > 0 ? this.#transactionStatements / this.#transactions : 0,
-      sessionAttributes: attributes.values.map(([key, count]) => [...(JSON.parse(String(key)) as [string | null, string | null, string | null]), count] as const),
+      sessionAttributes: attributes.values.map(
+        ([key, count]) => [...(JSON.parse(String(key)) as [string | null, string | null, string | null]), count] as const,
+      ),
     };
   }
 }

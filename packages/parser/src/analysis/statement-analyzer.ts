@@ -2,10 +2,27 @@ import { BaseErrorListener, CharStream, CommonTokenStream, ParserRuleContext, Pr
 import { kindOfFirstWord, type StatementKind } from '@sqltrace/core';
 import { SqlStatementLexer } from '../generated/SqlStatementLexer';
 import {
-  CopyContext, CopyStatementContext, CteContext, CursorContext, DdlContext, DdlTargetContext, DeleteStatementContext,
-  DmlContext, InsertStatementContext, MergeStatementContext, NameContext, OtherContext, SelectStatementContext,
-  SqlStatementParser, TableNameContext, TableSourceContext, TclContext, UpdateStatementContext, WriteTargetContext,
-  DdlStatementContext, ScriptContext,
+  CopyContext,
+  CopyStatementContext,
+  CteContext,
+  CursorContext,
+  DdlContext,
+  DdlTargetContext,
+  DeleteStatementContext,
+  DmlContext,
+  InsertStatementContext,
+  MergeStatementContext,
+  type NameContext,
+  OtherContext,
+  SelectStatementContext,
+  SqlStatementParser,
+  TableNameContext,
+  TableSourceContext,
+  TclContext,
+  UpdateStatementContext,
+  WriteTargetContext,
+  DdlStatementContext,
+  type ScriptContext,
 } from '../generated/SqlStatementParser';
 import type { StatementAnalysis } from './statement-analysis';
 

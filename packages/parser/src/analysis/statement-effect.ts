@@ -37,8 +37,20 @@ function classifyWords(words: readonly string[]): StatementSafety {
   if (fn !== undefined) return admin(`${fn}()`);
 
   switch (first) {
-    case 'SHUTDOWN': case 'KILL': case 'CHECKPOINT': case 'FLUSH': case 'PURGE': case 'INSTALL': case 'UNINSTALL':
-    case 'GRANT': case 'REVOKE': case 'CHANGE': case 'BINLOG': case 'CACHE': case 'SECURITY': case 'REASSIGN':
+    case 'SHUTDOWN':
+    case 'KILL':
+    case 'CHECKPOINT':
+    case 'FLUSH':
+    case 'PURGE':
+    case 'INSTALL':
+    case 'UNINSTALL':
+    case 'GRANT':
+    case 'REVOKE':
+    case 'CHANGE':
+    case 'BINLOG':
+    case 'CACHE':
+    case 'SECURITY':
+    case 'REASSIGN':
       return admin(first);
     case 'LOAD':
       return admin(w(1) === 'DATA' || w(1) === 'XML' ? `LOAD ${w(1)}` : 'LOAD library');
@@ -46,15 +58,19 @@ function classifyWords(words: readonly string[]): StatementSafety {
       if (has('PROGRAM')) return admin('COPY … PROGRAM');
       return has('STDIN') || has('STDOUT') ? write('COPY') : admin('COPY … file');
     case 'SET': {
-      if (w(1) === 'GLOBAL' || w(1) === 'PERSIST' || w(1) === 'PERSIST_ONLY' || words.some((x) => x.startsWith('@@GLOBAL') || x.startsWith('@@PERSIST'))) return admin(`SET ${w(1).startsWith('@@') ? '@@GLOBAL' : w(1)}`);
+      if (w(1) === 'GLOBAL' || w(1) === 'PERSIST' || w(1) === 'PERSIST_ONLY' || words.some((x) => x.startsWith('@@GLOBAL') || x.startsWith('@@PERSIST')))
+        return admin(`SET ${w(1).startsWith('@@') ? '@@GLOBAL' : w(1)}`);
       if (w(1) === 'PASSWORD' || (w(1) === 'DEFAULT' && w(2) === 'ROLE')) return admin(`SET ${w(1)}`);
       return read('SET');
     }
     case 'RESET':
       return w(1) === 'MASTER' || w(1) === 'SLAVE' || w(1) === 'REPLICA' || w(1) === 'BINARY' || w(1) === 'PERSIST' ? admin(`RESET ${w(1)}`) : read('RESET');
-    case 'START': case 'STOP':
+    case 'START':
+    case 'STOP':
       return w(1) === 'SLAVE' || w(1) === 'REPLICA' || w(1) === 'GROUP_REPLICATION' ? admin(`${first} ${w(1)}`) : read(first);
-    case 'CREATE': case 'ALTER': case 'DROP': {
+    case 'CREATE':
+    case 'ALTER':
+    case 'DROP': {
       let k = 1;
       while (CREATE_MODIFIERS.has(w(k))) k++;
       const object = w(k);
@@ -62,20 +78,47 @@ function classifyWords(words: readonly string[]): StatementSafety {
       if (ADMIN_OBJECTS.has(object)) return admin(`${first} ${object}`);
       // A function in C (or internal) loads code into the server.
       const language = words.indexOf('LANGUAGE');
-      if (first === 'CREATE' && (object === 'FUNCTION' || object === 'PROCEDURE') && language > 0 && (w(language + 1) === 'C' || w(language + 1) === 'INTERNAL')) return admin(`CREATE ${object} … LANGUAGE ${w(language + 1)}`);
+      if (
+        first === 'CREATE' &&
+        (object === 'FUNCTION' || object === 'PROCEDURE') &&
+        language > 0 &&
+        (w(language + 1) === 'C' || w(language + 1) === 'INTERNAL')
+      )
+        return admin(`CREATE ${object} … LANGUAGE ${w(language + 1)}`);
       if (object === 'USER' && w(k + 1) === 'MAPPING') return admin(`${first} USER MAPPING`);
       if (first === 'DROP') return ddl(`DROP ${object}`, true);
       if (first === 'ALTER' && (has('DROP') || has('RENAME'))) return ddl(`ALTER ${object} … ${has('DROP') ? 'DROP' : 'RENAME'}`, true);
       return ddl(`${first} ${object}`.trim());
     }
-    case 'TRUNCATE': case 'RENAME':
+    case 'TRUNCATE':
+    case 'RENAME':
       return ddl(first, true);
-    case 'COMMENT': case 'REFRESH': case 'IMPORT':
+    case 'COMMENT':
+    case 'REFRESH':
+    case 'IMPORT':
       return ddl(first);
-    case 'INSERT': case 'UPDATE': case 'DELETE': case 'MERGE': case 'REPLACE': case 'UPSERT': case 'CALL': case 'DO':
-    case 'LOCK': case 'VACUUM': case 'ANALYZE': case 'ANALYSE': case 'CLUSTER': case 'REINDEX': case 'OPTIMIZE': case 'REPAIR':
+    case 'INSERT':
+    case 'UPDATE':
+    case 'DELETE':
+    case 'MERGE':
+    case 'REPLACE':
+    case 'UPSERT':
+    case 'CALL':
+    case 'DO':
+    case 'LOCK':
+    case 'VACUUM':
+    case 'ANALYZE':
+    case 'ANALYSE':
+    case 'CLUSTER':
+    case 'REINDEX':
+    case 'OPTIMIZE':
+    case 'REPAIR':
       return write(first);
-    case 'SELECT': case 'WITH': case 'VALUES': case 'TABLE': case '(': {
+    case 'SELECT':
+    case 'WITH':
+    case 'VALUES':
+    case 'TABLE':
+    case '(': {
       const into = words.indexOf('INTO');
       if (into >= 0 && (w(into + 1) === 'OUTFILE' || w(into + 1) === 'DUMPFILE')) return admin(`SELECT … INTO ${w(into + 1)}`);
       if (first === 'WITH' && words.some((x) => x === 'INSERT' || x === 'UPDATE' || x === 'DELETE' || x === 'MERGE')) return write('WITH … writes');
@@ -94,13 +137,87 @@ function classifyWords(words: readonly string[]): StatementSafety {
   }
 }
 
-const ADMIN_OBJECTS = new Set(['USER', 'ROLE', 'GROUP', 'DATABASE', 'TABLESPACE', 'SERVER', 'EXTENSION', 'SUBSCRIPTION', 'PUBLICATION', 'LANGUAGE', 'LOGFILE', 'PLUGIN', 'EVENT', 'RESOURCE', 'FOREIGN']);
-const CREATE_MODIFIERS = new Set(['OR', 'REPLACE', 'TEMP', 'TEMPORARY', 'UNLOGGED', 'GLOBAL', 'LOCAL', 'UNIQUE', 'IF', 'NOT', 'EXISTS', 'MATERIALIZED', 'RECURSIVE', 'DEFINER', 'SQL', 'SECURITY', 'INVOKER', 'ALGORITHM', 'UNDEFINED', 'MERGE', 'TEMPTABLE', 'ONLINE', 'OFFLINE', 'IGNORE', 'DEFAULT', 'TRUSTED', 'PROCEDURAL', 'CONSTRAINT', 'AGGREGATE', 'FULLTEXT', 'SPATIAL', 'CONCURRENTLY', 'VIRTUAL', '@', 'CURRENT_USER', '=']);
+const ADMIN_OBJECTS = new Set([
+  'USER',
+  'ROLE',
+  'GROUP',
+  'DATABASE',
+  'TABLESPACE',
+  'SERVER',
+  'EXTENSION',
+  'SUBSCRIPTION',
+  'PUBLICATION',
+  'LANGUAGE',
+  'LOGFILE',
+  'PLUGIN',
+  'EVENT',
+  'RESOURCE',
+  'FOREIGN',
+]);
+const CREATE_MODIFIERS = new Set([
+  'OR',
+  'REPLACE',
+  'TEMP',
+  'TEMPORARY',
+  'UNLOGGED',
+  'GLOBAL',
+  'LOCAL',
+  'UNIQUE',
+  'IF',
+  'NOT',
+  'EXISTS',
+  'MATERIALIZED',
+  'RECURSIVE',
+  'DEFINER',
+  'SQL',
+  'SECURITY',
+  'INVOKER',
+  'ALGORITHM',
+  'UNDEFINED',
+  'MERGE',
+  'TEMPTABLE',
+  'ONLINE',
+  'OFFLINE',
+  'IGNORE',
+  'DEFAULT',
+  'TRUSTED',
+  'PROCEDURAL',
+  'CONSTRAINT',
+  'AGGREGATE',
+  'FULLTEXT',
+  'SPATIAL',
+  'CONCURRENTLY',
+  'VIRTUAL',
+  '@',
+  'CURRENT_USER',
+  '=',
+]);
 const STATEMENT_WORDS = new Set(['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'MERGE', 'WITH', 'CREATE', 'VALUES', 'TABLE', 'EXECUTE']);
 const ADMIN_FUNCTIONS = new Set([
-  'PG_READ_FILE', 'PG_READ_BINARY_FILE', 'PG_WRITE_FILE', 'PG_LS_DIR', 'PG_STAT_FILE', 'PG_FILE_WRITE', 'PG_FILE_UNLINK', 'PG_FILE_RENAME', 'LO_IMPORT', 'LO_EXPORT',
-  'PG_TERMINATE_BACKEND', 'PG_CANCEL_BACKEND', 'PG_RELOAD_CONF', 'PG_ROTATE_LOGFILE', 'PG_PROMOTE', 'PG_SWITCH_WAL', 'PG_CREATE_RESTORE_POINT',
-  'SET_CONFIG', 'DBLINK', 'DBLINK_EXEC', 'DBLINK_CONNECT', 'LOAD_FILE', 'SYS_EXEC', 'SYS_EVAL',
+  'PG_READ_FILE',
+  'PG_READ_BINARY_FILE',
+  'PG_WRITE_FILE',
+  'PG_LS_DIR',
+  'PG_STAT_FILE',
+  'PG_FILE_WRITE',
+  'PG_FILE_UNLINK',
+  'PG_FILE_RENAME',
+  'LO_IMPORT',
+  'LO_EXPORT',
+  'PG_TERMINATE_BACKEND',
+  'PG_CANCEL_BACKEND',
+  'PG_RELOAD_CONF',
+  'PG_ROTATE_LOGFILE',
+  'PG_PROMOTE',
+  'PG_SWITCH_WAL',
+  'PG_CREATE_RESTORE_POINT',
+  'SET_CONFIG',
+  'DBLINK',
+  'DBLINK_EXEC',
+  'DBLINK_CONNECT',
+  'LOAD_FILE',
+  'SYS_EXEC',
+  'SYS_EVAL',
 ]);
 
 /** How much of a statement is read: a classifying keyword is never further in. */

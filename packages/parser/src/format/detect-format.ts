@@ -10,7 +10,8 @@ export interface DetectedFormat {
 const PG_MESSAGE = new RegExp(`(?:^|[\\s:\\]|>])(?:${SEVERITIES}):  ?\\S`);
 const PG_CSV = /^"?\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)?(?: [A-Za-z0-9+-]+)?"?,("[^"]*"|[^,]*),/;
 const SYSLOG = /^[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d \S+ [\w.-]+\[\d+\]: \[\d+-\d+\] /;
-const MYSQL_GENERAL = /^(?:\d{6} [ \d]\d:\d\d:\d\d|\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d)|\t)\s*\d+ (?:Query|Connect|Quit|Init DB|Prepare|Execute|Close stmt|Field List|Statistics|Ping|Change user|Binlog Dump|Register Slave|Refresh|Shutdown|Kill|Sleep|Set option|Reset stmt|Fetch|Long Data|Daemon|Debug|Processlist|Connect Out|Table Dump|Time|Delayed insert|Error)\b/;
+const MYSQL_GENERAL =
+  /^(?:\d{6} [ \d]\d:\d\d:\d\d|\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d)|\t)\s*\d+ (?:Query|Connect|Quit|Init DB|Prepare|Execute|Close stmt|Field List|Statistics|Ping|Change user|Binlog Dump|Register Slave|Refresh|Shutdown|Kill|Sleep|Set option|Reset stmt|Fetch|Long Data|Daemon|Debug|Processlist|Connect Out|Table Dump|Time|Delayed insert|Error)\b/;
 const MYSQL_SLOW = /^# (?:Time: |User@Host: |Query_time: |Thread_id: )/;
 const SQL_START = /^\s*(?:select|insert|update|delete|create|alter|drop|with|begin|commit|set|copy|grant|values|explain|truncate|\\|--|\/\*)/i;
 
@@ -30,7 +31,14 @@ export function detectFormat(lines: readonly string[], name: string): DetectedFo
     const first = json[0]!;
     if (first.includes('"$trace"') || (first.includes('"session"') && first.includes('"sql"'))) return undefined;
     if (first.includes('"error_severity"') || first.includes('"textPayload"') || first.includes('"record"')) {
-      return { format: 'pg-json', reason: first.includes('"textPayload"') ? 'Cloud Logging JSON with PostgreSQL text payloads' : first.includes('"record"') ? 'CloudNativePG JSON records' : 'PostgreSQL jsonlog records' };
+      return {
+        format: 'pg-json',
+        reason: first.includes('"textPayload"')
+          ? 'Cloud Logging JSON with PostgreSQL text payloads'
+          : first.includes('"record"')
+            ? 'CloudNativePG JSON records'
+            : 'PostgreSQL jsonlog records',
+      };
     }
   }
   const slow = count(MYSQL_SLOW);

@@ -82,7 +82,12 @@ export class Normalizer {
     if (!this.#analyze) return Object.freeze({ id, text, dialect: this.dialect, kind: kindOfFirstWord(firstWord), slots: Object.freeze(slots) });
     const analysis = analyzeStatement(text);
     return Object.freeze({
-      id, text, dialect: this.dialect, kind: analysis.kind, tables: Object.freeze(analysis.tables), slots: Object.freeze(slots),
+      id,
+      text,
+      dialect: this.dialect,
+      kind: analysis.kind,
+      tables: Object.freeze(analysis.tables),
+      slots: Object.freeze(slots),
     });
   }
 }

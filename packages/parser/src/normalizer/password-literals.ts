@@ -2,7 +2,8 @@
  * The literal after PASSWORD (CREATE/ALTER ROLE|USER … PASSWORD 'x', SET PASSWORD = 'x',
  * OPTIONS (password 'x')) or IDENTIFIED [WITH plugin] BY|AS 'x'.
  */
-const PASSWORD_LITERAL = /\b((?:ENCRYPTED\s+|UNENCRYPTED\s+)?PASSWORD\s*(?:=\s*)?(?:(?:OLD_)?PASSWORD\s*)?(?:\(\s*)?|IDENTIFIED\s+(?:WITH\s+\S+\s+)?(?:BY|AS)\s+(?:PASSWORD\s+)?)(E?'(?:[^'\\]|''|\\.)*'|"(?:[^"\\]|""|\\.)*")/gi;
+const PASSWORD_LITERAL =
+  /\b((?:ENCRYPTED\s+|UNENCRYPTED\s+)?PASSWORD\s*(?:=\s*)?(?:(?:OLD_)?PASSWORD\s*)?(?:\(\s*)?|IDENTIFIED\s+(?:WITH\s+\S+\s+)?(?:BY|AS)\s+(?:PASSWORD\s+)?)(E?'(?:[^'\\]|''|\\.)*'|"(?:[^"\\]|""|\\.)*")/gi;
 
 /** Cheap test before the full pattern: most statements name no password. */
 const MAY_HOLD = /password|identified/i;

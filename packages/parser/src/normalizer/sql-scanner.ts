@@ -21,7 +21,13 @@ export interface ScanResult {
 }
 
 // Token categories, for spacing and for telling unary minus from subtraction.
-const T_START = 0, T_OP = 1, T_OPEN = 2, T_COMMA = 3, T_WORD = 4, T_VALUE = 5, T_CLOSE = 6;
+const T_START = 0,
+  T_OP = 1,
+  T_OPEN = 2,
+  T_COMMA = 3,
+  T_WORD = 4,
+  T_VALUE = 5,
+  T_CLOSE = 6;
 
 // PostgreSQL placeholders are numbered as they are emitted (`$n`). Two marks stand in for them
 // where numbering must wait: in captured list text (rows compare equal whatever their numbers) and
@@ -155,7 +161,12 @@ export function scanSql(input: string, dialect: ScanDialect, bindParams?: readon
     if (outLength() === 0) return false;
     if (code === 44 || code === 41 || code === 93) return false;
     if (lastChar === 40 || lastChar === 91) return false;
-    if (prev === T_VALUE && lastChar === 63 && (code === 0 || code === 36 || code === 63 || code === 39 || code === 34 || code === 96 || isDigit(code) || isIdentStart(code))) return true;
+    if (
+      prev === T_VALUE &&
+      lastChar === 63 &&
+      (code === 0 || code === 36 || code === 63 || code === 39 || code === 34 || code === 96 || isDigit(code) || isIdentStart(code))
+    )
+      return true;
     // (and a word right before a placeholder: `days$3` is one PostgreSQL identifier)
     if (code === 0 && prev === T_WORD && isIdentPart(lastChar)) return true;
     // (and a lone `$` right before one: `$$2` opens a dollar quote)
@@ -172,8 +183,12 @@ export function scanSql(input: string, dialect: ScanDialect, bindParams?: readon
     // One row or many, uniform VALUES share a template: the row count becomes a slot.
     if (g.rows >= 1 && g.uniform) {
       (spans ??= []).push({
-        start: g.firstRowEnd, end: g.lastRowEnd, pStart: g.firstRowPEnd, pEnd: g.lastRowPEnd,
-        replacement: ` /*, ... (${pg ? MARK : '?'} rows) */`, count: g.rows,
+        start: g.firstRowEnd,
+        end: g.lastRowEnd,
+        pStart: g.firstRowPEnd,
+        pEnd: g.lastRowPEnd,
+        replacement: ` /*, ... (${pg ? MARK : '?'} rows) */`,
+        count: g.rows,
       });
     }
   };
@@ -292,7 +307,10 @@ export function scanSql(input: string, dialect: ScanDialect, bindParams?: readon
       const value = decodeString(input, i + 1, end - 1, c, mysql);
       // A typed literal (`DATE '2024-01-01'`) takes no placeholder: PostgreSQL gets `$1::DATE`,
       // MySQL `CAST(? AS DATE)`.
-      const typed = prev === T_WORD && (type === 'datetime' || (pg && type === 'interval')) && !isCastNext(input, end) &&
+      const typed =
+        prev === T_WORD &&
+        (type === 'datetime' || (pg && type === 'interval')) &&
+        !isCastNext(input, end) &&
         (flush(), out.endsWith(input.slice(wordStart, wordEnd)));
       if (typed && pg) {
         const word = input.slice(wordStart, wordEnd);
@@ -336,7 +354,8 @@ export function scanSql(input: string, dialect: ScanDialect, bindParams?: readon
         // `1abc`, `123db`: MySQL identifiers may start with digits.
         let e = end;
         while (e < n && isIdentPart(input.charCodeAt(e))) e++;
-        wordStart = i; wordEnd = e;
+        wordStart = i;
+        wordEnd = e;
         emitInput(i, e, T_WORD);
         i = e;
         continue;
@@ -353,7 +372,11 @@ export function scanSql(input: string, dialect: ScanDialect, bindParams?: readon
       continue;
     }
     if (c === 45 && (isDigit(input.charCodeAt(i + 1)) || (input.charCodeAt(i + 1) === 46 && isDigit(input.charCodeAt(i + 2))))) {
-      const unary = prev === T_START || prev === T_OP || prev === T_OPEN || prev === T_COMMA ||
+      const unary =
+        prev === T_START ||
+        prev === T_OP ||
+        prev === T_OPEN ||
+        prev === T_COMMA ||
         (prev === T_WORD && UNARY_CONTEXT_WORDS.has(input.slice(wordStart, wordEnd).toLowerCase()));
       if (unary) {
         const end = scanNumberEnd(input, i + 1);
@@ -378,7 +401,7 @@ export function scanSql(input: string, dialect: ScanDialect, bindParams?: readon
       if (next === 39 || (next === 38 && input.charCodeAt(e + 1) === 39 && e - i === 1 && (c | 0x20) === 117)) {
         const len = e - i;
         const p = c | 0x20;
-        if (len === 1 && (p === 101 || p === 120 || p === 98 || p === 110 || p === 117) || (mysql && c === 95)) {
+        if ((len === 1 && (p === 101 || p === 120 || p === 98 || p === 110 || p === 117)) || (mysql && c === 95)) {
           const q = next === 38 ? e + 1 : e;
           const escapes = p === 101 || mysql;
           const end = findStringEnd(input, q, 39, escapes);
@@ -485,8 +508,12 @@ export function scanSql(input: string, dialect: ScanDialect, bindParams?: readon
         const element = count > 0 ? plainListElement(inner, count, pg) : undefined;
         if (element !== undefined) {
           (spans ??= []).push({
-            start: open.textStart, end: outLength(), pStart: open.pStart, pEnd: params.length,
-            replacement: `${element} /*, ... */`, count,
+            start: open.textStart,
+            end: outLength(),
+            pStart: open.pStart,
+            pEnd: params.length,
+            replacement: `${element} /*, ... */`,
+            count,
           });
         }
       }
@@ -552,9 +579,35 @@ export function scanSql(input: string, dialect: ScanDialect, bindParams?: readon
 }
 
 const TYPE_MODIFIER_WORDS = [
-  'varchar', 'char', 'character', 'nchar', 'nvarchar', 'numeric', 'decimal', 'dec', 'varbinary', 'binary', 'bit', 'varbit',
-  'time', 'timestamp', 'timestamptz', 'timetz', 'interval', 'float', 'double', 'datetime', 'int', 'integer', 'tinyint',
-  'smallint', 'mediumint', 'bigint', 'year', 'real', 'varying',
+  'varchar',
+  'char',
+  'character',
+  'nchar',
+  'nvarchar',
+  'numeric',
+  'decimal',
+  'dec',
+  'varbinary',
+  'binary',
+  'bit',
+  'varbit',
+  'time',
+  'timestamp',
+  'timestamptz',
+  'timetz',
+  'interval',
+  'float',
+  'double',
+  'datetime',
+  'int',
+  'integer',
+  'tinyint',
+  'smallint',
+  'mediumint',
+  'bigint',
+  'year',
+  'real',
+  'varying',
 ];
 /** The type words by length: a word before `(` is compared with those of its length only, case-insensitively, without slicing it. */
 const TYPE_MODIFIERS_BY_LENGTH: string[][] = [];
@@ -571,7 +624,22 @@ function isTypeModifierWord(input: string, start: number, end: number): boolean 
 }
 
 /** Words that end a GROUP BY / ORDER BY list. */
-const ORDINAL_LIST_END = new Set(['limit', 'offset', 'having', 'window', 'union', 'except', 'intersect', 'for', 'fetch', 'returning', 'into', 'select', 'from', 'where']);
+const ORDINAL_LIST_END = new Set([
+  'limit',
+  'offset',
+  'having',
+  'window',
+  'union',
+  'except',
+  'intersect',
+  'for',
+  'fetch',
+  'returning',
+  'into',
+  'select',
+  'from',
+  'where',
+]);
 
 /**
  * `MARK, MARK, …` or `MARK::uuid, MARK::uuid, …`: a list of nothing but values (all with the same
@@ -716,9 +784,28 @@ function decodeString(input: string, from: number, to: number, quote: number, ba
 }
 
 const CAST_TYPES: Record<string, SlotType> = {
-  date: 'datetime', timestamp: 'datetime', timestamptz: 'datetime', time: 'datetime', timetz: 'datetime', datetime: 'datetime',
-  interval: 'interval', int: 'int', int2: 'int', int4: 'int', int8: 'int', integer: 'int', bigint: 'int', smallint: 'int',
-  numeric: 'float', decimal: 'float', float4: 'float', float8: 'float', real: 'float', bool: 'bool', boolean: 'bool', bytea: 'bytes',
+  date: 'datetime',
+  timestamp: 'datetime',
+  timestamptz: 'datetime',
+  time: 'datetime',
+  timetz: 'datetime',
+  datetime: 'datetime',
+  interval: 'interval',
+  int: 'int',
+  int2: 'int',
+  int4: 'int',
+  int8: 'int',
+  integer: 'int',
+  bigint: 'int',
+  smallint: 'int',
+  numeric: 'float',
+  decimal: 'float',
+  float4: 'float',
+  float8: 'float',
+  real: 'float',
+  bool: 'bool',
+  boolean: 'bool',
+  bytea: 'bytes',
 };
 
 function isCastNext(input: string, end: number): boolean {
@@ -757,7 +844,7 @@ function scanNumberEnd(input: string, start: number): number {
     i += 2;
     while (i < n) {
       const d = input.charCodeAt(i);
-      if (isDigit(d) || d === 95 || (c1 === 120 && ((d | 0x20) >= 97 && (d | 0x20) <= 102))) i++;
+      if (isDigit(d) || d === 95 || (c1 === 120 && (d | 0x20) >= 97 && (d | 0x20) <= 102)) i++;
       else break;
     }
     return i;
@@ -788,7 +875,7 @@ function numberValue(text: string, pg: boolean): [ParamValue, SlotType] {
   if (len <= 15) {
     let k = text.charCodeAt(0) === 45 ? 1 : 0;
     const first = text.charCodeAt(k);
-    if (first >= 49 && first <= 57 || (first === 48 && k + 1 === len)) {
+    if ((first >= 49 && first <= 57) || (first === 48 && k + 1 === len)) {
       let value = 0;
       for (; k < len; k++) {
         const d = text.charCodeAt(k) - 48;

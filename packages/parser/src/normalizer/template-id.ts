@@ -77,5 +77,8 @@ function isWordish(code: number): boolean {
 
 /** A template's stable id: 16 hex digits of SHA-1 over the normalizer version, dialect and key. */
 export function templateId(dialect: string, text: string): string {
-  return createHash('sha1').update(`stb-template-v${NORMALIZER_VERSION}\0${dialect}\0${templateKey(text)}`).digest('hex').slice(0, 16);
+  return createHash('sha1')
+    .update(`stb-template-v${NORMALIZER_VERSION}\0${dialect}\0${templateKey(text)}`)
+    .digest('hex')
+    .slice(0, 16);
 }

@@ -8,10 +8,14 @@ export interface MysqlGeneralOptions {
   readonly offsetMinutes?: number;
 }
 
-const COMMANDS = 'Query|Execute|Connect|Quit|Init DB|Prepare|Close stmt|Reset stmt|Field List|Statistics|Ping|Change user|Binlog Dump|Binlog Dump GTID|Register Slave|Refresh|Shutdown|Kill|Sleep|Set option|Fetch|Long Data|Daemon|Debug|Processlist|Connect Out|Table Dump|Time|Delayed insert|Error|Create DB|Drop DB';
+const COMMANDS =
+  'Query|Execute|Connect|Quit|Init DB|Prepare|Close stmt|Reset stmt|Field List|Statistics|Ping|Change user|Binlog Dump|Binlog Dump GTID|Register Slave|Refresh|Shutdown|Kill|Sleep|Set option|Fetch|Long Data|Daemon|Debug|Processlist|Connect Out|Table Dump|Time|Delayed insert|Error|Create DB|Drop DB';
 // `051007 21:55:24\t     42 Query\tSELECT …` (5.1–5.6, MariaDB), `\t\t     42 Query …` (same second),
 // `2016-06-07T19:07:02.558338Z    3 Query\tSELECT …` (5.7+, also with +08:00 offsets).
-const ENTRY = new RegExp(`^(\\d{6} [ \\d]\\d:\\d\\d:\\d\\d|\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(?:\\.\\d+)?(?:Z|[+-]\\d\\d:\\d\\d)?)?\\s+(\\d+) (${COMMANDS})(?:[\\t ]+(.*))?$`, 's');
+const ENTRY = new RegExp(
+  `^(\\d{6} [ \\d]\\d:\\d\\d:\\d\\d|\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(?:\\.\\d+)?(?:Z|[+-]\\d\\d:\\d\\d)?)?\\s+(\\d+) (${COMMANDS})(?:[\\t ]+(.*))?$`,
+  's',
+);
 const SERVER_HEADER = /^(?:.+, Version: .* started with:|Tcp port: \d+ |TCP Port: \d+,|Time\s+Id\s+Command)/;
 
 /** Statements held for the first timestamp at most (a log without any is given time 0 past that). */
@@ -98,10 +102,16 @@ export class MysqlGeneralReader implements LogReader {
   end(): void {
     this.#finish();
     if (this.#unlogged.count > 0) {
-      this.#sink.warning?.(this.#unlogged.first, `${lines(this.#unlogged.count)} ${this.#unlogged.count === 1 ? 'has' : 'have'} no values, only their ? placeholders: the server logs the values of statements prepared while the general log is on, and these were prepared before it was switched on — a replay cannot run them as they ran; switch the log on before the clients connect`);
+      this.#sink.warning?.(
+        this.#unlogged.first,
+        `${lines(this.#unlogged.count)} ${this.#unlogged.count === 1 ? 'has' : 'have'} no values, only their ? placeholders: the server logs the values of statements prepared while the general log is on, and these were prepared before it was switched on — a replay cannot run them as they ran; switch the log on before the clients connect`,
+      );
     }
     if (this.#unmatched.count > 0) {
-      this.#sink.warning?.(this.#unmatched.first, `${lines(this.#unmatched.count)} ${this.#unmatched.count === 1 ? 'matches' : 'match'} none of their session's Prepare lines (prepared before the log began, or with values a replay cannot send as they were): they are replayed as plain statements with their values in the text`);
+      this.#sink.warning?.(
+        this.#unmatched.first,
+        `${lines(this.#unmatched.count)} ${this.#unmatched.count === 1 ? 'matches' : 'match'} none of their session's Prepare lines (prepared before the log began, or with values a replay cannot send as they were): they are replayed as plain statements with their values in the text`,
+      );
     }
     if (this.#untimed !== undefined && this.#untimed.length > 0) {
       this.#sink.warning?.(this.#untimed[0]!.line, `the log has no timestamp at all: its ${this.#untimed.length} statements are given time 0 (1970-01-01)`);
@@ -114,7 +124,10 @@ export class MysqlGeneralReader implements LogReader {
     const untimed = this.#untimed!;
     this.#untimed = undefined;
     if (untimed.length === 0) return;
-    this.#sink.warning?.(untimed[0]!.line, `${untimed.length} statements (lines ${untimed[0]!.line}–${untimed[untimed.length - 1]!.line}) come before the log's first timestamp: they take that time (${new Date(this.#lastTs / 1000).toISOString()})`);
+    this.#sink.warning?.(
+      untimed[0]!.line,
+      `${untimed.length} statements (lines ${untimed[0]!.line}–${untimed[untimed.length - 1]!.line}) come before the log's first timestamp: they take that time (${new Date(this.#lastTs / 1000).toISOString()})`,
+    );
     for (const { event, line } of untimed) {
       event.ts = this.#lastTs;
       this.#sink.event(event, false, line);

@@ -92,8 +92,19 @@ export class MysqlSlowReader implements LogReader {
 
   #newEntry(lineNo: number): Entry {
     return {
-      line: lineNo, lines: 0, endTs: this.#lastTime, setTs: NaN, session: undefined, user: undefined, host: undefined,
-      database: undefined, queryTime: undefined, admin: false, useLine: undefined, body: false, sql: [],
+      line: lineNo,
+      lines: 0,
+      endTs: this.#lastTime,
+      setTs: NaN,
+      session: undefined,
+      user: undefined,
+      host: undefined,
+      database: undefined,
+      queryTime: undefined,
+      admin: false,
+      useLine: undefined,
+      body: false,
+      sql: [],
     };
   }
 

@@ -8,7 +8,17 @@ export interface PgCsvOptions {
 }
 
 // csvlog columns (stable positions from 9.0 to 17; 13 added backend_type, 14 leader_pid and query_id).
-const LOG_TIME = 0, USER = 1, DATABASE = 2, PID = 3, SESSION = 5, SEVERITY = 11, SQLSTATE = 12, MESSAGE = 13, DETAIL = 14, QUERY = 19, APPLICATION = 22;
+const LOG_TIME = 0,
+  USER = 1,
+  DATABASE = 2,
+  PID = 3,
+  SESSION = 5,
+  SEVERITY = 11,
+  SQLSTATE = 12,
+  MESSAGE = 13,
+  DETAIL = 14,
+  QUERY = 19,
+  APPLICATION = 22;
 const USED = columnMask([LOG_TIME, USER, DATABASE, PID, SESSION, SEVERITY, SQLSTATE, MESSAGE, DETAIL, QUERY, APPLICATION]);
 
 /**
@@ -49,7 +59,8 @@ export class PgCsvReader implements LogReader {
     this.#partial.push(line);
     if (this.#open) return;
     const text = this.#partial.join('\n');
-    const first = this.#partialLine, count = this.#partial.length;
+    const first = this.#partialLine,
+      count = this.#partial.length;
     this.#partial = undefined;
     const fields = splitCsvColumns(text, USED);
     if (fields === undefined) return this.#sink.skipped(first, count, 'malformed csvlog record (unbalanced quotes)');

@@ -9,7 +9,14 @@ export interface SqlFileOptions {
   readonly gapUs?: number;
 }
 
-const enum State { Code, Single, Double, Backtick, Block, Dollar }
+const enum State {
+  Code,
+  Single,
+  Double,
+  Backtick,
+  Block,
+  Dollar,
+}
 
 /**
  * A file of SQL statements (a psql or mysql script). Splits on `;` outside strings, quoted
@@ -63,7 +70,8 @@ export class SqlFileReader implements LogReader {
           if (c === 39) this.#state = State.Single;
           else if (c === 34) this.#state = State.Double;
           else if (c === 96 && !pg) this.#state = State.Backtick;
-          else if (c === 45 && line.charCodeAt(i + 1) === 45) i = n; // line comment
+          else if (c === 45 && line.charCodeAt(i + 1) === 45)
+            i = n; // line comment
           else if (c === 35 && !pg) i = n;
           else if (c === 47 && line.charCodeAt(i + 1) === 42) {
             this.#state = State.Block;
@@ -149,6 +157,9 @@ export class SqlFileReader implements LogReader {
 }
 
 function isOnlyComments(sql: string, pg: boolean): boolean {
-  const stripped = sql.replace(/\/\*[\s\S]*?\*\//g, '').replace(/--[^\n]*/g, '').replace(pg ? /$^/ : /#[^\n]*/g, '');
+  const stripped = sql
+    .replace(/\/\*[\s\S]*?\*\//g, '')
+    .replace(/--[^\n]*/g, '')
+    .replace(pg ? /$^/ : /#[^\n]*/g, '');
   return stripped.trim().length === 0;
 }

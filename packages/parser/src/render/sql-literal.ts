@@ -21,5 +21,3 @@ export function sqlLiteral(value: ParamValue, dialect: ScanDialect, type?: SlotT
   }
   return "'" + value.replace(/'/g, "''") + "'";
 }
-
-

@@ -79,7 +79,10 @@ export function compileTemplatePlan(text: string, dialect: ScanDialect): Templat
       while (j >= 0 && parts[j]!.kind === 'text') j--;
       const slotPart = parts[j];
       if (slotPart === undefined || slotPart.kind !== 'slot') throw new SyntaxError(`template list marker without a list element: ${text}`);
-      const suffix = parts.slice(j + 1).map((p) => (p as { text: string }).text).join('');
+      const suffix = parts
+        .slice(j + 1)
+        .map((p) => (p as { text: string }).text)
+        .join('');
       parts.length = j;
       parts.push({ kind: 'list', slot: slotPart.slot, suffix });
       i += LIST_MARK.length;

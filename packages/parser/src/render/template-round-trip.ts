@@ -20,10 +20,17 @@ export function templateRoundTripProblem(normalizer: Normalizer, sql: string): s
   // `$n` in a statement logged without its values (a function body's argument) has no value to inline.
   if (n.types.includes('param')) return undefined;
   at = 0;
-  const inline = renderPlan(plan, lengthOf, () => n.params[at++]!, 'inline', (slot) => n.template.slots[slot - 1]?.type);
+  const inline = renderPlan(
+    plan,
+    lengthOf,
+    () => n.params[at++]!,
+    'inline',
+    (slot) => n.template.slots[slot - 1]?.type,
+  );
   const again = normalizer.normalize(inline.sql);
   if (again.template.id !== n.template.id) return `inline form changes the template:\n  ${inline.sql}\n  ${again.template.text}\n  ${n.template.text}`;
   // A number written as a string ('42'::float8) comes back as the number 42: the same SQL value.
-  if (JSON.stringify(again.params.map(String)) !== JSON.stringify(n.params.map(String))) return `inline form changes the values of ${inline.sql}: ${JSON.stringify(again.params)} vs ${JSON.stringify(n.params)}`;
+  if (JSON.stringify(again.params.map(String)) !== JSON.stringify(n.params.map(String)))
+    return `inline form changes the values of ${inline.sql}: ${JSON.stringify(again.params)} vs ${JSON.stringify(n.params)}`;
   return undefined;
 }

@@ -21,7 +21,10 @@ const EXCUSED = new Map<string, string>([
   ['SELECT * FROM y AS a, x AS b', 'table and column order are part of the text'],
   ['SELECT y AS a, x AS b FROM x', 'table and column order are part of the text'],
   ['SELECT y, x FROM z', 'table and column order are part of the text'],
-  ["INSERT INTO films (code, title, did) VALUES ('UA502', 'Bananas', 105), ('T_601', 'Yojimbo', DEFAULT)", 'rows of different shapes (DEFAULT) are not collapsed'],
+  [
+    "INSERT INTO films (code, title, did) VALUES ('UA502', 'Bananas', 105), ('T_601', 'Yojimbo', DEFAULT)",
+    'rows of different shapes (DEFAULT) are not collapsed',
+  ],
   ['SELECT * FROM a AS b', 'aliases are part of the text'],
   ['SELECT * FROM t WHERE t.b = 3 AND t.a IN (1, 2)', 'predicate order is part of the text'],
   ['SELECT * FROM x WHERE y IN ( $1::uuid )', 'an explicit cast is part of the text'],
@@ -33,8 +36,8 @@ const EXCUSED = new Map<string, string>([
 
 describe('libpg_query conformance', () => {
   it('groups the fingerprint cases like libpg_query, apart from the documented text-level differences', () => {
-    const cases = load('fingerprint_tests.json').cases
-      .filter((c) => typeof c.input === 'string')
+    const cases = load('fingerprint_tests.json')
+      .cases.filter((c) => typeof c.input === 'string')
       .map((c) => ({ input: c.input!, group: c.expected_fingerprint! }));
     expect(cases.length).toBeGreaterThan(70);
     const mismatches = groupingMismatches('postgres', cases);

@@ -63,11 +63,16 @@ describeCorpora('MySQL logs (percona-go-mysql goldens, Percona Toolkit samples)'
     ]);
     const modern = await parseAll(corpus('percona-toolkit', 'genlogs', 'genlog005.txt'));
     expectAccounted(modern.summary);
-    expect(modern.events).toHaveLength(readFileSync(corpus('percona-toolkit', 'genlogs', 'genlog005.txt'), 'utf8').split('\n').filter((l) => / Query\t/.test(l)).length);
+    expect(modern.events).toHaveLength(
+      readFileSync(corpus('percona-toolkit', 'genlogs', 'genlog005.txt'), 'utf8')
+        .split('\n')
+        .filter((l) => / Query\t/.test(l)).length,
+    );
     expect(new Date(modern.events[0]!.ts / 1000).toISOString()).toBe('2016-06-07T19:07:02.558Z');
     const offset = await parseAll(corpus('percona-toolkit', 'genlogs', 'pt-1573-general-log-system.log'));
     // 2018-09-07T18:45:40.098511+08:00 is 10:45:40 UTC.
     expect(new Date(offset.events[0]!.ts / 1000).toISOString()).toBe('2018-09-07T10:45:40.098Z');
-    for (const name of ['genlog002.txt', 'genlog003.txt', 'genlog004.txt']) expectAccounted((await parseAll(corpus('percona-toolkit', 'genlogs', name))).summary);
+    for (const name of ['genlog002.txt', 'genlog003.txt', 'genlog004.txt'])
+      expectAccounted((await parseAll(corpus('percona-toolkit', 'genlogs', name))).summary);
   });
 });

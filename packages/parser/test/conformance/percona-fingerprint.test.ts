@@ -25,9 +25,7 @@ describeCorpora('Percona fingerprint conformance (GPL corpora, read in place)', 
     // An input listed twice with different expectations depends on a go-mysql option: not comparable.
     const expectations = new Map<string, Set<string>>();
     for (const c of all) if (c.func === 'Fingerprint') (expectations.get(c.input!) ?? expectations.set(c.input!, new Set()).get(c.input!)!).add(c.expected!);
-    const cases = all
-      .filter((c) => c.func === 'Fingerprint' && expectations.get(c.input!)!.size === 1)
-      .map((c) => ({ input: c.input!, group: c.expected! }));
+    const cases = all.filter((c) => c.func === 'Fingerprint' && expectations.get(c.input!)!.size === 1).map((c) => ({ input: c.input!, group: c.expected! }));
     expect(cases.length).toBeGreaterThan(70);
     const excused = new Map([
       ['INSERT INTO test (ID, Value ) VALUES (1 ,1)', 'white space never separates templates (go-mysql keeps "Value )")'],
@@ -39,7 +37,12 @@ describeCorpora('Percona fingerprint conformance (GPL corpora, read in place)', 
     const mismatches = groupingMismatches('mysql', cases);
     const quotingOnly = mismatches.filter((m) => m.kind === 'merged' && m.a.replace(/`/g, '') === m.b.replace(/`/g, ''));
     expect(quotingOnly.length).toBeGreaterThan(0);
-    expect(unexplained(mismatches.filter((m) => !quotingOnly.includes(m)), excused)).toEqual([]);
+    expect(
+      unexplained(
+        mismatches.filter((m) => !quotingOnly.includes(m)),
+        excused,
+      ),
+    ).toEqual([]);
   });
 
   it('matches the pt-fingerprint samples (slow-log snippets → fingerprint)', async () => {
@@ -50,7 +53,9 @@ describeCorpora('Percona fingerprint conformance (GPL corpora, read in place)', 
       const template = new Normalizer({ dialect: 'mysql', analyze: false }).normalize(events[0]!.sql, events[0]!.params).template;
       // pt-fingerprint writes a collapsed list as `in(?+)` where we write `IN (? /*, ... */)`, and it
       // replaces digits inside names (tbl1 → tbl?), which we keep (partition names differ).
-      const ours = templateKey(template.text).replace('in(?/*,...*/)', 'in(?+)').replace(/\b(tbl)\d+\b/g, '$1?');
+      const ours = templateKey(template.text)
+        .replace('in(?/*,...*/)', 'in(?+)')
+        .replace(/\b(tbl)\d+\b/g, '$1?');
       expect(ours).toBe(templateKey(expected).replace(/;$/, ''));
     }
   });

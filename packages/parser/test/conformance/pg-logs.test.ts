@@ -37,7 +37,10 @@ describe('pgreplay test logs (stderr %m|%u|%d|%c| and csvlog of the same workloa
 
 describe('pgreplay-go expected parse (stderr with parse/bind/execute durations)', () => {
   it('yields the expected statements and bound executions with their parameters', async () => {
-    const expected = readFileSync(join(FIXTURES, 'single_user.json'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string; item: Record<string, unknown> });
+    const expected = readFileSync(join(FIXTURES, 'single_user.json'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { type: string; item: Record<string, unknown> });
     const statements = expected.filter((e) => e.type === 'Statement' || e.type === 'BoundExecute');
     const { events, summary } = await parseAll(join(FIXTURES, 'single_user.log'), { normalize: false });
     expectAccounted(summary);
@@ -63,19 +66,27 @@ describe('pgbadger fixtures', () => {
     expectAccounted(summary);
     expect(events).toHaveLength(12);
     const expected = Object.fromEntries(
-      readFileSync(join(FIXTURES, 'stmt_type.out'), 'utf8').trim().split('\n').map((l) => {
-        const m = /^(.+): (\d+) /.exec(l)!;
-        return [m[1]!, Number(m[2])];
-      }),
+      readFileSync(join(FIXTURES, 'stmt_type.out'), 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => {
+          const m = /^(.+): (\d+) /.exec(l)!;
+          return [m[1]!, Number(m[2])];
+        }),
     );
     const normalizer = new Normalizer({ dialect: 'postgres' });
     const counts: Record<string, number> = {};
     for (const e of events) {
       const t = normalizer.normalize(e.sql, e.params).template;
-      const type = /^with\b/i.test(t.text) ? 'CTE'
-        : t.kind === 'copy' ? (t.tables!.written.length > 0 ? 'COPY FROM' : 'COPY TO')
-        : t.kind === 'ddl' || t.kind === 'tcl' || t.kind === 'cursor' ? t.kind.toUpperCase()
-        : t.kind.toUpperCase();
+      const type = /^with\b/i.test(t.text)
+        ? 'CTE'
+        : t.kind === 'copy'
+          ? t.tables!.written.length > 0
+            ? 'COPY FROM'
+            : 'COPY TO'
+          : t.kind === 'ddl' || t.kind === 'tcl' || t.kind === 'cursor'
+            ? t.kind.toUpperCase()
+            : t.kind.toUpperCase();
       counts[type] = (counts[type] ?? 0) + 1;
     }
     expect(counts).toEqual(expected);
@@ -93,7 +104,7 @@ describe('pgbadger fixtures', () => {
     expect(events.flatMap((e) => e.params ?? [])).toEqual(['1234', 'njchar\nhello', 'aaaa', '1234', 'njvarchar\nbye', 'iiii']);
   });
 
-  it('csvlog without duration: a statement does not inherit the previous one\'s duration', async () => {
+  it("csvlog without duration: a statement does not inherit the previous one's duration", async () => {
     const { events } = await parseAll(join(FIXTURES, 'csv_statement_without_duration.log'));
     expect(events).toHaveLength(2);
     expect(events[0]!.durationUs).toBe(688_786_283);

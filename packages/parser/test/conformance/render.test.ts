@@ -18,11 +18,21 @@ describe('template plans', () => {
   it('expands collapsed IN-lists, ARRAYs and multi-row VALUES to the lengths given', () => {
     const n = pg.normalize("INSERT INTO t (a, b) VALUES (1, 'x'), (2, 'y'), (3, 'z')");
     const plan = compileTemplatePlan(n.template.text, 'postgres');
-    const rows = renderPlan(plan, () => 2, (ref) => `${ref.role}${ref.slot}.${ref.row}`, 'inline');
+    const rows = renderPlan(
+      plan,
+      () => 2,
+      (ref) => `${ref.role}${ref.slot}.${ref.row}`,
+      'inline',
+    );
     expect(rows.sql).toBe("INSERT INTO t (a, b) VALUES ('slot1.0', 'slot2.0'), ('row1.1', 'row2.1')");
     const list = pg.normalize('SELECT * FROM t WHERE id = ANY(ARRAY[1, 2]::int[]) AND k IN ($1::uuid, $2::uuid)', ['a', 'b']);
     const listPlan = compileTemplatePlan(list.template.text, 'postgres');
-    const out = renderPlan(listPlan, (slot) => slot, (ref) => ref.element, 'params');
+    const out = renderPlan(
+      listPlan,
+      (slot) => slot,
+      (ref) => ref.element,
+      'params',
+    );
     expect(out.sql).toBe('SELECT * FROM t WHERE id = ANY(ARRAY[$1]::int[]) AND k IN ($2::uuid, $3::uuid)');
     expect(out.params).toEqual([0, 0, 1]);
   });
@@ -71,13 +81,23 @@ describeCorpora('template plans on real statements', () => {
   it('render every PostgreSQL regression statement back to the normalizer’s executable form', async () => {
     // Known difference: `\'` only escapes a quote with standard_conforming_strings off, which
     // strings.sql switches to; the normalizer reads standard strings (the default since 9.1).
-    const { checked, failures } = await roundTripFiles(new Normalizer({ dialect: 'postgres', analyze: false }), corpus('libpg_query', 'postgres_regress'), { format: 'sql', dialect: 'postgres' }, (_, sql) => !sql.includes("\\'"));
+    const { checked, failures } = await roundTripFiles(
+      new Normalizer({ dialect: 'postgres', analyze: false }),
+      corpus('libpg_query', 'postgres_regress'),
+      { format: 'sql', dialect: 'postgres' },
+      (_, sql) => !sql.includes("\\'"),
+    );
     expect(checked).toBeGreaterThan(8000);
     expect(failures).toEqual([]);
   });
 
   it('render the percona-toolkit MySQL slow-log statements back to the executable form', async () => {
-    const { checked, failures } = await roundTripFiles(new Normalizer({ dialect: 'mysql', analyze: false }), corpus('percona-toolkit', 'slowlogs'), { format: 'mysql-slow' }, (file) => /^slow0[0-3]\d\.txt$/.test(file));
+    const { checked, failures } = await roundTripFiles(
+      new Normalizer({ dialect: 'mysql', analyze: false }),
+      corpus('percona-toolkit', 'slowlogs'),
+      { format: 'mysql-slow' },
+      (file) => /^slow0[0-3]\d\.txt$/.test(file),
+    );
     expect(checked).toBeGreaterThan(100);
     expect(failures).toEqual([]);
   });

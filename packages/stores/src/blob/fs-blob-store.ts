@@ -25,7 +25,10 @@ export class FsBlobStore implements BlobStore {
       await rename(temporary, path);
     } catch (error) {
       await rm(temporary, { force: true });
-      throw new StbError('E_STORE', `cannot write blob ${key} under ${this.#root}: ${(error as Error).message}`, { cause: error, hint: 'Check the directory is writable and has space' });
+      throw new StbError('E_STORE', `cannot write blob ${key} under ${this.#root}: ${(error as Error).message}`, {
+        cause: error,
+        hint: 'Check the directory is writable and has space',
+      });
     }
     return { key, bytes: (await stat(path)).size };
   }

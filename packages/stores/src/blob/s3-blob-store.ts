@@ -2,6 +2,8 @@ import { Readable } from 'node:stream';
 import { StbError, blobKeyProblem, type BlobInfo, type BlobStore } from '@sqltrace/core';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { loadPeer } from '../load-peer';
+import type * as S3Module from '@aws-sdk/client-s3';
+import type * as StorageModule from '@aws-sdk/lib-storage';
 
 export interface S3BlobStoreOptions {
   /** An S3-compatible endpoint (MinIO, s3rver…); default: AWS (or `AWS_ENDPOINT_URL_S3` / `AWS_ENDPOINT_URL`). */
@@ -16,8 +18,8 @@ export interface S3BlobStoreOptions {
   readonly partSize?: number;
 }
 
-type S3 = typeof import('@aws-sdk/client-s3');
-type Storage = typeof import('@aws-sdk/lib-storage');
+type S3 = typeof S3Module;
+type Storage = typeof StorageModule;
 
 /** Multipart uploads keep this many parts in flight. */
 const QUEUE_SIZE = 4;
@@ -57,7 +59,9 @@ export class S3BlobStore implements BlobStore {
   static async open(location: string, options: S3BlobStoreOptions = {}): Promise<S3BlobStore> {
     const match = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(?:\/(.*))?$/.exec(location);
     if (match === null) throw new StbError('E_USAGE', `"${location}" is not an S3 location`, { hint: 'Write s3://bucket or s3://bucket/prefix' });
-    const [s3, storage] = await Promise.all(['@aws-sdk/client-s3', '@aws-sdk/lib-storage'].map((name) => loadPeer(name, 'an S3 blob store', '@aws-sdk/client-s3 @aws-sdk/lib-storage'))) as [S3, Storage];
+    const [s3, storage] = (await Promise.all(
+      ['@aws-sdk/client-s3', '@aws-sdk/lib-storage'].map((name) => loadPeer(name, 'an S3 blob store', '@aws-sdk/client-s3 @aws-sdk/lib-storage')),
+    )) as [S3, Storage];
     const store = new S3BlobStore(s3, storage, match[1]!, match[2] ?? '', options);
     try {
       await store.#client.send(new s3.HeadBucketCommand({ Bucket: store.#bucket }));
@@ -90,7 +94,8 @@ export class S3BlobStore implements BlobStore {
       await upload.done();
     } catch (error) {
       // What went wrong first: the source (a client gone mid-upload) before the abort's own answer.
-      if (sourceError !== undefined) throw new StbError('E_STORE', `${this.location}: cannot write blob ${key}: its source failed: ${sourceError.message}`, { cause: sourceError });
+      if (sourceError !== undefined)
+        throw new StbError('E_STORE', `${this.location}: cannot write blob ${key}: its source failed: ${sourceError.message}`, { cause: sourceError });
       throw this.#failure(error, `cannot write blob ${key}`);
     }
     return { key, bytes };
@@ -138,9 +143,15 @@ export class S3BlobStore implements BlobStore {
   #failure(error: unknown, what: string): StbError {
     const e = error as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } };
     if (e.name === 'NoSuchBucket' || (e.name === 'NotFound' && what === 'cannot open') || e.$metadata?.httpStatusCode === 404) {
-      return new StbError('E_STORE', `${this.location}: ${what}: the bucket ${this.#bucket} does not exist`, { cause: error, hint: 'Create the bucket, or name another in the s3:// location' });
+      return new StbError('E_STORE', `${this.location}: ${what}: the bucket ${this.#bucket} does not exist`, {
+        cause: error,
+        hint: 'Create the bucket, or name another in the s3:// location',
+      });
     }
-    return new StbError('E_STORE', `${this.location}: ${what}: ${e.name ?? 'Error'}: ${e.message ?? String(error)}`, { cause: error, hint: 'Check the endpoint, the credentials and the bucket\'s permissions' });
+    return new StbError('E_STORE', `${this.location}: ${what}: ${e.name ?? 'Error'}: ${e.message ?? String(error)}`, {
+      cause: error,
+      hint: "Check the endpoint, the credentials and the bucket's permissions",
+    });
   }
 }
 

@@ -25,7 +25,10 @@ export function pendingMigrations(applied: readonly number[], migrations: readon
   }
   const have = new Set(applied);
   for (let v = 1; v <= newest; v++) {
-    if (!have.has(v)) throw new StbError('E_STORE', `${location}: schema version ${v} is missing below ${newest}`, { hint: 'The store was changed by hand: restore it from a backup' });
+    if (!have.has(v))
+      throw new StbError('E_STORE', `${location}: schema version ${v} is missing below ${newest}`, {
+        hint: 'The store was changed by hand: restore it from a backup',
+      });
   }
   return migrations.filter((m) => !have.has(m.version));
 }

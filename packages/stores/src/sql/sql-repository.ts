@@ -1,7 +1,18 @@
 import {
-  StbError, containsSecret,
-  type ApiTokenRecord, type BenchmarkRecord, type JobRecord, type JobState, type JobUpdate, type JsonObject, type ListOptions,
-  type ModelRecord, type Repository, type TemplateStat, type TraceRecord, type ValidationRecord,
+  StbError,
+  containsSecret,
+  type ApiTokenRecord,
+  type BenchmarkRecord,
+  type JobRecord,
+  type JobState,
+  type JobUpdate,
+  type JsonObject,
+  type ListOptions,
+  type ModelRecord,
+  type Repository,
+  type TemplateStat,
+  type TraceRecord,
+  type ValidationRecord,
 } from '@sqltrace/core';
 import { newRecordId } from './migration-plan';
 import type { SqlClient, SqlValue } from './sql-client';
@@ -31,14 +42,30 @@ export class SqlRepository implements Repository {
     const id = newRecordId('tr');
     await this.#insertChecked(
       'INSERT INTO traces (id, name, created_at, origin, blob, events, sessions, summary, lineage_model_id, lineage_settings) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-      [id, trace.name, now(), trace.origin, trace.blob ?? null, trace.events ?? null, trace.sessions ?? null, json(trace.summary), trace.lineage?.modelId ?? null, json(trace.lineage?.settings)],
+      [
+        id,
+        trace.name,
+        now(),
+        trace.origin,
+        trace.blob ?? null,
+        trace.events ?? null,
+        trace.sessions ?? null,
+        json(trace.summary),
+        trace.lineage?.modelId ?? null,
+        json(trace.lineage?.settings),
+      ],
       `model ${trace.lineage?.modelId}`,
     );
     return (await this.getTrace(id))!;
   }
 
   async updateTrace(id: string, update: Partial<Pick<TraceRecord, 'blob' | 'events' | 'sessions' | 'summary'>>): Promise<TraceRecord> {
-    await this.#update('traces', id, { blob: update.blob, events: update.events, sessions: update.sessions, summary: update.summary === undefined ? undefined : json(update.summary) });
+    await this.#update('traces', id, {
+      blob: update.blob,
+      events: update.events,
+      sessions: update.sessions,
+      summary: update.summary === undefined ? undefined : json(update.summary),
+    });
     return this.#must(await this.getTrace(id), 'trace', id);
   }
 
@@ -56,19 +83,42 @@ export class SqlRepository implements Repository {
     await this.#db.transaction(async (tx) => {
       await tx.run('DELETE FROM trace_templates WHERE trace_id = ?', [traceId]);
       for (const t of templates) {
-        await tx.run('INSERT INTO trace_templates (trace_id, template_id, sql, kind, count, total_us) VALUES (?, ?, ?, ?, ?, ?)', [traceId, t.templateId, t.sql, t.kind ?? null, t.count, t.totalUs ?? null]);
+        await tx.run('INSERT INTO trace_templates (trace_id, template_id, sql, kind, count, total_us) VALUES (?, ?, ?, ?, ?, ?)', [
+          traceId,
+          t.templateId,
+          t.sql,
+          t.kind ?? null,
+          t.count,
+          t.totalUs ?? null,
+        ]);
       }
     });
   }
 
   async templates(traceId: string, options: { readonly limit?: number } = {}): Promise<TemplateStat[]> {
-    const rows = await this.#db.query('SELECT * FROM trace_templates WHERE trace_id = ? ORDER BY count DESC, template_id LIMIT ?', [traceId, limit(options.limit)]);
-    return rows.map((r) => clean({ templateId: String(r.template_id), sql: String(r.sql), kind: optional(r.kind, String), count: Number(r.count), totalUs: optional(r.total_us, Number) }) as TemplateStat);
+    const rows = await this.#db.query('SELECT * FROM trace_templates WHERE trace_id = ? ORDER BY count DESC, template_id LIMIT ?', [
+      traceId,
+      limit(options.limit),
+    ]);
+    return rows.map(
+      (r) =>
+        clean({
+          templateId: String(r.template_id),
+          sql: String(r.sql),
+          kind: optional(r.kind, String),
+          count: Number(r.count),
+          totalUs: optional(r.total_us, Number),
+        }) as TemplateStat,
+    );
   }
 
   async createModel(model: Omit<ModelRecord, 'id' | 'createdAt'>): Promise<ModelRecord> {
     const id = newRecordId('md');
-    await this.#insertChecked('INSERT INTO models (id, trace_id, strategy, created_at, blob, settings, summary) VALUES (?, ?, ?, ?, ?, ?, ?)', [id, model.traceId, model.strategy, now(), model.blob, json(model.settings), json(model.summary)], `trace ${model.traceId}`);
+    await this.#insertChecked(
+      'INSERT INTO models (id, trace_id, strategy, created_at, blob, settings, summary) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      [id, model.traceId, model.strategy, now(), model.blob, json(model.settings), json(model.summary)],
+      `trace ${model.traceId}`,
+    );
     return (await this.getModel(id))!;
   }
 
@@ -85,7 +135,16 @@ export class SqlRepository implements Repository {
     const id = newRecordId('va');
     await this.#insertChecked(
       'INSERT INTO validations (id, original_id, synthetic_id, created_at, passed, score, report_blob, html_blob) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-      [id, validation.originalId, validation.syntheticId, now(), this.#db.dialect === 'sqlite' ? Number(validation.passed) : validation.passed, validation.score, validation.reportBlob, validation.htmlBlob ?? null],
+      [
+        id,
+        validation.originalId,
+        validation.syntheticId,
+        now(),
+        this.#db.dialect === 'sqlite' ? Number(validation.passed) : validation.passed,
+        validation.score,
+        validation.reportBlob,
+        validation.htmlBlob ?? null,
+      ],
       `traces ${validation.originalId} and ${validation.syntheticId}`,
     );
     return (await this.getValidation(id))!;
@@ -101,7 +160,8 @@ export class SqlRepository implements Repository {
   }
 
   async createBenchmark(benchmark: Omit<BenchmarkRecord, 'id' | 'createdAt'>): Promise<BenchmarkRecord> {
-    if (containsSecret(benchmark.target)) throw new StbError('E_USAGE', 'a benchmark target is stored without its password: pass the URL with the password left out');
+    if (containsSecret(benchmark.target))
+      throw new StbError('E_USAGE', 'a benchmark target is stored without its password: pass the URL with the password left out');
     const id = newRecordId('bm');
     await this.#insertChecked(
       'INSERT INTO benchmarks (id, trace_id, created_at, driver, target, settings, results_blob, summary) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
@@ -133,7 +193,10 @@ export class SqlRepository implements Repository {
 
   async updateJob(id: string, update: JobUpdate): Promise<JobRecord> {
     await this.#update('jobs', id, {
-      state: update.state, started_at: update.startedAt, finished_at: update.finishedAt, error: update.error,
+      state: update.state,
+      started_at: update.startedAt,
+      finished_at: update.finishedAt,
+      error: update.error,
       progress: update.progress === undefined ? undefined : json(update.progress),
       result: update.result === undefined ? undefined : json(update.result),
     });
@@ -274,38 +337,77 @@ function clean<T extends object>(record: T): T {
 function traceFrom(r: Row): TraceRecord {
   const settings = parsed(r.lineage_settings);
   return clean({
-    id: String(r.id), name: String(r.name), createdAt: time(r.created_at)!, origin: r.origin as TraceRecord['origin'],
-    blob: optional(r.blob, String), events: optional(r.events, Number), sessions: optional(r.sessions, Number), summary: parsed(r.summary),
+    id: String(r.id),
+    name: String(r.name),
+    createdAt: time(r.created_at)!,
+    origin: r.origin as TraceRecord['origin'],
+    blob: optional(r.blob, String),
+    events: optional(r.events, Number),
+    sessions: optional(r.sessions, Number),
+    summary: parsed(r.summary),
     lineage: r.lineage_model_id !== null && r.lineage_model_id !== undefined ? { modelId: String(r.lineage_model_id), settings: settings ?? {} } : undefined,
   }) as TraceRecord;
 }
 
 function modelFrom(r: Row): ModelRecord {
-  return clean({ id: String(r.id), traceId: String(r.trace_id), strategy: String(r.strategy), createdAt: time(r.created_at)!, blob: String(r.blob), settings: parsed(r.settings), summary: parsed(r.summary) }) as ModelRecord;
+  return clean({
+    id: String(r.id),
+    traceId: String(r.trace_id),
+    strategy: String(r.strategy),
+    createdAt: time(r.created_at)!,
+    blob: String(r.blob),
+    settings: parsed(r.settings),
+    summary: parsed(r.summary),
+  }) as ModelRecord;
 }
 
 function validationFrom(r: Row): ValidationRecord {
   return clean({
-    id: String(r.id), originalId: String(r.original_id), syntheticId: String(r.synthetic_id), createdAt: time(r.created_at)!,
-    passed: Boolean(r.passed), score: Number(r.score), reportBlob: String(r.report_blob), htmlBlob: optional(r.html_blob, String),
+    id: String(r.id),
+    originalId: String(r.original_id),
+    syntheticId: String(r.synthetic_id),
+    createdAt: time(r.created_at)!,
+    passed: Boolean(r.passed),
+    score: Number(r.score),
+    reportBlob: String(r.report_blob),
+    htmlBlob: optional(r.html_blob, String),
   }) as ValidationRecord;
 }
 
 function benchmarkFrom(r: Row): BenchmarkRecord {
   return clean({
-    id: String(r.id), traceId: String(r.trace_id), createdAt: time(r.created_at)!, driver: String(r.driver), target: String(r.target),
-    settings: parsed(r.settings) ?? {}, resultsBlob: optional(r.results_blob, String), summary: parsed(r.summary),
+    id: String(r.id),
+    traceId: String(r.trace_id),
+    createdAt: time(r.created_at)!,
+    driver: String(r.driver),
+    target: String(r.target),
+    settings: parsed(r.settings) ?? {},
+    resultsBlob: optional(r.results_blob, String),
+    summary: parsed(r.summary),
   }) as BenchmarkRecord;
 }
 
 function jobFrom(r: Row): JobRecord {
   return clean({
-    id: String(r.id), kind: String(r.kind), state: r.state as JobState, createdAt: time(r.created_at)!,
-    startedAt: time(r.started_at), finishedAt: time(r.finished_at), input: parsed(r.input) ?? {},
-    progress: parsed(r.progress), result: parsed(r.result), error: optional(r.error, String),
+    id: String(r.id),
+    kind: String(r.kind),
+    state: r.state as JobState,
+    createdAt: time(r.created_at)!,
+    startedAt: time(r.started_at),
+    finishedAt: time(r.finished_at),
+    input: parsed(r.input) ?? {},
+    progress: parsed(r.progress),
+    result: parsed(r.result),
+    error: optional(r.error, String),
   }) as JobRecord;
 }
 
 function tokenFrom(r: Row): ApiTokenRecord {
-  return clean({ id: String(r.id), name: String(r.name), hash: String(r.hash), createdAt: time(r.created_at)!, lastUsedAt: time(r.last_used_at) }) as ApiTokenRecord;
+  return clean({
+    id: String(r.id),
+    name: String(r.name),
+    hash: String(r.hash),
+    createdAt: time(r.created_at)!,
+    lastUsedAt: time(r.last_used_at),
+  }) as ApiTokenRecord;
 }

@@ -23,7 +23,11 @@ export class WorkloadMismatchError extends Error {
 }
 
 /** Compares, and resolves with the report when the synthetic trace matches; otherwise rejects with a message naming each failed property and its numbers. For any test runner. */
-export async function assertWorkloadSimilar(synthetic: WorkloadInput, original: WorkloadInput, options: AssertWorkloadOptions = {}): Promise<FidelityReportJson> {
+export async function assertWorkloadSimilar(
+  synthetic: WorkloadInput,
+  original: WorkloadInput,
+  options: AssertWorkloadOptions = {},
+): Promise<FidelityReportJson> {
   const report = await new WorkloadValidator(options).compare(toInput(original), toInput(synthetic));
   if (!report.passed) throw new WorkloadMismatchError(report);
   return report;
@@ -37,7 +41,10 @@ export function toInput(input: WorkloadInput): TraceInput {
 export function describeMismatch(report: FidelityReportJson): string {
   const lines = report.properties
     .filter((p) => !p.passed)
-    .map((p) => `  ${p.property}: ${p.measure} = ${round(p.effectSize)} > ${round(p.threshold)}${p.pAdjusted !== undefined ? ` (p = ${p.pAdjusted.toExponential(1)}, Holm)` : ''}`);
+    .map(
+      (p) =>
+        `  ${p.property}: ${p.measure} = ${round(p.effectSize)} > ${round(p.threshold)}${p.pAdjusted !== undefined ? ` (p = ${p.pAdjusted.toExponential(1)}, Holm)` : ''}`,
+    );
   if (report.failUnder !== undefined && report.score < report.failUnder) lines.push(`  score ${round(report.score)} < ${report.failUnder} (--fail-under)`);
   return `the synthetic trace does not match the original workload (score ${round(report.score)}):\n${lines.join('\n')}`;
 }

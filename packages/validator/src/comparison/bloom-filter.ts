@@ -10,7 +10,8 @@ export class BloomFilter {
 
   /** Adds the key; returns whether it was (probably) there already. */
   testAndAdd(key: string): boolean {
-    let h1 = 0x811c9dc5, h2 = 0x9747b28c;
+    let h1 = 0x811c9dc5,
+      h2 = 0x9747b28c;
     for (let i = 0; i < key.length; i++) {
       const c = key.charCodeAt(i);
       h1 = Math.imul(h1 ^ c, 0x01000193);
@@ -20,7 +21,8 @@ export class BloomFilter {
     let present = true;
     for (let k = 0; k < 3; k++) {
       const bit = (h1 + Math.imul(k, h2)) & this.#mask;
-      const word = bit >>> 5, flag = 1 << (bit & 31);
+      const word = bit >>> 5,
+        flag = 1 << (bit & 31);
       if ((this.#bits[word]! & flag) === 0) {
         present = false;
         this.#bits[word]! |= flag;

@@ -12,7 +12,12 @@ export function templateMix(original: TraceSummary, synthetic: TraceSummary, thr
   const merged = mergeSparseCategories(a, b);
   const test = chiSquareHomogeneity(merged.first, merged.second);
   const top = keys
-    .map((k, i) => ({ template: k, example: (original.templates.get(k) ?? synthetic.templates.get(k))!.example, original: a[i]! / original.events, synthetic: b[i]! / synthetic.events }))
+    .map((k, i) => ({
+      template: k,
+      example: (original.templates.get(k) ?? synthetic.templates.get(k))!.example,
+      original: a[i]! / original.events,
+      synthetic: b[i]! / synthetic.events,
+    }))
     .sort((x, y) => Math.max(y.original, y.synthetic) - Math.max(x.original, x.synthetic))
     .slice(0, 20);
   return outcome('template-mix', 'total variation distance of template shares', tvd, threshold, {

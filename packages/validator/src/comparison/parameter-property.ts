@@ -21,7 +21,8 @@ export function parameters(original: TraceSummary, synthetic: TraceSummary, thre
     .slice(0, TOP);
   const compared = shared.map((t) => compareTemplate(t, synthetic.templates.get(t.key)!)).filter((c) => c.effects.length > 0);
   if (compared.length === 0) return skipped('parameters', measure, threshold, 'no template with parameters ran at least 20 times in both traces');
-  let weight = 0, effect = 0;
+  let weight = 0,
+    effect = 0;
   for (const c of compared) {
     weight += c.count;
     effect += c.count * c.effect;
@@ -38,7 +39,8 @@ function compareTemplate(o: TemplateSummary, s: TemplateSummary) {
     effects.push({ slot: 'count', measure: 'KS of the number of parameters', effect: ksTwoSample(counts[0], counts[1]).statistic });
   }
   for (let p = 0; p < o.positions.length; p++) {
-    const a = o.positions[p], b = s.positions[p];
+    const a = o.positions[p],
+      b = s.positions[p];
     if (a === undefined || b === undefined) continue;
     const e = comparePosition(a, b);
     if (e !== undefined) effects.push({ slot: `$${p + 1}`, ...e });
@@ -48,13 +50,21 @@ function compareTemplate(o: TemplateSummary, s: TemplateSummary) {
 }
 
 function comparePosition(a: PositionSample, b: PositionSample): { measure: string; effect: number } | undefined {
-  const numbersA = a.numbers.values, numbersB = b.numbers.values;
-  if (numbersA.length >= a.stringCount && numbersA.length > 0 && numbersB.length > 0) return { measure: 'KS of numbers', effect: ksTwoSample(numbersA, numbersB).statistic };
+  const numbersA = a.numbers.values,
+    numbersB = b.numbers.values;
+  if (numbersA.length >= a.stringCount && numbersA.length > 0 && numbersB.length > 0)
+    return { measure: 'KS of numbers', effect: ksTwoSample(numbersA, numbersB).statistic };
   if (a.stringCount === 0 || b.stringCount === 0) return undefined;
   const distinct = a.strings.size / Math.max(1, a.stringCount);
   if (a.strings.size <= 50 && distinct < 0.5) {
     const keys = [...new Set([...a.strings.keys(), ...b.strings.keys()])];
-    return { measure: 'TVD of values', effect: totalVariation(keys.map((k) => a.strings.get(k) ?? 0), keys.map((k) => b.strings.get(k) ?? 0)) };
+    return {
+      measure: 'TVD of values',
+      effect: totalVariation(
+        keys.map((k) => a.strings.get(k) ?? 0),
+        keys.map((k) => b.strings.get(k) ?? 0),
+      ),
+    };
   }
   return { measure: 'KS of string lengths', effect: ksTwoSample(a.stringLengths.values, b.stringLengths.values).statistic };
 }

@@ -2,8 +2,18 @@ import type { PropertyResult } from '@sqltrace/core';
 
 /** Properties the workload comparison measures. */
 export const PROPERTY_NAMES = [
-  'template-mix', 'coverage', 'transitions', 'ngram-coverage', 'session-length', 'session-inter-arrival', 'think-time', 'parameters', 'arrival-rate', 'repetition',
-  'concurrency', 'session-duration',
+  'template-mix',
+  'coverage',
+  'transitions',
+  'ngram-coverage',
+  'session-length',
+  'session-inter-arrival',
+  'think-time',
+  'parameters',
+  'arrival-rate',
+  'repetition',
+  'concurrency',
+  'session-duration',
 ] as const;
 export type PropertyName = (typeof PROPERTY_NAMES)[number];
 
@@ -38,9 +48,23 @@ export interface PropertyOutcome extends PropertyResult {
   readonly details?: Record<string, unknown>;
 }
 
-export function outcome(property: PropertyName, measure: string, effectSize: number, threshold: number, extra: { pValue?: number; details?: Record<string, unknown> } = {}): PropertyOutcome {
+export function outcome(
+  property: PropertyName,
+  measure: string,
+  effectSize: number,
+  threshold: number,
+  extra: { pValue?: number; details?: Record<string, unknown> } = {},
+): PropertyOutcome {
   const effect = Number.isFinite(effectSize) ? effectSize : 1;
-  return { property, measure, effectSize: effect, threshold, passed: effect <= threshold, ...(extra.pValue !== undefined && Number.isFinite(extra.pValue) ? { pValue: extra.pValue } : {}), ...(extra.details ? { details: extra.details } : {}) };
+  return {
+    property,
+    measure,
+    effectSize: effect,
+    threshold,
+    passed: effect <= threshold,
+    ...(extra.pValue !== undefined && Number.isFinite(extra.pValue) ? { pValue: extra.pValue } : {}),
+    ...(extra.details ? { details: extra.details } : {}),
+  };
 }
 
 export function skipped(property: PropertyName, measure: string, threshold: number, reason: string): PropertyOutcome {

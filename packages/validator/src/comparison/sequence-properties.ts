@@ -7,7 +7,8 @@ import type { TraceSummary } from './trace-summary';
  * distributions (session end included), averaged with the original's transition counts as weights.
  */
 export function transitions(original: TraceSummary, synthetic: TraceSummary, threshold: number): PropertyOutcome {
-  let total = 0, weighted = 0;
+  let total = 0,
+    weighted = 0;
   const worst: { from: string; weight: number; tvd: number }[] = [];
   for (const [from, row] of original.transitions) {
     const other = synthetic.transitions.get(from);
@@ -16,7 +17,10 @@ export function transitions(original: TraceSummary, synthetic: TraceSummary, thr
     let d = 1;
     if (other !== undefined) {
       const keys = [...new Set([...row.keys(), ...other.keys()])];
-      d = totalVariation(keys.map((k) => row.get(k) ?? 0), keys.map((k) => other.get(k) ?? 0));
+      d = totalVariation(
+        keys.map((k) => row.get(k) ?? 0),
+        keys.map((k) => other.get(k) ?? 0),
+      );
     }
     weighted += n * d;
     worst.push({ from, weight: n, tvd: d });

@@ -21,19 +21,38 @@ export function concurrency(o: TraceSummary, s: TraceSummary, threshold: number)
   const b = concurrencyProfile(s.spans, s.from, s.lastStart);
   const d = concurrencyDistance(a, b);
   const result = outcome('concurrency', measure, d.effect, threshold, {
-    details: { relativeL1: d.relativeL1, maxDifference: d.maxDifference, levelsTvd: d.levelsTvd, meanOriginal: a.mean, meanSynthetic: b.mean, curveOriginal: a.curve, curveSynthetic: b.curve, levelsOriginal: d.levelsA, levelsSynthetic: d.levelsB },
+    details: {
+      relativeL1: d.relativeL1,
+      maxDifference: d.maxDifference,
+      levelsTvd: d.levelsTvd,
+      meanOriginal: a.mean,
+      meanSynthetic: b.mean,
+      curveOriginal: a.curve,
+      curveSynthetic: b.curve,
+      levelsOriginal: d.levelsA,
+      levelsSynthetic: d.levelsB,
+    },
   });
   if (result.passed) return result;
   // A difference no larger than the original's own between its two halves (sessions that began
   // before and after its middle) is not evidence of another workload: a small or changing trace
   // is not failed for it.
   const own = halvesDistance(o);
-  if (own !== undefined && d.effect <= own) return { ...result, passed: true, passedAs: 'within-original-variation', note: `within the original's own difference between its two halves (${own.toFixed(3)})`, details: { ...result.details, originalHalves: own } };
+  if (own !== undefined && d.effect <= own)
+    return {
+      ...result,
+      passed: true,
+      passedAs: 'within-original-variation',
+      note: `within the original's own difference between its two halves (${own.toFixed(3)})`,
+      details: { ...result.details, originalHalves: own },
+    };
   return { ...result, details: { ...result.details, ...(own !== undefined ? { originalHalves: own } : {}) } };
 }
 
 function concurrencyDistance(a: ConcurrencyProfile, b: ConcurrencyProfile) {
-  let l1 = 0, total = 0, maxDifference = 0;
+  let l1 = 0,
+    total = 0,
+    maxDifference = 0;
   for (let i = 0; i < a.curve.length; i++) {
     const d = Math.abs(a.curve[i]! - b.curve[i]!);
     l1 += d;
@@ -57,7 +76,8 @@ function halvesDistance(t: TraceSummary): number | undefined {
   if (early.length < 2 || late.length < 2) return undefined;
   const lastStart = (spans: typeof early) => spans.reduce((m, s) => (s.first > m ? s.first : m), -Infinity);
   const firstStart = (spans: typeof early) => spans.reduce((m, s) => (s.first < m ? s.first : m), Infinity);
-  const ea = lastStart(early), la = lastStart(late);
+  const ea = lastStart(early),
+    la = lastStart(late);
   if (!(ea > t.from) || !(la > firstStart(late))) return undefined;
   return concurrencyDistance(concurrencyProfile(early, t.from, ea), concurrencyProfile(late, firstStart(late), la)).effect;
 }
@@ -77,9 +97,15 @@ export function sessionDuration(o: TraceSummary, s: TraceSummary, threshold: num
   const endedA = la.filter((l) => !l.censored).length;
   const endedB = lb.filter((l) => !l.censored).length;
   if (endedA === 0 && endedB === 0) {
-    return skipped('session-duration', measure, threshold, 'no session of either trace ended inside it (all were open at its start or end): lifetimes are unknown');
+    return skipped(
+      'session-duration',
+      measure,
+      threshold,
+      'no session of either trace ended inside it (all were open at its start or end): lifetimes are unknown',
+    );
   }
-  const ka = kaplanMeier(la), kb = kaplanMeier(lb);
+  const ka = kaplanMeier(la),
+    kb = kaplanMeier(lb);
   // Compare where both curves know something: up to the shorter of the two longest lifetimes seen.
   const longest = (sample: readonly { us: number }[]) => sample.reduce((m, l) => (l.us > m ? l.us : m), 0);
   const horizon = Math.min(longest(la), longest(lb));
@@ -88,7 +114,11 @@ export function sessionDuration(o: TraceSummary, s: TraceSummary, threshold: num
     if (t > horizon) continue;
     d = Math.max(d, Math.abs(survivalAt(ka, t) - survivalAt(kb, t)));
   }
-  const n = endedA, m = endedB;
+  const n = endedA,
+    m = endedB;
   const pValue = n > 0 && m > 0 ? kolmogorovSurvival(d * Math.sqrt((n * m) / (n + m))) : 1;
-  return outcome('session-duration', measure, d, threshold, { pValue, details: { endedOriginal: endedA, endedSynthetic: endedB, censoredOriginal: la.length - endedA, censoredSynthetic: lb.length - endedB } });
+  return outcome('session-duration', measure, d, threshold, {
+    pValue,
+    details: { endedOriginal: endedA, endedSynthetic: endedB, censoredOriginal: la.length - endedA, censoredSynthetic: lb.length - endedB },
+  });
 }

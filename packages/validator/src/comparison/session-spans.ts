@@ -62,9 +62,10 @@ export function kaplanMeier(sample: readonly Lifetime[]): { readonly times: numb
   const survival: number[] = [];
   let atRisk = sorted.length;
   let s = 1;
-  for (let i = 0; i < sorted.length; ) {
+  for (let i = 0; i < sorted.length;) {
     const t = sorted[i]!.us;
-    let ended = 0, leaving = 0;
+    let ended = 0,
+      leaving = 0;
     for (; i < sorted.length && sorted[i]!.us === t; i++, leaving++) if (!sorted[i]!.censored) ended++;
     if (ended > 0) {
       s *= 1 - ended / atRisk;
@@ -78,7 +79,8 @@ export function kaplanMeier(sample: readonly Lifetime[]): { readonly times: numb
 
 /** S(t) of a Kaplan–Meier curve. */
 export function survivalAt(curve: { readonly times: readonly number[]; readonly survival: readonly number[] }, t: number): number {
-  let lo = 0, hi = curve.times.length;
+  let lo = 0,
+    hi = curve.times.length;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
     if (curve.times[mid]! <= t) lo = mid + 1;

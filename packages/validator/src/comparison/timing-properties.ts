@@ -9,7 +9,10 @@ export function ksProperty(property: PropertyName, what: string, a: readonly num
   const measure = `two-sample KS statistic of ${what}`;
   if (a.length === 0 || b.length === 0) return skipped(property, measure, threshold, `no ${what} in the ${a.length === 0 ? 'original' : 'synthetic'} trace`);
   const ks = ksTwoSample(a, b);
-  return outcome(property, measure, ks.statistic, threshold, { pValue: ks.pValue, details: { original: quantiles(a), synthetic: quantiles(b), n: [a.length, b.length] } });
+  return outcome(property, measure, ks.statistic, threshold, {
+    pValue: ks.pValue,
+    details: { original: quantiles(a), synthetic: quantiles(b), n: [a.length, b.length] },
+  });
 }
 
 export function sessionLength(o: TraceSummary, s: TraceSummary, threshold: number): PropertyOutcome {
@@ -32,7 +35,8 @@ export function arrivalRate(o: TraceSummary, s: TraceSummary, threshold: number)
   // Compared on a coarse clock, a time stands for its whole tick: slicing the ticks' instants
   // would leave slices empty or doubled as the grid falls against them.
   const tick = Math.max(o.resolutionUs, s.resolutionUs);
-  const a = histogram(o.eventTimes, tick), b = histogram(s.eventTimes, tick);
+  const a = histogram(o.eventTimes, tick),
+    b = histogram(s.eventTimes, tick);
   if (a === undefined || b === undefined) return skipped('arrival-rate', measure, threshold, 'a trace spans no time (one instant)');
   // Chi-square on the slice counts (of up to 100,000 sampled events a side) guards small traces from noise.
   const merged = mergeSparseCategories(a, b);
@@ -48,7 +52,8 @@ export function arrivalRate(o: TraceSummary, s: TraceSummary, threshold: number)
  * [t, t + tick) and its event is shared among the slices that interval overlaps.
  */
 function histogram(times: readonly number[], tick: number): number[] | undefined {
-  let lo = Infinity, hi = -Infinity;
+  let lo = Infinity,
+    hi = -Infinity;
   for (const t of times) {
     if (t < lo) lo = t;
     if (t > hi) hi = t;
@@ -61,7 +66,8 @@ function histogram(times: readonly number[], tick: number): number[] | undefined
   }
   const width = (hi + tick - lo) / BINS;
   for (const t of times) {
-    const from = (t - lo) / width, to = (t + tick - lo) / width;
+    const from = (t - lo) / width,
+      to = (t + tick - lo) / width;
     for (let k = Math.floor(from); k < to && k < BINS; k++) bins[k]! += (Math.min(k + 1, to) - Math.max(k, from)) / (to - from);
   }
   return bins;

@@ -133,7 +133,14 @@ export class TraceSummaryBuilder {
     const key = event.templateId ?? event.sql;
     let t = this.#templates.get(key);
     if (t === undefined) {
-      t = { key, count: 0, sessions: 0, example: event.sql.length > 300 ? event.sql.slice(0, 299) + '…' : event.sql, paramCounts: new Reservoir(PARAM_SAMPLE, `n-${key}`), positions: [] };
+      t = {
+        key,
+        count: 0,
+        sessions: 0,
+        example: event.sql.length > 300 ? event.sql.slice(0, 299) + '…' : event.sql,
+        paramCounts: new Reservoir(PARAM_SAMPLE, `n-${key}`),
+        positions: [],
+      };
       this.#templates.set(key, t);
     }
     t.count++;
@@ -179,7 +186,13 @@ export class TraceSummaryBuilder {
     for (let p = 0; p < Math.min(values.length, POSITIONS); p++) {
       let position = t.positions[p];
       if (position === undefined) {
-        position = { numbers: new Reservoir(PARAM_SAMPLE, `p${p}-${t.key}`), strings: new Map(), stringLengths: new Reservoir(PARAM_SAMPLE, `l${p}-${t.key}`), stringCount: 0, nulls: 0 };
+        position = {
+          numbers: new Reservoir(PARAM_SAMPLE, `p${p}-${t.key}`),
+          strings: new Map(),
+          stringLengths: new Reservoir(PARAM_SAMPLE, `l${p}-${t.key}`),
+          stringCount: 0,
+          nulls: 0,
+        };
         t.positions[p] = position;
       }
       const v = values[p];
@@ -196,7 +209,10 @@ export class TraceSummaryBuilder {
   }
 
   finish(): TraceSummary {
-    if (this.#events === 0) throw new StbError('E_INPUT', `${this.#name}: the trace has no events — there is nothing to compare`, { hint: 'Check that the file is the trace you meant (stb parse or stb generate output)' });
+    if (this.#events === 0)
+      throw new StbError('E_INPUT', `${this.#name}: the trace has no events — there is nothing to compare`, {
+        hint: 'Check that the file is the trace you meant (stb parse or stb generate output)',
+      });
     const sessionLengths: number[] = [];
     const starts: number[] = [];
     const spans: SessionSpanSample[] = [];

@@ -72,7 +72,10 @@ export class WorkloadValidator implements Validator {
     const signal = options.signal ?? this.#options.signal;
     // Times known to a coarse clock are compared on it: a trace learned from a millisecond log
     // is not failed for lacking the original's rounding.
-    const [ro, rs] = await Promise.all([resolutionOf(original, signal, this.#options.resolutionUs), resolutionOf(synthetic, signal, this.#options.resolutionUs)]);
+    const [ro, rs] = await Promise.all([
+      resolutionOf(original, signal, this.#options.resolutionUs),
+      resolutionOf(synthetic, signal, this.#options.resolutionUs),
+    ]);
     const resolutionUs = Math.max(ro, rs);
     const loggedAtEnd = resolutionUs > 1 && (await loggedAtEndOf(ro >= rs ? original : synthetic, resolutionUs, signal));
     const clock = { resolutionUs, loggedAtEnd };
@@ -94,7 +97,14 @@ export class WorkloadValidator implements Validator {
       if (i < 0) return p;
       const pAdjusted = adjusted[i]!;
       const passed = p.passed || pAdjusted >= ALPHA;
-      return { ...p, pAdjusted, passed, ...(passed && !p.passed ? { note: 'beyond the threshold but not significant (adjusted p ≥ 0.05): too few observations to tell', passedAs: 'not-significant' as const } : {}) };
+      return {
+        ...p,
+        pAdjusted,
+        passed,
+        ...(passed && !p.passed
+          ? { note: 'beyond the threshold but not significant (adjusted p ≥ 0.05): too few observations to tell', passedAs: 'not-significant' as const }
+          : {}),
+      };
     });
     const measured = properties.filter((p) => p.skipped === undefined);
     const score = measured.length === 0 ? 1 : measured.reduce((sum, p) => sum + propertyScore(p), 0) / measured.length;
@@ -150,12 +160,16 @@ async function resolutionOf(input: TraceInput, signal: AbortSignal | undefined, 
  * its first events lie on the clock at start + duration, not at the start.
  */
 async function loggedAtEndOf(input: TraceInput, resolutionUs: number, signal: AbortSignal | undefined): Promise<boolean> {
-  let atEnd = 0, atStart = 0, seen = 0;
+  let atEnd = 0,
+    atStart = 0,
+    seen = 0;
   const look = (e: TraceEvent) => {
     // (A duration of whole ticks puts start and end on the clock alike: it tells nothing.)
     if (e.durationUs === undefined || e.durationUs % resolutionUs === 0) return;
     const at = clockTick(e, resolutionUs);
-    if (at !== undefined) at.atEnd ? atEnd++ : atStart++;
+    if (at === undefined) return;
+    if (at.atEnd) atEnd++;
+    else atStart++;
   };
   if (Array.isArray(input)) {
     for (const e of input as readonly TraceEvent[]) if ((look(e), ++seen) >= 1_000) break;
@@ -180,5 +194,9 @@ function transitionMatrix(o: TraceSummary, s: TraceSummary): FidelityReportJson[
       for (const v of row?.values() ?? []) total += v;
       return keys.map((to) => (total > 0 ? (row!.get(to) ?? 0) / total : 0));
     });
-  return { states: [...states.map((t) => ({ key: t.key, example: t.example })), { key: '$end', example: '(session ends)' }], original: matrix(o), synthetic: matrix(s) };
+  return {
+    states: [...states.map((t) => ({ key: t.key, example: t.example })), { key: '$end', example: '(session ends)' }],
+    original: matrix(o),
+    synthetic: matrix(s),
+  };
 }

@@ -7,7 +7,9 @@ import type { FidelityReportJson } from './fidelity-report';
  */
 export function renderHtmlReport(report: FidelityReportJson): string {
   const verdict = report.passed ? 'PASS' : 'FAIL';
-  const cdfs = report.properties.filter((p) => p.details?.original !== undefined && Array.isArray(p.details.original) && (p.details.original as unknown[]).length === 101);
+  const cdfs = report.properties.filter(
+    (p) => p.details?.original !== undefined && Array.isArray(p.details.original) && (p.details.original as unknown[]).length === 101,
+  );
   const mix = report.properties.find((p) => p.property === 'template-mix');
   const concurrency = report.properties.find((p) => p.property === 'concurrency' && Array.isArray(p.details?.curveOriginal));
   return `<!DOCTYPE html>
@@ -49,23 +51,35 @@ export function escapeHtml(text: string): string {
 }
 
 function propertyRow(p: PropertyOutcome): string {
-  const verdict = p.skipped !== undefined ? `<span class="skip">skipped: ${escapeHtml(p.skipped)}</span>` : p.passed ? `<span class="pass">pass</span>${p.note ? ` <span class="skip">(${escapeHtml(p.note)})</span>` : ''}` : '<span class="fail">FAIL</span>';
+  const verdict =
+    p.skipped !== undefined
+      ? `<span class="skip">skipped: ${escapeHtml(p.skipped)}</span>`
+      : p.passed
+        ? `<span class="pass">pass</span>${p.note ? ` <span class="skip">(${escapeHtml(p.note)})</span>` : ''}`
+        : '<span class="fail">FAIL</span>';
   return `<tr><td><b>${escapeHtml(p.property)}</b></td><td>${escapeHtml(p.measure)}</td><td class="n">${p.skipped ? '–' : fmt(p.effectSize, 4)}</td><td class="n">${fmt(p.threshold, 3)}</td><td class="n">${p.pValue !== undefined ? pv(p.pValue) : '–'}</td><td class="n">${p.pAdjusted !== undefined ? pv(p.pAdjusted) : '–'}</td><td>${verdict}</td></tr>`;
 }
 
-const W = 340, H = 200, PAD = 34;
+const W = 340,
+  H = 200,
+  PAD = 34;
 
 function cdfChart(p: PropertyOutcome): string {
-  const a = p.details!.original as number[], b = p.details!.synthetic as number[];
-  const lo = Math.min(a[0]!, b[0]!), hi = Math.max(a[100]!, b[100]!);
+  const a = p.details!.original as number[],
+    b = p.details!.synthetic as number[];
+  const lo = Math.min(a[0]!, b[0]!),
+    hi = Math.max(a[100]!, b[100]!);
   // Heavy tails read better on a log scale when the values span more than two decades.
   const log = lo >= 0 && hi > 0 && hi / Math.max(lo, hi / 1e6, 1e-9) > 100;
   const tx = (v: number) => {
-    const t = log ? (Math.log10(Math.max(v, hi / 1e6, 1e-9)) - Math.log10(Math.max(lo, hi / 1e6, 1e-9))) / (Math.log10(hi) - Math.log10(Math.max(lo, hi / 1e6, 1e-9)) || 1) : (v - lo) / (hi - lo || 1);
+    const t = log
+      ? (Math.log10(Math.max(v, hi / 1e6, 1e-9)) - Math.log10(Math.max(lo, hi / 1e6, 1e-9))) / (Math.log10(hi) - Math.log10(Math.max(lo, hi / 1e6, 1e-9)) || 1)
+      : (v - lo) / (hi - lo || 1);
     return PAD + t * (W - PAD - 8);
   };
   const ty = (q: number) => H - PAD + -q * (H - PAD - 8);
-  const line = (values: number[], cls: string, color: string) => `<polyline class="${cls}" fill="none" stroke="${color}" stroke-width="2" points="${values.map((v, q) => `${tx(v).toFixed(1)},${ty(q / 100).toFixed(1)}`).join(' ')}"/>`;
+  const line = (values: number[], cls: string, color: string) =>
+    `<polyline class="${cls}" fill="none" stroke="${color}" stroke-width="2" points="${values.map((v, q) => `${tx(v).toFixed(1)},${ty(q / 100).toFixed(1)}`).join(' ')}"/>`;
   return `<figure><figcaption>${escapeHtml(p.property)} — KS ${fmt(p.effectSize, 3)}</figcaption><svg width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" role="img" aria-label="${escapeHtml(p.property)} CDFs">
 <line x1="${PAD}" y1="${H - PAD}" x2="${W - 8}" y2="${H - PAD}" stroke="#99a"/><line x1="${PAD}" y1="8" x2="${PAD}" y2="${H - PAD}" stroke="#99a"/>
 <text x="${PAD}" y="${H - 12}" font-size="10">${escapeHtml(fmt(lo, 3))}</text><text x="${W - 8}" y="${H - 12}" font-size="10" text-anchor="end">${escapeHtml(fmt(hi, 3))}${log ? ' (log)' : ''}</text>
@@ -75,11 +89,14 @@ ${line(a, 'original', '#3b6fd8')}${line(b, 'synthetic', '#e8710a')}</svg></figur
 
 /** Open sessions over each trace's span (20 slices), both traces on one chart. */
 function concurrencyChart(p: PropertyOutcome): string {
-  const a = p.details!.curveOriginal as number[], b = p.details!.curveSynthetic as number[];
-  const width = 700, top = Math.max(1e-9, ...a, ...b);
+  const a = p.details!.curveOriginal as number[],
+    b = p.details!.curveSynthetic as number[];
+  const width = 700,
+    top = Math.max(1e-9, ...a, ...b);
   const tx = (i: number) => PAD + (i / Math.max(1, a.length - 1)) * (width - PAD - 8);
   const ty = (v: number) => H - PAD - (v / top) * (H - PAD - 8);
-  const line = (values: number[], cls: string, color: string) => `<polyline class="${cls}" fill="none" stroke="${color}" stroke-width="2" points="${values.map((v, i) => `${tx(i).toFixed(1)},${ty(v).toFixed(1)}`).join(' ')}"/>`;
+  const line = (values: number[], cls: string, color: string) =>
+    `<polyline class="${cls}" fill="none" stroke="${color}" stroke-width="2" points="${values.map((v, i) => `${tx(i).toFixed(1)},${ty(v).toFixed(1)}`).join(' ')}"/>`;
   const d = p.details!;
   return `<figure><figcaption>concurrency — mean open ${fmt(d.meanOriginal as number, 2)} (original) vs ${fmt(d.meanSynthetic as number, 2)} (synthetic); relative L1 ${fmt(d.relativeL1 as number, 3)}, TVD of levels ${fmt(d.levelsTvd as number, 3)}</figcaption>
 <svg width="${width}" height="${H}" viewBox="0 0 ${width} ${H}" role="img" aria-label="open sessions over time">
@@ -92,21 +109,36 @@ ${line(a, 'original', '#3b6fd8')}${line(b, 'synthetic', '#e8710a')}</svg></figur
 function mixChart(p: PropertyOutcome): string {
   const top = (p.details?.top ?? []) as { template: string; example: string; original: number; synthetic: number }[];
   const max = Math.max(1e-9, ...top.flatMap((t) => [t.original, t.synthetic]));
-  const rows = top.map((t) => `<tr><td style="width:40%"><code>${escapeHtml(t.example.length > 160 ? t.example.slice(0, 159) + '…' : t.example)}</code></td><td class="n">${pct(t.original)}</td><td class="n">${pct(t.synthetic)}</td><td style="width:35%"><svg width="100%" height="22" viewBox="0 0 300 22" preserveAspectRatio="none"><rect x="0" y="2" height="8" width="${((t.original / max) * 300).toFixed(1)}" fill="#3b6fd8"/><rect x="0" y="12" height="8" width="${((t.synthetic / max) * 300).toFixed(1)}" fill="#e8710a"/></svg></td></tr>`);
+  const rows = top.map(
+    (t) =>
+      `<tr><td style="width:40%"><code>${escapeHtml(t.example.length > 160 ? t.example.slice(0, 159) + '…' : t.example)}</code></td><td class="n">${pct(t.original)}</td><td class="n">${pct(t.synthetic)}</td><td style="width:35%"><svg width="100%" height="22" viewBox="0 0 300 22" preserveAspectRatio="none"><rect x="0" y="2" height="8" width="${((t.original / max) * 300).toFixed(1)}" fill="#3b6fd8"/><rect x="0" y="12" height="8" width="${((t.synthetic / max) * 300).toFixed(1)}" fill="#e8710a"/></svg></td></tr>`,
+  );
   return `<table><tr><th>template</th><th class="n">original</th><th class="n">synthetic</th><th></th></tr>${rows.join('\n')}</table>`;
 }
 
 function heatmaps(report: FidelityReportJson): string {
   const { states, original, synthetic } = report.transitionMatrix;
   if (original.length === 0) return '<p class="skip">no transitions</p>';
-  const cell = 22, label = 30;
+  const cell = 22,
+    label = 30;
   const grid = (m: number[][], title: string) => {
     const size = label + states.length * cell;
-    const cells = m.flatMap((row, i) => row.map((v, j) => `<rect x="${label + j * cell}" y="${label + i * cell}" width="${cell - 1}" height="${cell - 1}" fill="rgba(59,111,216,${v.toFixed(3)})"><title>${escapeHtml(`${states[i]!.example} → ${states[j]!.example}: ${pct(v)}`)}</title></rect>`));
-    const labels = states.map((_, k) => `<text x="${label + k * cell + cell / 2}" y="${label - 6}" font-size="10" text-anchor="middle">${k + 1}</text>`).join('') + m.map((_, k) => `<text x="${label - 6}" y="${label + k * cell + cell / 2 + 4}" font-size="10" text-anchor="end">${k + 1}</text>`).join('');
+    const cells = m.flatMap((row, i) =>
+      row.map(
+        (v, j) =>
+          `<rect x="${label + j * cell}" y="${label + i * cell}" width="${cell - 1}" height="${cell - 1}" fill="rgba(59,111,216,${v.toFixed(3)})"><title>${escapeHtml(`${states[i]!.example} → ${states[j]!.example}: ${pct(v)}`)}</title></rect>`,
+      ),
+    );
+    const labels =
+      states.map((_, k) => `<text x="${label + k * cell + cell / 2}" y="${label - 6}" font-size="10" text-anchor="middle">${k + 1}</text>`).join('') +
+      m.map((_, k) => `<text x="${label - 6}" y="${label + k * cell + cell / 2 + 4}" font-size="10" text-anchor="end">${k + 1}</text>`).join('');
     return `<figure><figcaption>${title}</figcaption><svg width="${size}" height="${label + m.length * cell}" role="img" aria-label="${title} transition heatmap">${labels}${cells.join('')}</svg></figure>`;
   };
-  const legend = states.map((s, k) => `<tr><td class="n">${k + 1}</td><td><code>${escapeHtml(s.example.length > 140 ? s.example.slice(0, 139) + '…' : s.example)}</code></td></tr>`).join('');
+  const legend = states
+    .map(
+      (s, k) => `<tr><td class="n">${k + 1}</td><td><code>${escapeHtml(s.example.length > 140 ? s.example.slice(0, 139) + '…' : s.example)}</code></td></tr>`,
+    )
+    .join('');
   return `<div class="charts">${grid(original, 'original')}${grid(synthetic, 'synthetic')}</div><p>Row: from; column: to (shares of the row's next statements).</p><table>${legend}</table>`;
 }
 

@@ -20,8 +20,10 @@ export function bootstrapInterval(
   const level = options.level ?? 0.95;
   const resamples = options.resamples ?? 200;
   const prng = new Prng(options.seed ?? 'bootstrap');
-  const a = Float64Array.from(first as ArrayLike<number>), b = Float64Array.from(second as ArrayLike<number>);
-  const ra = new Float64Array(a.length), rb = new Float64Array(b.length);
+  const a = Float64Array.from(first as ArrayLike<number>),
+    b = Float64Array.from(second as ArrayLike<number>);
+  const ra = new Float64Array(a.length),
+    rb = new Float64Array(b.length);
   const values: number[] = [];
   for (let r = 0; r < resamples; r++) {
     for (let i = 0; i < a.length; i++) ra[i] = a[Math.floor(prng.next() * a.length)]!;

@@ -18,9 +18,11 @@ export interface ChiSquareResult {
 export function chiSquareHomogeneity(first: readonly number[], second: readonly number[]): ChiSquareResult {
   if (first.length !== second.length) throw new RangeError('chiSquareHomogeneity: both rows need the same categories');
   const columns: [number, number][] = [];
-  let n1 = 0, n2 = 0;
+  let n1 = 0,
+    n2 = 0;
   for (let k = 0; k < first.length; k++) {
-    const a = first[k]!, b = second[k]!;
+    const a = first[k]!,
+      b = second[k]!;
     if (!(a >= 0 && b >= 0)) throw new RangeError('chiSquareHomogeneity: counts must be non-negative');
     if (a + b === 0) continue;
     columns.push([a, b]);
@@ -32,11 +34,18 @@ export function chiSquareHomogeneity(first: readonly number[], second: readonly 
   let statistic = 0;
   for (const [a, b] of columns) {
     const column = a + b;
-    const e1 = (column * n1) / total, e2 = (column * n2) / total;
+    const e1 = (column * n1) / total,
+      e2 = (column * n2) / total;
     statistic += ((a - e1) * (a - e1)) / e1 + ((b - e2) * (b - e2)) / e2;
   }
   const degreesOfFreedom = columns.length - 1;
-  return { statistic, degreesOfFreedom, pValue: chiSquareSurvival(statistic, degreesOfFreedom), cramersV: Math.sqrt(statistic / total), categories: columns.length };
+  return {
+    statistic,
+    degreesOfFreedom,
+    pValue: chiSquareSurvival(statistic, degreesOfFreedom),
+    cramersV: Math.sqrt(statistic / total),
+    categories: columns.length,
+  };
 }
 
 /**
@@ -45,13 +54,18 @@ export function chiSquareHomogeneity(first: readonly number[], second: readonly 
  * that pool is still sparse, it absorbs the next smallest category until it is not).
  */
 export function mergeSparseCategories(first: readonly number[], second: readonly number[], minExpected = 5): { first: number[]; second: number[] } {
-  const n1 = first.reduce((s, v) => s + v, 0), n2 = second.reduce((s, v) => s + v, 0);
+  const n1 = first.reduce((s, v) => s + v, 0),
+    n2 = second.reduce((s, v) => s + v, 0);
   const total = n1 + n2;
   if (total === 0) return { first: [], second: [] };
   const expectedMin = (column: number) => (column * Math.min(n1, n2)) / total;
-  const order = first.map((_, k) => k).filter((k) => first[k]! + second[k]! > 0).sort((x, y) => first[x]! + second[x]! - (first[y]! + second[y]!));
+  const order = first
+    .map((_, k) => k)
+    .filter((k) => first[k]! + second[k]! > 0)
+    .sort((x, y) => first[x]! + second[x]! - (first[y]! + second[y]!));
   const kept: number[] = [];
-  let poolA = 0, poolB = 0;
+  let poolA = 0,
+    poolB = 0;
   for (const k of order) {
     if (expectedMin(first[k]! + second[k]!) < minExpected) {
       poolA += first[k]!;
@@ -66,7 +80,8 @@ export function mergeSparseCategories(first: readonly number[], second: readonly
     poolA += first[k]!;
     poolB += second[k]!;
   }
-  const outA = kept.map((k) => first[k]!), outB = kept.map((k) => second[k]!);
+  const outA = kept.map((k) => first[k]!),
+    outB = kept.map((k) => second[k]!);
   if (poolA + poolB > 0) {
     outA.push(poolA);
     outB.push(poolB);

@@ -29,7 +29,9 @@ export function wasserstein1(first: ArrayLike<number>, second: ArrayLike<number>
   const a = sortFloat64(first, 'wasserstein1: samples');
   const b = sortFloat64(second, 'wasserstein1: samples');
   if (a.length === 0 || b.length === 0) throw new RangeError('wasserstein1: both samples need at least one value');
-  let i = 0, j = 0, distance = 0;
+  let i = 0,
+    j = 0,
+    distance = 0;
   let at = Math.min(a[0]!, b[0]!);
   while (i < a.length || j < b.length) {
     const next = j >= b.length || (i < a.length && a[i]! <= b[j]!) ? a[i]! : b[j]!;
@@ -43,7 +45,8 @@ export function wasserstein1(first: ArrayLike<number>, second: ArrayLike<number>
 
 function normalize(first: readonly number[], second: readonly number[]): [number[], number[]] {
   if (first.length !== second.length) throw new RangeError('distances need the same categories on both sides');
-  const s1 = first.reduce((s, v) => s + v, 0), s2 = second.reduce((s, v) => s + v, 0);
+  const s1 = first.reduce((s, v) => s + v, 0),
+    s2 = second.reduce((s, v) => s + v, 0);
   if (!(s1 > 0) || !(s2 > 0)) throw new RangeError('distances need a positive total on both sides');
   return [first.map((v) => v / s1), second.map((v) => v / s2)];
 }

@@ -1,3 +1,4 @@
+// eslint-disable-next-line @typescript-eslint/triple-slash-reference -- the module declaration for jstat (which ships no types) must travel into the bundled .d.ts
 /// <reference path="./jstat.d.ts" />
 import jstat from 'jstat';
 
@@ -18,7 +19,8 @@ export function upperRegularizedGamma(a: number, x: number): number {
   const logPrefix = -x + a * Math.log(x) - jStat.gammaln(a);
   if (x < a + 1) {
     // P(a, x) by its series; Q = 1 − P is accurate here (P is not close to 1).
-    let term = 1 / a, sum = term;
+    let term = 1 / a,
+      sum = term;
     for (let n = 1; n < 10_000; n++) {
       term *= x / (a + n);
       sum += term;
@@ -26,7 +28,10 @@ export function upperRegularizedGamma(a: number, x: number): number {
     }
     return Math.max(0, 1 - sum * Math.exp(logPrefix));
   }
-  let b = x + 1 - a, c = 1 / TINY, d = 1 / b, h = d;
+  let b = x + 1 - a,
+    c = 1 / TINY,
+    d = 1 / b,
+    h = d;
   for (let i = 1; i < 10_000; i++) {
     const an = -i * (i - a);
     b += 2;

@@ -31,11 +31,16 @@ const MAX_AUTO_N = 10_000;
  */
 export function ksTwoSample(first: ArrayLike<number>, second: ArrayLike<number>, options: KsOptions = {}): KsResult {
   const alternative = options.alternative ?? 'two-sided';
-  const a = sorted(first), b = sorted(second);
-  const n1 = a.length, n2 = b.length;
+  const a = sorted(first),
+    b = sorted(second);
+  const n1 = a.length,
+    n2 = b.length;
   if (n1 === 0 || n2 === 0) throw new RangeError('ksTwoSample: both samples need at least one value');
   // One merge walk over the distinct values: D⁺ = max(F₁ − F₂), D⁻ = max(F₂ − F₁).
-  let i = 0, j = 0, plus = 0, minus = 0;
+  let i = 0,
+    j = 0,
+    plus = 0,
+    minus = 0;
   while (i < n1 || j < n2) {
     const v = j >= n2 || (i < n1 && a[i]! <= b[j]!) ? a[i]! : b[j]!;
     while (i < n1 && a[i]! <= v) i++;
@@ -55,7 +60,8 @@ export function ksTwoSample(first: ArrayLike<number>, second: ArrayLike<number>,
 }
 
 function asymptoticPValue(n1: number, n2: number, d: number, alternative: Alternative): number {
-  const m = Math.max(n1, n2), n = Math.min(n1, n2);
+  const m = Math.max(n1, n2),
+    n = Math.min(n1, n2);
   const en = (m * n) / (m + n);
   if (alternative === 'two-sided') return clamp(kolmogorovSurvival(Math.sqrt(en) * d));
   const z = Math.sqrt(en) * d;
@@ -107,8 +113,10 @@ function outsideSquare(n: number, h: number): number {
  * the numbers in [0, 1]: A(x,y) = (x·A(x−1,y) + y·A(x,y−1)) / (x+y).
  */
 function outsideBand(n1: number, n2: number, g: number, h: number): number {
-  const m = Math.max(n1, n2), n = Math.min(n1, n2);
-  const mg = m / g, ng = n / g;
+  const m = Math.max(n1, n2),
+    n = Math.min(n1, n2);
+  const mg = m / g,
+    ng = n / g;
   const column = new Float64Array(n + 1);
   // x = 0: inside while y·mg < h.
   for (let y = 0; y <= n; y++) column[y] = y * mg < h ? 1 : 0;
@@ -134,8 +142,10 @@ function outsideBand(n1: number, n2: number, g: number, h: number): number {
  * paths first reaching the boundary at its j-th step.
  */
 function pathsBelowDiagonal(n1: number, n2: number, g: number, h: number): number {
-  const m = Math.max(n1, n2), n = Math.min(n1, n2);
-  const mg = m / g, ng = n / g;
+  const m = Math.max(n1, n2),
+    n = Math.min(n1, n2);
+  const mg = m / g,
+    ng = n / g;
   const steps = n + Math.floor((mg - h) / mg);
   if (steps <= 0) return binomial(m + n, n);
   const xj: number[] = [];

@@ -11,12 +11,14 @@ export function sortFloat64(values: ArrayLike<number>, what = 'values'): Float64
     return out.sort();
   }
   const words = new Uint32Array(out.buffer);
-  let lo = new Uint32Array(n), hi = new Uint32Array(n);
+  let lo = new Uint32Array(n),
+    hi = new Uint32Array(n);
   for (let i = 0; i < n; i++) {
     const v = out[i]!;
     if (v !== v) throw new RangeError(`${what} must not contain NaN`);
     if (v === 0) out[i] = 0; // −0 and 0 are one value
-    const h = words[2 * i + 1]!, l = words[2 * i]!;
+    const h = words[2 * i + 1]!,
+      l = words[2 * i]!;
     // Order-preserving keys: flip every bit of negatives, the sign bit of the rest.
     if (h & 0x80000000) {
       hi[i] = ~h >>> 0;
@@ -26,7 +28,8 @@ export function sortFloat64(values: ArrayLike<number>, what = 'values'): Float64
       lo[i] = l;
     }
   }
-  let lo2 = new Uint32Array(n), hi2 = new Uint32Array(n);
+  let lo2 = new Uint32Array(n),
+    hi2 = new Uint32Array(n);
   const counts = new Uint32Array(65_536);
   for (let pass = 0; pass < 4; pass++) {
     const source = pass < 2 ? lo : hi;
@@ -49,7 +52,8 @@ export function sortFloat64(values: ArrayLike<number>, what = 'values'): Float64
     [hi, hi2] = [hi2, hi];
   }
   for (let i = 0; i < n; i++) {
-    const h = hi[i]!, l = lo[i]!;
+    const h = hi[i]!,
+      l = lo[i]!;
     if (h & 0x80000000) {
       words[2 * i + 1] = h & 0x7fffffff;
       words[2 * i] = l;

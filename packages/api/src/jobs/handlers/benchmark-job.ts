@@ -31,43 +31,68 @@ export function benchmarkJob(services: JobServices): JobHandler {
     const output = join(workspace, 'results.json');
     let operations = 0;
     // Jobs queued by an earlier version carry their statements in the row.
-    const setup = Array.isArray(input.setup) ? input.setup.map(String) : typeof input.setupBlob === 'string' ? await setupStatements(services, input.setupBlob) : undefined;
+    const setup = Array.isArray(input.setup)
+      ? input.setup.map(String)
+      : typeof input.setupBlob === 'string'
+        ? await setupStatements(services, input.setupBlob)
+        : undefined;
     // Its series on the server's /metrics while it runs, and a minute after (so the last scrape sees its totals).
     const live = services.benchmarkMetrics?.forRun(benchmarkId);
-    const run = new BenchmarkService().run({
-      trace, driver, output,
-      ...(target !== undefined ? { url: target.url } : input.url !== undefined ? { url: String(input.url) } : {}),
-      ...(setup !== undefined ? { setup } : {}),
-      mode: (settings.mode ?? 'replay') as 'replay' | 'closed' | 'open',
-      ...(typeof settings.speed === 'number' ? { speed: settings.speed } : settings.speed === 'max' ? { speed: Infinity } : {}),
-      ...(typeof settings.durationSeconds === 'number' ? { durationSeconds: settings.durationSeconds } : {}),
-      ...(typeof settings.concurrency === 'number' ? { concurrency: settings.concurrency } : {}),
-      ...(typeof settings.rate === 'number' ? { rate: settings.rate } : {}),
-      label: benchmarkId,
-    }, {
-      signal,
-      metrics: {
-        recordOperation: (operation) => {
-          live?.recordOperation(operation);
-          if (++operations % 1_000 === 0) progress({ phase: 'run', operations });
-        },
-        recordDropped: (count) => live?.recordDropped(count),
-        setActiveSessions: (count) => live?.setActiveSessions(count),
-        setProgress: (ratio) => {
-          live?.setProgress(ratio);
-          progress({ phase: 'run', operations, ratio });
+    const run = new BenchmarkService().run(
+      {
+        trace,
+        driver,
+        output,
+        ...(target !== undefined ? { url: target.url } : input.url !== undefined ? { url: String(input.url) } : {}),
+        ...(setup !== undefined ? { setup } : {}),
+        mode: (settings.mode ?? 'replay') as 'replay' | 'closed' | 'open',
+        ...(typeof settings.speed === 'number' ? { speed: settings.speed } : settings.speed === 'max' ? { speed: Infinity } : {}),
+        ...(typeof settings.durationSeconds === 'number' ? { durationSeconds: settings.durationSeconds } : {}),
+        ...(typeof settings.concurrency === 'number' ? { concurrency: settings.concurrency } : {}),
+        ...(typeof settings.rate === 'number' ? { rate: settings.rate } : {}),
+        label: benchmarkId,
+      },
+      {
+        signal,
+        metrics: {
+          recordOperation: (operation) => {
+            live?.recordOperation(operation);
+            if (++operations % 1_000 === 0) progress({ phase: 'run', operations });
+          },
+          recordDropped: (count) => live?.recordDropped(count),
+          setActiveSessions: (count) => live?.setActiveSessions(count),
+          setProgress: (ratio) => {
+            live?.setProgress(ratio);
+            progress({ phase: 'run', operations, ratio });
+          },
         },
       },
-    });
+    );
     const { results, failure } = await run.finally(() => {
       live?.end();
       if (live !== undefined) setTimeout(() => live.remove(), LINGER_MS).unref();
     });
     await fileToBlob(services.blobs, output, `benchmarks/${benchmarkId}/results.json`);
-    const r = results as unknown as { throughput?: number; operations?: number; errors?: number; dropped?: number; interrupted?: boolean; latency?: { p99?: number } };
+    const r = results as unknown as {
+      throughput?: number;
+      operations?: number;
+      errors?: number;
+      dropped?: number;
+      interrupted?: boolean;
+      latency?: { p99?: number };
+    };
     await services.repository.updateBenchmark(benchmarkId, {
       resultsBlob: `benchmarks/${benchmarkId}/results.json`,
-      summary: JSON.parse(JSON.stringify({ throughput: r.throughput, operations: r.operations, errors: r.errors, dropped: r.dropped, interrupted: r.interrupted ?? signal.aborted, failure })) as JsonObject,
+      summary: JSON.parse(
+        JSON.stringify({
+          throughput: r.throughput,
+          operations: r.operations,
+          errors: r.errors,
+          dropped: r.dropped,
+          interrupted: r.interrupted ?? signal.aborted,
+          failure,
+        }),
+      ) as JsonObject,
     });
     if (failure !== undefined && !signal.aborted) throw new StbError('E_DRIVER', failure);
     return { benchmarkId };

@@ -15,19 +15,28 @@ export function generateJob({ repository, blobs }: JobServices): JobHandler {
     const loaded = await service.load(await blobToFile(blobs, model.blob, join(workspace, 'model.json')));
     const output = join(workspace, 'synthetic.jsonl');
     const settings = input.settings as JsonObject;
-    const summary = await service.generate(loaded, {
-      output,
-      ...(typeof settings.events === 'number' ? { events: settings.events } : {}),
-      ...(typeof settings.durationSeconds === 'number' ? { durationSeconds: settings.durationSeconds } : {}),
-      ...(typeof settings.sessions === 'number' ? { sessions: settings.sessions } : {}),
-      seed: String(settings.seed ?? 'stb'),
-      writtenBy: 'stb serve',
-    }, { signal, onProgress: ({ events }) => progress({ phase: 'generate', events }) });
+    const summary = await service.generate(
+      loaded,
+      {
+        output,
+        ...(typeof settings.events === 'number' ? { events: settings.events } : {}),
+        ...(typeof settings.durationSeconds === 'number' ? { durationSeconds: settings.durationSeconds } : {}),
+        ...(typeof settings.sessions === 'number' ? { sessions: settings.sessions } : {}),
+        seed: String(settings.seed ?? 'stb'),
+        writtenBy: 'stb serve',
+      },
+      { signal, onProgress: ({ events }) => progress({ phase: 'generate', events }) },
+    );
     const trace = await repository.createTrace({ name: `synthetic from ${modelId}`, origin: 'generated', lineage: { modelId, settings } });
     const blob = `traces/${trace.id}/trace.jsonl`;
     await fileToBlob(blobs, output, blob);
     const { output: _local, ...kept } = summary;
-    await repository.updateTrace(trace.id, { blob, events: summary.events, sessions: summary.sessions, summary: JSON.parse(JSON.stringify(kept)) as JsonObject });
+    await repository.updateTrace(trace.id, {
+      blob,
+      events: summary.events,
+      sessions: summary.sessions,
+      summary: JSON.parse(JSON.stringify(kept)) as JsonObject,
+    });
     return { traceId: trace.id };
   };
 }

@@ -31,13 +31,33 @@ export function parseJob({ repository, blobs }: JobServices): JobHandler {
     await fileToBlob(blobs, output, blob);
     const stats = await collectTemplateStats(new TraceFileSource(output));
     phase('storeAndCountSeconds');
-    await repository.setTemplates(traceId, stats.templates.map((t) => ({
-      templateId: t.id, sql: t.text, kind: t.kind, count: t.count, ...(t.meanMs !== null ? { totalUs: t.meanMs * 1_000 * t.count } : {}),
-    })));
+    await repository.setTemplates(
+      traceId,
+      stats.templates.map((t) => ({
+        templateId: t.id,
+        sql: t.text,
+        kind: t.kind,
+        count: t.count,
+        ...(t.meanMs !== null ? { totalUs: t.meanMs * 1_000 * t.count } : {}),
+      })),
+    );
     const [summary] = result.inputs;
     await repository.updateTrace(traceId, {
-      blob, events: result.events, sessions: stats.sessions,
-      summary: JSON.parse(JSON.stringify({ format: summary?.format, lines: summary?.totalLines, skippedLines: summary?.skippedLines, templates: stats.templates.length, resolutionUs: summary?.resolutionUs, warnings: summary?.warnings ?? [], seconds: result.seconds, phases })) as JsonObject,
+      blob,
+      events: result.events,
+      sessions: stats.sessions,
+      summary: JSON.parse(
+        JSON.stringify({
+          format: summary?.format,
+          lines: summary?.totalLines,
+          skippedLines: summary?.skippedLines,
+          templates: stats.templates.length,
+          resolutionUs: summary?.resolutionUs,
+          warnings: summary?.warnings ?? [],
+          seconds: result.seconds,
+          phases,
+        }),
+      ) as JsonObject,
     });
     return { traceId };
   };

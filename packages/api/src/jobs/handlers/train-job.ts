@@ -14,11 +14,20 @@ export function trainJob(services: JobServices): JobHandler {
     const trace = await traceFile(services, traceId, workspace);
     const output = join(workspace, 'model.json');
     const settings = (input.settings ?? {}) as JsonObject;
-    const summary = await new TrainingService().train({ trace, strategy: String(input.strategy), output, settings }, { signal, onEvents: (events) => progress({ phase: 'read', events }) });
+    const summary = await new TrainingService().train(
+      { trace, strategy: String(input.strategy), output, settings },
+      { signal, onEvents: (events) => progress({ phase: 'read', events }) },
+    );
     const blob = `models/${randomUUID()}.json`;
     await fileToBlob(services.blobs, output, blob);
     const { output: _local, ...kept } = summary;
-    const model = await services.repository.createModel({ traceId, strategy: summary.strategy, blob, settings, summary: JSON.parse(JSON.stringify(kept)) as JsonObject });
+    const model = await services.repository.createModel({
+      traceId,
+      strategy: summary.strategy,
+      blob,
+      settings,
+      summary: JSON.parse(JSON.stringify(kept)) as JsonObject,
+    });
     return { modelId: model.id };
   };
 }
