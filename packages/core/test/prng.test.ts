@@ -50,7 +50,7 @@ describe('Prng', () => {
   it('picks by weight and shuffles into a permutation', () => {
     const p = new Prng('weights');
     const counts = [0, 0, 0];
-    for (let i = 0; i < 30_000; i++) counts[p.weightedIndex([1, 0, 3])]++;
+    for (let i = 0; i < 30_000; i++) counts[p.weightedIndex([1, 0, 3])]!++;
     expect(counts[1]).toBe(0);
     expect(counts[2]! / counts[0]!).toBeGreaterThan(2.7);
     expect(counts[2]! / counts[0]!).toBeLessThan(3.3);

@@ -74,7 +74,7 @@ export class SlotModelBuilder {
     }
     this.#frequent.add(value);
     if (typeof value === 'boolean') {
-      this.#classes[C_BOOL]++;
+      this.#classes[C_BOOL]!++;
     } else if (typeof value === 'number') {
       this.#addNumber(value);
       if (!Number.isInteger(value)) this.#countDecimals(String(value));
@@ -88,11 +88,11 @@ export class SlotModelBuilder {
     } else {
       const datetime = value.length <= 40 ? parseDatetime(value) : undefined;
       if (datetime !== undefined) {
-        this.#classes[C_DATETIME]++;
+        this.#classes[C_DATETIME]!++;
         (this.#datetimes ??= new EmpiricalDistribution({ capacity: 2_000, seed: 'datetimes' })).add(datetime.ms);
         (this.#formats ??= new CategoricalDistribution({ maxDistinct: 64 })).add(formatKey(datetime.format));
       } else {
-        this.#classes[C_STRING]++;
+        this.#classes[C_STRING]!++;
         (this.#strings ??= new StringShapeBuilder()).add(value);
       }
     }
@@ -106,10 +106,10 @@ export class SlotModelBuilder {
 
   #addNumber(value: number, float = !Number.isInteger(value)): void {
     if (float) {
-      this.#classes[C_FLOAT]++;
+      this.#classes[C_FLOAT]!++;
       (this.#floats ??= new EmpiricalDistribution({ capacity: 2_000, seed: 'floats' })).add(value);
     } else {
-      this.#classes[C_INT]++;
+      this.#classes[C_INT]!++;
       (this.#integers ??= new EmpiricalDistribution({ capacity: 2_000, seed: 'integers' })).add(value);
     }
   }

@@ -46,7 +46,7 @@ export class StringShapeBuilder {
     for (let i = 0; i < limit; i++) {
       const ch = value[i]!;
       const cls = classOf(ch);
-      this.#classes[cls]++;
+      this.#classes[cls]!++;
       const symbol = cls === 0 ? 'a' : cls === 1 ? 'A' : cls === 2 ? '9' : cls === 3 ? ' ' : ch;
       if (cls === 4) this.#punctuation.add(ch);
       if (symbol === runClass) {

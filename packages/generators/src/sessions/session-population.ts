@@ -113,9 +113,9 @@ function closedLoop(spans: readonly SessionSpan[], from: number, to: number): bo
     sum = new Float64Array(DISPERSION_SLICES),
     squares = new Float64Array(DISPERSION_SLICES);
   sweepOpenSessions(spans, from, to, DISPERSION_SLICES, (k, open, us) => {
-    time[k] += us;
-    sum[k] += open * us;
-    squares[k] += open * open * us;
+    time[k]! += us;
+    sum[k]! += open * us;
+    squares[k]! += open * open * us;
   });
   let variance = 0,
     mean = 0;
