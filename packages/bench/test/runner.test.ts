@@ -249,4 +249,29 @@ describe('BenchmarkRunner on SQLite', () => {
     expect(capped.sessionsBehind.every((s) => s.operations === 2)).toBe(true);
     await driver.destroy();
   }, 240_000);
+
+  it('a capped replay whose reader has read far ahead does not stall on sessions waiting out their idle time', async () => {
+    // A database that answers on the next turn of the event loop: the reader (answered in
+    // microtasks) fills its read-ahead while twenty sessions hold the twenty connections, then waits
+    // for the sessions to take half of it. Each session, done, used to keep its connection for its
+    // two idle seconds while thousands waited for one: twenty sessions every two seconds, 250 s for
+    // this log (a CI run hung on it). Now a session done while others wait disconnects at once.
+    const session = {
+      execute: () => new Promise<{ rowCount: number }>((resolve) => setImmediate(() => resolve({ rowCount: 1 }))),
+      close: async () => undefined,
+    };
+    let opened = 0;
+    const slow: Driver = { name: 'slow', dialect: 'postgres', open: async () => (opened++, session), destroy: async () => undefined };
+    const trace: TraceSource = {
+      name: 'many-sessions',
+      events: async function* () {
+        for (let i = 0; i < 8_000; i++) for (const k of [0, 1]) yield { ts: i * 10_000 + k * 1_000, session: `c${i}`, sql: `SELECT ${k}`, templateId: `t${k}` };
+      },
+    };
+    const started = performance.now();
+    const r = await new BenchmarkRunner({ driver: slow, target: 'x', mode: 'replay', speed: Infinity, concurrency: 20 }).run(trace);
+    expect(r).toMatchObject({ operations: 16_000, errors: 0, dropped: 0, connections: { opened: 8_000, peak: 20 } });
+    expect(opened).toBe(8_000);
+    expect((performance.now() - started) / 1000).toBeLessThan(60);
+  }, 120_000);
 });

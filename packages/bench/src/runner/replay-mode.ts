@@ -238,7 +238,13 @@ class ReplaySessions {
       // trace has more sessions over time than a server takes connections); it reconnects if
       // the trace has more for it. Idle on the clock here; in the trace's time as it is read (at
       // --speed max the clock hardly moves between one session's statements and the next's).
-      else if (s.connection !== undefined) s.idle = setTimeout(() => this.#retire(s), IDLE_CLOSE_MS);
+      else if (s.connection !== undefined) {
+        // Others wait for a connection: give this one up now, as a pool would an idle connection
+        // (waiting for its idle time let the reader, read ahead, stall on twenty sessions a
+        // timer's two seconds).
+        if (this.#limit.pendingCount > 0) this.#retire(s);
+        else s.idle = setTimeout(() => this.#retire(s), IDLE_CLOSE_MS);
+      }
     });
   }
 
