@@ -13,7 +13,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { capturePgbench, freshPgbenchDatabase } from '@sqltrace/capture';
+import { fidelityCapture, freshPgbenchDatabase } from '@sqltrace/capture';
 import { have, out, requireBuiltCli, STB } from './bench-inputs';
 import { measure, median } from './measure';
 
@@ -54,7 +54,7 @@ async function main(): Promise<void> {
   requireBuiltCli();
   if (!have('pgbench')) throw new Error('pgbench is needed (apt-get install postgresql-client)');
   const log = join(out, 'fidelity-tpcb.log');
-  const captured = await capturePgbench({ output: log, url: URL_, clients: 8, threads: 2, seconds: 30 });
+  const captured = await fidelityCapture('tpcb').capture(log, URL_);
   process.stderr.write(`captured ${captured.lines} log lines (pgbench ${captured.clientReport})\n`);
   const original = join(out, 'fidelity-original.jsonl');
   const model = join(out, 'fidelity-model.json');

@@ -17,38 +17,10 @@
 import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { capturePgbench, captureSysbench, pipeline, synthesize, type Pipeline } from '@sqltrace/capture';
+import { FIDELITY_CAPTURES, pipeline, synthesize, type Pipeline } from '@sqltrace/capture';
 import { have, out } from './bench-inputs';
 
 type Strategy = 'lstm' | 'transformer';
-
-interface Capture {
-  readonly name: string;
-  readonly label: string;
-  readonly needs: string;
-  readonly capture: (log: string) => Promise<unknown>;
-}
-
-const CAPTURES: readonly Capture[] = [
-  {
-    name: 'tpcb',
-    label: 'pgbench -c 8 -j 2 -T 30 (PostgreSQL)',
-    needs: 'pgbench',
-    capture: (log) => capturePgbench({ output: log, clients: 8, threads: 2, seconds: 30 }),
-  },
-  {
-    name: 'sysbench',
-    label: 'sysbench oltp_read_write --threads=8 (MariaDB)',
-    needs: 'sysbench',
-    capture: (log) => captureSysbench({ output: log, threads: 8, seconds: 20, logAfterSeconds: 1.5 }),
-  },
-  {
-    name: 'tpcb-C',
-    label: 'pgbench -C -c 6 -T 40 (PostgreSQL)',
-    needs: 'pgbench',
-    capture: (log) => capturePgbench({ output: log, clients: 6, threads: 2, seconds: 40, connectPerTransaction: true }),
-  },
-];
 
 const pick = (variable: string, all: readonly string[]): string[] =>
   process.env[variable]
@@ -58,7 +30,7 @@ const pick = (variable: string, all: readonly string[]): string[] =>
     : [...all];
 const logs = pick(
   'STB_NEURAL_LOGS',
-  CAPTURES.map((c) => c.name),
+  FIDELITY_CAPTURES.map((c) => c.name),
 );
 const strategies = pick('STB_NEURAL_STRATEGIES', ['lstm', 'transformer']) as Strategy[];
 
@@ -79,7 +51,7 @@ async function main(): Promise<void> {
   mkdirSync(out, { recursive: true });
   const dir = mkdtempSync(join(tmpdir(), 'stb-neural-fidelity-'));
   const rows: Row[] = [];
-  for (const c of CAPTURES.filter((x) => logs.includes(x.name))) {
+  for (const c of FIDELITY_CAPTURES.filter((x) => logs.includes(x.name))) {
     if (!have(c.needs)) {
       process.stderr.write(`skipping ${c.name}: ${c.needs} is not installed\n`);
       continue;

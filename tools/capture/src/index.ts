@@ -3,3 +3,4 @@ export { captureSysbench, type SysbenchCaptureOptions } from './capture-sysbench
 export { freshPgbenchDatabase, pgEnvironment } from './pgbench-database';
 export { freshSysbenchDatabase, type SysbenchTables } from './sysbench-database';
 export { pipeline, synthesize, type Pipeline } from './fidelity-pipeline';
+export { FIDELITY_CAPTURES, fidelityCapture, type FidelityCapture } from './fidelity-captures';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TraceFileSource, type TraceEvent } from '@sqltrace/core';
 import { WorkloadValidator, type FidelityReportJson } from '@sqltrace/validator';
-import { capturePgbench, captureSysbench, pipeline, type Pipeline } from '../src/index';
+import { fidelityCapture, pipeline, type Pipeline } from '../src/index';
 import { serversOrSkip } from './servers';
 
 /**
@@ -21,11 +21,11 @@ function verdict(report: FidelityReportJson, property: string): [string, boolean
   return [property, p.passed, Number(p.effectSize.toFixed(3))];
 }
 
-describePg('pgbench -c 8 -j 2 -T 30 TPC-B on PostgreSQL (eight connections for the whole log)', () => {
+describePg(fidelityCapture('tpcb').label, () => {
   let run: Pipeline;
   beforeAll(async () => {
     const log = join(dir, 'tpcb.log');
-    await capturePgbench({ output: log, clients: 8, threads: 2, seconds: 30 });
+    await fidelityCapture('tpcb').capture(log);
     run = await pipeline(log, 'tpcb', dir);
   }, 240_000);
 
@@ -56,11 +56,11 @@ describePg('pgbench -c 8 -j 2 -T 30 TPC-B on PostgreSQL (eight connections for t
   }, 60_000);
 });
 
-describeMysql('sysbench oltp_read_write --threads=8 on MariaDB, general log switched on mid-run', () => {
+describeMysql(fidelityCapture('sysbench').label, () => {
   let run: Pipeline;
   beforeAll(async () => {
     const log = join(dir, 'sysbench.log');
-    await captureSysbench({ output: log, threads: 8, seconds: 20, logAfterSeconds: 1.5 });
+    await fidelityCapture('sysbench').capture(log);
     run = await pipeline(log, 'sysbench', dir);
   }, 240_000);
 
@@ -73,13 +73,11 @@ describeMysql('sysbench oltp_read_write --threads=8 on MariaDB, general log swit
   });
 });
 
-// 40 s rather than the 20 s of the issue: this machine opens ~50 connections a second (a new
-// backend each), so 20 s gave ~1,000 sessions and a noisy concurrency curve.
-describePg('pgbench -C -c 6 -T 40 on PostgreSQL (a new connection for every transaction)', () => {
+describePg(fidelityCapture('tpcb-C').label, () => {
   let run: Pipeline;
   beforeAll(async () => {
     const log = join(dir, 'tpcb-C.log');
-    await capturePgbench({ output: log, clients: 6, threads: 2, seconds: 40, connectPerTransaction: true });
+    await fidelityCapture('tpcb-C').capture(log);
     run = await pipeline(log, 'tpcb-C', dir);
   }, 240_000);
 
