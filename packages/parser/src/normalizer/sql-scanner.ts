@@ -1,5 +1,6 @@
 import type { ParamValue, SlotType } from '@sqltrace/core';
 import { isDigit, isIdentPart, isIdentStart, isSpace } from './char-class';
+import { AsciiCase, Ch } from './char-codes';
 import { UNARY_CONTEXT_WORDS } from './statement-kind';
 
 export type ScanDialect = 'postgres' | 'mysql' | 'sqlite';
@@ -20,14 +21,49 @@ export interface ScanResult {
   readonly firstWord: string;
 }
 
-// Token categories, for spacing and for telling unary minus from subtraction.
-const T_START = 0,
-  T_OP = 1,
-  T_OPEN = 2,
-  T_COMMA = 3,
-  T_WORD = 4,
-  T_VALUE = 5,
-  T_CLOSE = 6;
+/** Token categories, for spacing and for telling unary minus from subtraction. */
+const enum Token {
+  Start,
+  Op,
+  Open,
+  Comma,
+  Word,
+  Value,
+  Close,
+}
+
+/** What a parenthesis (or bracket) holds, decided when it opens. */
+const enum ParenRole {
+  Other,
+  /** `IN (…)`: a list of values collapses to one. */
+  InList,
+  /** `VALUES (…), (…)`: uniform rows collapse to the first. */
+  ValuesRow,
+  /** `ARRAY[…]`: a list of values collapses to one. */
+  ArrayList,
+  /** `varchar(50)`: its numbers are syntax, not values. */
+  TypeModifier,
+}
+
+/** Where a VALUES group is between its rows. */
+const enum ValuesState {
+  /** Just closed a row: a comma may follow. */
+  AfterRow,
+  /** Saw the comma after a row: another row must open. */
+  AfterComma,
+  /** Inside a row. */
+  InRow,
+}
+
+/** The codes that stand for a placeholder in the scanner's state (an enum, so that the build inlines them). */
+const enum Placeholder {
+  /** `lastChar` after a placeholder (`?`, or PostgreSQL's `$n`: either must be kept apart from what follows). */
+  LastChar = Ch.Question,
+  /** The code `sep` is given before a placeholder: NUL, which no input reaches it with (control characters are white space). */
+  Next = 0,
+  /** MARK's code. */
+  Mark = 1,
+}
 
 // PostgreSQL placeholders are numbered as they are emitted (`$n`). Two marks stand in for them
 // where numbering must wait: in captured list text (rows compare equal whatever their numbers) and
@@ -48,10 +84,9 @@ interface Span {
 interface Paren {
   readonly textStart: number;
   readonly pStart: number;
-  /** The text emitted inside a list paren (roles 1–3), for the list and row checks. */
+  /** The text emitted inside a list paren (InList, ValuesRow, ArrayList), for the list and row checks. */
   capture: string;
-  /** 1 = IN (…), 2 = VALUES row, 3 = ARRAY[…], 4 = type modifier varchar(50), 0 = other */
-  readonly role: number;
+  readonly role: ParenRole;
 }
 
 interface ValuesGroup {
@@ -62,8 +97,7 @@ interface ValuesGroup {
   lastRowPEnd: number;
   rows: number;
   uniform: boolean;
-  /** 0 = just closed a row, 1 = saw the comma after a row */
-  state: number;
+  state: ValuesState;
 }
 
 /**
@@ -109,16 +143,18 @@ export function scanSql(input: string, dialect: ScanDialect, bindParams?: readon
     for (const c of captures) c.capture = cut(c.capture);
     pendingSpace = out.length > 0;
     lastChar = out.charCodeAt(out.length - 1);
-    prev = T_OP;
+    prev = Token.Op;
   };
   const params: ParamValue[] = [];
   const types: SlotType[] = [];
-  let prev = T_START;
+  // A Token, typed `number`: TypeScript narrows an enum-typed variable at each assignment and does
+  // not see that the closures (emitInput, emitSlot…) assign it too.
+  let prev: number = Token.Start;
   let pendingSpace = false;
   let lastChar = 0; // last char emitted
   let wordStart = -1; // last word's bounds in `input`
   let wordEnd = -1;
-  let beforeWord = T_START; // token category before the last word: tells `VALUES (` rows from `= VALUES(col)`
+  let beforeWord: number = Token.Start; // token category before the last word: tells `VALUES (` rows from `= VALUES(col)`
   let firstWord = '';
   let qIndex = 0; // next `?` bind parameter
   let keepsNumbers = false; // FETCH/MOVE counts are syntax
@@ -130,13 +166,13 @@ export function scanSql(input: string, dialect: ScanDialect, bindParams?: readon
   /** An integer right after `BY` or a comma of a BY-list, and followed by `,` `)` or a word. */
   const isOrdinal = (start: number, end: number): boolean => {
     if (ordinalDepth < 0 || parens.length !== ordinalDepth) return false;
-    if (!(prev === T_COMMA || lastWordIs('by'))) return false;
+    if (!(prev === Token.Comma || lastWordIs('by'))) return false;
     for (let k = start; k < end; k++) if (!isDigit(input.charCodeAt(k))) return false;
     const len = input.length;
     let k = end;
     while (k < len && isSpace(input.charCodeAt(k))) k++;
     const d = input.charCodeAt(k);
-    return k >= len || d === 44 || d === 41 || d === 59 || isIdentStart(d);
+    return k >= len || d === Ch.Comma || d === Ch.CloseParen || d === Ch.Semicolon || isIdentStart(d);
   };
   let spans: Span[] | undefined;
   const parens: Paren[] = [];
@@ -144,9 +180,9 @@ export function scanSql(input: string, dialect: ScanDialect, bindParams?: readon
   let i = 0;
 
   const lastWordIs = (lower: string): boolean => {
-    if (prev !== T_WORD || wordEnd - wordStart !== lower.length) return false;
+    if (prev !== Token.Word || wordEnd - wordStart !== lower.length) return false;
     for (let k = 0; k < lower.length; k++) {
-      if ((input.charCodeAt(wordStart + k) | 0x20) !== lower.charCodeAt(k)) return false;
+      if ((input.charCodeAt(wordStart + k) | AsciiCase.Lower) !== lower.charCodeAt(k)) return false;
     }
     return true;
   };
@@ -159,19 +195,26 @@ export function scanSql(input: string, dialect: ScanDialect, bindParams?: readon
    */
   const spaceBefore = (code: number): boolean => {
     if (outLength() === 0) return false;
-    if (code === 44 || code === 41 || code === 93) return false;
-    if (lastChar === 40 || lastChar === 91) return false;
+    if (code === Ch.Comma || code === Ch.CloseParen || code === Ch.CloseBracket) return false;
+    if (lastChar === Ch.OpenParen || lastChar === Ch.OpenBracket) return false;
     if (
-      prev === T_VALUE &&
-      lastChar === 63 &&
-      (code === 0 || code === 36 || code === 63 || code === 39 || code === 34 || code === 96 || isDigit(code) || isIdentStart(code))
+      prev === Token.Value &&
+      lastChar === Placeholder.LastChar &&
+      (code === Placeholder.Next ||
+        code === Ch.Dollar ||
+        code === Ch.Question ||
+        code === Ch.Quote ||
+        code === Ch.DoubleQuote ||
+        code === Ch.Backtick ||
+        isDigit(code) ||
+        isIdentStart(code))
     )
       return true;
     // (and a word right before a placeholder: `days$3` is one PostgreSQL identifier)
-    if (code === 0 && prev === T_WORD && isIdentPart(lastChar)) return true;
+    if (code === Placeholder.Next && prev === Token.Word && isIdentPart(lastChar)) return true;
     // (and a lone `$` right before one: `$$2` opens a dollar quote)
-    if (code === 0 && lastChar === 36) return true;
-    return lastChar === 44 || pendingSpace;
+    if (code === Placeholder.Next && lastChar === Ch.Dollar) return true;
+    return lastChar === Ch.Comma || pendingSpace;
   };
   const sep = (code: number) => {
     if (spaceBefore(code)) append(' ');
@@ -201,10 +244,10 @@ export function scanSql(input: string, dialect: ScanDialect, bindParams?: readon
       if (ordinalDepth >= 0 && parens.length >= ordinalDepth) {
         const earlier = literals?.get(literal);
         if (earlier !== undefined) {
-          sep(0);
+          sep(Placeholder.Next);
           append('$' + (earlier + 1), MARK);
-          lastChar = 63;
-          prev = T_VALUE;
+          lastChar = Placeholder.LastChar;
+          prev = Token.Value;
           pendingSpace = false;
           return;
         }
@@ -212,27 +255,27 @@ export function scanSql(input: string, dialect: ScanDialect, bindParams?: readon
         (literals ??= new Map()).set(literal, params.length);
       }
     }
-    sep(0);
+    sep(Placeholder.Next);
     if (pg) append('$' + (params.length + 1), MARK);
     else append('?');
-    lastChar = 63;
+    lastChar = Placeholder.LastChar;
     params.push(value);
     types.push(type);
-    prev = T_VALUE;
+    prev = Token.Value;
     pendingSpace = false;
   };
 
   /** Emits `input[start, end)` as written (a word, a quoted identifier, punctuation). */
-  const emitInput = (start: number, end: number, category: number) => {
+  const emitInput = (start: number, end: number, category: Token) => {
     // The pending run goes on when the input between it and this token is exactly the separator
     // `sep` would write: nothing (right after the run, unless after a comma), or one space
     // (unless after `(`/`[` or before `,` `)` `]`).
     let extend = false;
     if (captures.length === 0 && runTo >= 0) {
-      if (start === runTo) extend = lastChar !== 44;
-      else if (start === runTo + 1 && input.charCodeAt(runTo) === 32) {
+      if (start === runTo) extend = lastChar !== Ch.Comma;
+      else if (start === runTo + 1 && input.charCodeAt(runTo) === Ch.Space) {
         const code = input.charCodeAt(start);
-        extend = code !== 44 && code !== 41 && code !== 93 && lastChar !== 40 && lastChar !== 91;
+        extend = code !== Ch.Comma && code !== Ch.CloseParen && code !== Ch.CloseBracket && lastChar !== Ch.OpenParen && lastChar !== Ch.OpenBracket;
       }
     }
     if (extend) {
@@ -264,24 +307,24 @@ export function scanSql(input: string, dialect: ScanDialect, bindParams?: readon
     // Comments.
     // MySQL needs a space after `--`, but log tools (and people) treat `--x` as a comment too;
     // only `5--3` (a double minus before a digit) stays arithmetic.
-    if (c === 45 && input.charCodeAt(i + 1) === 45 && (!mysql || !isDigit(input.charCodeAt(i + 2)))) {
+    if (c === Ch.Minus && input.charCodeAt(i + 1) === Ch.Minus && (!mysql || !isDigit(input.charCodeAt(i + 2)))) {
       const eol = input.indexOf('\n', i);
       i = eol === -1 ? n : eol + 1;
       pendingSpace = true;
       continue;
     }
-    if (c === 35 && mysql) {
+    if (c === Ch.Hash && mysql) {
       const eol = input.indexOf('\n', i);
       i = eol === -1 ? n : eol + 1;
       pendingSpace = true;
       continue;
     }
-    if (c === 47 && input.charCodeAt(i + 1) === 42) {
+    if (c === Ch.Slash && input.charCodeAt(i + 1) === Ch.Star) {
       const end = skipBlockComment(input, i, pg);
       const marker = input.charCodeAt(i + 2);
-      if (marker === 43 || (mysql && marker === 33)) {
+      if (marker === Ch.Plus || (mysql && marker === Ch.Bang)) {
         // Optimizer hints (`/*+ … */`) and MySQL executable comments (`/*! … */`) change the plan: keep them.
-        emitInput(i, end, T_OP);
+        emitInput(i, end, Token.Op);
         pendingSpace = true;
       } else {
         pendingSpace = true;
@@ -292,23 +335,23 @@ export function scanSql(input: string, dialect: ScanDialect, bindParams?: readon
 
     // A VALUES group ends at the first token that is not `, (` after a row.
     if (values !== undefined) {
-      if (values.state === 0) {
-        if (c === 44) values.state = 1;
+      if (values.state === ValuesState.AfterRow) {
+        if (c === Ch.Comma) values.state = ValuesState.AfterComma;
         else endValues();
-      } else if (values.state === 1 && c !== 40) {
+      } else if (values.state === ValuesState.AfterComma && c !== Ch.OpenParen) {
         endValues();
       }
     }
 
     // Strings.
-    if (c === 39 || (c === 34 && mysql)) {
+    if (c === Ch.Quote || (c === Ch.DoubleQuote && mysql)) {
       const end = findStringEnd(input, i, c, mysql);
-      const type = stringType(input, end, prev === T_WORD ? wordStart : -1, wordEnd);
+      const type = stringType(input, end, prev === Token.Word ? wordStart : -1, wordEnd);
       const value = decodeString(input, i + 1, end - 1, c, mysql);
       // A typed literal (`DATE '2024-01-01'`) takes no placeholder: PostgreSQL gets `$1::DATE`,
       // MySQL `CAST(? AS DATE)`.
       const typed =
-        prev === T_WORD &&
+        prev === Token.Word &&
         (type === 'datetime' || (pg && type === 'interval')) &&
         !isCastNext(input, end) &&
         (flush(), out.endsWith(input.slice(wordStart, wordEnd)));
@@ -324,13 +367,13 @@ export function scanSql(input: string, dialect: ScanDialect, bindParams?: readon
       if (typed) {
         const word = input.slice(wordStart, wordEnd);
         dropLastWord(word);
-        sep(67);
+        sep(Ch.UpperC);
         append('CAST(');
-        lastChar = 40;
+        lastChar = Ch.OpenParen;
         emitSlot(value, type, wordStart, end);
         append(` AS ${word})`);
-        lastChar = 41;
-        prev = T_CLOSE;
+        lastChar = Ch.CloseParen;
+        prev = Token.Close;
         i = end;
         continue;
       }
@@ -340,29 +383,29 @@ export function scanSql(input: string, dialect: ScanDialect, bindParams?: readon
     }
 
     // Quoted identifiers.
-    if ((c === 34 && pg) || (c === 96 && mysql)) {
+    if ((c === Ch.DoubleQuote && pg) || (c === Ch.Backtick && mysql)) {
       const end = findStringEnd(input, i, c, false);
-      emitInput(i, end, T_VALUE);
+      emitInput(i, end, Token.Value);
       i = end;
       continue;
     }
 
     // Numbers, including a unary minus.
-    if (isDigit(c) || (c === 46 && isDigit(input.charCodeAt(i + 1)) && prev !== T_WORD && prev !== T_VALUE)) {
+    if (isDigit(c) || (c === Ch.Dot && isDigit(input.charCodeAt(i + 1)) && prev !== Token.Word && prev !== Token.Value)) {
       const end = scanNumberEnd(input, i);
-      if (end < n && isIdentPart(input.charCodeAt(end)) && !(pg && input.charCodeAt(end) === 36)) {
+      if (end < n && isIdentPart(input.charCodeAt(end)) && !(pg && input.charCodeAt(end) === Ch.Dollar)) {
         // `1abc`, `123db`: MySQL identifiers may start with digits.
         let e = end;
         while (e < n && isIdentPart(input.charCodeAt(e))) e++;
         wordStart = i;
         wordEnd = e;
-        emitInput(i, e, T_WORD);
+        emitInput(i, e, Token.Word);
         i = e;
         continue;
       }
-      if (keepsNumbers || (parens.length > 0 && parens[parens.length - 1]!.role === 4) || isOrdinal(i, end)) {
+      if (keepsNumbers || (parens.length > 0 && parens[parens.length - 1]!.role === ParenRole.TypeModifier) || isOrdinal(i, end)) {
         // Type modifiers (varchar(50)), GROUP/ORDER BY ordinals and FETCH counts are syntax, not values.
-        emitInput(i, end, T_VALUE);
+        emitInput(i, end, Token.Value);
         i = end;
         continue;
       }
@@ -371,13 +414,13 @@ export function scanSql(input: string, dialect: ScanDialect, bindParams?: readon
       i = end;
       continue;
     }
-    if (c === 45 && (isDigit(input.charCodeAt(i + 1)) || (input.charCodeAt(i + 1) === 46 && isDigit(input.charCodeAt(i + 2))))) {
+    if (c === Ch.Minus && (isDigit(input.charCodeAt(i + 1)) || (input.charCodeAt(i + 1) === Ch.Dot && isDigit(input.charCodeAt(i + 2))))) {
       const unary =
-        prev === T_START ||
-        prev === T_OP ||
-        prev === T_OPEN ||
-        prev === T_COMMA ||
-        (prev === T_WORD && UNARY_CONTEXT_WORDS.has(input.slice(wordStart, wordEnd).toLowerCase()));
+        prev === Token.Start ||
+        prev === Token.Op ||
+        prev === Token.Open ||
+        prev === Token.Comma ||
+        (prev === Token.Word && UNARY_CONTEXT_WORDS.has(input.slice(wordStart, wordEnd).toLowerCase()));
       if (unary) {
         const end = scanNumberEnd(input, i + 1);
         if (!(end < n && isIdentPart(input.charCodeAt(end)))) {
@@ -394,19 +437,19 @@ export function scanSql(input: string, dialect: ScanDialect, bindParams?: readon
       let e = i + 1;
       while (e < n) {
         const d = input.charCodeAt(e);
-        if (isIdentPart(d) || (pg && d === 36)) e++;
+        if (isIdentPart(d) || (pg && d === Ch.Dollar)) e++;
         else break;
       }
       const next = input.charCodeAt(e);
-      if (next === 39 || (next === 38 && input.charCodeAt(e + 1) === 39 && e - i === 1 && (c | 0x20) === 117)) {
+      if (next === Ch.Quote || (next === Ch.Ampersand && input.charCodeAt(e + 1) === Ch.Quote && e - i === 1 && (c | AsciiCase.Lower) === Ch.LowerU)) {
         const len = e - i;
-        const p = c | 0x20;
-        if ((len === 1 && (p === 101 || p === 120 || p === 98 || p === 110 || p === 117)) || (mysql && c === 95)) {
-          const q = next === 38 ? e + 1 : e;
-          const escapes = p === 101 || mysql;
+        const p = c | AsciiCase.Lower;
+        if ((len === 1 && (p === Ch.LowerE || p === Ch.LowerX || p === Ch.LowerB || p === Ch.LowerN || p === Ch.LowerU)) || (mysql && c === Ch.Underscore)) {
+          const q = next === Ch.Ampersand ? e + 1 : e;
+          const escapes = p === Ch.LowerE || mysql;
           const end = findStringEnd(input, q, 39, escapes);
           const body = decodeString(input, q + 1, end - 1, 39, escapes);
-          emitSlot(body, len === 1 && (p === 120 || p === 98) ? 'bytes' : 'string');
+          emitSlot(body, len === 1 && (p === Ch.LowerX || p === Ch.LowerB) ? 'bytes' : 'string');
           i = end;
           continue;
         }
@@ -416,7 +459,12 @@ export function scanSql(input: string, dialect: ScanDialect, bindParams?: readon
         const fw = firstWord.toLowerCase();
         keepsNumbers = fw === 'fetch' || fw === 'move';
       }
-      if (e - i === 2 && (input.charCodeAt(i) | 0x20) === 98 && (input.charCodeAt(i + 1) | 0x20) === 121 && prev === T_WORD) {
+      if (
+        e - i === 2 &&
+        (input.charCodeAt(i) | AsciiCase.Lower) === Ch.LowerB &&
+        (input.charCodeAt(i + 1) | AsciiCase.Lower) === Ch.LowerY &&
+        prev === Token.Word
+      ) {
         // `GROUP BY` / `ORDER BY`: integers in the list that follows are column ordinals.
         const w = input.slice(wordStart, wordEnd).toLowerCase();
         if (w === 'group' || w === 'order') ordinalDepth = parens.length;
@@ -426,13 +474,13 @@ export function scanSql(input: string, dialect: ScanDialect, bindParams?: readon
       beforeWord = prev;
       wordStart = i;
       wordEnd = e;
-      emitInput(i, e, T_WORD);
+      emitInput(i, e, Token.Word);
       i = e;
       continue;
     }
 
     // Placeholders and dollar quotes.
-    if (c === 36 && pg) {
+    if (c === Ch.Dollar && pg) {
       if (isDigit(input.charCodeAt(i + 1))) {
         let e = i + 1;
         while (e < n && isDigit(input.charCodeAt(e))) e++;
@@ -451,7 +499,7 @@ export function scanSql(input: string, dialect: ScanDialect, bindParams?: readon
         continue;
       }
     }
-    if (c === 63 && mysql) {
+    if (c === Ch.Question && mysql) {
       const value = bindParams?.[qIndex++];
       emitSlot(value === undefined ? null : value, value === undefined ? 'param' : paramType(value));
       i++;
@@ -459,37 +507,36 @@ export function scanSql(input: string, dialect: ScanDialect, bindParams?: readon
     }
 
     // Punctuation.
-    if (c === 40 || c === 91) {
-      let role = 0;
-      if (c === 40) {
-        if (prev === T_WORD && isTypeModifierWord(input, wordStart, wordEnd)) role = 4;
-        else if (lastWordIs('in')) role = 1;
-        else if (lastWordIs('values') && beforeWord !== T_OP && beforeWord !== T_COMMA && beforeWord !== T_OPEN) role = 2;
-        else if (values !== undefined && values.state === 1) role = 2;
+    if (c === Ch.OpenParen || c === Ch.OpenBracket) {
+      let role: ParenRole = ParenRole.Other;
+      if (c === Ch.OpenParen) {
+        if (prev === Token.Word && isTypeModifierWord(input, wordStart, wordEnd)) role = ParenRole.TypeModifier;
+        else if (lastWordIs('in')) role = ParenRole.InList;
+        else if (lastWordIs('values') && beforeWord !== Token.Op && beforeWord !== Token.Comma && beforeWord !== Token.Open) role = ParenRole.ValuesRow;
+        else if (values !== undefined && values.state === ValuesState.AfterComma) role = ParenRole.ValuesRow;
       } else if (lastWordIs('array')) {
-        role = 3;
+        role = ParenRole.ArrayList;
       }
-      if (role === 2 && values === undefined) {
-        values = { firstRowEnd: -1, firstRowPEnd: -1, firstRowText: '', lastRowEnd: -1, lastRowPEnd: -1, rows: 0, uniform: true, state: 2 };
-      } else if (role === 2) {
-        values!.state = 2;
+      if (role === ParenRole.ValuesRow) {
+        values ??= { firstRowEnd: -1, firstRowPEnd: -1, firstRowText: '', lastRowEnd: -1, lastRowPEnd: -1, rows: 0, uniform: true, state: ValuesState.InRow };
+        values.state = ValuesState.InRow;
       }
-      emitInput(i, i + 1, T_OPEN);
+      emitInput(i, i + 1, Token.Open);
       const paren: Paren = { textStart: outLength(), pStart: params.length, role, capture: '' };
       parens.push(paren);
-      if (role !== 0 && role !== 4) captures.push(paren);
+      if (role !== ParenRole.Other && role !== ParenRole.TypeModifier) captures.push(paren);
       i++;
       continue;
     }
-    if (c === 41 || c === 93) {
+    if (c === Ch.CloseParen || c === Ch.CloseBracket) {
       if (ordinalDepth >= 0 && parens.length <= ordinalDepth) ordinalDepth = -1;
       const open = parens.pop();
-      if (open !== undefined && open.role !== 0) {
+      if (open !== undefined && open.role !== ParenRole.Other) {
         const inner = open.capture;
         if (captures[captures.length - 1] === open) captures.pop();
         const count = params.length - open.pStart;
-        if (open.role === 2 && values !== undefined) {
-          emitInput(i, i + 1, T_CLOSE);
+        if (open.role === ParenRole.ValuesRow && values !== undefined) {
+          emitInput(i, i + 1, Token.Close);
           const rowText = inner;
           if (values.rows === 0) {
             values.firstRowEnd = outLength();
@@ -501,7 +548,7 @@ export function scanSql(input: string, dialect: ScanDialect, bindParams?: readon
           values.rows++;
           values.lastRowEnd = outLength();
           values.lastRowPEnd = params.length;
-          values.state = 0;
+          values.state = ValuesState.AfterRow;
           i++;
           continue;
         }
@@ -517,30 +564,30 @@ export function scanSql(input: string, dialect: ScanDialect, bindParams?: readon
           });
         }
       }
-      emitInput(i, i + 1, T_CLOSE);
+      emitInput(i, i + 1, Token.Close);
       i++;
       continue;
     }
-    if (c === 44) {
-      emitInput(i, i + 1, T_COMMA);
+    if (c === Ch.Comma) {
+      emitInput(i, i + 1, Token.Comma);
       i++;
       continue;
     }
-    if (c === 59) {
+    if (c === Ch.Semicolon) {
       // Statement terminator: dropped when trailing — white space and comments after it included
       // (`SELECT 1; -- app` is `SELECT 1`, found by fuzzing) — kept between statements of one entry.
       if (onlyTrailing(input, i + 1, pg, mysql)) break;
-      emitInput(i, i + 1, T_OP);
+      emitInput(i, i + 1, Token.Op);
       i++;
       continue;
     }
-    if (c < 32 || c === 0x7f) {
+    if (c < Ch.Space || c === Ch.Delete) {
       // Control characters (never valid outside strings) are treated as white space.
       pendingSpace = true;
       i++;
       continue;
     }
-    emitInput(i, i + 1, T_OP);
+    emitInput(i, i + 1, Token.Op);
     i++;
   }
   if (values !== undefined) endValues();
@@ -550,6 +597,21 @@ export function scanSql(input: string, dialect: ScanDialect, bindParams?: readon
   if (spans === undefined) {
     return { sql, params, types, templateText: sql, templateParams: params, templateTypes: types, firstWord };
   }
+  const template = collapseSpans(sql, params, types, spans, pg);
+  return { sql, params, types, templateText: template.text, templateParams: template.params, templateTypes: template.types, firstWord };
+}
+
+/**
+ * The template from the executable text: each span (an IN-list, an ARRAY[…], the rows of a
+ * VALUES after the first) replaced by its one-element form, its slots by one list-length slot.
+ */
+function collapseSpans(
+  sql: string,
+  params: readonly ParamValue[],
+  types: readonly SlotType[],
+  spans: Span[],
+  pg: boolean,
+): { text: string; params: ParamValue[]; types: SlotType[] } {
   spans.sort((a, b) => a.start - b.start);
   let text = '';
   const tParams: ParamValue[] = [];
@@ -564,18 +626,17 @@ export function scanSql(input: string, dialect: ScanDialect, bindParams?: readon
   };
   for (const span of spans) {
     if (span.start < at) continue; // inside a collapsed region already
-    text += out.slice(at, span.start) + span.replacement;
+    text += sql.slice(at, span.start) + span.replacement;
     copy(span.pStart);
     tParams.push(span.count); // the list's length takes the slot of its MARK
     tTypes.push('list-length');
     at = span.end;
     pAt = span.pEnd;
   }
-  text += out.slice(at);
+  text += sql.slice(at);
   copy(params.length);
   // MySQL text has no marks (its slots are all `?`, the row count's too); PostgreSQL's are numbered now.
-  const templateText = pg ? renumber(text) : text;
-  return { sql, params, types, templateText, templateParams: tParams, templateTypes: tTypes, firstWord };
+  return { text: pg ? renumber(text) : text, params: tParams, types: tTypes };
 }
 
 const TYPE_MODIFIER_WORDS = [
@@ -617,7 +678,7 @@ function isTypeModifierWord(input: string, start: number, end: number): boolean 
   const candidates = TYPE_MODIFIERS_BY_LENGTH[end - start];
   if (candidates === undefined) return false;
   next: for (const word of candidates) {
-    for (let k = 0; k < word.length; k++) if ((input.charCodeAt(start + k) | 0x20) !== word.charCodeAt(k)) continue next;
+    for (let k = 0; k < word.length; k++) if ((input.charCodeAt(start + k) | AsciiCase.Lower) !== word.charCodeAt(k)) continue next;
     return true;
   }
   return false;
@@ -666,14 +727,14 @@ function onlyTrailing(input: string, from: number, pg: boolean, mysql: boolean):
   let e = from;
   while (e < n) {
     const c = input.charCodeAt(e);
-    if (isSpace(c) || c === 59 || c < 32 || c === 0x7f) e++;
-    else if ((c === 45 && input.charCodeAt(e + 1) === 45) || (c === 35 && mysql)) {
+    if (isSpace(c) || c === Ch.Semicolon || c < Ch.Space || c === Ch.Delete) e++;
+    else if ((c === Ch.Minus && input.charCodeAt(e + 1) === Ch.Minus) || (c === Ch.Hash && mysql)) {
       const eol = input.indexOf('\n', e);
       if (eol === -1) return true;
       e = eol + 1;
-    } else if (c === 47 && input.charCodeAt(e + 1) === 42) {
+    } else if (c === Ch.Slash && input.charCodeAt(e + 1) === Ch.Star) {
       const marker = input.charCodeAt(e + 2);
-      if (marker === 43 || (mysql && marker === 33)) return false;
+      if (marker === Ch.Plus || (mysql && marker === Ch.Bang)) return false;
       e = skipBlockComment(input, e, pg);
     } else return false;
   }
@@ -693,14 +754,14 @@ function renumber(text: string): string {
   const n = text.length;
   for (let i = 0; i < n; i++) {
     const c = text.charCodeAt(i);
-    if (c === 34) {
+    if (c === Ch.DoubleQuote) {
       i = findStringEnd(text, i, 34, false) - 1;
-    } else if (c === 47 && text.charCodeAt(i + 1) === 42 && text.charCodeAt(i + 2) === 43) {
+    } else if (c === Ch.Slash && text.charCodeAt(i + 1) === Ch.Star && text.charCodeAt(i + 2) === Ch.Plus) {
       i = skipBlockComment(text, i, true) - 1; // a kept optimizer hint (our own `/*, ... */` marks are numbered)
-    } else if (c === 1) {
+    } else if (c === Placeholder.Mark) {
       result += text.slice(from, i) + '$' + next++;
       from = i + 1;
-    } else if (c === 36 && isDigit(text.charCodeAt(i + 1)) && !(i > 0 && isIdentPart(text.charCodeAt(i - 1)))) {
+    } else if (c === Ch.Dollar && isDigit(text.charCodeAt(i + 1)) && !(i > 0 && isIdentPart(text.charCodeAt(i - 1)))) {
       let e = i + 1;
       while (e < n && isDigit(text.charCodeAt(e))) e++;
       const old = text.slice(i + 1, e);
@@ -720,13 +781,13 @@ function skipBlockComment(input: string, start: number, nested: boolean): number
   const n = input.length;
   while (i < n) {
     const c = input.charCodeAt(i);
-    if (c === 42 && input.charCodeAt(i + 1) === 47) {
+    if (c === Ch.Star && input.charCodeAt(i + 1) === Ch.Slash) {
       depth--;
       i += 2;
       if (depth === 0 || !nested) return i;
       continue;
     }
-    if (nested && c === 47 && input.charCodeAt(i + 1) === 42) {
+    if (nested && c === Ch.Slash && input.charCodeAt(i + 1) === Ch.Star) {
       depth++;
       i += 2;
       continue;
@@ -745,7 +806,7 @@ function findStringEnd(input: string, start: number, quote: number, backslash: b
   let i = start + 1;
   while (i < n) {
     const c = input.charCodeAt(i);
-    if (c === 92 && backslash) {
+    if (c === Ch.Backslash && backslash) {
       i += 2;
       continue;
     }
@@ -809,7 +870,7 @@ const CAST_TYPES: Record<string, SlotType> = {
 };
 
 function isCastNext(input: string, end: number): boolean {
-  return input.charCodeAt(end) === 58 && input.charCodeAt(end + 1) === 58;
+  return input.charCodeAt(end) === Ch.Colon && input.charCodeAt(end + 1) === Ch.Colon;
 }
 
 /** A string literal's slot type, from a `::cast` after it or a type keyword before it (`DATE '…'`). */
@@ -838,27 +899,27 @@ function scanNumberEnd(input: string, start: number): number {
   const n = input.length;
   let i = start;
   const c0 = input.charCodeAt(i);
-  const c1 = input.charCodeAt(i + 1) | 0x20;
-  if (c0 === 48 && (c1 === 120 || c1 === 98 || c1 === 111)) {
+  const c1 = input.charCodeAt(i + 1) | AsciiCase.Lower;
+  if (c0 === Ch.Digit0 && (c1 === Ch.LowerX || c1 === Ch.LowerB || c1 === Ch.LowerO)) {
     // 0x1F, 0b101, 0o17 (with `_` separators)
     i += 2;
     while (i < n) {
       const d = input.charCodeAt(i);
-      if (isDigit(d) || d === 95 || (c1 === 120 && (d | 0x20) >= 97 && (d | 0x20) <= 102)) i++;
+      if (isDigit(d) || d === Ch.Underscore || (c1 === Ch.LowerX && (d | AsciiCase.Lower) >= Ch.LowerA && (d | AsciiCase.Lower) <= Ch.LowerF)) i++;
       else break;
     }
     return i;
   }
-  while (i < n && (isDigit(input.charCodeAt(i)) || (input.charCodeAt(i) === 95 && isDigit(input.charCodeAt(i + 1))))) i++;
-  if (input.charCodeAt(i) === 46 && input.charCodeAt(i + 1) !== 46) {
+  while (i < n && (isDigit(input.charCodeAt(i)) || (input.charCodeAt(i) === Ch.Underscore && isDigit(input.charCodeAt(i + 1))))) i++;
+  if (input.charCodeAt(i) === Ch.Dot && input.charCodeAt(i + 1) !== Ch.Dot) {
     i++;
     while (i < n && isDigit(input.charCodeAt(i))) i++;
   }
-  const e = input.charCodeAt(i) | 0x20;
-  if (e === 101) {
+  const e = input.charCodeAt(i) | AsciiCase.Lower;
+  if (e === Ch.LowerE) {
     let j = i + 1;
     const s = input.charCodeAt(j);
-    if (s === 43 || s === 45) j++;
+    if (s === Ch.Plus || s === Ch.Minus) j++;
     if (isDigit(input.charCodeAt(j))) {
       i = j;
       while (i < n && isDigit(input.charCodeAt(i))) i++;
@@ -873,26 +934,26 @@ function numberValue(text: string, pg: boolean): [ParamValue, SlotType] {
   // (`len` counts the sign and the point too: at most 15 digits either way.)
   const len = text.length;
   if (len <= 15) {
-    let k = text.charCodeAt(0) === 45 ? 1 : 0;
+    let k = text.charCodeAt(0) === Ch.Minus ? 1 : 0;
     const first = text.charCodeAt(k);
-    if ((first >= 49 && first <= 57) || (first === 48 && k + 1 === len)) {
+    if ((first >= Ch.Digit1 && first <= Ch.Digit9) || (first === Ch.Digit0 && k + 1 === len)) {
       let value = 0;
       for (; k < len; k++) {
         const d = text.charCodeAt(k) - 48;
         if (d < 0 || d > 9) break;
         value = value * 10 + d;
       }
-      if (k === len) return [text.charCodeAt(0) === 45 ? -value || 0 : value, 'int'];
+      if (k === len) return [text.charCodeAt(0) === Ch.Minus ? -value || 0 : value, 'int'];
       // A plain decimal (`118.33`): at most 15 digits, at least 0.1, no trailing zero, is exactly
       // what a double prints back; with a trailing zero (`42.00`) it is kept as written.
-      if (text.charCodeAt(k) === 46 && k + 1 < len) {
+      if (text.charCodeAt(k) === Ch.Dot && k + 1 < len) {
         const point = k;
         for (k++; k < len; k++) {
           const d = text.charCodeAt(k) - 48;
           if (d < 0 || d > 9) break;
         }
-        if (k === len && (first !== 48 || text.charCodeAt(point + 1) !== 48)) {
-          return [text.charCodeAt(len - 1) === 48 ? text : Number(text), 'float'];
+        if (k === len && (first !== Ch.Digit0 || text.charCodeAt(point + 1) !== Ch.Digit0)) {
+          return [text.charCodeAt(len - 1) === Ch.Digit0 ? text : Number(text), 'float'];
         }
       }
     }
@@ -901,13 +962,13 @@ function numberValue(text: string, pg: boolean): [ParamValue, SlotType] {
 }
 
 function numberValueSlow(text: string, pg: boolean): [ParamValue, SlotType] {
-  const neg = text.charCodeAt(0) === 45;
+  const neg = text.charCodeAt(0) === Ch.Minus;
   const body = neg ? text.slice(1) : text;
-  const p = body.charCodeAt(1) | 0x20;
-  if (body.charCodeAt(0) === 48 && (p === 120 || p === 98 || p === 111)) {
+  const p = body.charCodeAt(1) | AsciiCase.Lower;
+  if (body.charCodeAt(0) === Ch.Digit0 && (p === Ch.LowerX || p === Ch.LowerB || p === Ch.LowerO)) {
     if (!pg) return [text, 'bytes'];
     const digits = body.slice(2).replace(/_/g, '');
-    const value = parseInt(digits, p === 120 ? 16 : p === 98 ? 2 : 8);
+    const value = parseInt(digits, p === Ch.LowerX ? 16 : p === Ch.LowerB ? 2 : 8);
     return Number.isSafeInteger(value) ? [neg ? -value : value, 'int'] : [text, 'int'];
   }
   const isInt = text.indexOf('.') === -1 && text.indexOf('e') === -1 && text.indexOf('E') === -1;
@@ -922,7 +983,7 @@ function dollarQuoteEnd(input: string, start: number): number {
   let e = start + 1;
   while (e < input.length) {
     const d = input.charCodeAt(e);
-    if (d === 36) break;
+    if (d === Ch.Dollar) break;
     if (!(isIdentPart(d) && !(e === start + 1 && isDigit(d)))) return -1;
     e++;
   }
