@@ -48,6 +48,33 @@ describe('stb', () => {
     expect(completion.stdout).toMatch(/stb autocomplete setup/);
   });
 
+  it('answers help without oclif with exactly the text oclif prints, for the root and every command', () => {
+    // The build renders each help with oclif (dist/help.json); OCLIF_COLUMNS=80 makes bin/run.js hand over to oclif.
+    const texts = JSON.parse(readFileSync(join(__dirname, '..', 'dist', 'help.json'), 'utf8')) as Record<string, string>;
+    expect(Object.keys(texts)).toEqual(expect.arrayContaining(['', 'bench', 'parse', 'serve', 'help', 'autocomplete']));
+    const byOclif = (args: string[]) =>
+      spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', cwd: dir, env: { ...process.env, FORCE_COLOR: '0', OCLIF_COLUMNS: '80' } });
+    for (const subject of Object.keys(texts)) {
+      const words = subject === '' ? [] : subject.split(' ');
+      const expected = byOclif(['help', ...words]);
+      expect(expected.status).toBe(0);
+      expect(expected.stdout).toMatch(/USAGE/);
+      for (const args of [
+        ['help', ...words],
+        [...words, '--help'],
+      ]) {
+        const fast = stb(args);
+        expect({ args, code: fast.code, stdout: fast.stdout }).toEqual({ args, code: 0, stdout: expected.stdout });
+      }
+    }
+    // The VERSION line is this Node.js's, not the build machine's.
+    expect(stb([]).stdout).toContain(`node-${process.version}`);
+    // A help it does not hold goes to oclif: its error and exit code.
+    const unknown = stb(['help', 'nosuch']);
+    expect(unknown.code).not.toBe(0);
+    expect(unknown.stderr).toMatch(/nosuch/);
+  });
+
   it('parse writes every event with templateId and params, and accounts for every line', () => {
     const out = join(dir, 'errlog.jsonl');
     const r = stb(['parse', join(FIXTURES, 'errlog'), '-o', out]);
