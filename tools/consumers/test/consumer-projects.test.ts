@@ -277,6 +277,23 @@ describe('the published packages, as a registry would get them', () => {
     expect(PUBLISHED.length).toBeGreaterThanOrEqual(12);
   });
 
+  it('carry what a registry page shows: licence file, repository (with the package folder), homepage, issues, public access', () => {
+    const missing: Record<string, string[]> = {};
+    for (const p of PUBLISHED) {
+      const pkg = JSON.parse(readFileSync(join(ROOT, 'packages', p, 'package.json'), 'utf8')) as Record<string, unknown>;
+      const repository = pkg.repository as { url?: string; directory?: string } | undefined;
+      const gaps = [
+        ...['description', 'keywords', 'license', 'homepage', 'bugs'].filter((field) => pkg[field] === undefined),
+        ...(repository?.url === undefined ? ['repository.url'] : []),
+        ...(repository?.directory === `packages/${p}` ? [] : ['repository.directory']),
+        ...((pkg.publishConfig as { access?: string } | undefined)?.access === 'public' ? [] : ['publishConfig.access']),
+        ...(existsSync(join(ROOT, 'packages', p, 'LICENSE')) ? [] : ['LICENSE']),
+      ];
+      if (gaps.length > 0) missing[p] = gaps;
+    }
+    expect(missing).toEqual({});
+  });
+
   it('pass publint --strict and Are the Types Wrong for every entry (node10, node16 CJS and ESM, bundler)', () => {
     const findings: Record<string, unknown> = {};
     for (const t of tarballs) {
