@@ -1,6 +1,7 @@
 /**
  * `npm run bench:api`: `stb serve` (embedded SQLite store, files in a temporary directory) in its
- * own process, loaded by autocannon from this one:
+ * own process, loaded by autocannon in a process of its own (so that the load generator does not share
+ * its event loop and heap with this one, which generates and uploads the 200 MB log):
  *  1. `GET /healthz` — no token, one trivial query: the baseline, the server's floor in this run;
  *  2. `GET /v1/benchmarks/{id}` and `GET /v1/jobs/{id}` with a bearer token (a hash and a
  *     repository lookup per request, then the record): requests/s, p99, the server's peak RSS.
@@ -17,7 +18,8 @@ import { createReadStream, mkdtempSync, readFileSync, rmSync, writeFileSync } fr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import autocannon from 'autocannon';
+import { createRequire } from 'node:module';
+import type autocannon from 'autocannon';
 import { ensureLog, out, requireBuiltCli, root, STB } from './bench-inputs';
 import { measure, median } from './measure';
 
@@ -70,9 +72,24 @@ async function finished(jobId: string): Promise<any> {
   }
 }
 
+const AUTOCANNON = createRequire(import.meta.url).resolve('autocannon/autocannon.js');
+
+/** autocannon's command line, its JSON result read from its stdout. */
 function load(path: string, headers: Record<string, string> = {}): Promise<autocannon.Result> {
+  const args = [AUTOCANNON, '--json', '-c', String(CONNECTIONS), '-d', String(SECONDS)];
+  for (const [name, value] of Object.entries(headers)) args.push('-H', `${name}: ${value}`);
+  args.push(`${BASE}${path}`);
   return new Promise((resolve, reject) => {
-    autocannon({ url: `${BASE}${path}`, connections: CONNECTIONS, duration: SECONDS, headers }, (error, result) => (error ? reject(error) : resolve(result)));
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.once('error', reject);
+    child.once('close', (code) => {
+      if (code === 0) resolve(JSON.parse(stdout) as autocannon.Result);
+      else reject(new Error(`autocannon ${path} exited ${code}: ${stderr.trim().split('\n').slice(-3).join(' | ')}`));
+    });
   });
 }
 
