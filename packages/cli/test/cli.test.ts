@@ -212,6 +212,29 @@ describe('stb', () => {
     expect(JSON.parse(readFileSync(join(dir, 'piped.json'), 'utf8'))).toMatchObject({ operations: 300, errors: 0, settings: { pipeline: 8, threads: 2 } });
   });
 
+  it('bench runs a driver out of process, as a go-plugin gRPC plugin: --driver plugin:PATH?PACKAGE, one plugin per thread', () => {
+    const trace = join(dir, 'plugin-trace.jsonl');
+    const events = Array.from({ length: 200 }, (_, i) => ({
+      ts: 1_700_000_000_000_000 + i * 1_000,
+      session: `s${i % 4}`,
+      sql: 'SELECT ? AS v',
+      params: [i],
+      templateId: 'v',
+    }));
+    writeFileSync(trace, `{"$trace":{"version":1,"dialect":"sqlite"}}\n` + events.map((e) => JSON.stringify(e)).join('\n') + '\n');
+    const plugin = `plugin:${join(__dirname, '..', '..', 'plugin-sdk', 'bin', 'driver-plugin.js')}?${encodeURIComponent('@sqltrace/driver-sqlite')}`;
+    for (const threads of ['1', '2']) {
+      const out = join(dir, `plugin-${threads}.json`);
+      const r = stb(['bench', trace, '--driver', plugin, '--url', `sqlite:${join(dir, 'plugin.db')}`, '--speed', 'max', '-j', threads, '-o', out]);
+      expect({ threads, code: r.code, stderr: r.stderr }).toEqual({ threads, code: 0, stderr: '' });
+      expect(r.stdout).toMatch(/replay run .*on sqlite .*: 200 operations/);
+      expect(JSON.parse(readFileSync(out, 'utf8'))).toMatchObject({ driver: 'sqlite', operations: 200, errors: 0 });
+    }
+    const missing = stb(['bench', trace, '--driver', `plugin:${join(dir, 'no-such-plugin')}`, '--url', 'x']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain(`driver plugin ${join(dir, 'no-such-plugin')}: no such file`);
+  });
+
   it('bench on a terminal shows a live line (time, operations, rate, errors, sessions, % of the run); off a terminal, none', () => {
     const trace = join(dir, 'progress-trace.jsonl');
     writeFileSync(

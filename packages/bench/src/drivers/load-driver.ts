@@ -1,4 +1,5 @@
 import { StbError, type Driver, type DriverFactory } from '@sqltrace/core';
+import { loadPluginDriver } from './load-plugin-driver';
 
 /** The built-in targets by short name; anything else is taken as a package name. */
 const BUILT_IN: Readonly<Record<string, string>> = {
@@ -10,10 +11,12 @@ const BUILT_IN: Readonly<Record<string, string>> = {
 };
 
 /**
- * A driver by name (`sqlite`, `postgres`, `mysql`) or by package name: any installed package
- * whose module exports `createDriver` (a {@link DriverFactory}) — how third parties add databases.
+ * A driver by name (`sqlite`, `postgres`, `mysql`), by package name — any installed package
+ * whose module exports `createDriver` (a {@link DriverFactory}), how third parties add databases —
+ * or `plugin:PATH[?ARG&…]`, a go-plugin driver plugin run out of process.
  */
 export async function loadDriver(name: string, config: { readonly url: string; readonly [key: string]: unknown }): Promise<Driver> {
+  if (name.startsWith('plugin:')) return loadPluginDriver(name.slice('plugin:'.length), config);
   const specifier = BUILT_IN[name] ?? name;
   let module: { createDriver?: DriverFactory; default?: { createDriver?: DriverFactory } };
   try {
