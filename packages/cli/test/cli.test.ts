@@ -235,6 +235,86 @@ describe('stb', () => {
     expect(missing.stderr).toContain(`driver plugin ${join(dir, 'no-such-plugin')}: no such file`);
   });
 
+  it('bench through a plugin that is killed mid-run counts lost connections, restarts it once and writes the results; Ctrl-C leaves no plugin behind', async () => {
+    const trace = join(dir, 'plugin-slow.jsonl');
+    // Four sessions, a statement each every 20 ms for 3 s of log time, replayed at --speed 1.
+    const events = Array.from({ length: 600 }, (_, i) => ({
+      ts: 1_700_000_000_000_000 + i * 5_000,
+      session: `s${i % 4}`,
+      sql: 'SELECT ? AS v',
+      params: [i],
+      templateId: 'v',
+    }));
+    writeFileSync(trace, `{"$trace":{"version":1,"dialect":"sqlite"}}\n` + events.map((e) => JSON.stringify(e)).join('\n') + '\n');
+    const pluginPath = join(__dirname, '..', '..', 'plugin-sdk', 'bin', 'driver-plugin.js');
+    /** Runs stb bench through the plugin, with a marker argument to find the plugin in the process table. */
+    const run = (marker: string, out: string) => {
+      const child = spawn(
+        process.execPath,
+        [
+          BIN,
+          'bench',
+          trace,
+          '--driver',
+          `plugin:${pluginPath}?@sqltrace%2Fdriver-sqlite&${marker}`,
+          '--url',
+          `sqlite:${join(dir, `${marker}.db`)}`,
+          '-o',
+          out,
+        ],
+        {
+          cwd: dir,
+          env: { ...process.env, FORCE_COLOR: '0' },
+        },
+      );
+      let stderr = '';
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      const exited = new Promise<number | null>((resolve) => child.once('close', (code, signal) => resolve(code ?? (signal === null ? null : -1))));
+      return { child, exited, stderr: () => stderr };
+    };
+    const pluginPids = (marker: string) =>
+      spawnSync('pgrep', ['-f', marker], { encoding: 'utf8' })
+        .stdout.split('\n')
+        .filter(Boolean)
+        .map(Number)
+        .filter((pid) => {
+          try {
+            return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[1]?.endsWith('driver-plugin.js') === true;
+          } catch {
+            return false; // gone meanwhile
+          }
+        });
+    const waitFor = async <T>(probe: () => T | undefined, what: string): Promise<T> => {
+      for (let i = 0; i < 100; i++) {
+        const found = probe();
+        if (found !== undefined) return found;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      throw new Error(`timed out waiting for ${what}`);
+    };
+
+    const killedOut = join(dir, 'plugin-killed.json');
+    const killed = run('stb-kill-test', killedOut);
+    const first = await waitFor(() => pluginPids('stb-kill-test')[0], 'the plugin to start');
+    await new Promise((r) => setTimeout(r, 700));
+    process.kill(first, 'SIGKILL');
+    expect(await killed.exited).toBe(0);
+    const results = JSON.parse(readFileSync(killedOut, 'utf8'));
+    expect(results.connections.lost).toBeGreaterThanOrEqual(1);
+    expect(results.connections.reopened).toBeGreaterThanOrEqual(1);
+    expect(results.operations).toBe(600);
+    expect(results.operations - results.errors).toBeGreaterThanOrEqual(600 - 4); // at most the statement in flight on each session
+    expect(pluginPids('stb-kill-test')).toEqual([]);
+
+    const interrupted = run('stb-sigint-test', join(dir, 'plugin-interrupted.json'));
+    const plugin = await waitFor(() => pluginPids('stb-sigint-test')[0], 'the plugin to start');
+    await new Promise((r) => setTimeout(r, 500));
+    interrupted.child.kill('SIGINT');
+    expect(await interrupted.exited).toBe(130);
+    await waitFor(() => (pluginPids('stb-sigint-test').length === 0 ? true : undefined), 'the plugin to go');
+    expect(() => process.kill(plugin, 0)).toThrow();
+  });
+
   it('bench on a terminal shows a live line (time, operations, rate, errors, sessions, % of the run); off a terminal, none', () => {
     const trace = join(dir, 'progress-trace.jsonl');
     writeFileSync(

@@ -18,6 +18,11 @@ export interface PluginDriverOptions extends PluginProcessOptions {
   readonly url: string;
   /** The trace's SQL dialect, when known. */
   readonly sourceDialect?: string;
+  /**
+   * How long a statement (or opening a session) may go unanswered before its session is reported
+   * lost and dropped — a plugin that hangs must not hang the run (default 60 s).
+   */
+  readonly statementTimeoutMs?: number;
 }
 
 interface SessionResponse {
@@ -59,9 +64,12 @@ export class PluginDriver implements Driver {
   #sessions = new Set<PluginSession>();
   #destroyed = false;
   #canPrepare = false;
+  #timeoutMs: number;
+  #watchdog: NodeJS.Timeout | undefined;
 
   constructor(options: PluginDriverOptions) {
     this.#options = options;
+    this.#timeoutMs = options.statementTimeoutMs ?? 60_000;
   }
 
   /** Starts the plugin and configures its driver; the name and dialect are the plugin's. */
@@ -144,13 +152,22 @@ export class PluginDriver implements Driver {
   }
 
   async #openOn(plugin: PluginProcess): Promise<DriverSession> {
-    const session = await PluginSession.open(this.name, plugin, (s) => this.#sessions.delete(s));
+    const session = await PluginSession.open(this.name, plugin, this.#timeoutMs, (s) => this.#sessions.delete(s));
     this.#sessions.add(session);
+    // One timer for every session: a statement unanswered for too long fails its session.
+    this.#watchdog ??= setInterval(
+      () => {
+        const now = performance.now();
+        for (const s of this.#sessions) s.checkOverdue(now, this.#timeoutMs);
+      },
+      Math.min(1_000, Math.max(10, this.#timeoutMs / 4)),
+    ).unref();
     return session;
   }
 
   async destroy(): Promise<void> {
     this.#destroyed = true;
+    clearInterval(this.#watchdog);
     for (const session of this.#sessions) session.abandon();
     this.#sessions.clear();
     await this.#starting?.catch(() => undefined);
@@ -161,7 +178,8 @@ export class PluginDriver implements Driver {
 /** One session: a bidirectional stream; statements go out as they come, answers matched by id. */
 class PluginSession implements DriverSession {
   #stream: ClientDuplexStream<unknown, SessionResponse>;
-  #pending = new Map<number, { resolve: (r: ExecuteResult) => void; reject: (e: unknown) => void }>();
+  /** In the order sent: the first is the oldest. */
+  #pending = new Map<number, { resolve: (r: ExecuteResult) => void; reject: (e: unknown) => void; sentAt: number }>();
   #next = 1;
   #failure: DriverError | undefined;
   #ended: Promise<void>;
@@ -178,9 +196,10 @@ class PluginSession implements DriverSession {
     });
   }
 
-  static async open(name: string, plugin: PluginProcess, forget: (s: PluginSession) => void): Promise<PluginSession> {
+  static async open(name: string, plugin: PluginProcess, timeoutMs: number, forget: (s: PluginSession) => void): Promise<PluginSession> {
     const stream = (plugin.driver as unknown as { session: () => ClientDuplexStream<unknown, SessionResponse> }).session();
     const session = new PluginSession(name, stream, forget);
+    let timer: NodeJS.Timeout | undefined;
     await new Promise<void>((resolve, reject) => {
       const first = (response: SessionResponse) => {
         stream.off('error', failed);
@@ -191,7 +210,11 @@ class PluginSession implements DriverSession {
       const failed = (error: ServiceError) => reject(lost(name, error.details || error.message));
       stream.once('data', first);
       stream.once('error', failed);
-    });
+      timer = setTimeout(() => {
+        stream.cancel();
+        reject(lost(name, `no answer to opening a session in ${timeoutMs / 1000} s`));
+      }, timeoutMs);
+    }).finally(() => clearTimeout(timer));
     stream.on('error', (error: ServiceError) => session.#fail(lost(name, error.details || error.message)));
     stream.on('end', () => session.#fail(lost(name, 'the plugin ended the session')));
     return session;
@@ -217,9 +240,20 @@ class PluginSession implements DriverSession {
     if (this.#failure !== undefined) return Promise.reject(this.#failure);
     const id = this.#next++;
     return new Promise((resolve, reject) => {
-      this.#pending.set(id, { resolve, reject });
+      this.#pending.set(id, { resolve, reject, sentAt: performance.now() });
       this.#stream.write({ execute: { id, sql, params: params.map(toWire), prepared: options.prepared === true, discardRows: options.discardRows === true } });
     });
+  }
+
+  /** Fails the session when its oldest statement has waited longer than `timeoutMs` (the plugin hangs). */
+  checkOverdue(now: number, timeoutMs: number): void {
+    for (const waiting of this.#pending.values()) {
+      if (now - waiting.sentAt > timeoutMs) {
+        this.#fail(lost(this.#name, `no answer in ${timeoutMs / 1000} s`));
+        this.#stream.cancel();
+      }
+      return;
+    }
   }
 
   async cancel(): Promise<void> {

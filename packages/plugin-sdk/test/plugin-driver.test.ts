@@ -74,6 +74,23 @@ describe('the SQLite driver as a go-plugin gRPC plugin', () => {
   });
 });
 
+describe('a plugin that hangs', () => {
+  it('fails the statement after the statement timeout, as a lost connection, and a new session works', async () => {
+    const driver = new PluginDriver({ path: join(__dirname, 'fixtures', 'hanging-plugin.mjs'), url: 'x', log: quiet, statementTimeoutMs: 300 });
+    const session = await driver.open();
+    expect((await session.execute('SELECT 1')).rows).toEqual([{ ok: 1 }]);
+    const t0 = Date.now();
+    const error = await session.execute('SELECT hang').catch((e: unknown) => e);
+    expect(Date.now() - t0).toBeLessThan(3_000);
+    expect(isDriverError(error) && (error as DriverError).connectionLost).toBe(true);
+    expect((error as Error).message).toBe('driver plugin hanging: connection lost (no answer in 0.3 s)');
+    await expect(session.execute('SELECT 1')).rejects.toThrow(/no answer in 0.3 s/);
+    const fresh = await driver.open();
+    expect((await fresh.execute('SELECT 2')).rows).toEqual([{ ok: 1 }]);
+    await driver.destroy();
+  });
+});
+
 describe('handshake faults, each with a clear message', () => {
   const start = (path: string, startTimeoutMs = 5_000) =>
     PluginDriver.start({ path, url: 'x', log: quiet, startTimeoutMs }).then(

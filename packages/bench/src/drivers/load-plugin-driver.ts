@@ -4,7 +4,8 @@ import type * as PluginSdk from '@sqltrace/plugin-sdk';
 /**
  * `--driver plugin:PATH[?ARG&ARG…]`: a driver in another process, speaking HashiCorp go-plugin's
  * gRPC protocol (see @sqltrace/plugin-sdk and its proto/driver.proto). The ARGs, URI-decoded, are
- * the plugin's command-line arguments.
+ * the plugin's command-line arguments. STB_PLUGIN_STATEMENT_TIMEOUT_MS: how long a statement may go
+ * unanswered before its session counts as lost (default 60 s).
  */
 export async function loadPluginDriver(spec: string, config: { readonly url: string; readonly [key: string]: unknown }): Promise<Driver> {
   const q = spec.indexOf('?');
@@ -28,5 +29,12 @@ export async function loadPluginDriver(spec: string, config: { readonly url: str
     });
   }
   const sourceDialect = typeof config.sourceDialect === 'string' ? config.sourceDialect : undefined;
-  return sdk.PluginDriver.start({ path, args, url: config.url, ...(sourceDialect !== undefined ? { sourceDialect } : {}) });
+  const timeout = Number(process.env.STB_PLUGIN_STATEMENT_TIMEOUT_MS);
+  return sdk.PluginDriver.start({
+    path,
+    args,
+    url: config.url,
+    ...(sourceDialect !== undefined ? { sourceDialect } : {}),
+    ...(timeout > 0 ? { statementTimeoutMs: timeout } : {}),
+  });
 }
