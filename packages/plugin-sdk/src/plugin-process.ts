@@ -15,12 +15,18 @@ export interface PluginProcessOptions {
   readonly log?: (line: string) => void;
 }
 
-/** go-plugin logs hclog JSON lines on stderr: shown as `level message`; anything else as is. */
-function logLine(line: string): string {
+/**
+ * go-plugin logs hclog JSON lines on stderr: shown as `level message`, its debug and trace lines
+ * only with STB_PLUGIN_LOG=debug (undefined: not shown); anything else as is.
+ */
+function logLine(line: string): string | undefined {
   if (!line.startsWith('{')) return line;
   try {
     const entry = JSON.parse(line) as Record<string, unknown>;
-    return typeof entry['@message'] === 'string' ? `${String(entry['@level'] ?? 'info')} ${entry['@message']}` : line;
+    if (typeof entry['@message'] !== 'string') return line;
+    const level = String(entry['@level'] ?? 'info');
+    if ((level === 'debug' || level === 'trace') && process.env.STB_PLUGIN_LOG !== 'debug') return undefined;
+    return `${level} ${entry['@message']}`;
   } catch {
     return line;
   }
@@ -68,7 +74,8 @@ export class PluginProcess {
     createInterface({ input: child.stderr! }).on('line', (line) => {
       stderrTail.push(line);
       if (stderrTail.length > 5) stderrTail.shift();
-      log(logLine(line));
+      const shown = logLine(line);
+      if (shown !== undefined) log(shown);
     });
     const exited = new Promise<number | null>((resolve) => child.once('close', (code, signal) => resolve(code ?? (signal ? -1 : null))));
     const lines = createInterface({ input: child.stdout! });
