@@ -15,6 +15,20 @@ function stb(args: string[], input?: string) {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+/** A trace file of `count` statements `sql` (its one parameter: the statement's index) over `sessions` sessions, `stepUs` apart. */
+function writeTrace(name: string, o: { count: number; sessions: number; stepUs: number; sql: string; dialect: string }): string {
+  const path = join(dir, name);
+  const events = Array.from({ length: o.count }, (_, i) => ({
+    ts: 1_700_000_000_000_000 + i * o.stepUs,
+    session: `s${i % o.sessions}`,
+    sql: o.sql,
+    params: [i],
+    templateId: 'v',
+  }));
+  writeFileSync(path, `{"$trace":{"version":1,"dialect":"${o.dialect}"}}\n` + events.map((e) => JSON.stringify(e)).join('\n') + '\n');
+  return path;
+}
+
 describe('stb', () => {
   it('--help lists the commands a newcomer needs', () => {
     const r = stb(['--help']);
@@ -180,15 +194,7 @@ describe('stb', () => {
   });
 
   it('bench runs a trace on SQLite and PostgreSQL, writes results without passwords, and compare shows runs side by side', () => {
-    const trace = join(dir, 'bench-trace.jsonl');
-    const events = Array.from({ length: 300 }, (_, i) => ({
-      ts: 1_700_000_000_000_000 + i * 1_000,
-      session: `s${i % 5}`,
-      sql: 'SELECT $1::int AS v',
-      params: [i],
-      templateId: 'v',
-    }));
-    writeFileSync(trace, `{"$trace":{"version":1,"dialect":"postgres"}}\n` + events.map((e) => JSON.stringify(e)).join('\n') + '\n');
+    const trace = writeTrace('bench-trace.jsonl', { count: 300, sessions: 5, stepUs: 1_000, sql: 'SELECT $1::int AS v', dialect: 'postgres' });
     const a = stb(['bench', trace, '--driver', 'sqlite', '-o', join(dir, 'a.json'), '--label', 'sqlite replay']);
     expect(a.code).toBe(0);
     expect(a.stdout).toMatch(/replay run on sqlite .*: 300 operations/);
@@ -213,15 +219,7 @@ describe('stb', () => {
   });
 
   it('bench runs a driver out of process, as a go-plugin gRPC plugin: --driver plugin:PATH?PACKAGE, one plugin per thread', () => {
-    const trace = join(dir, 'plugin-trace.jsonl');
-    const events = Array.from({ length: 200 }, (_, i) => ({
-      ts: 1_700_000_000_000_000 + i * 1_000,
-      session: `s${i % 4}`,
-      sql: 'SELECT ? AS v',
-      params: [i],
-      templateId: 'v',
-    }));
-    writeFileSync(trace, `{"$trace":{"version":1,"dialect":"sqlite"}}\n` + events.map((e) => JSON.stringify(e)).join('\n') + '\n');
+    const trace = writeTrace('plugin-trace.jsonl', { count: 200, sessions: 4, stepUs: 1_000, sql: 'SELECT ? AS v', dialect: 'sqlite' });
     const plugin = `plugin:${join(__dirname, '..', '..', 'plugin-sdk', 'bin', 'driver-plugin.js')}?${encodeURIComponent('@sqltrace/driver-sqlite')}`;
     for (const threads of ['1', '2']) {
       const out = join(dir, `plugin-${threads}.json`);
@@ -236,16 +234,8 @@ describe('stb', () => {
   });
 
   it('bench through a plugin that is killed mid-run counts lost connections, restarts it once and writes the results; Ctrl-C leaves no plugin behind', async () => {
-    const trace = join(dir, 'plugin-slow.jsonl');
     // Four sessions, a statement each every 20 ms for 3 s of log time, replayed at --speed 1.
-    const events = Array.from({ length: 600 }, (_, i) => ({
-      ts: 1_700_000_000_000_000 + i * 5_000,
-      session: `s${i % 4}`,
-      sql: 'SELECT ? AS v',
-      params: [i],
-      templateId: 'v',
-    }));
-    writeFileSync(trace, `{"$trace":{"version":1,"dialect":"sqlite"}}\n` + events.map((e) => JSON.stringify(e)).join('\n') + '\n');
+    const trace = writeTrace('plugin-slow.jsonl', { count: 600, sessions: 4, stepUs: 5_000, sql: 'SELECT ? AS v', dialect: 'sqlite' });
     const pluginPath = join(__dirname, '..', '..', 'plugin-sdk', 'bin', 'driver-plugin.js');
     /** Runs stb bench through the plugin, with a marker argument to find the plugin in the process table. */
     const run = (marker: string, out: string) => {
@@ -355,15 +345,7 @@ describe('stb', () => {
   });
 
   it('bench --threads spreads a closed or open run over threads: results and live metrics add up across them', async () => {
-    const trace = join(dir, 'threads-trace.jsonl');
-    const events = Array.from({ length: 200 }, (_, i) => ({
-      ts: 1_700_000_000_000_000 + i * 1_000,
-      session: `s${i % 5}`,
-      sql: 'SELECT $1::int AS v',
-      params: [i],
-      templateId: 'v',
-    }));
-    writeFileSync(trace, `{"$trace":{"version":1,"dialect":"postgres"}}\n` + events.map((e) => JSON.stringify(e)).join('\n') + '\n');
+    const trace = writeTrace('threads-trace.jsonl', { count: 200, sessions: 5, stepUs: 1_000, sql: 'SELECT $1::int AS v', dialect: 'postgres' });
     const pgUrl = process.env.STB_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
     const closed = stb(['bench', trace, '--driver', 'postgres', '--url', pgUrl, '--mode', 'closed', '-c', '4', '--threads', '2', '--duration', '1s', '--json']);
     expect(closed.code).toBe(0);

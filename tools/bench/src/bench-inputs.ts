@@ -48,3 +48,28 @@ export async function repeat(runs: number, run: () => Promise<Measurement>, labe
   }
   return { seconds: median(times), peakMB: Math.max(...peaks), last: last! };
 }
+
+/** A seeded linear congruential generator (the select-only traces' account ids). */
+export function lcg(seed: number): () => number {
+  let x = seed;
+  return () => (x = (48271 * x) % 2147483647) / 2147483647;
+}
+
+/** pgbench's select-only statement, 100,000 times over 8 sessions, with seeded account ids (scale 1): the closed loops' trace. */
+export function writeSelectOnlyTrace(path: string): void {
+  const next = lcg(3);
+  writeFileSync(
+    path,
+    '{"$trace":{"version":1,"dialect":"postgres"}}\n' +
+      Array.from({ length: 100_000 }, (_, i) =>
+        JSON.stringify({
+          ts: i,
+          session: `s${i % 8}`,
+          sql: 'SELECT abalance FROM pgbench_accounts WHERE aid = $1',
+          params: [1 + Math.floor(next() * 100_000)],
+          templateId: 'select-only',
+        }),
+      ).join('\n') +
+      '\n',
+  );
+}

@@ -13,7 +13,7 @@
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { have, out, requireBuiltCli, root, STB } from './bench-inputs';
+import { have, out, requireBuiltCli, root, STB, writeSelectOnlyTrace } from './bench-inputs';
 import { measure, median } from './measure';
 
 const URL_ = process.env.STB_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -58,11 +58,6 @@ async function closed(driver: string): Promise<Run> {
   return { throughput: r.throughput, operations: r.operations, errors: r.errors, cpuUs: ((Number(cpu[1]) + Number(cpu[2])) * 1e6) / r.operations };
 }
 
-function lcg(seed: number): () => number {
-  let x = seed;
-  return () => (x = (48271 * x) % 2147483647) / 2147483647;
-}
-
 async function main(): Promise<void> {
   requireBuiltCli();
   if (!have('pgbench')) throw new Error('pgbench is needed (apt-get install postgresql-client)');
@@ -71,21 +66,7 @@ async function main(): Promise<void> {
   execFileSync(join(root, 'packages/plugin-sdk/examples/go-postgres/build.sh'), [GO_PLUGIN], { stdio: ['ignore', 'ignore', 'inherit'] });
   const init = await measure('pgbench', ['-i', '-s', '1', '-q', ...pgArgs]);
   if (init.code !== 0) throw new Error(`pgbench -i failed: ${init.stderr}`);
-  const next = lcg(3);
-  writeFileSync(
-    join(out, 'plugin-select-only.jsonl'),
-    '{"$trace":{"version":1,"dialect":"postgres"}}\n' +
-      Array.from({ length: 100_000 }, (_, i) =>
-        JSON.stringify({
-          ts: i,
-          session: `s${i % 8}`,
-          sql: 'SELECT abalance FROM pgbench_accounts WHERE aid = $1',
-          params: [1 + Math.floor(next() * 100_000)],
-          templateId: 'select-only',
-        }),
-      ).join('\n') +
-      '\n',
-  );
+  writeSelectOnlyTrace(join(out, 'plugin-select-only.jsonl'));
   const sides = [
     { name: 'in-process PostgreSQL driver', driver: 'postgres' },
     { name: 'Go plugin (go-plugin, lib/pq)', driver: `plugin:${GO_PLUGIN}` },

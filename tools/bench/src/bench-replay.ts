@@ -22,7 +22,7 @@
 import { closeSync, existsSync, openSync, readFileSync, readSync, statSync, writeFileSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { have, here, out, requireBuiltCli, STB } from './bench-inputs';
+import { have, here, lcg, out, requireBuiltCli, STB, writeSelectOnlyTrace } from './bench-inputs';
 import { measure, median } from './measure';
 
 const URL_ = process.env.STB_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -34,11 +34,6 @@ const PIPELINE = 64;
 const u = new URL(URL_);
 const pgArgs = ['-h', u.hostname, '-p', u.port || '5432', '-U', decodeURIComponent(u.username || 'postgres')];
 const database = u.pathname.slice(1) || 'test';
-
-function lcg(seed: number): () => number {
-  let x = seed;
-  return () => (x = (48271 * x) % 2147483647) / 2147483647;
-}
 
 /** A select-only log as PostgreSQL writes it with log_statement=all and '%m|%u|%d|%c|'. */
 function writeSelectLog(path: string): void {
@@ -156,21 +151,7 @@ async function main(): Promise<void> {
 
   // 1. Closed loop, select-only, 8 connections.
   const trace = join(out, 'select-only.jsonl');
-  const next = lcg(3);
-  writeFileSync(
-    trace,
-    '{"$trace":{"version":1,"dialect":"postgres"}}\n' +
-      Array.from({ length: 100_000 }, (_, i) =>
-        JSON.stringify({
-          ts: i,
-          session: `s${i % 8}`,
-          sql: 'SELECT abalance FROM pgbench_accounts WHERE aid = $1',
-          params: [1 + Math.floor(next() * 100_000)],
-          templateId: 'select-only',
-        }),
-      ).join('\n') +
-      '\n',
-  );
+  writeSelectOnlyTrace(trace);
   const pgbenchTps: number[] = [],
     stbTps: number[] = [],
     stbPeak: number[] = [],
