@@ -2,6 +2,7 @@ import type { ClientDuplexStream, ServiceError } from '@grpc/grpc-js';
 import {
   DriverError,
   isDriverError,
+  redactSecrets,
   StbError,
   type Driver,
   type DriverSession,
@@ -123,7 +124,7 @@ export class PluginDriver implements Driver {
         await plugin.stop(500);
         throw new StbError(
           'E_USAGE',
-          `driver plugin ${this.#options.path} refused the target: ${(error as ServiceError).details || (error as Error).message}`,
+          `driver plugin ${this.#options.path} refused the target: ${redactSecrets((error as ServiceError).details || (error as Error).message)}`,
           {
             hint: 'Check --url for this plugin',
             cause: error,

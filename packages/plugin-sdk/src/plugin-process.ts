@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { credentials, type Client } from '@grpc/grpc-js';
-import { StbError } from '@sqltrace/core';
+import { redactSecrets, StbError } from '@sqltrace/core';
 import { parseHandshake, pluginEnvironment, type Handshake } from './handshake';
 import { protocol } from './proto';
 
@@ -75,7 +75,7 @@ export class PluginProcess {
       stderrTail.push(line);
       if (stderrTail.length > 5) stderrTail.shift();
       const shown = logLine(line);
-      if (shown !== undefined) log(shown);
+      if (shown !== undefined) log(redactSecrets(shown)); // a plugin may log its URL
     });
     const exited = new Promise<number | null>((resolve) => child.once('close', (code, signal) => resolve(code ?? (signal ? -1 : null))));
     const lines = createInterface({ input: child.stdout! });

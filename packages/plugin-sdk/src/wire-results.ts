@@ -1,4 +1,4 @@
-import { DriverError, isDriverError, type ExecuteResult } from '@sqltrace/core';
+import { DriverError, isDriverError, redactSecrets, type ExecuteResult } from '@sqltrace/core';
 import { fromWire, toWire, type WireValue } from './values';
 
 /** driver.proto's Result and Error, as proto-loader gives them. */
@@ -47,7 +47,8 @@ export function errorToWire(error: unknown): WireError {
 }
 
 export function errorFromWire(wire: WireError): DriverError {
-  return new DriverError(wire.message ?? 'driver plugin error', {
+  // (A plugin's message may quote its URL: passwords never pass.)
+  return new DriverError(redactSecrets(wire.message ?? 'driver plugin error'), {
     code: wire.code || 'internal',
     ...(wire.hasErrno === true ? { errno: wire.errno ?? 0 } : {}),
     connectionLost: wire.connectionLost === true,

@@ -74,7 +74,7 @@ describe('the SQLite driver as a go-plugin gRPC plugin', () => {
   });
 });
 
-describe('a plugin that hangs', () => {
+describe('a plugin that hangs, or quotes its URL', () => {
   it('fails the statement after the statement timeout, as a lost connection, and a new session works', async () => {
     const driver = new PluginDriver({ path: join(__dirname, 'fixtures', 'hanging-plugin.mjs'), url: 'x', log: quiet, statementTimeoutMs: 300 });
     const session = await driver.open();
@@ -88,6 +88,18 @@ describe('a plugin that hangs', () => {
     const fresh = await driver.open();
     expect((await fresh.execute('SELECT 2')).rows).toEqual([{ ok: 1 }]);
     await driver.destroy();
+  });
+
+  it("never lets the URL's password through: not in its log lines, not in its errors", async () => {
+    const lines: string[] = [];
+    const url = 'postgres://app:s3cret-pw@db.example/shop';
+    const driver = new PluginDriver({ path: join(__dirname, 'fixtures', 'hanging-plugin.mjs'), url, log: (line) => lines.push(line) });
+    const session = await driver.open();
+    const error = (await session.execute('SELECT leak').catch((e: unknown) => e)) as Error;
+    await driver.destroy();
+    expect(lines.join('\n')).toMatch(/opening a session on postgres:\/\/app:\S*@db\.example\/shop/);
+    expect(error.message).toMatch(/^cannot run it on postgres:\/\/app:\S*@db\.example\/shop$/);
+    expect([...lines, error.message].join('\n')).not.toContain('s3cret-pw');
   });
 });
 
