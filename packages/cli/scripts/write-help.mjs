@@ -9,6 +9,9 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 // oclif reads the width when it loads: set it first (the help is rendered for a terminal of 80 columns or a pipe).
 process.env.OCLIF_COLUMNS = '80';
+// …and without colour, even when the build runs on a terminal (Nx gives its tasks one): oclif decides
+// a flag's layout from its coloured label's length, so colour would change the text, not only its look.
+process.env.FORCE_COLOR = '0';
 const { Config, loadHelpClass } = await import('@oclif/core');
 const config = await Config.load(root);
 const Help = await loadHelpClass(config);

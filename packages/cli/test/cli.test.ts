@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LatencyHistogram } from '@sqltrace/bench';
@@ -275,7 +275,7 @@ describe('stb', () => {
           }
         });
     const waitFor = async <T>(probe: () => T | undefined, what: string): Promise<T> => {
-      for (let i = 0; i < 100; i++) {
+      for (let i = 0; i < 400; i++) {
         const found = probe();
         if (found !== undefined) return found;
         await new Promise((r) => setTimeout(r, 50));
@@ -286,7 +286,10 @@ describe('stb', () => {
     const killedOut = join(dir, 'plugin-killed.json');
     const killed = run('stb-kill-test', killedOut);
     const first = await waitFor(() => pluginPids('stb-kill-test')[0], 'the plugin to start');
-    await new Promise((r) => setTimeout(r, 700));
+    // Killed once the replay runs: its sessions have opened the database (WAL mode makes its -wal
+    // file then), however long a loaded machine takes to start the plugin.
+    await waitFor(() => (existsSync(join(dir, 'stb-kill-test.db-wal')) ? true : undefined), 'the sessions to open');
+    await new Promise((r) => setTimeout(r, 300));
     process.kill(first, 'SIGKILL');
     expect(await killed.exited).toBe(0);
     const results = JSON.parse(readFileSync(killedOut, 'utf8'));
@@ -298,7 +301,7 @@ describe('stb', () => {
 
     const interrupted = run('stb-sigint-test', join(dir, 'plugin-interrupted.json'));
     const plugin = await waitFor(() => pluginPids('stb-sigint-test')[0], 'the plugin to start');
-    await new Promise((r) => setTimeout(r, 500));
+    await waitFor(() => (existsSync(join(dir, 'stb-sigint-test.db-wal')) ? true : undefined), 'the sessions to open');
     interrupted.child.kill('SIGINT');
     expect(await interrupted.exited).toBe(130);
     await waitFor(() => (pluginPids('stb-sigint-test').length === 0 ? true : undefined), 'the plugin to go');
