@@ -1,4 +1,4 @@
-import { describeDriverContract, portOpen } from '@sqltrace/driver-contract';
+import { describeDriverContract, portOpen, POSTGRES_SPELLING } from '@sqltrace/driver-contract';
 import { PostgresDriver } from '@sqltrace/driver-postgres';
 
 const URL = process.env.STB_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -20,10 +20,6 @@ describe('PostgreSQL driver contract', () => {
     create: () => new PostgresDriver({ url: URL }),
     unreachable: () => new PostgresDriver({ url: 'postgres://stb:s3cret-pw@127.0.0.1:1/test', connectTimeoutMs: 2_000 }),
     secretInUrl: 's3cret-pw',
-    placeholder: (n) => `$${n}`,
-    uniqueViolation: '23505',
-    syntaxError: '42601',
-    kill: { idSql: 'SELECT pg_backend_pid() AS id', killSql: (id) => `SELECT pg_terminate_backend(${Number(id)})` },
-    begin: 'BEGIN',
+    ...POSTGRES_SPELLING,
   });
 });

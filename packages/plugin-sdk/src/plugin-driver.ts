@@ -11,6 +11,7 @@ import {
   type ParamValue,
 } from '@sqltrace/core';
 import { PluginProcess, type PluginProcessOptions } from './plugin-process';
+import { unaryCall } from './unary-call';
 import { toWire } from './values';
 import { errorFromWire, resultFromWire, type WireError, type WireResult } from './wire-results';
 
@@ -31,16 +32,6 @@ interface SessionResponse {
   readonly kind?: 'opened' | 'result' | 'error';
   readonly result?: WireResult;
   readonly error?: WireError;
-}
-
-type Unary = (request: unknown, options: { deadline?: number }, callback: (error: ServiceError | null, value?: unknown) => void) => void;
-
-function call<T>(client: unknown, method: string, request: unknown, timeoutMs?: number): Promise<T> {
-  return new Promise((resolve, reject) =>
-    (client as Record<string, Unary>)[method]!(request, timeoutMs === undefined ? {} : { deadline: Date.now() + timeoutMs }, (error, value) =>
-      error ? reject(error) : resolve(value as T),
-    ),
-  );
 }
 
 /** What a lost plugin looks like to the runner: a connection lost (counted, reopened once). */
@@ -89,7 +80,7 @@ export class PluginDriver implements Driver {
     if (!this.#canPrepare) return undefined;
     return async (statements) => {
       const plugin = await this.#process();
-      await call(plugin.driver, 'prepare', { statements }).catch((error: ServiceError) => {
+      await unaryCall(plugin.driver, 'prepare', { statements }).catch((error: ServiceError) => {
         let wire: WireError | undefined;
         try {
           wire = JSON.parse(error.details) as WireError;
@@ -113,7 +104,7 @@ export class PluginDriver implements Driver {
     this.#starting = (async () => {
       const plugin = await PluginProcess.start(this.#options);
       try {
-        const info = await call<{ name?: string; dialect?: string; canPrepare?: boolean }>(plugin.driver, 'configure', {
+        const info = await unaryCall<{ name?: string; dialect?: string; canPrepare?: boolean }>(plugin.driver, 'configure', {
           url: this.#options.url,
           sourceDialect: this.#options.sourceDialect ?? '',
         });

@@ -4,6 +4,7 @@ import { credentials, type Client } from '@grpc/grpc-js';
 import { redactSecrets, StbError } from '@sqltrace/core';
 import { parseHandshake, pluginEnvironment, type Handshake } from './handshake';
 import { protocol } from './proto';
+import { unaryCall } from './unary-call';
 
 export interface PluginProcessOptions {
   /** The plugin program. */
@@ -138,11 +139,7 @@ export class PluginProcess {
     const target = this.driver.getChannel().getTarget();
     const health = new Health(target, credentials.createInsecure());
     try {
-      const reply = await new Promise<{ status?: string }>((resolve, reject) =>
-        (health as unknown as { check: Unary }).check({ service: 'plugin' }, { deadline: Date.now() + 5_000 }, (error, value) =>
-          error ? reject(error) : resolve(value as { status?: string }),
-        ),
-      );
+      const reply = await unaryCall<{ status?: string }>(health, 'check', { service: 'plugin' }, 5_000);
       if (reply.status !== 'SERVING') throw new Error(`health check says ${reply.status ?? 'UNKNOWN'}`);
     } catch (error) {
       throw new StbError('E_USAGE', `driver plugin ${name}: ${(error as Error).message}`, {
@@ -157,9 +154,7 @@ export class PluginProcess {
   /** Asks the plugin to exit (go-plugin's controller), then kills it if it has not within `graceMs`. */
   async stop(graceMs = 2_000): Promise<void> {
     if (this.#alive) {
-      await new Promise<void>((resolve) =>
-        (this.controller as unknown as { shutdown: Unary }).shutdown({}, { deadline: Date.now() + graceMs }, () => resolve()),
-      );
+      await unaryCall(this.controller, 'shutdown', {}, graceMs).catch(() => undefined); // it may be gone already: killed below
       const timer = setTimeout(() => this.#child.kill('SIGKILL'), graceMs);
       await this.exited;
       clearTimeout(timer);
@@ -178,5 +173,3 @@ export class PluginProcess {
     this.#child.kill('SIGKILL');
   }
 }
-
-type Unary = (request: unknown, options: { deadline: number }, callback: (error: Error | null, value?: unknown) => void) => void;

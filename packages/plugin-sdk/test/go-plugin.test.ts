@@ -2,7 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describeDriverContract, portOpen } from '@sqltrace/driver-contract';
+import { describeDriverContract, portOpen, POSTGRES_SPELLING } from '@sqltrace/driver-contract';
 import { PluginDriver } from '@sqltrace/plugin-sdk';
 
 // The Go example plugin (examples/go-postgres): the real github.com/hashicorp/go-plugin with
@@ -30,11 +30,7 @@ describe('the Go PostgreSQL plugin (hashicorp/go-plugin, lib/pq)', () => {
     create: () => new PluginDriver({ path: BIN, url: URL, log: quiet }),
     unreachable: () => new PluginDriver({ path: BIN, url: 'postgres://stb:s3cret-pw@127.0.0.1:1/test?connect_timeout=2', log: quiet }),
     secretInUrl: 's3cret-pw',
-    placeholder: (n) => `$${n}`,
-    uniqueViolation: '23505',
-    syntaxError: '42601',
-    kill: { idSql: 'SELECT pg_backend_pid() AS id', killSql: (id) => `SELECT pg_terminate_backend(${Number(id)})` },
-    begin: 'BEGIN',
+    ...POSTGRES_SPELLING,
   });
 
   it('answers the handshake as go-plugin does, with its name and dialect, and runs setup SQL', async () => {

@@ -22,6 +22,15 @@ export interface DriverContractOptions {
   readonly begin: string;
 }
 
+/** PostgreSQL's spelling of what the contract needs: any driver or plugin that talks to PostgreSQL. */
+export const POSTGRES_SPELLING = {
+  placeholder: (n: number) => `$${n}`,
+  uniqueViolation: '23505',
+  syntaxError: '42601',
+  kill: { idSql: 'SELECT pg_backend_pid() AS id', killSql: (id: unknown) => `SELECT pg_terminate_backend(${Number(id)})` },
+  begin: 'BEGIN',
+} as const satisfies Pick<DriverContractOptions, 'placeholder' | 'uniqueViolation' | 'syntaxError' | 'kill' | 'begin'>;
+
 /**
  * The contract every driver passes (registered with jest's describe/it): statements with bound
  * values round-trip, errors keep the engine's code, sessions are independent connections, a
