@@ -75,22 +75,12 @@ async function finished(jobId: string): Promise<any> {
 const AUTOCANNON = createRequire(import.meta.url).resolve('autocannon/autocannon.js');
 
 /** autocannon's command line, its JSON result read from its stdout. */
-function load(path: string, headers: Record<string, string> = {}): Promise<autocannon.Result> {
+async function load(path: string, headers: Record<string, string> = {}): Promise<autocannon.Result> {
   const args = [AUTOCANNON, '--json', '-c', String(CONNECTIONS), '-d', String(SECONDS)];
   for (const [name, value] of Object.entries(headers)) args.push('-H', `${name}: ${value}`);
-  args.push(`${BASE}${path}`);
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.once('error', reject);
-    child.once('close', (code) => {
-      if (code === 0) resolve(JSON.parse(stdout) as autocannon.Result);
-      else reject(new Error(`autocannon ${path} exited ${code}: ${stderr.trim().split('\n').slice(-3).join(' | ')}`));
-    });
-  });
+  const m = await measure(process.execPath, [...args, `${BASE}${path}`]);
+  if (m.code !== 0) throw new Error(`autocannon ${path} exited ${m.code}: ${m.stderr.trim().split('\n').slice(-3).join(' | ')}`);
+  return JSON.parse(m.stdout) as autocannon.Result;
 }
 
 async function main(): Promise<void> {
